@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs every test on a fresh machine: installs what the tests need, then the whole suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
+command -v sox >/dev/null 2>&1 || need+=(sox)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+dotnet test VoiceAgent.slnx -c Release --logger "console;verbosity=normal" "$@"

@@ -1,0 +1,42 @@
+namespace VoiceAgent.Conversation;
+
+/// <summary>
+/// Something a transport tells the conversation engine. Every event carries the monotonic
+/// timestamp (<see cref="TimeProvider.GetTimestamp"/> of the call's clock) at which the transport
+/// received it from the socket, so the turn timeline starts at the wire.
+/// </summary>
+public abstract record ConversationEvent
+{
+    /// <summary>Monotonic receive time (TimeProvider ticks); 0 when unknown.</summary>
+    public long ReceivedAt { get; init; }
+
+    /// <summary>Urgent events (barge-in, hang-up) overtake queued work in the call's mailbox.</summary>
+    public virtual bool IsUrgent => false;
+}
+
+/// <summary>The call is connected (ConversationRelay <c>setup</c>, Media Streams <c>start</c>, Vonage <c>websocket:connected</c>).</summary>
+public sealed record CallStarted(CallInfo Call) : ConversationEvent;
+
+/// <summary>The caller said something. Only <paramref name="IsFinal"/> utterances start a turn.</summary>
+public sealed record UserSaid(string Text, bool IsFinal, double? Confidence = null, string? Language = null) : ConversationEvent;
+
+/// <summary>
+/// The caller talked over the agent and playback stopped. <paramref name="HeardText"/> is the part of the
+/// agent's reply that was actually played (null when the transport cannot tell).
+/// </summary>
+public sealed record UserInterrupted(string? HeardText, TimeSpan? HeardDuration) : ConversationEvent
+{
+    public override bool IsUrgent => true;
+}
+
+/// <summary>The caller pressed a key on the keypad.</summary>
+public sealed record DigitPressed(string Digit) : ConversationEvent;
+
+/// <summary>The carrier reported an error about something we sent; the call continues.</summary>
+public sealed record TransportError(string Description) : ConversationEvent;
+
+/// <summary>The call is over (socket closed, <c>stop</c>, hang-up).</summary>
+public sealed record CallEnded(string Reason) : ConversationEvent
+{
+    public override bool IsUrgent => true;
+}

@@ -1,0 +1,11 @@
+namespace VoiceAgent.Conversation;
+
+/// <summary>
+/// The engine's view of a telephony transport (or of the speech pipeline that stands in front of one).
+/// Called by exactly one writer per call, so implementations need not be thread-safe for sends.
+/// </summary>
+public interface ICallTransport
+{
+    /// <summary>Sends a command to the carrier. Completes when the frame has been handed to the socket.</summary>
+    ValueTask SendAsync(TransportCommand command, CancellationToken cancellationToken);
+}

@@ -1,0 +1,62 @@
+namespace VoiceAgent.Tests.TestSupport;
+
+/// <summary>
+/// A TimeProvider whose time moves only when a test calls <see cref="Advance"/>; timers fire then.
+/// (Microsoft.Extensions.TimeProvider.Testing is not on the package feed here.)
+/// </summary>
+public sealed class ManualTimeProvider : TimeProvider
+{
+    private readonly object _gate = new();
+    private readonly List<ManualTimer> _timers = [];
+    private long _ticks = TimeSpan.FromDays(1).Ticks;
+
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+    public override long GetTimestamp() { lock (_gate) return _ticks; }
+    public override DateTimeOffset GetUtcNow() { lock (_gate) return new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddTicks(_ticks); }
+
+    public void Advance(TimeSpan by)
+    {
+        long target;
+        lock (_gate) target = _ticks + by.Ticks;
+        while (true)
+        {
+            ManualTimer? due;
+            lock (_gate)
+            {
+                due = _timers.Where(t => t.DueAt <= target).OrderBy(t => t.DueAt).FirstOrDefault();
+                if (due is null) { _ticks = target; return; }
+                _ticks = Math.Max(_ticks, due.DueAt);
+                due.DueAt = due.Period > 0 ? due.DueAt + due.Period : long.MaxValue;
+            }
+            due.Fire();
+        }
+    }
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        var t = new ManualTimer(this, callback, state);
+        t.Change(dueTime, period);
+        return t;
+    }
+
+    private sealed class ManualTimer(ManualTimeProvider owner, TimerCallback callback, object? state) : ITimer
+    {
+        public long DueAt = long.MaxValue;
+        public long Period;
+        public void Fire() => callback(state);
+
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            lock (owner._gate)
+            {
+                DueAt = dueTime == Timeout.InfiniteTimeSpan ? long.MaxValue : owner._ticks + dueTime.Ticks;
+                Period = period == Timeout.InfiniteTimeSpan || period == TimeSpan.Zero ? 0 : period.Ticks;
+                if (!owner._timers.Contains(this)) owner._timers.Add(this);
+            }
+            return true;
+        }
+
+        public void Dispose() { lock (owner._gate) owner._timers.Remove(this); }
+        public ValueTask DisposeAsync() { Dispose(); return ValueTask.CompletedTask; }
+    }
+}
