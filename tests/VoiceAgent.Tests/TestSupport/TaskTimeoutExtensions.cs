@@ -5,19 +5,19 @@ namespace VoiceAgent.Tests.TestSupport;
 /// <summary>Every await in a test is bounded, so a hang fails fast and names its line.</summary>
 public static class TaskTimeoutExtensions
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan DefaultTimeoutSpan = TimeSpan.FromSeconds(15);
 
     public static async Task<T> DefaultTimeout<T>(this Task<T> task, TimeSpan? timeout = null,
         [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
-        try { return await task.WaitAsync(timeout ?? DefaultTimeout); }
+        try { return await task.WaitAsync(timeout ?? DefaultTimeoutSpan); }
         catch (TimeoutException) { throw new TimeoutException($"Timed out at {Path.GetFileName(file)}:{line}"); }
     }
 
     public static async Task DefaultTimeout(this Task task, TimeSpan? timeout = null,
         [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
-        try { await task.WaitAsync(timeout ?? DefaultTimeout); }
+        try { await task.WaitAsync(timeout ?? DefaultTimeoutSpan); }
         catch (TimeoutException) { throw new TimeoutException($"Timed out at {Path.GetFileName(file)}:{line}"); }
     }
 
