@@ -9,9 +9,6 @@ public abstract record ConversationEvent
 {
     /// <summary>Monotonic receive time (TimeProvider ticks); 0 when unknown.</summary>
     public long ReceivedAt { get; init; }
-
-    /// <summary>Urgent events (barge-in, hang-up) overtake queued work in the call's mailbox.</summary>
-    public virtual bool IsUrgent => false;
 }
 
 /// <summary>The call is connected (ConversationRelay <c>setup</c>, Media Streams <c>start</c>, Vonage <c>websocket:connected</c>).</summary>
@@ -24,10 +21,7 @@ public sealed record UserSaid(string Text, bool IsFinal, double? Confidence = nu
 /// The caller talked over the agent and playback stopped. <paramref name="HeardText"/> is the part of the
 /// agent's reply that was actually played (null when the transport cannot tell).
 /// </summary>
-public sealed record UserInterrupted(string? HeardText, TimeSpan? HeardDuration) : ConversationEvent
-{
-    public override bool IsUrgent => true;
-}
+public sealed record UserInterrupted(string? HeardText, TimeSpan? HeardDuration) : ConversationEvent;
 
 /// <summary>The caller pressed a key on the keypad.</summary>
 public sealed record DigitPressed(string Digit) : ConversationEvent;
@@ -36,7 +30,4 @@ public sealed record DigitPressed(string Digit) : ConversationEvent;
 public sealed record TransportError(string Description) : ConversationEvent;
 
 /// <summary>The call is over (socket closed, <c>stop</c>, hang-up).</summary>
-public sealed record CallEnded(string Reason) : ConversationEvent
-{
-    public override bool IsUrgent => true;
-}
+public sealed record CallEnded(string Reason) : ConversationEvent;

@@ -1,0 +1,56 @@
+namespace VoiceAgent.Conversation;
+
+/// <summary>How the agent converses: persona, memory, what it says when things go wrong, keypad bindings.</summary>
+public sealed record AgentOptions
+{
+    /// <summary>Persona and rules (loaded from the configured prompt file). Never holds per-call data.</summary>
+    public string SystemPrompt { get; init; } = "You are a helpful phone agent. Keep replies short and speakable.";
+
+    /// <summary>How many caller/agent exchanges the model sees (the call context is always kept).</summary>
+    public int HistoryTurns { get; init; } = 8;
+
+    /// <summary>What Twilio says when the call connects; recorded in history so the model knows it was said.</summary>
+    public string? WelcomeGreeting { get; init; } = "Hi, thanks for calling. How can I help?";
+
+    /// <summary>Spoken when the model fails (rate limit, overload, timeout, dropped stream); the call continues.</summary>
+    public string FallbackLine { get; init; } = "Sorry, I'm having trouble right now. Could you say that again?";
+
+    /// <summary>Spoken before a hand-off to a person.</summary>
+    public string OperatorLine { get; init; } = "Let me connect you with a person. One moment please.";
+
+    /// <summary>Spoken before the agent ends the call.</summary>
+    public string GoodbyeLine { get; init; } = "Thanks for calling. Goodbye.";
+
+    /// <summary>Keypad digits bound to actions; other digits reach the model as caller input.</summary>
+    public IReadOnlyDictionary<string, DtmfAction> DtmfBindings { get; init; } = new Dictionary<string, DtmfAction>
+    {
+        ["0"] = DtmfAction.Operator,
+        ["*"] = DtmfAction.Repeat,
+    };
+
+    /// <summary>Lists every configuration error with a hint; empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(SystemPrompt)) errors.Add("SystemPrompt is empty: point SYSTEM_PROMPT_FILE at a persona file.");
+        if (HistoryTurns is < 1 or > 200) errors.Add($"HistoryTurns must be 1..200 (got {HistoryTurns}).");
+        if (string.IsNullOrWhiteSpace(FallbackLine)) errors.Add("FallbackLine is empty: the caller would hear silence when the model fails.");
+        foreach (var digit in DtmfBindings.Keys)
+        {
+            if (digit.Length != 1 || !"0123456789*#".Contains(digit[0], StringComparison.Ordinal))
+                errors.Add($"DTMF binding '{digit}' is not a keypad key (0-9, *, #).");
+        }
+        return errors;
+    }
+}
+
+/// <summary>What a bound keypad digit does.</summary>
+public enum DtmfAction
+{
+    /// <summary>Say the last reply again.</summary>
+    Repeat,
+    /// <summary>Hand the call to a person (ends the session with hand-off data).</summary>
+    Operator,
+    /// <summary>Say goodbye and end the call.</summary>
+    End,
+}

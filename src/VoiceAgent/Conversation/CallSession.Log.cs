@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+using VoiceAgent.Observability;
+
+namespace VoiceAgent.Conversation;
+
+internal sealed partial class CallSession
+{
+    [LoggerMessage(EventId = EventIds.CallStarted, Level = LogLevel.Information, Message = "Call {CallId} started on {Transport} with {ParameterCount} custom parameters")]
+    private static partial void LogCallStarted(ILogger logger, string callId, string transport, int parameterCount);
+
+    [LoggerMessage(EventId = EventIds.CallEnded, Level = LogLevel.Information, Message = "Call {CallId} ended")]
+    private static partial void LogCallEnded(ILogger logger, string callId);
+
+    [LoggerMessage(EventId = EventIds.CallEnded, Level = LogLevel.Information, Message = "Call {CallId} ending: {Reason}")]
+    private static partial void LogCallEndedBy(ILogger logger, string callId, string reason);
+
+    [LoggerMessage(EventId = EventIds.TurnHop, Level = LogLevel.Information, Message = "Call {CallId} turn {TurnId} hop {Hop} at +{ElapsedMs:F2} ms")]
+    private static partial void LogHop(ILogger logger, string callId, int turnId, TurnHop hop, double elapsedMs);
+
+    [LoggerMessage(EventId = EventIds.TurnCompleted, Level = LogLevel.Information, Message = "Call {CallId} turn {TurnId} {Outcome}: model first delta {ModelTtftMs:F1} ms, server added {ServerAddedMs:F3} ms")]
+    private static partial void LogTurnCompleted(ILogger logger, string callId, int turnId, TurnOutcome outcome, double modelTtftMs, double serverAddedMs);
+
+    [LoggerMessage(EventId = EventIds.TurnInterrupted, Level = LogLevel.Information, Message = "Call {CallId}: caller interrupted (heard {HeardChars} chars; -1 = unknown)")]
+    private static partial void LogInterrupted(ILogger logger, string callId, int heardChars);
+
+    [LoggerMessage(EventId = EventIds.PartialPrompt, Level = LogLevel.Debug, Message = "Call {CallId}: partial prompt ({Chars} chars)")]
+    private static partial void LogPartialPrompt(ILogger logger, string callId, int chars);
+
+    [LoggerMessage(EventId = EventIds.EmptyUtterance, Level = LogLevel.Debug, Message = "Call {CallId}: empty utterance ignored")]
+    private static partial void LogEmptyUtterance(ILogger logger, string callId);
+
+    [LoggerMessage(EventId = EventIds.DtmfReceived, Level = LogLevel.Information, Message = "Call {CallId}: caller pressed {Digit}")]
+    private static partial void LogDigit(ILogger logger, string callId, string digit);
+
+    [LoggerMessage(EventId = EventIds.CarrierError, Level = LogLevel.Warning, Message = "Call {CallId}: carrier reported an error: {Description}")]
+    private static partial void LogCarrierError(ILogger logger, string callId, string description);
+}

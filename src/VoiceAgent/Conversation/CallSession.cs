@@ -1,0 +1,271 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using VoiceAgent.Observability;
+
+namespace VoiceAgent.Conversation;
+
+/// <summary>
+/// All state of one call, changed by exactly one logical writer: the loop in <see cref="RunAsync"/> reading
+/// the call's mailbox. Transports post events; barge-in, keypad digits and a new utterance arriving mid-reply
+/// are handled in arrival order and never race. At most one reply is in flight, and it is cut and awaited
+/// before anything else is said, so the transport also sees one writer.
+/// </summary>
+internal sealed partial class CallSession
+{
+    private readonly Channel<ConversationEvent> _mailbox = Channel.CreateBounded<ConversationEvent>(
+        new BoundedChannelOptions(1024) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly CallSessionDependencies _deps;
+    private readonly ICallTransport _transport;
+    private readonly string _transportName;
+    private readonly ConversationHistory _history;
+    private readonly TurnRunner _runner;
+    private readonly ILogger _logger;
+    private ReplyHandle? _current;
+    private string? _lastFullReply;
+    private int _nextReplyId;
+
+    public CallSession(CallSessionDependencies deps, ICallTransport transport, string transportName, string provisionalCallId)
+    {
+        _deps = deps;
+        _transport = transport;
+        _transportName = transportName;
+        _history = new ConversationHistory(deps.Agent.HistoryTurns);
+        _logger = deps.LoggerFactory.CreateLogger<CallSession>();
+        _runner = new TurnRunner(deps.Model, deps.ModelOptions, transport, deps.Agent, deps.Clock, _logger);
+        CallId = provisionalCallId;
+    }
+
+    /// <summary>The carrier's call id once the call started; a provisional id before.</summary>
+    public string CallId { get; private set; }
+
+    /// <summary>Posts an event to this call's mailbox (waits only if 1024 events are queued).</summary>
+    public ValueTask PostAsync(ConversationEvent @event, CancellationToken cancellationToken) => _mailbox.Writer.WriteAsync(@event, cancellationToken);
+
+    /// <summary>No more events will come (the socket closed).</summary>
+    public void CompleteInput() => _mailbox.Writer.TryComplete();
+
+    /// <summary>Runs the call until it ends. Cancellation is the normal way a call is torn down.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var @event in _mailbox.Reader.ReadAllAsync(cancellationToken))
+            {
+                if (!await HandleAsync(@event, cancellationToken)) break;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _mailbox.Writer.TryComplete();
+            await CutCurrentReplyAsync(heard: null, closeTalkCycle: false, _deps.Clock.GetTimestamp(), CancellationToken.None);
+            LogCallEnded(_logger, CallId);
+        }
+    }
+
+    private async ValueTask<bool> HandleAsync(ConversationEvent @event, CancellationToken ct)
+    {
+        switch (@event)
+        {
+            case CallStarted started:
+                OnCallStarted(started.Call);
+                return true;
+            case UserSaid { IsFinal: false } partial:
+                LogPartialPrompt(_logger, CallId, partial.Text.Length);
+                return true;
+            case UserSaid said:
+                await OnUserSaidAsync(said, ct);
+                return true;
+            case UserInterrupted interrupted:
+                await OnInterruptedAsync(interrupted, ct);
+                return true;
+            case DigitPressed digit:
+                await OnDigitAsync(digit, ct);
+                return true;
+            case TransportError error:
+                LogCarrierError(_logger, CallId, error.Description);
+                return true;
+            case TurnFinished finished:
+                OnTurnFinished(finished);
+                return true;
+            case CallEnded ended:
+                LogCallEndedBy(_logger, CallId, ended.Reason);
+                return false;
+            default:
+                return true;
+        }
+    }
+
+    private void OnCallStarted(CallInfo call)
+    {
+        CallId = call.CallSid;
+        _history.SetCallContext(RenderCallContext(call));
+        if (!string.IsNullOrWhiteSpace(_deps.Agent.WelcomeGreeting))
+        {
+            _history.AddAssistant(_deps.Agent.WelcomeGreeting, interrupted: false);
+            _lastFullReply = _deps.Agent.WelcomeGreeting;
+        }
+        LogCallStarted(_logger, CallId, _transportName, call.Parameters.Count);
+    }
+
+    private async ValueTask OnUserSaidAsync(UserSaid said, CancellationToken ct)
+    {
+        var text = said.Text.Trim();
+        if (text.Length == 0)
+        {
+            LogEmptyUtterance(_logger, CallId);
+            return;
+        }
+        // A new utterance while a reply streams: the newest input wins, the cut reply is recorded as heard.
+        await CutCurrentReplyAsync(heard: null, closeTalkCycle: true, said.ReceivedAt, ct);
+        _history.AddUser(text);
+        StartReply(said.ReceivedAt, ct);
+    }
+
+    private async ValueTask OnInterruptedAsync(UserInterrupted interrupted, CancellationToken ct)
+    {
+        if (_current is not null)
+        {
+            await CutCurrentReplyAsync(interrupted.HeardText, closeTalkCycle: false, interrupted.ReceivedAt, ct);
+        }
+        else if (interrupted.HeardText is not null)
+        {
+            // The model had finished streaming but the carrier was still speaking it.
+            _history.MarkLastAssistantInterrupted(interrupted.HeardText);
+        }
+        LogInterrupted(_logger, CallId, interrupted.HeardText?.Length ?? -1);
+    }
+
+    private async ValueTask OnDigitAsync(DigitPressed digit, CancellationToken ct)
+    {
+        LogDigit(_logger, CallId, digit.Digit);
+        await CutCurrentReplyAsync(heard: null, closeTalkCycle: true, digit.ReceivedAt, ct);
+        if (!_deps.Agent.DtmfBindings.TryGetValue(digit.Digit, out var action))
+        {
+            _history.AddUser($"[The caller pressed {digit.Digit} on the keypad]");
+            StartReply(digit.ReceivedAt, ct);
+            return;
+        }
+        switch (action)
+        {
+            case DtmfAction.Repeat:
+                _history.AddUser($"[The caller pressed {digit.Digit} to hear that again]");
+                await SayAsync(_lastFullReply ?? _deps.Agent.WelcomeGreeting ?? _deps.Agent.FallbackLine, ct);
+                break;
+            case DtmfAction.Operator:
+                _history.AddUser($"[The caller pressed {digit.Digit} to reach a person]");
+                await SayAsync(_deps.Agent.OperatorLine, ct);
+                await _transport.SendAsync(new EndCall(HandoffJson("live-agent-handoff", $"caller pressed {digit.Digit} for an operator")), ct);
+                break;
+            case DtmfAction.End:
+                _history.AddUser($"[The caller pressed {digit.Digit} to end the call]");
+                await SayAsync(_deps.Agent.GoodbyeLine, ct);
+                await _transport.SendAsync(new EndCall(HandoffJson("caller-ended", $"caller pressed {digit.Digit} to end the call")), ct);
+                break;
+        }
+    }
+
+    private void OnTurnFinished(TurnFinished finished)
+    {
+        if (!ReferenceEquals(finished.Reply, _current)) return; // already cut and recorded
+        _current = null;
+        _history.AddAssistant(finished.Result.SpokenText, interrupted: false);
+        _lastFullReply = finished.Result.SpokenText;
+        CloseTimeline(finished.Reply, finished.Result.Outcome);
+        finished.Reply.Dispose();
+    }
+
+    private void StartReply(long receivedAt, CancellationToken callToken)
+    {
+        var id = ++_nextReplyId;
+        var timeline = new TurnTimeline(_deps.Clock, CallId, id);
+        timeline.Mark(TurnHop.SocketReceived, receivedAt);
+        var reply = new ReplyHandle(id, timeline);
+        var messages = _history.BuildRequest(_deps.Agent.SystemPrompt);
+        _current = reply;
+        reply.Completion = RunReplyAsync(reply, messages, callToken);
+    }
+
+    private async Task<TurnResult> RunReplyAsync(ReplyHandle reply, List<Microsoft.Extensions.AI.ChatMessage> messages, CancellationToken callToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(callToken, reply.Cancellation.Token);
+        var result = await _runner.RunAsync(reply.Id, messages, reply.Timeline, linked.Token);
+        if (!linked.IsCancellationRequested)
+        {
+            // Hand the result back to the one writer; if the call is over, nobody needs it.
+            _mailbox.Writer.TryWrite(new TurnFinished(reply, result));
+        }
+        return result;
+    }
+
+    private async ValueTask CutCurrentReplyAsync(string? heard, bool closeTalkCycle, long at, CancellationToken ct)
+    {
+        var reply = _current;
+        if (reply is null) return;
+        _current = null;
+        reply.Timeline.Mark(TurnHop.Interrupted, at);
+        await reply.Cancellation.CancelAsync();
+        var result = await reply.Completion;
+        _history.AddAssistant(heard ?? result.SpokenText, interrupted: true);
+        if (closeTalkCycle && !ct.IsCancellationRequested)
+        {
+            // The carrier did not stop this reply itself; close its talk cycle so the next one starts clean.
+            await _transport.SendAsync(new SpeakToken("", Last: true, reply.Id), ct);
+        }
+        CloseTimeline(reply, TurnOutcome.Interrupted);
+        reply.Dispose();
+    }
+
+    private async ValueTask SayAsync(string line, CancellationToken ct)
+    {
+        var id = ++_nextReplyId;
+        await _transport.SendAsync(new SpeakToken(line, Last: true, id), ct);
+        _history.AddAssistant(line, interrupted: false);
+        _lastFullReply = line;
+    }
+
+    private void CloseTimeline(ReplyHandle reply, TurnOutcome outcome)
+    {
+        var timeline = reply.Timeline;
+        _deps.Metrics.RecordTurn(timeline, outcome, _transportName);
+        if (!_logger.IsEnabled(LogLevel.Information)) return;
+        var origin = timeline[TurnHop.SocketReceived];
+        foreach (var hop in Enum.GetValues<TurnHop>())
+        {
+            var at = timeline[hop];
+            if (at == 0) continue;
+            LogHop(_logger, CallId, reply.Id, hop, origin == 0 ? 0 : _deps.Clock.GetElapsedTime(origin, at).TotalMilliseconds);
+        }
+        var modelTtft = timeline.Between(TurnHop.ModelRequestSent, TurnHop.FirstModelDelta);
+        var serverAdded = timeline.Between(TurnHop.FirstModelDelta, TurnHop.FirstTokenSent);
+        LogTurnCompleted(_logger, CallId, reply.Id, outcome, modelTtft, serverAdded);
+    }
+
+    private static string RenderCallContext(CallInfo call)
+    {
+        var sb = new StringBuilder("[Call context from the phone system; the caller did not say this]");
+        if (!string.IsNullOrEmpty(call.From)) sb.Append("\nCaller number: ").Append(call.From);
+        if (!string.IsNullOrEmpty(call.To)) sb.Append("\nNumber called: ").Append(call.To);
+        if (!string.IsNullOrEmpty(call.Language)) sb.Append("\nLanguage: ").Append(call.Language);
+        foreach (var (key, value) in call.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
+            sb.Append('\n').Append(key).Append(": ").Append(value);
+        return sb.ToString();
+    }
+
+    private string HandoffJson(string reasonCode, string reason)
+    {
+        var handoff = new Dictionary<string, string>
+        {
+            ["reasonCode"] = reasonCode,
+            ["reason"] = reason,
+            ["callSid"] = CallId,
+            ["at"] = _deps.Clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
+        };
+        return JsonSerializer.Serialize(handoff, ConversationJsonContext.Default.DictionaryStringString);
+    }
+}

@@ -1,0 +1,14 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using VoiceAgent.Observability;
+
+namespace VoiceAgent.Conversation;
+
+/// <summary>What every call shares: the model, the agent's options, the clock, telemetry.</summary>
+internal sealed record CallSessionDependencies(
+    IChatClient Model,
+    ChatOptions ModelOptions,
+    AgentOptions Agent,
+    TimeProvider Clock,
+    VoiceAgentMetrics Metrics,
+    ILoggerFactory LoggerFactory);

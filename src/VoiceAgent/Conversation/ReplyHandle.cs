@@ -1,0 +1,14 @@
+using VoiceAgent.Observability;
+
+namespace VoiceAgent.Conversation;
+
+/// <summary>One agent reply in flight: its id, timeline, and the means to cut it.</summary>
+internal sealed class ReplyHandle(int id, TurnTimeline timeline) : IDisposable
+{
+    public int Id { get; } = id;
+    public TurnTimeline Timeline { get; } = timeline;
+    public CancellationTokenSource Cancellation { get; } = new();
+    public Task<TurnResult> Completion { get; set; } = Task.FromResult(new TurnResult(TurnOutcome.Completed, ""));
+
+    public void Dispose() => Cancellation.Dispose();
+}

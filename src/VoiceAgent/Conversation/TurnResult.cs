@@ -1,0 +1,4 @@
+namespace VoiceAgent.Conversation;
+
+/// <summary>How a turn ended and exactly what was sent to the carrier for it.</summary>
+internal sealed record TurnResult(TurnOutcome Outcome, string SpokenText);

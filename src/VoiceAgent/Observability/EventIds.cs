@@ -1,0 +1,28 @@
+namespace VoiceAgent.Observability;
+
+/// <summary>Log event ids are part of the contract: dashboards and alerts key on them.</summary>
+internal static class EventIds
+{
+    // 1xxx: call lifecycle
+    public const int CallStarted = 1000;
+    public const int CallEnded = 1001;
+    public const int CallFailed = 1002;
+    // 2xxx: turns
+    public const int TurnHop = 2000;
+    public const int TurnCompleted = 2001;
+    public const int TurnInterrupted = 2002;
+    public const int TurnFailed = 2003;
+    public const int PartialPrompt = 2004;
+    public const int DtmfReceived = 2005;
+    public const int CarrierError = 2006;
+    public const int EmptyUtterance = 2007;
+    // 3xxx: transports
+    public const int FrameRejected = 3000;
+    public const int SocketClosed = 3001;
+    public const int SignatureRejected = 3002;
+    public const int AccountRejected = 3003;
+    // 4xxx: start-up
+    public const int EmulatedProviders = 4000;
+    public const int SignatureBypass = 4001;
+    public const int DevAuthToken = 4002;
+}

@@ -1,0 +1,51 @@
+namespace VoiceAgent.Observability;
+
+/// <summary>
+/// Monotonic timestamps of one turn, all from the call's one <see cref="TimeProvider"/>. A hop is stamped
+/// once (the first time); later stamps of the same hop are ignored.
+/// </summary>
+public sealed class TurnTimeline
+{
+    private readonly long[] _stamps = new long[Enum.GetValues<TurnHop>().Length];
+    private readonly TimeProvider _clock;
+
+    internal TurnTimeline(TimeProvider clock, string callId, int turnId)
+    {
+        _clock = clock;
+        CallId = callId;
+        TurnId = turnId;
+    }
+
+    public string CallId { get; }
+    public int TurnId { get; }
+
+    /// <summary>Stamps <paramref name="hop"/> now (or at <paramref name="timestamp"/>); false if already stamped.</summary>
+    public bool Mark(TurnHop hop, long timestamp = 0)
+    {
+        ref var slot = ref _stamps[(int)hop];
+        if (slot != 0) return false;
+        slot = timestamp != 0 ? timestamp : _clock.GetTimestamp();
+        return true;
+    }
+
+    /// <summary>The raw timestamp of a hop, or 0.</summary>
+    public long this[TurnHop hop] => _stamps[(int)hop];
+
+    /// <summary>Milliseconds from one hop to another; NaN if either is missing.</summary>
+    public double Between(TurnHop from, TurnHop to)
+    {
+        var a = _stamps[(int)from];
+        var b = _stamps[(int)to];
+        return a == 0 || b == 0 ? double.NaN : _clock.GetElapsedTime(a, b).TotalMilliseconds;
+    }
+
+    /// <summary>The first stamped hop: where this turn's clock starts.</summary>
+    public TurnHop? Origin
+    {
+        get
+        {
+            for (var i = 0; i < _stamps.Length; i++) if (_stamps[i] != 0) return (TurnHop)i;
+            return null;
+        }
+    }
+}
