@@ -1,0 +1,138 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace VoiceAgent.Hosting;
+
+/// <summary>
+/// Every setting the server reads, by the names in CONTRACT.md. Each can be set as an environment variable
+/// or as a top-level key in appsettings.json (the environment wins). Read once at start-up and validated.
+/// </summary>
+public sealed record VoiceAgentSettings
+{
+    public string PublicBaseUrl { get; init; } = "http://127.0.0.1:8080";
+    public string? TwilioAccountSid { get; init; }
+    public string? TwilioAuthToken { get; init; }
+    public string TwilioApiBaseUrl { get; init; } = "https://api.twilio.com";
+    /// <summary>Extra AccountSids whose calls are accepted (the configured one always is).</summary>
+    public IReadOnlyList<string> TwilioAllowedAccountSids { get; init; } = [];
+    public bool DevBypassSignature { get; init; }
+
+    /// <summary><c>anthropic</c> or <c>openai</c>; null picks Anthropic when its key is set, else OpenAI when its key is set.</summary>
+    public string? LlmProvider { get; init; }
+    public string? AnthropicApiKey { get; init; }
+    public string AnthropicBaseUrl { get; init; } = "https://api.anthropic.com";
+    public string AnthropicModel { get; init; } = "claude-haiku-4-5";
+    public int AnthropicMaxTokens { get; init; } = 300;
+    public string? OpenAIApiKey { get; init; }
+    public string OpenAIBaseUrl { get; init; } = "https://api.openai.com/v1";
+    public string OpenAIModel { get; init; } = "gpt-4o";
+    public int OpenAIMaxTokens { get; init; } = 120;
+    public TimeSpan ModelFirstTokenTimeout { get; init; } = TimeSpan.FromSeconds(4);
+    public TimeSpan ModelStallTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    public string? DeepgramApiKey { get; init; }
+    public string DeepgramBaseUrl { get; init; } = "wss://api.deepgram.com";
+    public string? ElevenLabsApiKey { get; init; }
+    public string ElevenLabsBaseUrl { get; init; } = "wss://api.elevenlabs.io";
+    public string ElevenLabsVoiceId { get; init; } = "UgBBYS2sOqTuMpoF3BR0";
+    public string ElevenLabsModelId { get; init; } = "eleven_flash_v2_5";
+
+    /// <summary>Where the server keeps generated secrets (development auth token, encryption key).</summary>
+    public string DataDir { get; init; } = DefaultDataDir();
+    /// <summary>Persona and rules for the model; null uses the built-in prompt.</summary>
+    public string? SystemPromptFile { get; init; }
+    public int HistoryTurns { get; init; } = 8;
+    public string? WelcomeGreeting { get; init; } = "Hi, thanks for calling. How can I help?";
+    /// <summary>Keypad bindings, e.g. <c>0=operator,*=repeat,9=end</c>.</summary>
+    public string DtmfBindings { get; init; } = "0=operator,*=repeat";
+
+    public string RelayLanguage { get; init; } = "en-US";
+    public string RelaySpeechModel { get; init; } = "nova-3-general";
+    public string RelayInterruptible { get; init; } = "any";
+    public bool RelayDtmfDetection { get; init; } = true;
+    public string? RelayIntelligenceService { get; init; }
+    /// <summary>Number the <c>&lt;Connect action&gt;</c> callback dials when a call is handed off; none = hang up.</summary>
+    public string? TransferNumber { get; init; }
+
+    public static string DefaultDataDir() => Path.Combine(
+        Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".voiceagent");
+
+    /// <summary>Reads the settings from configuration (environment variables and appsettings.json).</summary>
+    public static VoiceAgentSettings From(IConfiguration config)
+    {
+        var d = new VoiceAgentSettings();
+        string? S(string key) => string.IsNullOrWhiteSpace(config[key]) ? null : config[key]!.Trim();
+        int I(string key, int fallback) => S(key) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        bool B(string key, bool fallback) => S(key) is { } v ? bool.Parse(v) : fallback;
+        TimeSpan Ms(string key, TimeSpan fallback) => S(key) is { } v ? TimeSpan.FromMilliseconds(int.Parse(v, CultureInfo.InvariantCulture)) : fallback;
+
+        return new VoiceAgentSettings
+        {
+            PublicBaseUrl = S("PUBLIC_BASE_URL") ?? d.PublicBaseUrl,
+            TwilioAccountSid = S("TWILIO_ACCOUNT_SID"),
+            TwilioAuthToken = S("TWILIO_AUTH_TOKEN"),
+            TwilioApiBaseUrl = S("TWILIO_API_BASE_URL") ?? d.TwilioApiBaseUrl,
+            TwilioAllowedAccountSids = (S("TWILIO_ALLOWED_ACCOUNT_SIDS") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            DevBypassSignature = B("DEV_BYPASS_SIGNATURE", false),
+            LlmProvider = S("LLM_PROVIDER")?.ToLowerInvariant(),
+            AnthropicApiKey = S("ANTHROPIC_API_KEY"),
+            AnthropicBaseUrl = S("ANTHROPIC_BASE_URL") ?? d.AnthropicBaseUrl,
+            AnthropicModel = S("ANTHROPIC_MODEL") ?? d.AnthropicModel,
+            AnthropicMaxTokens = I("ANTHROPIC_MAX_TOKENS", d.AnthropicMaxTokens),
+            OpenAIApiKey = S("OPENAI_API_KEY"),
+            OpenAIBaseUrl = S("OPENAI_BASE_URL") ?? d.OpenAIBaseUrl,
+            OpenAIModel = S("OPENAI_MODEL") ?? d.OpenAIModel,
+            OpenAIMaxTokens = I("OPENAI_MAX_TOKENS", d.OpenAIMaxTokens),
+            ModelFirstTokenTimeout = Ms("MODEL_FIRST_TOKEN_TIMEOUT_MS", d.ModelFirstTokenTimeout),
+            ModelStallTimeout = Ms("MODEL_STALL_TIMEOUT_MS", d.ModelStallTimeout),
+            DeepgramApiKey = S("DEEPGRAM_API_KEY"),
+            DeepgramBaseUrl = S("DEEPGRAM_BASE_URL") ?? d.DeepgramBaseUrl,
+            ElevenLabsApiKey = S("ELEVENLABS_API_KEY"),
+            ElevenLabsBaseUrl = S("ELEVENLABS_BASE_URL") ?? d.ElevenLabsBaseUrl,
+            ElevenLabsVoiceId = S("ELEVENLABS_VOICE_ID") ?? d.ElevenLabsVoiceId,
+            ElevenLabsModelId = S("ELEVENLABS_MODEL_ID") ?? d.ElevenLabsModelId,
+            DataDir = S("DATA_DIR") ?? d.DataDir,
+            SystemPromptFile = S("SYSTEM_PROMPT_FILE"),
+            HistoryTurns = I("HISTORY_TURNS", d.HistoryTurns),
+            WelcomeGreeting = config["WELCOME_GREETING"] is { } greeting ? (greeting.Length == 0 ? null : greeting) : d.WelcomeGreeting,
+            DtmfBindings = S("DTMF_BINDINGS") ?? d.DtmfBindings,
+            RelayLanguage = S("RELAY_LANGUAGE") ?? d.RelayLanguage,
+            RelaySpeechModel = S("RELAY_SPEECH_MODEL") ?? d.RelaySpeechModel,
+            RelayInterruptible = S("RELAY_INTERRUPTIBLE") ?? d.RelayInterruptible,
+            RelayDtmfDetection = B("RELAY_DTMF_DETECTION", d.RelayDtmfDetection),
+            RelayIntelligenceService = S("RELAY_INTELLIGENCE_SERVICE"),
+            TransferNumber = S("TRANSFER_NUMBER"),
+        };
+    }
+
+    /// <summary>The model provider in effect: explicit choice, else whichever key is set.</summary>
+    public string EffectiveLlmProvider => LlmProvider ?? (AnthropicApiKey is null && OpenAIApiKey is not null ? "openai" : "anthropic");
+
+    /// <summary>Lists every error with a hint on how to fix it; empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (!Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var publicUri) || publicUri.Scheme is not ("http" or "https"))
+            errors.Add($"PUBLIC_BASE_URL must be an absolute http(s) URL such as https://voice.example.com (got '{PublicBaseUrl}').");
+        else if (publicUri.AbsolutePath != "/" || publicUri.Query.Length > 0)
+            errors.Add($"PUBLIC_BASE_URL must be an origin without a path or query (got '{PublicBaseUrl}').");
+        if (EffectiveLlmProvider is not ("anthropic" or "openai"))
+            errors.Add($"LLM_PROVIDER must be 'anthropic' or 'openai' (got '{LlmProvider}').");
+        if (!IsAbsolute(AnthropicBaseUrl, "http", "https")) errors.Add($"ANTHROPIC_BASE_URL must be an http(s) origin (got '{AnthropicBaseUrl}').");
+        if (!IsAbsolute(OpenAIBaseUrl, "http", "https")) errors.Add($"OPENAI_BASE_URL must be an http(s) URL including /v1 (got '{OpenAIBaseUrl}').");
+        if (!IsAbsolute(DeepgramBaseUrl, "ws", "wss")) errors.Add($"DEEPGRAM_BASE_URL must be a ws:// or wss:// origin (got '{DeepgramBaseUrl}').");
+        if (!IsAbsolute(ElevenLabsBaseUrl, "ws", "wss")) errors.Add($"ELEVENLABS_BASE_URL must be a ws:// or wss:// origin (got '{ElevenLabsBaseUrl}').");
+        if (AnthropicMaxTokens is < 1 or > 8192) errors.Add($"ANTHROPIC_MAX_TOKENS must be 1..8192 (got {AnthropicMaxTokens}).");
+        if (OpenAIMaxTokens is < 1 or > 8192) errors.Add($"OPENAI_MAX_TOKENS must be 1..8192 (got {OpenAIMaxTokens}).");
+        if (ModelFirstTokenTimeout <= TimeSpan.Zero || ModelStallTimeout <= TimeSpan.Zero)
+            errors.Add("MODEL_FIRST_TOKEN_TIMEOUT_MS and MODEL_STALL_TIMEOUT_MS must be positive.");
+        if (SystemPromptFile is not null && !File.Exists(SystemPromptFile))
+            errors.Add($"SYSTEM_PROMPT_FILE '{SystemPromptFile}' does not exist.");
+        if (TwilioAccountSid is not null && !TwilioAccountSid.StartsWith("AC", StringComparison.Ordinal))
+            errors.Add("TWILIO_ACCOUNT_SID must start with 'AC'.");
+        return errors;
+    }
+
+    private static bool IsAbsolute(string url, params string[] schemes)
+        => Uri.TryCreate(url, UriKind.Absolute, out var uri) && schemes.Contains(uri.Scheme);
+}

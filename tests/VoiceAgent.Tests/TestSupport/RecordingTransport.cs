@@ -1,0 +1,39 @@
+using System.Threading.Channels;
+using VoiceAgent.Conversation;
+
+namespace VoiceAgent.Tests.TestSupport;
+
+/// <summary>Collects the commands the engine sends, so tests can await them in order.</summary>
+public sealed class RecordingTransport : ICallTransport
+{
+    private readonly Channel<TransportCommand> _sent = Channel.CreateUnbounded<TransportCommand>();
+
+    public ValueTask SendAsync(TransportCommand command, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        _sent.Writer.TryWrite(command);
+        return ValueTask.CompletedTask;
+    }
+
+    public async Task<TransportCommand> NextAsync() => await _sent.Reader.ReadAsync().AsTask().DefaultTimeout();
+
+    public async Task<T> NextAsync<T>() where T : TransportCommand
+    {
+        var next = await NextAsync();
+        return Assert.IsType<T>(next);
+    }
+
+    /// <summary>Reads commands until a reply's closing token; returns the reply's text.</summary>
+    public async Task<string> NextReplyAsync()
+    {
+        var text = new System.Text.StringBuilder();
+        while (true)
+        {
+            var token = await NextAsync<SpeakToken>();
+            text.Append(token.Token);
+            if (token.Last) return text.ToString();
+        }
+    }
+
+    public bool TryRead(out TransportCommand? command) => _sent.Reader.TryRead(out command);
+}
