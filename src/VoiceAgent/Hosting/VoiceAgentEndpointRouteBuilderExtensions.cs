@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using VoiceAgent.Conversation;
+using VoiceAgent.Telephony.ConversationRelay;
+using VoiceAgent.Telephony.Twilio.Security;
+using VoiceAgent.Telephony.Twilio.TwiML;
+
+namespace VoiceAgent.Hosting;
+
+/// <summary>Maps the endpoints in CONTRACT.md. Handlers are thin; the logic lives in the library.</summary>
+public static class VoiceAgentEndpointRouteBuilderExtensions
+{
+    public const string RelayTwimlPath = "/twiml/relay";
+    public const string RelayActionPath = "/twiml/relay/action";
+    public const string RelaySocketPath = "/ws/relay";
+
+    public static IEndpointRouteBuilder MapVoiceAgent(this IEndpointRouteBuilder endpoints)
+    {
+        HealthEndpoints.Map(endpoints);
+
+        endpoints.MapPost(RelayTwimlPath, (HttpRequest request, VoiceAgentSettings settings, AgentOptions agent) =>
+            Results.Text(ConversationRelayTwiml.Build(RelayTwimlOptions(settings, agent, request)), "application/xml"))
+            .RequireTwilioSignature();
+
+        endpoints.MapPost(RelayActionPath, async (HttpRequest request, VoiceAgentSettings settings) =>
+        {
+            var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
+            var reply = ConnectActionReply.Build(ConnectActionCallback.FromForm(form), new ConnectActionReplyOptions { DefaultTransferNumber = settings.TransferNumber });
+            return Results.Text(reply, "application/xml");
+        }).RequireTwilioSignature();
+
+        endpoints.Map(RelaySocketPath, async (HttpContext context, RelayConnectionHandler handler) =>
+        {
+            if (!context.WebSockets.IsWebSocketRequest) return Results.BadRequest("ConversationRelay connects here with a WebSocket upgrade.");
+            await handler.HandleAsync(context);
+            return Results.Empty;
+        }).RequireTwilioSignature();
+
+        return endpoints;
+    }
+
+    /// <summary>
+    /// The TwiML for one incoming call: the socket URL built from the public base URL, the configured voice and
+    /// speech settings, and the webhook's query-string values (e.g. <c>?customerId=42</c>) as <c>&lt;Parameter&gt;</c>s
+    /// so they reach the call's context.
+    /// </summary>
+    internal static ConversationRelayTwimlOptions RelayTwimlOptions(VoiceAgentSettings settings, AgentOptions agent, HttpRequest request)
+    {
+        var publicBase = new Uri(settings.PublicBaseUrl);
+        var parameters = request.Query
+            .Where(q => q.Key.Length > 0)
+            .ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
+        return new ConversationRelayTwimlOptions
+        {
+            Url = WebSocketUrl.FromPublicBase(publicBase, RelaySocketPath),
+            ActionUrl = new Uri(publicBase, RelayActionPath),
+            WelcomeGreeting = agent.WelcomeGreeting,
+            Language = settings.RelayLanguage,
+            Voice = settings.ElevenLabsVoiceId,
+            SpeechModel = settings.RelaySpeechModel,
+            Interruptible = Enum.Parse<ConversationRelayInputMode>(settings.RelayInterruptible, ignoreCase: true),
+            DtmfDetection = settings.RelayDtmfDetection,
+            IntelligenceService = settings.RelayIntelligenceService,
+            Preemptible = true,
+            Parameters = parameters,
+        };
+    }
+}

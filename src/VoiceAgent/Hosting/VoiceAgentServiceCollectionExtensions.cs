@@ -1,0 +1,72 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using VoiceAgent.Conversation;
+using VoiceAgent.Observability;
+using VoiceAgent.Telephony.ConversationRelay;
+using VoiceAgent.Telephony.Twilio.Security;
+
+namespace VoiceAgent.Hosting;
+
+/// <summary>Registers the voice agent: engine, model, Twilio security and transports.</summary>
+public static class VoiceAgentServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds everything a call needs, from validated <paramref name="settings"/>. Throws at start-up, listing
+    /// every configuration error, rather than failing on the first call.
+    /// </summary>
+    public static IServiceCollection AddVoiceAgent(this IServiceCollection services, VoiceAgentSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var errors = settings.Validate().ToList();
+        var agent = AgentOptionsFrom(settings, errors);
+        if (errors.Count > 0)
+            throw new InvalidOperationException("Invalid configuration:" + Environment.NewLine + " - " + string.Join(Environment.NewLine + " - ", errors));
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton(settings);
+        services.TryAddSingleton(agent);
+        services.TryAddSingleton<VoiceAgentMetrics>();
+        services.AddTwilioSecurity(new TwilioSecurityOptions
+        {
+            AuthToken = settings.TwilioAuthToken,
+            AccountSid = settings.TwilioAccountSid,
+            AllowedAccountSids = settings.TwilioAllowedAccountSids,
+            PublicBaseUrl = new Uri(settings.PublicBaseUrl),
+            BypassSignature = settings.DevBypassSignature,
+        });
+
+        services.TryAddSingleton(sp => ModelRegistration.CreateChatClient(settings, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new CallSessionDependencies(
+            sp.GetRequiredService<IChatClient>(),
+            ModelRegistration.CreateChatOptions(settings),
+            sp.GetRequiredService<AgentOptions>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<VoiceAgentMetrics>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.TryAddSingleton<CallSessionFactory>();
+        services.TryAddSingleton(sp => new RelayConnectionHandler(
+            sp.GetRequiredService<CallSessionFactory>(),
+            sp.GetRequiredService<VoiceAgentMetrics>(),
+            sp.GetRequiredService<ILogger<RelayConnectionHandler>>(),
+            sp.GetRequiredService<TwilioRequestValidator>().IsAccountAllowed));
+        services.TryAddSingleton(sp => new ReadinessProbe(ModelRegistration.ReadinessTargets(settings), sp.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+
+    private static AgentOptions AgentOptionsFrom(VoiceAgentSettings settings, List<string> errors)
+    {
+        var defaults = new AgentOptions();
+        var agent = new AgentOptions
+        {
+            SystemPrompt = settings.SystemPromptFile is { } file && File.Exists(file) ? File.ReadAllText(file) : defaults.SystemPrompt,
+            HistoryTurns = settings.HistoryTurns,
+            WelcomeGreeting = settings.WelcomeGreeting,
+            DtmfBindings = DtmfBindingParser.Parse(settings.DtmfBindings, errors),
+        };
+        errors.AddRange(agent.Validate());
+        return agent;
+    }
+}
