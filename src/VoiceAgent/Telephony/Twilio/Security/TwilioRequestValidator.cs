@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Frozen;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -22,7 +23,7 @@ internal sealed partial class TwilioRequestValidator
     private readonly ILogger<TwilioRequestValidator> _logger;
     private readonly string _webhookOrigin;
     private readonly string _webSocketOrigin;
-    private readonly HashSet<string> _allowedAccounts;
+    private readonly FrozenSet<string> _allowedAccounts;
 
     public TwilioRequestValidator(TwilioSecurityOptions options, ILogger<TwilioRequestValidator> logger)
     {
@@ -36,8 +37,9 @@ internal sealed partial class TwilioRequestValidator
         _logger = logger;
         _webhookOrigin = PublicUrl.Origin(options.PublicBaseUrl, webSocket: false);
         _webSocketOrigin = PublicUrl.Origin(options.PublicBaseUrl, webSocket: true);
-        _allowedAccounts = new HashSet<string>(options.AllowedAccountSids, StringComparer.Ordinal);
-        if (!string.IsNullOrEmpty(options.AccountSid)) _allowedAccounts.Add(options.AccountSid);
+        var allowed = new HashSet<string>(options.AllowedAccountSids, StringComparer.Ordinal);
+        if (!string.IsNullOrEmpty(options.AccountSid)) allowed.Add(options.AccountSid);
+        _allowedAccounts = allowed.ToFrozenSet(StringComparer.Ordinal);
 
         if (options.BypassSignature) Log.SignatureBypassEnabled(_logger);
         else if (string.IsNullOrEmpty(options.AuthToken)) Log.AuthTokenNotConfigured(_logger);

@@ -27,7 +27,8 @@ public static class ConnectActionReply
         {
             if (state.number is null)
             {
-                writer.WriteElementString("Hangup", string.Empty);
+                writer.WriteStartElement("Hangup");
+                writer.WriteEndElement();
                 return;
             }
             writer.WriteStartElement("Dial");
