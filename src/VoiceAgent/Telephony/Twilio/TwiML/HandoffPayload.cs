@@ -1,0 +1,20 @@
+using System.Text.Json.Serialization;
+
+namespace VoiceAgent.Telephony.Twilio.TwiML;
+
+/// <summary>
+/// The JSON this server puts in <c>handoffData</c>:
+/// <c>{"reasonCode":"live-agent-handoff","reason":"…","transferTarget":"sales"}</c>.
+/// </summary>
+internal sealed record HandoffPayload
+{
+    [JsonPropertyName("reasonCode")]
+    public string? ReasonCode { get; init; }
+
+    [JsonPropertyName("reason")]
+    public string? Reason { get; init; }
+
+    /// <summary>A name from <see cref="ConnectActionReplyOptions.TransferTargets"/>; never a phone number.</summary>
+    [JsonPropertyName("transferTarget")]
+    public string? TransferTarget { get; init; }
+}
