@@ -1,0 +1,61 @@
+namespace VoiceAgent.Emulators.ChatScript;
+
+/// <summary>A <see cref="ChatReply"/> resolved against one request: concrete tokens, tool calls, delays and fault.</summary>
+internal sealed record ChatReplyPlan
+{
+    public required string ResponseId { get; init; }
+    public required string Model { get; init; }
+    public required IReadOnlyList<string> TextChunks { get; init; }
+    public required IReadOnlyList<ChatToolCallScript> ToolCalls { get; init; }
+    public required TimeSpan FirstTokenDelay { get; init; }
+    public required TimeSpan InterTokenDelay { get; init; }
+    public ChatFault? Fault { get; init; }
+    public Task? Gate { get; init; }
+    public int GateAfterDeltas { get; init; }
+    public required int InputTokens { get; init; }
+
+    /// <summary>Tool call argument fragments, per tool call, in the order they are streamed.</summary>
+    public required IReadOnlyList<IReadOnlyList<string>> ToolArgumentFragments { get; init; }
+
+    public string FullText => string.Concat(TextChunks);
+
+    /// <summary>Output tokens reported in usage: one per content delta.</summary>
+    public int OutputTokens => TextChunks.Count + ToolArgumentFragments.Sum(f => f.Count);
+
+    public bool HasToolCalls => ToolCalls.Count > 0;
+
+    public static ChatReplyPlan Resolve(ChatReply reply, RecordedChatRequest request, ChatEmulatorOptions options, string responseId, Func<int, string> toolCallId)
+    {
+        var chunks = reply.TextChunks ?? DefaultChatReply.Tokens(request.LastUserText);
+        var calls = reply.ToolCalls.Select((c, i) => c.Id is null ? c with { Id = toolCallId(i) } : c).ToList();
+        return new ChatReplyPlan
+        {
+            ResponseId = responseId,
+            Model = request.Model,
+            TextChunks = chunks,
+            ToolCalls = calls,
+            ToolArgumentFragments = calls.Select(c => Fragment(c.ArgumentsJson)).ToList(),
+            FirstTokenDelay = reply.FirstTokenDelay ?? options.FirstTokenDelay,
+            InterTokenDelay = reply.InterTokenDelay ?? options.InterTokenDelay,
+            Fault = reply.Fault,
+            Gate = reply.Gate,
+            GateAfterDeltas = reply.GateAfterDeltas,
+            InputTokens = CountWords(request),
+        };
+    }
+
+    private static IReadOnlyList<string> Fragment(string json)
+    {
+        const int size = 12;
+        var fragments = new List<string>();
+        for (var i = 0; i < json.Length; i += size) fragments.Add(json.Substring(i, Math.Min(size, json.Length - i)));
+        return fragments;
+    }
+
+    private static int CountWords(RecordedChatRequest request)
+    {
+        var words = (request.System ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+        foreach (var m in request.Messages) words += m.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+        return Math.Max(1, words);
+    }
+}

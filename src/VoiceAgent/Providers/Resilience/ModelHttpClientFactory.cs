@@ -1,0 +1,24 @@
+namespace VoiceAgent.Providers.Resilience;
+
+/// <summary>
+/// The <see cref="HttpClient"/> the model SDKs run on. Its one job beyond pooling: when a caller cancels a
+/// stream (barge-in), the upstream response must close at once. By default SocketsHttpHandler "drains" an
+/// unfinished response for up to 2 s so the connection can be reused, which keeps the provider generating (and
+/// billing) tokens nobody will hear; with <see cref="SocketsHttpHandler.MaxResponseDrainSize"/> = 0 the
+/// connection is closed instead.
+/// </summary>
+internal static class ModelHttpClientFactory
+{
+    public static HttpClient Create(TimeSpan connectTimeout) => new(new SocketsHttpHandler
+    {
+        MaxResponseDrainSize = 0,
+        ConnectTimeout = connectTimeout,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+        EnableMultipleHttp2Connections = true,
+    })
+    {
+        // The SDKs apply their own per-call timeout; HttpClient's 100 s default would only interfere.
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+}

@@ -1,0 +1,65 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+
+namespace VoiceAgent.Providers.Resilience;
+
+/// <summary>
+/// Guards a model stream with two deadlines on an injected <see cref="TimeProvider"/>: the first text or tool
+/// call must arrive within <see cref="StreamWatchdogOptions.FirstTokenTimeout"/> of the request, and once it has,
+/// upstream may not go quiet for longer than <see cref="StreamWatchdogOptions.StallTimeout"/>. A missed deadline
+/// cancels the upstream call and throws <see cref="ModelTimeoutException"/>; the caller's own cancellation passes
+/// through untouched as <see cref="OperationCanceledException"/>.
+/// </summary>
+/// <remarks>
+/// One timer-backed CTS per request, re-armed on progress (the YARP ActivityCancellationTokenSource idea). The
+/// stall clock is paused while the caller holds an update, so slow downstream work (TTS, a busy socket) is never
+/// blamed on the model.
+/// </remarks>
+internal sealed class StreamWatchdogChatClient(IChatClient innerClient, TimeProvider timeProvider, StreamWatchdogOptions options)
+    : DelegatingChatClient(innerClient)
+{
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        => await GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken).ConfigureAwait(false);
+
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var deadline = new CancellationTokenSource(Options.FirstTokenTimeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var started = false;
+
+        await using var stream = base.GetStreamingResponseAsync(messages, options, linked.Token).GetAsyncEnumerator(linked.Token);
+        while (true)
+        {
+            bool more;
+            try
+            {
+                more = await stream.MoveNextAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw started
+                    ? new ModelTimeoutException(ModelTimeoutKind.Stall, Options.StallTimeout, ex)
+                    : new ModelTimeoutException(ModelTimeoutKind.FirstToken, Options.FirstTokenTimeout, ex);
+            }
+            if (!more) yield break;
+
+            var update = stream.Current;
+            started |= IsFirstToken(update);
+            if (started) deadline.CancelAfter(Timeout.InfiniteTimeSpan);
+            yield return update;
+            if (started) deadline.CancelAfter(Options.StallTimeout);
+        }
+    }
+
+    private StreamWatchdogOptions Options => options;
+
+    /// <summary>Output the caller can act on: spoken text or a tool call.</summary>
+    private static bool IsFirstToken(ChatResponseUpdate update)
+    {
+        foreach (var content in update.Contents)
+            if (content is TextContent { Text.Length: > 0 } or FunctionCallContent) return true;
+        return false;
+    }
+}
