@@ -1,4 +1,4 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/healthz", () => "ok");
-app.Run();
+using VoiceAgent.Server;
+
+var app = await VoiceAgentServer.BuildAsync(args);
+await app.RunAsync();

@@ -17,7 +17,7 @@ internal static class TwimlDiscovery
         {
             Content = new FormUrlEncodedContent(form),
         };
-        request.Headers.Add("X-Twilio-Signature", TwilioRequestSigner.Sign(authToken, signedUrl, form));
+        request.Headers.Add("X-Twilio-Signature", new TwilioRequestSigner(authToken).Sign(signedUrl, form));
         using var response = await http.SendAsync(request, cancellationToken);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         if (!response.IsSuccessStatusCode)

@@ -44,7 +44,7 @@ public sealed class ConversationRelayCaller : IAsyncDisposable
     public static async Task<ConversationRelayCaller> ConnectAsync(Uri connectUrl, string signedUrl, string? authToken, CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
-        if (authToken is not null) socket.Options.SetRequestHeader("X-Twilio-Signature", TwilioRequestSigner.Sign(authToken, signedUrl, []));
+        if (authToken is not null) socket.Options.SetRequestHeader("X-Twilio-Signature", new TwilioRequestSigner(authToken).SignWebSocketUpgrade(signedUrl));
         try
         {
             await socket.ConnectAsync(connectUrl, cancellationToken);

@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using VoiceAgent.Emulators.Anthropic;
+using VoiceAgent.Hosting;
+
+namespace VoiceAgent.Server;
+
+/// <summary>
+/// Composes the server: reads and validates settings, brings up local emulators for every provider without a
+/// key (offline mode), keeps signatures on with development credentials when no Twilio token is set, and maps
+/// the endpoints. Used by Program, the tests and the bench, so all three run the same server.
+/// </summary>
+public static partial class VoiceAgentServer
+{
+    public const string DefaultUrl = "http://127.0.0.1:8080";
+
+    /// <summary>Builds the app. <paramref name="overrides"/> win over environment and appsettings (tests use them).</summary>
+    public static async Task<WebApplication> BuildAsync(string[] args, IDictionary<string, string?>? overrides = null, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+            builder.WebHost.UseUrls(DefaultUrl);
+
+        var startup = new StartupNotes();
+        var settings = VoiceAgentSettings.From(builder.Configuration);
+        if (settings.SystemPromptFile is null)
+            settings = settings with { SystemPromptFile = Path.Combine(AppContext.BaseDirectory, "Prompts", "agent.md") };
+
+        var emulators = new List<IAsyncDisposable>();
+        if (settings.AnthropicApiKey is null && settings.OpenAIApiKey is null)
+        {
+            var anthropic = new AnthropicEmulator(new() { ApiKey = "offline-emulator" });
+            await anthropic.StartAsync(cancellationToken: cancellationToken);
+            emulators.Add(anthropic);
+            settings = settings with { LlmProvider = "anthropic", AnthropicApiKey = "offline-emulator", AnthropicBaseUrl = anthropic.BaseUrl.ToString().TrimEnd('/') };
+            startup.Emulated.Add($"Anthropic Messages at {anthropic.BaseUrl} (replies are EMULATED, not Claude)");
+        }
+
+        var development = builder.Environment.IsDevelopment();
+        if (settings.DevBypassSignature && !development)
+        {
+            startup.BypassIgnored = true;
+            settings = settings with { DevBypassSignature = false };
+        }
+        if (settings.TwilioAuthToken is null && !settings.DevBypassSignature)
+        {
+            var (sid, token) = DevelopmentCredentials.LoadOrCreate(settings.DataDir);
+            settings = settings with { TwilioAuthToken = token, TwilioAccountSid = settings.TwilioAccountSid ?? sid };
+            startup.DevCredentialsDir = settings.DataDir;
+        }
+
+        builder.Services.AddVoiceAgent(settings);
+        var app = builder.Build();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
+        app.MapVoiceAgent();
+        app.Lifetime.ApplicationStopped.Register(() =>
+        {
+            foreach (var emulator in emulators) emulator.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        });
+        startup.Report(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("VoiceAgent.Startup"), settings);
+        return app;
+    }
+
+    /// <summary>The address Kestrel actually bound (useful with port 0).</summary>
+    public static Uri BoundAddress(this WebApplication app)
+    {
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
+    }
+}

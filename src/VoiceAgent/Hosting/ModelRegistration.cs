@@ -1,0 +1,38 @@
+using Microsoft.Extensions.AI;
+using VoiceAgent.Providers.Anthropic;
+using VoiceAgent.Providers.OpenAI;
+using VoiceAgent.Providers.Resilience;
+
+namespace VoiceAgent.Hosting;
+
+/// <summary>Builds the model client the settings ask for, wrapped in the stream watchdog.</summary>
+internal static class ModelRegistration
+{
+    public static IChatClient CreateChatClient(VoiceAgentSettings settings, TimeProvider clock)
+    {
+        var client = settings.EffectiveLlmProvider == "openai"
+            ? OpenAIChatClientFactory.Create(new OpenAIModelOptions
+            {
+                ApiKey = settings.OpenAIApiKey ?? "",
+                BaseUrl = new Uri(settings.OpenAIBaseUrl),
+                Model = settings.OpenAIModel,
+                MaxTokens = settings.OpenAIMaxTokens,
+            })
+            : AnthropicChatClientFactory.Create(new AnthropicModelOptions
+            {
+                ApiKey = settings.AnthropicApiKey ?? "",
+                BaseUrl = new Uri(settings.AnthropicBaseUrl),
+                Model = settings.AnthropicModel,
+                MaxTokens = settings.AnthropicMaxTokens,
+            });
+        return client.WithWatchdog(clock, settings.ModelFirstTokenTimeout, settings.ModelStallTimeout);
+    }
+
+    public static ChatOptions CreateChatOptions(VoiceAgentSettings settings) => settings.EffectiveLlmProvider == "openai"
+        ? new ChatOptions { ModelId = settings.OpenAIModel, MaxOutputTokens = settings.OpenAIMaxTokens }
+        : new ChatOptions { ModelId = settings.AnthropicModel, MaxOutputTokens = settings.AnthropicMaxTokens };
+
+    public static IReadOnlyList<ReadinessTarget> ReadinessTargets(VoiceAgentSettings settings) => settings.EffectiveLlmProvider == "openai"
+        ? [new ReadinessTarget("openai", new Uri(settings.OpenAIBaseUrl))]
+        : [new ReadinessTarget("anthropic", new Uri(settings.AnthropicBaseUrl))];
+}
