@@ -53,7 +53,10 @@ public sealed record DeepgramOptions
     /// <summary>Further query parameters sent as given (repeatable ones such as <c>keyterm</c> or <c>redact</c> may appear more than once).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> AdditionalQueryParameters { get; init; } = [];
 
-    /// <summary>A <c>KeepAlive</c> text frame goes out when no audio (and no KeepAlive) was sent for this long. Must stay under the server's 10 s idle timeout.</summary>
+    /// <summary>
+    /// A <c>KeepAlive</c> text frame goes out once no audio (and no KeepAlive) was sent for this long; the check
+    /// runs every half interval, so the gap between frames stays under 1.5 × this. Must stay under the server's 10 s idle timeout.
+    /// </summary>
     public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(4);
 
     /// <summary>How many times a dropped socket is reconnected before the session reports a fatal error. The first connect also gets this many retries for retryable failures.</summary>

@@ -348,7 +348,7 @@ internal sealed class DeepgramSpeechToTextSession : ISpeechToTextSession
         if (_closeRequested || socket is null)
         {
             socket?.Socket.Dispose();
-            if (!_closeRequested) await FailAsync($"reconnect failed after {_options.ReconnectAttempts} attempts ({reason}): {failure?.Message}", token);
+            if (!_closeRequested) await FailAsync($"could not reconnect after {reason}: {failure?.Message}", token);
             return null;
         }
 

@@ -12,7 +12,7 @@ public sealed class DeepgramEmulatorTests : DeepgramEmulatorTestBase
 {
     private const string Query = "/v1/listen?model=nova-3&encoding=mulaw&sample_rate=8000&interim_results=true&vad_events=true";
 
-    protected override DeepgramEmulator CreateEmulator() => new() { IdleTimeout = TimeSpan.FromMilliseconds(300) };
+    protected override DeepgramEmulator CreateEmulator() => new() { IdleTimeout = TimeSpan.FromSeconds(1) };
 
     [Fact]
     public async Task MissingAuthorizationIsRejectedWith401AndDgError()
