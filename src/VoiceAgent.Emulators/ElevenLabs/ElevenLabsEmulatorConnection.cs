@@ -40,6 +40,7 @@ internal sealed class ElevenLabsEmulatorConnection
     private bool _begun;
     private volatile bool _terminal;
     private bool _firstAudioSent;
+    private ElevenLabsEmulatorFrame? _pending;
 
     public ElevenLabsEmulatorConnection(WebSocket socket, HttpContext http, ElevenLabsEmulatorSession session, ElevenLabsEmulatorBehavior behavior, TimeProvider clock)
     {
@@ -152,6 +153,20 @@ internal sealed class ElevenLabsEmulatorConnection
 
     private void OnMessage(WebSocketMessageType type, ReadOnlySpan<byte> bytes, long receivedAt)
     {
+        try
+        {
+            Handle(type, bytes, receivedAt);
+        }
+        finally
+        {
+            // Published only after it was acted on, so a test that saw the frame sees its effects too.
+            if (_pending is { } frame) _session.RecordFrame(frame);
+            _pending = null;
+        }
+    }
+
+    private void Handle(WebSocketMessageType type, ReadOnlySpan<byte> bytes, long receivedAt)
+    {
         var json = Encoding.UTF8.GetString(bytes);
         EmulatorClientMessage? message = null;
         if (type == WebSocketMessageType.Text)
@@ -256,6 +271,7 @@ internal sealed class ElevenLabsEmulatorConnection
         var text = _buffer.ToString(0, length);
         _buffer.Remove(0, length);
         _generations++;
+        _session.RecordGeneration(text);
         _outbox.Writer.TryWrite(new SpeakJob(text));
     }
 
@@ -274,9 +290,9 @@ internal sealed class ElevenLabsEmulatorConnection
     }
 
     private void Record(ElevenLabsEmulatorFrameKind kind, string? text, EmulatorClientMessage? message, string json, long receivedAt)
-        => _session.RecordFrame(new ElevenLabsEmulatorFrame(
+        => _pending = new ElevenLabsEmulatorFrame(
             _frameIndex++, kind, text, message?.Flush == true, message?.TryTriggerGeneration == true, json,
-            receivedAt, _clock.GetElapsedTime(_acceptedAt, receivedAt)));
+            receivedAt, _clock.GetElapsedTime(_acceptedAt, receivedAt));
 
     private async Task SendLoopAsync(CancellationToken cancellationToken)
     {
@@ -309,7 +325,6 @@ internal sealed class ElevenLabsEmulatorConnection
     {
         var synthesizer = _synthesizer!;
         var format = _format!;
-        _session.RecordSpoken(text);
         var charsPerMessage = Math.Max(1, (int)Math.Round(_behavior.AudioMessageDuration.TotalMilliseconds / ElevenLabsEmulator.MillisecondsPerCharacter));
         for (var start = 0; start < text.Length; start += charsPerMessage)
         {

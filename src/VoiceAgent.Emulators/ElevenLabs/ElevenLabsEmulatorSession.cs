@@ -14,7 +14,7 @@ public sealed class ElevenLabsEmulatorSession
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ImmutableList<ElevenLabsEmulatorFrame> _frames = [];
     private ElevenLabsEmulatorBeginSettings? _begin;
-    private string _spokenText = "";
+    private ImmutableList<string> _generations = [];
     private string? _errorSent;
     private int? _rejectedWithStatus;
     private int _audioMessagesSent;
@@ -61,8 +61,11 @@ public sealed class ElevenLabsEmulatorSession
     /// <summary><c>{"text":""}</c> arrived.</summary>
     public bool EndOfStreamReceived => Frames.Any(f => f.Kind == ElevenLabsEmulatorFrameKind.EndOfStream);
 
+    /// <summary>Each generation's text, in order: what a schedule threshold, a flush or the EOS released.</summary>
+    public IReadOnlyList<string> Generations => Volatile.Read(ref _generations);
+
     /// <summary>Everything turned into audio so far, in order.</summary>
-    public string SpokenText => Volatile.Read(ref _spokenText);
+    public string SpokenText => string.Concat(Generations);
 
     /// <summary>Audio messages sent.</summary>
     public int AudioMessagesSent => Volatile.Read(ref _audioMessagesSent);
@@ -114,7 +117,7 @@ public sealed class ElevenLabsEmulatorSession
         _arrivals.Writer.TryWrite(frame);
     }
 
-    internal void RecordSpoken(string text) => Volatile.Write(ref _spokenText, _spokenText + text);
+    internal void RecordGeneration(string text) => Volatile.Write(ref _generations, _generations.Add(text));
 
     internal void RecordAudioMessage(int bytes, long sentAt)
     {

@@ -58,7 +58,7 @@ internal sealed class SpeechLikeSynthesizer(int sampleRate)
             for (var k = 0; k < HarmonicAmplitudes.Length; k++) x += HarmonicAmplitudes[k] * Math.Sin(2 * Math.PI * (k + 1) * _phase);
 
             var t = _voicedSamples++ / (double)sampleRate;
-            var syllable = 0.55 + 0.45 * Math.Sin(2 * Math.PI * SyllableRateHz * t);
+            var syllable = 0.65 + 0.35 * Math.Sin(2 * Math.PI * SyllableRateHz * t);
             var edge = 1.0;
             if (!_previousVoiced && i < ramp) edge = i / (double)ramp;
             if (!nextVoiced && i >= n - ramp) edge = Math.Min(edge, (n - 1 - i) / (double)ramp);
