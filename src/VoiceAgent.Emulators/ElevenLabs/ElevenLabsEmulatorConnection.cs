@@ -19,6 +19,7 @@ internal sealed class ElevenLabsEmulatorConnection
     private const int MaxMessageBytes = 1024 * 1024;
     private static readonly IReadOnlyList<int> DefaultSchedule = [120, 160, 250, 290];
     private static readonly TimeSpan CloseHandshakeBudget = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan DropSettleTime = TimeSpan.FromMilliseconds(100);
 
     private readonly WebSocket _socket;
     private readonly HttpContext _http;
@@ -367,6 +368,9 @@ internal sealed class ElevenLabsEmulatorConnection
         var sent = _session.AudioMessagesSent;
         if (_behavior.DropConnectionAfterAudioMessages == sent)
         {
+            // Aborting discards output Kestrel has not written to the socket yet; let the messages
+            // already "sent" reach the client first, so the fault is "drop after N messages".
+            if (sent > 0) await Task.Delay(DropSettleTime, _clock, cancellationToken);
             _session.RecordDropped();
             _http.Abort();
             return true;

@@ -84,7 +84,7 @@ public sealed class ElevenLabsAudioTests
         await using var reader = stream.ReadAudioAsync(CancellationToken.None).GetAsyncEnumerator();
 
         // More than the first threshold (50 characters); the reply is not complete, nothing is flushed.
-        foreach (var token in ReplyTokens.Take(12)) await stream.SendTextAsync(token, CancellationToken.None).DefaultTimeout();
+        foreach (var token in ReplyTokens.Take(14)) await stream.SendTextAsync(token, CancellationToken.None).DefaultTimeout();
 
         Assert.True(await reader.MoveNextAsync().AsTask().DefaultTimeout());
         Assert.StartsWith(reader.Current.AlignedText, Reply, StringComparison.Ordinal);

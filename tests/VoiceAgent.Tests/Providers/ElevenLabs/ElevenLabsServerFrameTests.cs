@@ -9,16 +9,19 @@ public sealed class ElevenLabsServerFrameTests
 {
     private static ServerFrame Parse(string json) => JsonSerializer.Deserialize(json, ElevenLabsJsonContext.Default.ServerFrame)!;
 
+    // The fixture's base64 holds 163 bytes of μ-law silence (the reference text says 160).
+    private const string FixtureAudio = "/////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////w==";
+
     [Fact]
     public void FixtureAudioChunkDecodesBase64AndAlignment()
     {
-        var frame = Parse("""{"audio":"/////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////w==","isFinal":null,"normalizedAlignment":{"charStartTimesMs":[0,60,120],"charsDurationsMs":[60,60,60],"chars":["O","u","r"]},"alignment":{"charStartTimesMs":[0,60,120],"charsDurationsMs":[60,60,60],"chars":["O","u","r"]}}""");
+        var frame = Parse("""{"audio":""" + "\"" + FixtureAudio + "\"" + ""","isFinal":null,"normalizedAlignment":{"charStartTimesMs":[0,60,120],"charsDurationsMs":[60,60,60],"chars":["O","u","r"]},"alignment":{"charStartTimesMs":[0,60,120],"charsDurationsMs":[60,60,60],"chars":["O","u","r"]}}""");
 
         var chunk = frame.ToAudioChunk();
 
         Assert.False(frame.IsFinalMessage);
         Assert.False(frame.IsError);
-        Assert.Equal(160, chunk.Audio.Length);
+        Assert.Equal(Convert.FromBase64String(FixtureAudio), chunk.Audio.ToArray());
         Assert.All(chunk.Audio.ToArray(), b => Assert.Equal(0xFF, b));
         Assert.Equal("Our", chunk.AlignedText);
         Assert.Equal([0, 60, 120], chunk.CharStartMs);

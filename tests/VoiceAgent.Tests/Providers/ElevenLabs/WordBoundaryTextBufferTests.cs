@@ -16,6 +16,7 @@ public sealed class WordBoundaryTextBufferTests
         Assert.Null(buffer.Append("Hel"));
         Assert.Null(buffer.Append("lo"));
         Assert.Equal("Hello ", buffer.Append(" wor"));
+        Assert.Null(buffer.Append("ld"));
         Assert.Equal("world ", buffer.Drain());
     }
 
