@@ -11,6 +11,10 @@ namespace VoiceAgent.Emulators.ElevenLabs;
 internal sealed class SpeechLikeSynthesizer(int sampleRate)
 {
     private static readonly double[] HarmonicAmplitudes = [1.0, 0.7, 0.5, 0.35, 0.25];
+
+    // One sine period; a lookup keeps a whole generation cheap enough to burst out at RealTimeFactor 0.
+    private const int SineTableSize = 4096;
+    private static readonly double[] SineTable = Enumerable.Range(0, SineTableSize).Select(i => Math.Sin(2 * Math.PI * i / SineTableSize)).ToArray();
     private const double Gain = 6500;
     private const double SyllableRateHz = 4.5;
     private const int NoiseAmplitude = 24;
@@ -55,7 +59,7 @@ internal sealed class SpeechLikeSynthesizer(int sampleRate)
             if (_phase >= 1) _phase -= 1;
 
             var x = 0.0;
-            for (var k = 0; k < HarmonicAmplitudes.Length; k++) x += HarmonicAmplitudes[k] * Math.Sin(2 * Math.PI * (k + 1) * _phase);
+            for (var k = 0; k < HarmonicAmplitudes.Length; k++) x += HarmonicAmplitudes[k] * Sine((k + 1) * _phase);
 
             var t = _voicedSamples++ / (double)sampleRate;
             var syllable = 0.65 + 0.35 * Math.Sin(2 * Math.PI * SyllableRateHz * t);
@@ -68,6 +72,9 @@ internal sealed class SpeechLikeSynthesizer(int sampleRate)
         _f0 = target;
         _previousVoiced = true;
     }
+
+    /// <summary>sin(2π·cycles).</summary>
+    private static double Sine(double cycles) => SineTable[(int)(cycles * SineTableSize) & (SineTableSize - 1)];
 
     private uint NextNoise()
     {

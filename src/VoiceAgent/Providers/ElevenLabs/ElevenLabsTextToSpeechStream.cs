@@ -50,6 +50,7 @@ internal sealed class ElevenLabsTextToSpeechStream : ITextToSpeechStream
     private int _disposed;
     private volatile bool _completed;
     private volatile bool _finalReceived;
+    private volatile bool _abandoned;
     private long _firstTextAt;
     private int _chunks;
     private long _audioBytes;
@@ -68,6 +69,9 @@ internal sealed class ElevenLabsTextToSpeechStream : ITextToSpeechStream
 
     /// <summary>From the first text frame sent to the first audio chunk received; null before audio.</summary>
     internal TimeSpan? FirstAudioLatency { get; private set; }
+
+    /// <summary>When the first audio chunk was read off the socket (clock timestamp); 0 before audio.</summary>
+    internal long FirstAudioAt { get; private set; }
 
     /// <summary>Sends the BOS frame and starts reading the socket.</summary>
     internal async Task StartAsync(ReadOnlyMemory<byte> beginFrame, CancellationToken cancellationToken)
@@ -112,13 +116,13 @@ internal sealed class ElevenLabsTextToSpeechStream : ITextToSpeechStream
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
 
-        if (_finalReceived || Volatile.Read(ref _failure) is not null)
+        if (_finalReceived)
         {
-            // Finished or failed: the server is closing; let the receive loop complete the handshake.
+            // Finished: the server closes right after isFinal; let the receive loop answer its close.
             try { await _receiveLoop.WaitAsync(FinishedCloseBudget, _clock); }
             catch (TimeoutException) { }
         }
-        else
+        else if (Volatile.Read(ref _failure) is null && !_abandoned)
         {
             // Abandoned mid-reply (barge-in): readers end now, the server is told, nothing waits for EOS.
             _audio.Writer.TryComplete();
@@ -149,31 +153,61 @@ internal sealed class ElevenLabsTextToSpeechStream : ITextToSpeechStream
         }
     }
 
-    private ValueTask SendFrameAsync(TextFrame frame, CancellationToken cancellationToken)
+    private async ValueTask SendFrameAsync(TextFrame frame, CancellationToken cancellationToken)
     {
-        _sendBuffer.ResetWrittenCount();
-        using (var writer = new Utf8JsonWriter(_sendBuffer))
+        EnterSend();
+        try
         {
-            JsonSerializer.Serialize(writer, frame, ElevenLabsJsonContext.Default.TextFrame);
-        }
+            _sendBuffer.ResetWrittenCount();
+            using (var writer = new Utf8JsonWriter(_sendBuffer))
+            {
+                JsonSerializer.Serialize(writer, frame, ElevenLabsJsonContext.Default.TextFrame);
+            }
 
-        return new ValueTask(SendFrameAsync(_sendBuffer.WrittenMemory, cancellationToken));
+            await SendCoreAsync(_sendBuffer.WrittenMemory, cancellationToken);
+        }
+        finally
+        {
+            ExitSend();
+        }
     }
 
     private async Task SendFrameAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
     {
-        if (Interlocked.CompareExchange(ref _sending, 1, 0) != 0)
+        EnterSend();
+        try
         {
-            ThrowIfUnusable();
-            throw new InvalidOperationException("Concurrent sends on one ElevenLabs stream: it has a single writer.");
+            await SendCoreAsync(frame, cancellationToken);
         }
+        finally
+        {
+            ExitSend();
+        }
+    }
 
+    private void EnterSend()
+    {
+        if (Interlocked.CompareExchange(ref _sending, 1, 0) == 0) return;
+        ThrowIfUnusable();
+        throw new InvalidOperationException("Concurrent sends on one ElevenLabs stream: it has a single writer.");
+    }
+
+    // After disposal (or a server close) the flag stays set: no more sends on this socket.
+    private void ExitSend()
+    {
+        if (Volatile.Read(ref _disposed) == 0 && !_abandoned) Volatile.Write(ref _sending, 0);
+    }
+
+    private async Task SendCoreAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    {
         try
         {
             await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            // A frame may be half written: the socket is unusable, so the stream is over (as on barge-in).
+            Abandon();
             throw;
         }
         catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
@@ -181,10 +215,13 @@ internal sealed class ElevenLabsTextToSpeechStream : ITextToSpeechStream
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
             throw await ExplainSendFailureAsync(ex);
         }
-        finally
-        {
-            if (Volatile.Read(ref _disposed) == 0) Volatile.Write(ref _sending, 0);
-        }
+    }
+
+    private void Abandon()
+    {
+        _abandoned = true;
+        _audio.Writer.TryComplete();
+        _socket.Abort();
     }
 
     private async Task<ElevenLabsException> ExplainSendFailureAsync(Exception sendError)
@@ -197,6 +234,7 @@ internal sealed class ElevenLabsTextToSpeechStream : ITextToSpeechStream
     private void ThrowIfUnusable()
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        if (_abandoned) throw new OperationCanceledException("A cancelled send ended this ElevenLabs stream; open a new one.");
         if (Volatile.Read(ref _failure) is { } failure) throw failure;
     }
 
@@ -285,6 +323,7 @@ internal sealed class ElevenLabsTextToSpeechStream : ITextToSpeechStream
     private void OnFirstAudio()
     {
         var now = _clock.GetTimestamp();
+        FirstAudioAt = now;
         var firstText = _firstTextAt;
         FirstAudioLatency = firstText == 0 ? TimeSpan.Zero : _clock.GetElapsedTime(firstText, now);
         Log.FirstAudio(_logger, FirstAudioLatency.Value.TotalMilliseconds, _clock.GetElapsedTime(_openedAt, now).TotalMilliseconds);
@@ -313,7 +352,7 @@ internal sealed class ElevenLabsTextToSpeechStream : ITextToSpeechStream
 
     private void Fail(ElevenLabsException failure)
     {
-        if (_finalReceived || Volatile.Read(ref _disposed) == 1) return;
+        if (_finalReceived || _abandoned || Volatile.Read(ref _disposed) == 1) return;
         if (Interlocked.CompareExchange(ref _failure, failure, null) is not null) return;
         Log.StreamFailed(_logger, failure.Kind, failure.ErrorCode, failure.CloseStatus, failure.Retryable, failure.Message);
         _audio.Writer.TryComplete(failure);

@@ -137,4 +137,36 @@ public sealed class ElevenLabsTextForwardingTests
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => stream.SendTextAsync("more ", CancellationToken.None).AsTask()).DefaultTimeout();
     }
+
+    [Fact]
+    public async Task CompletingAnEmptyReplyEndsWithoutAudio()
+    {
+        await using var harness = await ElevenLabsHarness.StartAsync();
+        var (stream, session) = await harness.OpenWithSessionAsync();
+        await using var _ = stream;
+
+        await stream.CompleteAsync(CancellationToken.None).DefaultTimeout();
+        var chunks = await ElevenLabsHarness.ReadAllAsync(stream).DefaultTimeout();
+
+        Assert.Empty(chunks);
+        Assert.True(session.FinalSent);
+        Assert.Empty(session.Generations);
+    }
+
+    [Fact]
+    public async Task ACancelledSendEndsTheStreamLikeABargeIn()
+    {
+        await using var harness = await ElevenLabsHarness.StartAsync();
+        var (stream, session) = await harness.OpenWithSessionAsync();
+        await using var _ = stream;
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => stream.SendTextAsync("Hello there. ", new CancellationToken(canceled: true)).AsTask()).DefaultTimeout();
+        var chunks = await ElevenLabsHarness.ReadAllAsync(stream).DefaultTimeout();
+        await session.Ended.DefaultTimeout();
+
+        Assert.Empty(chunks);
+        Assert.True(session.ClientClosedEarly);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stream.SendTextAsync("More. ", CancellationToken.None).AsTask()).DefaultTimeout();
+    }
 }
