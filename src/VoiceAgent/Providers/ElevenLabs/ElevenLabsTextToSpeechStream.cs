@@ -266,10 +266,6 @@ internal sealed class ElevenLabsTextToSpeechStream : ITextToSpeechStream
                 await OnFrameAsync(frame, cancellationToken);
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Disposed.
-        }
         catch (ChannelClosedException)
         {
             // Disposed (readers released) or already failed while audio was being handed over.
@@ -284,8 +280,9 @@ internal sealed class ElevenLabsTextToSpeechStream : ITextToSpeechStream
             Fail(ElevenLabsException.Unreadable(ex.Message, ex));
             _socket.Abort();
         }
-        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException)
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
         {
+            // Our own abort (dispose, abandoned send) is not a failure; Fail ignores those too.
             if (!cancellationToken.IsCancellationRequested) Fail(ElevenLabsException.Dropped(ex));
         }
         finally
