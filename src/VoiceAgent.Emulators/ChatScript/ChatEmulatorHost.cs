@@ -104,7 +104,7 @@ public abstract class ChatEmulatorHost : EmulatorHost
         var request = Requests.Add(parsed);
         var reply = _script.TryDequeue(out var scripted) ? scripted : ChatReply.Default;
         var plan = ChatReplyPlan.Resolve(reply, request, Options, ResponseId(request.Index), i => ToolCallId(request.Index, i));
-        var outcome = ChatRequestOutcome.ClientAborted;
+        ChatRequestOutcome? outcome = null;
         try
         {
             outcome = await RespondAsync(context, request, plan, requestId, cancellationToken).ConfigureAwait(false);
@@ -116,7 +116,7 @@ public abstract class ChatEmulatorHost : EmulatorHost
         }
         finally
         {
-            Requests.End(request.Index, outcome);
+            Requests.End(request.Index, outcome ?? ChatRequestOutcome.Faulted);
         }
     }
 

@@ -13,7 +13,7 @@ public sealed class ChatRequestLog
     private int _rejected;
 
     /// <summary>Snapshot of the accepted requests in arrival order.</summary>
-    public IReadOnlyList<RecordedChatRequest> Requests
+    public IReadOnlyList<RecordedChatRequest> Received
     {
         get { lock (_gate) return [.. _requests]; }
     }

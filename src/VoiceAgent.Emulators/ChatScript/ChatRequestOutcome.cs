@@ -7,8 +7,6 @@ public enum ChatRequestOutcome
     Completed,
     /// <summary>The client went away (cancelled / closed the connection) before the response was complete.</summary>
     ClientAborted,
-    /// <summary>A scripted fault ended the request (HTTP error, in-stream error, dropped connection).</summary>
+    /// <summary>A scripted fault ended the request (HTTP error, in-stream error, dropped connection), or the emulator failed.</summary>
     Faulted,
-    /// <summary>The request was refused (bad credentials or unparseable body).</summary>
-    Rejected,
 }

@@ -1,4 +1,3 @@
-using System.ClientModel.Primitives;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using OpenAIChat = OpenAI.Chat;

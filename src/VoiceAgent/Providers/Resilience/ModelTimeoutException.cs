@@ -4,7 +4,11 @@ namespace VoiceAgent.Providers.Resilience;
 /// The stream watchdog gave up on a model call (and cancelled it upstream). Distinct from caller cancellation,
 /// which surfaces as <see cref="OperationCanceledException"/>.
 /// </summary>
-public sealed class ModelTimeoutException : TimeoutException
+/// <remarks>
+/// Deliberately not a <see cref="TimeoutException"/> (like Polly's TimeoutRejectedException): generic
+/// <c>catch (TimeoutException)</c> handlers, such as test timeout helpers, must not swallow or re-label it.
+/// </remarks>
+public sealed class ModelTimeoutException : Exception
 {
     public ModelTimeoutException() : this("The model stream timed out.") { }
 

@@ -15,7 +15,7 @@ namespace VoiceAgent.Providers.Resilience;
 /// stall clock is paused while the caller holds an update, so slow downstream work (TTS, a busy socket) is never
 /// blamed on the model.
 /// </remarks>
-internal sealed class StreamWatchdogChatClient(IChatClient innerClient, TimeProvider timeProvider, StreamWatchdogOptions options)
+internal sealed class StreamWatchdogChatClient(IChatClient innerClient, TimeProvider timeProvider, StreamWatchdogOptions watchdogOptions)
     : DelegatingChatClient(innerClient)
 {
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
@@ -25,7 +25,7 @@ internal sealed class StreamWatchdogChatClient(IChatClient innerClient, TimeProv
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        using var deadline = new CancellationTokenSource(Options.FirstTokenTimeout, timeProvider);
+        using var deadline = new CancellationTokenSource(watchdogOptions.FirstTokenTimeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var started = false;
 
@@ -40,8 +40,8 @@ internal sealed class StreamWatchdogChatClient(IChatClient innerClient, TimeProv
             catch (Exception ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 throw started
-                    ? new ModelTimeoutException(ModelTimeoutKind.Stall, Options.StallTimeout, ex)
-                    : new ModelTimeoutException(ModelTimeoutKind.FirstToken, Options.FirstTokenTimeout, ex);
+                    ? new ModelTimeoutException(ModelTimeoutKind.Stall, watchdogOptions.StallTimeout, ex)
+                    : new ModelTimeoutException(ModelTimeoutKind.FirstToken, watchdogOptions.FirstTokenTimeout, ex);
             }
             if (!more) yield break;
 
@@ -49,11 +49,9 @@ internal sealed class StreamWatchdogChatClient(IChatClient innerClient, TimeProv
             started |= IsFirstToken(update);
             if (started) deadline.CancelAfter(Timeout.InfiniteTimeSpan);
             yield return update;
-            if (started) deadline.CancelAfter(Options.StallTimeout);
+            if (started) deadline.CancelAfter(watchdogOptions.StallTimeout);
         }
     }
-
-    private StreamWatchdogOptions Options => options;
 
     /// <summary>Output the caller can act on: spoken text or a tool call.</summary>
     private static bool IsFirstToken(ChatResponseUpdate update)
