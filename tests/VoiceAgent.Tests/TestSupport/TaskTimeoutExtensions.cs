@@ -11,14 +11,14 @@ public static class TaskTimeoutExtensions
         [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         try { return await task.WaitAsync(timeout ?? DefaultTimeoutSpan); }
-        catch (TimeoutException) { throw new TimeoutException($"Timed out at {Path.GetFileName(file)}:{line}"); }
+        catch (TimeoutException) when (!task.IsCompleted) { throw new TimeoutException($"Timed out at {Path.GetFileName(file)}:{line}"); }
     }
 
     public static async Task DefaultTimeout(this Task task, TimeSpan? timeout = null,
         [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         try { await task.WaitAsync(timeout ?? DefaultTimeoutSpan); }
-        catch (TimeoutException) { throw new TimeoutException($"Timed out at {Path.GetFileName(file)}:{line}"); }
+        catch (TimeoutException) when (!task.IsCompleted) { throw new TimeoutException($"Timed out at {Path.GetFileName(file)}:{line}"); }
     }
 
     public static Task<T> DefaultTimeout<T>(this ValueTask<T> task, TimeSpan? timeout = null,
