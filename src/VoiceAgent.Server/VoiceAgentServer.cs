@@ -52,13 +52,10 @@ public static partial class VoiceAgentServer
         }
 
         builder.Services.AddVoiceAgent(settings);
+        builder.Services.AddHostedService(_ => new OfflineEmulators(emulators));
         var app = builder.Build();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
         app.MapVoiceAgent();
-        app.Lifetime.ApplicationStopped.Register(() =>
-        {
-            foreach (var emulator in emulators) emulator.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        });
         startup.Report(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("VoiceAgent.Startup"), settings);
         return app;
     }

@@ -11,6 +11,10 @@ internal sealed class ReplyPrinter(TextWriter output)
     private long _firstAt;
     private int _tokens;
     private bool _interrupted;
+    private TaskCompletionSource _replyDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the current reply closed (or the call ended).</summary>
+    public Task ReplyDone => _replyDone.Task;
 
     public void MarkSent(long sentAt)
     {
@@ -18,6 +22,7 @@ internal sealed class ReplyPrinter(TextWriter output)
         _firstAt = 0;
         _tokens = 0;
         _interrupted = false;
+        _replyDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     public void MarkInterrupted() => _interrupted = true;
@@ -34,10 +39,15 @@ internal sealed class ReplyPrinter(TextWriter output)
                     case "text":
                         if (_tokens++ == 0) { _firstAt = frame.ReceivedAt; await output.WriteAsync("agent> "); }
                         await output.WriteAsync(frame.Token);
-                        if (frame.Last) await output.WriteLineAsync(LatencyLine(frame.ReceivedAt));
+                        if (frame.Last)
+                        {
+                            await output.WriteLineAsync(LatencyLine(frame.ReceivedAt));
+                            _replyDone.TrySetResult();
+                        }
                         break;
                     case "end":
-                        await output.WriteLineAsync($"\n[agent ended the session; handoffData: {frame.HandoffData ?? "none"}]");
+                        await output.WriteLineAsync($"[agent ended the session; handoffData: {frame.HandoffData ?? "none"}]");
+                        _replyDone.TrySetResult();
                         break;
                     default:
                         await output.WriteLineAsync($"\n[{frame.Type}] {frame.Json}");
@@ -47,6 +57,10 @@ internal sealed class ReplyPrinter(TextWriter output)
         }
         catch (Exception ex) when (ex is OperationCanceledException or System.Threading.Channels.ChannelClosedException)
         {
+        }
+        finally
+        {
+            _replyDone.TrySetResult();
         }
     }
 

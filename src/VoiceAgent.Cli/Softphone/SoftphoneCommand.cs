@@ -49,15 +49,25 @@ internal static class SoftphoneCommand
             line = line.Trim();
             if (line.Length == 0) continue;
             if (line == "/hangup") break;
-            if (line == "/interrupt") { await caller.SendInterruptAsync(cancellationToken: cancellationToken); printer.MarkInterrupted(); continue; }
+            if (line == "/interrupt")
+            {
+                await caller.SendInterruptAsync(cancellationToken: cancellationToken);
+                printer.MarkInterrupted();
+                await output.WriteLineAsync("   [you talked over the agent]");
+                continue;
+            }
             if (line.StartsWith("/dtmf", StringComparison.Ordinal))
             {
                 var digit = line[5..].Trim();
                 printer.MarkSent(Stopwatch.GetTimestamp());
                 await caller.SendDtmfAsync(digit, cancellationToken);
-                continue;
             }
-            printer.MarkSent(await caller.SendPromptAsync(line, cancellationToken: cancellationToken));
+            else
+            {
+                printer.MarkSent(await caller.SendPromptAsync(line, cancellationToken: cancellationToken));
+            }
+            // A script piped in waits for each reply, as a person would; at a terminal you may talk over the agent.
+            if (Console.IsInputRedirected) await printer.ReplyDone.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
             if (caller.Closed) break;
         }
         await caller.DisposeAsync();

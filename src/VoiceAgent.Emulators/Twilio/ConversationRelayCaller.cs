@@ -21,6 +21,7 @@ public sealed class ConversationRelayCaller : IAsyncDisposable
     private readonly Task _receiveLoop;
     private readonly StringBuilder _currentReply = new();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private int _disposed;
 
     private ConversationRelayCaller(ClientWebSocket socket)
     {
@@ -221,6 +222,7 @@ public sealed class ConversationRelayCaller : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         if (_socket.State == WebSocketState.Open)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));

@@ -235,12 +235,8 @@ internal sealed partial class CallSession
         _deps.Metrics.RecordTurn(timeline, outcome, _transportName);
         if (!_logger.IsEnabled(LogLevel.Information)) return;
         var origin = timeline[TurnHop.SocketReceived];
-        foreach (var hop in Enum.GetValues<TurnHop>())
-        {
-            var at = timeline[hop];
-            if (at == 0) continue;
-            LogHop(_logger, CallId, reply.Id, hop, origin == 0 ? 0 : _deps.Clock.GetElapsedTime(origin, at).TotalMilliseconds);
-        }
+        foreach (var hop in Enum.GetValues<TurnHop>().Where(h => timeline[h] != 0).OrderBy(h => timeline[h]))
+            LogHop(_logger, CallId, reply.Id, hop, origin == 0 ? 0 : _deps.Clock.GetElapsedTime(origin, timeline[hop]).TotalMilliseconds);
         var modelTtft = timeline.Between(TurnHop.ModelRequestSent, TurnHop.FirstModelDelta);
         var serverAdded = timeline.Between(TurnHop.FirstModelDelta, TurnHop.FirstTokenSent);
         LogTurnCompleted(_logger, CallId, reply.Id, outcome, modelTtft, serverAdded);
