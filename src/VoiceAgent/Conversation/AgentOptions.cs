@@ -21,6 +21,9 @@ public sealed record AgentOptions
     /// <summary>Spoken before the agent ends the call.</summary>
     public string GoodbyeLine { get; init; } = "Thanks for calling. Goodbye.";
 
+    /// <summary>Publicly fetchable audio the <c>play_hold_music</c> tool plays; null offers no such tool.</summary>
+    public string? HoldMusicUrl { get; init; }
+
     /// <summary>Keypad digits bound to actions; other digits reach the model as caller input.</summary>
     public IReadOnlyDictionary<string, DtmfAction> DtmfBindings { get; init; } = new Dictionary<string, DtmfAction>
     {
@@ -35,6 +38,8 @@ public sealed record AgentOptions
         if (string.IsNullOrWhiteSpace(SystemPrompt)) errors.Add("SystemPrompt is empty: point SYSTEM_PROMPT_FILE at a persona file.");
         if (HistoryTurns is < 1 or > 200) errors.Add($"HistoryTurns must be 1..200 (got {HistoryTurns}).");
         if (string.IsNullOrWhiteSpace(FallbackLine)) errors.Add("FallbackLine is empty: the caller would hear silence when the model fails.");
+        if (HoldMusicUrl is not null && !(Uri.TryCreate(HoldMusicUrl, UriKind.Absolute, out var music) && music.Scheme is "http" or "https"))
+            errors.Add($"HoldMusicUrl must be an absolute http(s) URL (got '{HoldMusicUrl}').");
         foreach (var digit in DtmfBindings.Keys)
         {
             if (digit.Length != 1 || !"0123456789*#".Contains(digit[0], StringComparison.Ordinal))

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using VoiceAgent.Observability;
@@ -160,12 +158,12 @@ internal sealed partial class CallSession
             case DtmfAction.Operator:
                 _history.AddUser($"[The caller pressed {digit.Digit} to reach a person]");
                 await SayAsync(_deps.Agent.OperatorLine, ct);
-                await _transport.SendAsync(new EndCall(HandoffJson("live-agent-handoff", $"caller pressed {digit.Digit} for an operator")), ct);
+                await _transport.SendAsync(new EndCall(HandoffJson(Handoff.LiveAgent, $"caller pressed {digit.Digit} for an operator")), ct);
                 break;
             case DtmfAction.End:
                 _history.AddUser($"[The caller pressed {digit.Digit} to end the call]");
                 await SayAsync(_deps.Agent.GoodbyeLine, ct);
-                await _transport.SendAsync(new EndCall(HandoffJson("caller-ended", $"caller pressed {digit.Digit} to end the call")), ct);
+                await _transport.SendAsync(new EndCall(HandoffJson(Handoff.CallerEnded, $"caller pressed {digit.Digit} to end the call")), ct);
                 break;
         }
     }
@@ -174,7 +172,7 @@ internal sealed partial class CallSession
     {
         if (!ReferenceEquals(finished.Reply, _current)) return; // already cut and recorded
         _current = null;
-        _history.AddAssistant(finished.Result.SpokenText, interrupted: false);
+        _history.AddAssistant(finished.Result.SpokenText + ActionNote(finished.Result), interrupted: false);
         _lastFullReply = finished.Result.SpokenText;
         CloseTimeline(finished.Reply, finished.Result.Outcome);
         finished.Reply.Dispose();
@@ -242,6 +240,9 @@ internal sealed partial class CallSession
         LogTurnCompleted(_logger, CallId, reply.Id, outcome, modelTtft, serverAdded);
     }
 
+    // The model sees what it did, not only what it said (tool calls are not replayed as such).
+    private static string ActionNote(TurnResult result) => result.Actions.Count == 0 ? "" : $"\n[actions taken: {string.Join("; ", result.Actions)}]";
+
     private static string RenderCallContext(CallInfo call)
     {
         var sb = new StringBuilder("[Call context from the phone system; the caller did not say this]");
@@ -253,15 +254,5 @@ internal sealed partial class CallSession
         return sb.ToString();
     }
 
-    private string HandoffJson(string reasonCode, string reason)
-    {
-        var handoff = new Dictionary<string, string>
-        {
-            ["reasonCode"] = reasonCode,
-            ["reason"] = reason,
-            ["callSid"] = CallId,
-            ["at"] = _deps.Clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
-        };
-        return JsonSerializer.Serialize(handoff, ConversationJsonContext.Default.DictionaryStringString);
-    }
+    private string HandoffJson(string reasonCode, string reason) => Handoff.Json(reasonCode, reason, CallId, _deps.Clock.GetUtcNow());
 }

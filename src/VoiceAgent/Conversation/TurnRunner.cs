@@ -1,14 +1,17 @@
 using System.Text;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
+using VoiceAgent.Conversation.Tools;
 using VoiceAgent.Observability;
 
 namespace VoiceAgent.Conversation;
 
 /// <summary>
 /// Runs one agent turn: streams the model and forwards every text delta to the transport the moment it
-/// arrives, stamping the timeline. Never throws: cancellation (barge-in) and provider failures come back
-/// as a <see cref="TurnOutcome"/>; a failure is covered by a spoken fallback so the caller never sits in silence.
+/// arrives, stamping the timeline. Tool calls become call-control commands (hand-off, hang-up, language,
+/// digits, hold music); after a non-final action the model is asked to continue. Never throws: cancellation
+/// (barge-in) and provider failures come back as a <see cref="TurnOutcome"/>, and a failure is covered by a
+/// spoken fallback so the caller never sits in silence.
 /// </summary>
 internal sealed partial class TurnRunner(
     IChatClient model,
@@ -18,38 +21,109 @@ internal sealed partial class TurnRunner(
     TimeProvider clock,
     ILogger logger)
 {
+    private const int MaxToolRounds = 3;
+
     public async Task<TurnResult> RunAsync(int replyId, List<ChatMessage> messages, TurnTimeline timeline, CancellationToken cancellationToken)
     {
         var spoken = new StringBuilder();
+        var actions = new List<string>();
         long lastDelta = 0;
         try
         {
             timeline.Mark(TurnHop.ModelRequestSent);
-            await foreach (var update in model.GetStreamingResponseAsync(messages, modelOptions.Clone(), cancellationToken).WithCancellation(cancellationToken))
+            for (var round = 0; round < MaxToolRounds; round++)
             {
-                var text = update.Text;
-                if (text.Length == 0) continue;
-                lastDelta = clock.GetTimestamp();
-                timeline.Mark(TurnHop.FirstModelDelta, lastDelta);
-                await transport.SendAsync(new SpeakToken(text, Last: false, replyId), cancellationToken);
-                timeline.Mark(TurnHop.FirstTokenSent);
-                spoken.Append(text);
+                var calls = new List<FunctionCallContent>();
+                var roundText = new StringBuilder();
+                await foreach (var update in model.GetStreamingResponseAsync(messages, modelOptions.Clone(), cancellationToken).WithCancellation(cancellationToken))
+                {
+                    foreach (var content in update.Contents)
+                        if (content is FunctionCallContent call) calls.Add(call);
+                    var text = update.Text;
+                    if (text.Length == 0) continue;
+                    lastDelta = clock.GetTimestamp();
+                    timeline.Mark(TurnHop.FirstModelDelta, lastDelta);
+                    await transport.SendAsync(new SpeakToken(text, Last: false, replyId), cancellationToken);
+                    timeline.Mark(TurnHop.FirstTokenSent);
+                    spoken.Append(text);
+                    roundText.Append(text);
+                }
+                if (calls.Count == 0) break;
+
+                var results = new List<AIContent>(calls.Count);
+                foreach (var call in calls)
+                {
+                    var outcome = await RunActionAsync(call, replyId, spoken, actions, timeline, cancellationToken);
+                    if (outcome is { } ended) return ended;
+                    results.Add(new FunctionResultContent(call.CallId, actions.Count > 0 ? "done: " + actions[^1] : "refused: invalid call"));
+                }
+                messages.Add(new ChatMessage(ChatRole.Assistant, [.. roundText.Length > 0 ? [new TextContent(roundText.ToString())] : Array.Empty<AIContent>(), .. calls]));
+                messages.Add(new ChatMessage(ChatRole.Tool, results));
             }
             if (lastDelta != 0) timeline.Mark(TurnHop.LastModelDelta, lastDelta);
             await transport.SendAsync(new SpeakToken("", Last: true, replyId), cancellationToken);
             timeline.Mark(TurnHop.LastFrameSent);
-            return new TurnResult(TurnOutcome.Completed, spoken.ToString());
+            return new TurnResult(TurnOutcome.Completed, spoken.ToString()) { Actions = actions };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return new TurnResult(TurnOutcome.Interrupted, spoken.ToString());
+            return new TurnResult(TurnOutcome.Interrupted, spoken.ToString()) { Actions = actions };
         }
         catch (Exception ex)
         {
             var outcome = ProviderFailureOutcome.From(ex);
             LogModelFailed(logger, timeline.CallId, timeline.TurnId, outcome, ex.GetType().Name, ex.Message);
-            return await SpeakFallbackAsync(outcome, replyId, spoken, timeline, cancellationToken);
+            return await SpeakFallbackAsync(outcome, replyId, spoken, timeline, cancellationToken) with { Actions = actions };
         }
+    }
+
+    /// <summary>Carries out one tool call. Returns the turn's result when the action ended the call.</summary>
+    private async ValueTask<TurnResult?> RunActionAsync(FunctionCallContent call, int replyId, StringBuilder spoken, List<string> actions, TurnTimeline timeline, CancellationToken ct)
+    {
+        var action = AgentTools.Parse(call, agent, out var error);
+        if (action is null)
+        {
+            LogToolRejected(logger, timeline.CallId, timeline.TurnId, error!);
+            return null;
+        }
+        LogToolCalled(logger, timeline.CallId, timeline.TurnId, call.Name);
+        switch (action)
+        {
+            case TransferToHuman transfer:
+                await CloseWithLineAsync(agent.OperatorLine, replyId, spoken, timeline, ct);
+                await transport.SendAsync(new EndCall(Handoff.Json(Handoff.LiveAgent, transfer.Reason, timeline.CallId, clock.GetUtcNow())), ct);
+                actions.Add($"transferred to a person ({transfer.Reason})");
+                return new TurnResult(TurnOutcome.Completed, spoken.ToString()) { Actions = actions };
+            case HangUp hangUp:
+                await CloseWithLineAsync(agent.GoodbyeLine, replyId, spoken, timeline, ct);
+                await transport.SendAsync(new EndCall(Handoff.Json(Handoff.AgentEnded, hangUp.Reason, timeline.CallId, clock.GetUtcNow())), ct);
+                actions.Add($"ended the call ({hangUp.Reason})");
+                return new TurnResult(TurnOutcome.Completed, spoken.ToString()) { Actions = actions };
+            case ChangeLanguage language:
+                await transport.SendAsync(new SwitchLanguage(language.Language, language.Language), ct);
+                actions.Add($"switched the language to {language.Language}");
+                return null;
+            case PressDigits digits:
+                await transport.SendAsync(new SendDigits(digits.Digits), ct);
+                actions.Add($"sent the digits {digits.Digits}");
+                return null;
+            case PlayHoldMusic:
+                await transport.SendAsync(new PlayAudio(agent.HoldMusicUrl!), ct);
+                actions.Add("played hold music");
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Closes the reply before the session ends: says <paramref name="line"/> unless the model already spoke.</summary>
+    private async ValueTask CloseWithLineAsync(string line, int replyId, StringBuilder spoken, TurnTimeline timeline, CancellationToken ct)
+    {
+        var text = spoken.Length == 0 ? line : "";
+        await transport.SendAsync(new SpeakToken(text, Last: true, replyId), ct);
+        timeline.Mark(TurnHop.FirstTokenSent);
+        timeline.Mark(TurnHop.LastFrameSent);
+        spoken.Append(text);
     }
 
     private async Task<TurnResult> SpeakFallbackAsync(TurnOutcome outcome, int replyId, StringBuilder spoken, TurnTimeline timeline, CancellationToken cancellationToken)
@@ -79,4 +153,10 @@ internal sealed partial class TurnRunner(
 
     [LoggerMessage(EventId = EventIds.CallFailed, Level = LogLevel.Warning, Message = "Call {CallId} turn {TurnId}: could not send the fallback line ({ExceptionType}: {Reason})")]
     private static partial void LogFallbackFailed(ILogger logger, string callId, int turnId, string exceptionType, string reason);
+
+    [LoggerMessage(EventId = EventIds.ToolCalled, Level = LogLevel.Information, Message = "Call {CallId} turn {TurnId}: model called {Tool}")]
+    private static partial void LogToolCalled(ILogger logger, string callId, int turnId, string tool);
+
+    [LoggerMessage(EventId = EventIds.ToolRejected, Level = LogLevel.Warning, Message = "Call {CallId} turn {TurnId}: {Error}")]
+    private static partial void LogToolRejected(ILogger logger, string callId, int turnId, string error);
 }

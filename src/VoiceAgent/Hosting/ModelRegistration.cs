@@ -1,4 +1,6 @@
 using Microsoft.Extensions.AI;
+using VoiceAgent.Conversation;
+using VoiceAgent.Conversation.Tools;
 using VoiceAgent.Providers.Anthropic;
 using VoiceAgent.Providers.OpenAI;
 using VoiceAgent.Providers.Resilience;
@@ -28,9 +30,13 @@ internal static class ModelRegistration
         return client.WithWatchdog(clock, settings.ModelFirstTokenTimeout, settings.ModelStallTimeout);
     }
 
-    public static ChatOptions CreateChatOptions(VoiceAgentSettings settings) => settings.EffectiveLlmProvider == "openai"
-        ? new ChatOptions { ModelId = settings.OpenAIModel, MaxOutputTokens = settings.OpenAIMaxTokens }
-        : new ChatOptions { ModelId = settings.AnthropicModel, MaxOutputTokens = settings.AnthropicMaxTokens };
+    public static ChatOptions CreateChatOptions(VoiceAgentSettings settings, AgentOptions agent) => new()
+    {
+        ModelId = settings.EffectiveLlmProvider == "openai" ? settings.OpenAIModel : settings.AnthropicModel,
+        MaxOutputTokens = settings.EffectiveLlmProvider == "openai" ? settings.OpenAIMaxTokens : settings.AnthropicMaxTokens,
+        Tools = AgentTools.Declarations(agent),
+        ToolMode = ChatToolMode.Auto,
+    };
 
     public static IReadOnlyList<ReadinessTarget> ReadinessTargets(VoiceAgentSettings settings) => settings.EffectiveLlmProvider == "openai"
         ? [new ReadinessTarget("openai", new Uri(settings.OpenAIBaseUrl))]

@@ -41,7 +41,7 @@ public static class VoiceAgentServiceCollectionExtensions
         services.TryAddSingleton(sp => ModelRegistration.CreateChatClient(settings, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new CallSessionDependencies(
             sp.GetRequiredService<IChatClient>(),
-            ModelRegistration.CreateChatOptions(settings),
+            ModelRegistration.CreateChatOptions(settings, sp.GetRequiredService<AgentOptions>()),
             sp.GetRequiredService<AgentOptions>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<VoiceAgentMetrics>(),
@@ -65,6 +65,7 @@ public static class VoiceAgentServiceCollectionExtensions
             HistoryTurns = settings.HistoryTurns,
             WelcomeGreeting = settings.WelcomeGreeting,
             DtmfBindings = DtmfBindingParser.Parse(settings.DtmfBindings, errors),
+            HoldMusicUrl = settings.HoldMusicUrl,
         };
         errors.AddRange(agent.Validate());
         return agent;

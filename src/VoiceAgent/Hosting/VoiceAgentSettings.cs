@@ -53,6 +53,8 @@ public sealed record VoiceAgentSettings
     public string? RelayIntelligenceService { get; init; }
     /// <summary>Number the <c>&lt;Connect action&gt;</c> callback dials when a call is handed off; none = hang up.</summary>
     public string? TransferNumber { get; init; }
+    /// <summary>Public audio URL for the model's <c>play_hold_music</c> tool; unset offers no such tool.</summary>
+    public string? HoldMusicUrl { get; init; }
 
     public static string DefaultDataDir() => Path.Combine(
         Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".voiceagent");
@@ -102,6 +104,7 @@ public sealed record VoiceAgentSettings
             RelayDtmfDetection = B("RELAY_DTMF_DETECTION", d.RelayDtmfDetection),
             RelayIntelligenceService = S("RELAY_INTELLIGENCE_SERVICE"),
             TransferNumber = S("TRANSFER_NUMBER"),
+            HoldMusicUrl = S("HOLD_MUSIC_URL"),
         };
     }
 

@@ -16,6 +16,8 @@ internal static class EventIds
     public const int DtmfReceived = 2005;
     public const int CarrierError = 2006;
     public const int EmptyUtterance = 2007;
+    public const int ToolCalled = 2008;
+    public const int ToolRejected = 2009;
     // 3xxx: transports
     public const int FrameRejected = 3000;
     public const int SocketClosed = 3001;

@@ -1,0 +1,25 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace VoiceAgent.Conversation;
+
+/// <summary>The <c>handoffData</c> the carrier passes to the <c>&lt;Connect action&gt;</c> callback.</summary>
+internal static class Handoff
+{
+    public const string LiveAgent = "live-agent-handoff";
+    public const string CallerEnded = "caller-ended";
+    public const string AgentEnded = "agent-ended";
+
+    private static readonly JsonSerializerOptions Options = new(ConversationJsonContext.Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static string Json(string reasonCode, string reason, string callId, DateTimeOffset at) => JsonSerializer.Serialize(
+        new Dictionary<string, string>
+        {
+            ["reasonCode"] = reasonCode,
+            ["reason"] = reason,
+            ["callSid"] = callId,
+            ["at"] = at.ToString("O", CultureInfo.InvariantCulture),
+        },
+        Options.GetTypeInfo(typeof(Dictionary<string, string>)));
+}

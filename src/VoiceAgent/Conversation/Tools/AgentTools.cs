@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace VoiceAgent.Conversation.Tools;
+
+/// <summary>The tools the model may call, and the parsing of its calls into <see cref="AgentAction"/>s.</summary>
+internal static class AgentTools
+{
+    public const string TransferToHumanName = "transfer_to_human";
+    public const string EndCallName = "end_call";
+    public const string SwitchLanguageName = "switch_language";
+    public const string SendDigitsName = "send_digits";
+    public const string PlayHoldMusicName = "play_hold_music";
+
+    public static IList<AITool> Declarations(AgentOptions agent)
+    {
+        var tools = new List<AITool>
+        {
+            Declare(TransferToHumanName, "Transfer the caller to a human colleague. Use when the caller asks for a person or you cannot help.",
+                """{"type":"object","properties":{"reason":{"type":"string","description":"Why the caller needs a person"}},"required":["reason"]}"""),
+            Declare(EndCallName, "Hang up after the caller said goodbye or the conversation is clearly over.",
+                """{"type":"object","properties":{"reason":{"type":"string"}},"required":["reason"]}"""),
+            Declare(SwitchLanguageName, "Switch the call to another language when the caller asks or speaks it.",
+                """{"type":"object","properties":{"language":{"type":"string","description":"BCP-47 code such as es-US"}},"required":["language"]}"""),
+            Declare(SendDigitsName, "Send keypad tones to the other end, e.g. an extension. Digits 0-9, * and #; w is a half-second pause.",
+                """{"type":"object","properties":{"digits":{"type":"string"}},"required":["digits"]}"""),
+        };
+        if (agent.HoldMusicUrl is not null)
+            tools.Add(Declare(PlayHoldMusicName, "Play hold music while the caller waits.", """{"type":"object","properties":{}}"""));
+        return tools;
+    }
+
+    /// <summary>Turns a model tool call into an action, or explains why it cannot.</summary>
+    public static AgentAction? Parse(FunctionCallContent call, AgentOptions agent, out string? error)
+    {
+        error = null;
+        switch (call.Name)
+        {
+            case TransferToHumanName: return new TransferToHuman(Argument(call, "reason") ?? "caller asked for a person");
+            case EndCallName: return new HangUp(Argument(call, "reason") ?? "conversation over");
+            case SwitchLanguageName when Argument(call, "language") is { Length: >= 2 and <= 35 } language:
+                return new ChangeLanguage(language);
+            case SendDigitsName when Argument(call, "digits") is { Length: > 0 and <= 64 } digits && digits.All(c => "0123456789*#w".Contains(c, StringComparison.Ordinal)):
+                return new PressDigits(digits);
+            case PlayHoldMusicName when agent.HoldMusicUrl is not null:
+                return new PlayHoldMusic();
+            default:
+                error = $"tool '{call.Name}' is unknown or its arguments are invalid";
+                return null;
+        }
+    }
+
+    private static AIFunctionDeclaration Declare(string name, string description, string schema)
+        => AIFunctionFactory.CreateDeclaration(name, description, JsonElement.Parse(schema));
+
+    private static string? Argument(FunctionCallContent call, string name) => (call.Arguments is { } args && args.TryGetValue(name, out var value) ? value : null) switch
+    {
+        JsonElement { ValueKind: JsonValueKind.String } e => e.GetString(),
+        string s => s,
+        null => null,
+        var other => other.ToString(),
+    };
+}
