@@ -116,7 +116,10 @@ internal sealed class VoiceActivityDetector
         float aboveFloor = level - floor;
         float common = MathF.Min(Logistic(level - _minLevelDbfs, ProbabilitySlopeDb), echoActive ? Logistic(level - echoThreshold, ProbabilitySlopeDb) : 1f);
         float continueP = MathF.Min(common, Logistic(aboveFloor - _continueThresholdDb, ProbabilitySlopeDb));
-        float startP = MathF.Min(common, Logistic(aboveFloor - _startThresholdDb, ProbabilitySlopeDb));
+
+        // Hysteresis within an onset too: once a strong frame has begun a run, voiced frames above the lower
+        // continue threshold extend it (the second syllable of "hel-lo" in noise is often weaker than the first).
+        float startP = _segmenter.IsOnsetPending ? continueP : MathF.Min(common, Logistic(aboveFloor - _startThresholdDb, ProbabilitySlopeDb));
 
         Voicing = null;
         if (!_segmenter.IsSpeaking && startP >= 0.5f && _voicingThreshold > 0)
@@ -131,7 +134,7 @@ internal sealed class VoiceActivityDetector
         SpeechProbability = _segmenter.IsSpeaking ? continueP : startP;
         LevelDbfs = level;
 
-        VadEvent result = _segmenter.Update(_frame, startEvidence, continueEvidence);
+        VadEvent result = _segmenter.Update(_frame, startEvidence, continueEvidence, level);
 
         _floor.Update(level, holdRise: echoActive);
         if (echoActive && !_segmenter.IsSpeaking && !continueEvidence)
