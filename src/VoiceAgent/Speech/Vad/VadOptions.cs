@@ -53,7 +53,7 @@ public sealed record VadOptions
     public int EchoMinDelayMs { get; init; } = 40;
 
     /// <summary>Longest delay between sending a frame and hearing its echo.</summary>
-    public int EchoMaxDelayMs { get; init; } = 300;
+    public int EchoMaxDelayMs { get; init; } = 400;
 
     /// <summary>Whether to measure the echo delay and return loss from how inbound level follows playback level.</summary>
     public bool EchoAdaptive { get; init; } = true;
@@ -117,7 +117,7 @@ public sealed record VadOptions
 
         if (EchoMinDelayMs < 0 || EchoMaxDelayMs < EchoMinDelayMs || EchoMaxDelayMs > 2_000)
         {
-            errors.Add($"Echo delays must satisfy 0 ≤ {nameof(EchoMinDelayMs)} ({EchoMinDelayMs}) ≤ {nameof(EchoMaxDelayMs)} ({EchoMaxDelayMs}) ≤ 2000 ms (defaults 40 and 300).");
+            errors.Add($"Echo delays must satisfy 0 ≤ {nameof(EchoMinDelayMs)} ({EchoMinDelayMs}) ≤ {nameof(EchoMaxDelayMs)} ({EchoMaxDelayMs}) ≤ 2000 ms (defaults 40 and 400).");
         }
 
         if (MaxQueuedPlaybackMs < 0 || MaxQueuedPlaybackMs > 600_000)

@@ -93,6 +93,9 @@ internal sealed class VoiceActivityDetector
     /// <summary>Periodicity of the last frame, 0–1, or null when it was not needed to decide.</summary>
     public float? Voicing { get; private set; }
 
+    /// <summary>The level the last frame had to exceed to count as caller speech rather than echo, or null without recent playback.</summary>
+    public float? EchoThresholdDbfs { get; private set; }
+
     /// <summary>The measured echo-return loss in dB, or null while unknown.</summary>
     public float? EchoReturnLossDb => _echo?.MeasuredReturnLossDb;
 
@@ -112,6 +115,7 @@ internal sealed class VoiceActivityDetector
         float floor = _floor.FloorDbfs;
         float echoThreshold = _echo?.ThresholdDbfs(_frame) ?? float.NegativeInfinity;
         bool echoActive = !float.IsNegativeInfinity(echoThreshold);
+        EchoThresholdDbfs = echoActive ? echoThreshold : null;
 
         float aboveFloor = level - floor;
         float common = MathF.Min(Logistic(level - _minLevelDbfs, ProbabilitySlopeDb), echoActive ? Logistic(level - echoThreshold, ProbabilitySlopeDb) : 1f);
