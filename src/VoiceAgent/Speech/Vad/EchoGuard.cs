@@ -1,0 +1,124 @@
+namespace VoiceAgent.Speech.Vad;
+
+/// <summary>
+/// Keeps our own voice, leaking back into the caller channel, from counting as caller speech. During and
+/// shortly after playback an inbound frame must be louder than the strongest plausible echo by a margin.
+/// The strongest plausible echo is, from the best knowledge available:
+/// <list type="number">
+/// <item>once <see cref="EchoPathEstimator"/> has found the echo (a strongly correlated delay), the loudest frame
+/// played around the measured delay less the measured loss (less a safety allowance);</item>
+/// <item>once it has seen enough playback without finding one, the loudest frame played anywhere in the delay
+/// window less the measured lower bound on the loss (large when the network cancels the echo);</item>
+/// <item>before that, the loudest frame played in the delay window less the assumed loss.</item>
+/// </list>
+/// A caller talking over the agent louder than the echo still gets through, which is what barge-in needs.
+/// </summary>
+internal sealed class EchoGuard
+{
+    /// <summary>Subtracted from a measured echo-return loss, since a mean underestimates the loudest echo frames.</summary>
+    private const float MeasuredLossSafetyDb = 3f;
+
+    private const float MinReturnLossDb = -10f;
+    private const float MaxReturnLossDb = 40f;
+    private const float AudiblePlaybackDbfs = -65f;
+
+    /// <summary>Inbound louder than the predicted echo for this long, without being caller speech, means the echo path changed.</summary>
+    private const int RelearnAfterMs = 3000;
+
+    private readonly PlaybackHistory _history;
+    private readonly EchoPathEstimator? _estimator;
+    private readonly int _minDelay;
+    private readonly int _maxDelay;
+    private readonly float _assumedLossDb;
+    private readonly float _marginDb;
+    private readonly int _relearnAfterFrames;
+    private int _doubleTalkFrames;
+
+    public EchoGuard(VadOptions options, int frameMs)
+    {
+        _minDelay = options.EchoMinDelayMs / frameMs;
+        _maxDelay = (options.EchoMaxDelayMs + frameMs - 1) / frameMs;
+        _assumedLossDb = (float)options.EchoReturnLossDb;
+        _marginDb = (float)options.EchoMarginDb;
+        _history = new PlaybackHistory(_maxDelay + 2, options.MaxQueuedPlaybackMs / frameMs);
+        _estimator = options.EchoAdaptive ? new EchoPathEstimator(_minDelay, _maxDelay, frameMs) : null;
+        _relearnAfterFrames = RelearnAfterMs / frameMs;
+    }
+
+    /// <summary>The measured echo-return loss, or null while the echo path is unknown.</summary>
+    public float? MeasuredReturnLossDb => _estimator is { IsConfident: true } e ? e.ReturnLossDb : null;
+
+    /// <summary>The measured echo delay in frames, or null while the echo path is unknown.</summary>
+    public int? MeasuredDelayFrames => _estimator is { IsConfident: true } e ? e.DelayFrames : null;
+
+    /// <summary>Queues a frame played to the caller while inbound frame <paramref name="currentFrame"/> is next.</summary>
+    public void RecordPlayback(long currentFrame, float levelDbfs) => _history.Record(currentFrame, levelDbfs);
+
+    /// <summary>Drops playback that was queued but cleared before it played.</summary>
+    public void ClearQueued(long currentFrame) => _history.ClearQueued(currentFrame);
+
+    /// <summary>
+    /// The level inbound frame <paramref name="frame"/> must exceed to count as caller speech, or
+    /// <see cref="float.NegativeInfinity"/> when nothing audible was played recently enough to echo.
+    /// </summary>
+    public float ThresholdDbfs(long frame)
+    {
+        if (!IsPlaybackInWindow(frame))
+        {
+            return float.NegativeInfinity;
+        }
+
+        float echoDbfs;
+        if (_estimator is { IsConfident: true } found)
+        {
+            long centre = frame - found.DelayFrames;
+            echoDbfs = _history.MaxLevel(centre - 1, centre + 1) - MeasuredLoss(found.ReturnLossDb);
+        }
+        else if (_estimator is { HasEnoughData: true } bounded)
+        {
+            echoDbfs = WindowMax(frame) - MeasuredLoss(bounded.LossLowerBoundDb);
+        }
+        else
+        {
+            echoDbfs = WindowMax(frame) - _assumedLossDb;
+        }
+
+        return echoDbfs + _marginDb;
+    }
+
+    /// <summary>Whether anything audible was played in the echo window of <paramref name="frame"/>.</summary>
+    public bool IsPlaybackInWindow(long frame) => WindowMax(frame) >= AudiblePlaybackDbfs;
+
+    /// <summary>The loudest frame played early enough to echo in <paramref name="frame"/> (one frame of slack each side).</summary>
+    private float WindowMax(long frame) => _history.MaxLevel(frame - _maxDelay - 1, frame - _minDelay + 1);
+
+    private static float MeasuredLoss(float lossDb) => Math.Clamp(lossDb - MeasuredLossSafetyDb, MinReturnLossDb, MaxReturnLossDb);
+
+    /// <summary>
+    /// Learns the echo path from a frame in which no caller speech was detected. Once the echo is found, a frame
+    /// louder than the echo it predicts is probably the caller talking too quietly to pass the guard (double
+    /// talk) and is left out, so it cannot talk the measured loss down; if that goes on for seconds the echo
+    /// path itself has changed and is measured afresh.
+    /// </summary>
+    public void Learn(long frame, float inboundDbfs)
+    {
+        if (_estimator is null)
+        {
+            return;
+        }
+
+        if (_estimator.IsConfident && inboundDbfs > ThresholdDbfs(frame) - _marginDb)
+        {
+            if (++_doubleTalkFrames >= _relearnAfterFrames)
+            {
+                _estimator.Reset();
+                _doubleTalkFrames = 0;
+            }
+
+            return;
+        }
+
+        _doubleTalkFrames = 0;
+        _estimator.Learn(_history, frame, inboundDbfs);
+    }
+}

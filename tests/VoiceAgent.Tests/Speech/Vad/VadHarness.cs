@@ -1,0 +1,80 @@
+using VoiceAgent.Speech.Audio;
+using VoiceAgent.Speech.Vad;
+
+namespace VoiceAgent.Tests.Speech.Vad;
+
+/// <summary>Feeds whole test signals through a <see cref="VoiceActivityDetector"/> 20 ms at a time, as a call would.</summary>
+internal static class VadHarness
+{
+    /// <summary>
+    /// Runs PCM16 <paramref name="inbound"/> through a new detector. When <paramref name="played"/> is given, frame i of it
+    /// is reported with <see cref="VoiceActivityDetector.ObservePlayback"/> just before inbound frame i (real-time pacing).
+    /// </summary>
+    public static (List<VadEvent> Events, VoiceActivityDetector Detector) Run(short[] inbound, int sampleRate, short[]? played = null, VadOptions? options = null)
+    {
+        var detector = new VoiceActivityDetector(options ?? new VadOptions(), sampleRate);
+        int n = detector.FrameSamples;
+        var events = new List<VadEvent>();
+        for (int f = 0; (f + 1) * n <= inbound.Length; f++)
+        {
+            if (played is not null && (f + 1) * n <= played.Length)
+            {
+                detector.ObservePlayback(played.AsSpan(f * n, n));
+            }
+
+            VadEvent e = detector.Process(inbound.AsSpan(f * n, n));
+            if (e.HasValue)
+            {
+                events.Add(e);
+            }
+        }
+
+        return (events, detector);
+    }
+
+    /// <summary>Runs Twilio-style μ-law bytes (160 per frame) through a new 8 kHz detector, decoding each frame.</summary>
+    public static List<VadEvent> RunMuLaw(byte[] inbound, VadOptions? options = null)
+    {
+        var detector = new VoiceActivityDetector(options ?? new VadOptions(), 8000);
+        var assembler = AudioFrameAssembler.ForMuLaw8k();
+        var pcm = new short[detector.FrameSamples];
+        var events = new List<VadEvent>();
+        ReadOnlySpan<byte> rest = inbound;
+        while (assembler.TryTakeFrame(ref rest, out ReadOnlySpan<byte> frame))
+        {
+            MuLaw.Decode(frame, pcm);
+            VadEvent e = detector.Process(pcm);
+            if (e.HasValue)
+            {
+                events.Add(e);
+            }
+        }
+
+        return events;
+    }
+
+    /// <summary>Runs Vonage-style PCM16 little-endian bytes (640 per frame at 16 kHz) through a new 16 kHz detector.</summary>
+    public static List<VadEvent> RunPcm16k(byte[] inbound, VadOptions? options = null)
+    {
+        var detector = new VoiceActivityDetector(options ?? new VadOptions(), 16000);
+        var assembler = AudioFrameAssembler.ForPcm16(16000);
+        var pcm = new short[detector.FrameSamples];
+        var events = new List<VadEvent>();
+        ReadOnlySpan<byte> rest = inbound;
+        while (assembler.TryTakeFrame(ref rest, out ReadOnlySpan<byte> frame))
+        {
+            Pcm16.ToSamples(frame, pcm);
+            VadEvent e = detector.Process(pcm);
+            if (e.HasValue)
+            {
+                events.Add(e);
+            }
+        }
+
+        return events;
+    }
+
+    /// <summary>A readable list of events for assertion messages.</summary>
+    public static string Describe(IEnumerable<VadEvent> events)
+        => "[" + string.Join(", ", events.Select(e => $"{e.Kind}@{e.Timestamp.TotalMilliseconds:F0}ms (detected {e.DetectedAt.TotalMilliseconds:F0}ms)")) + "]";
+}
