@@ -23,6 +23,7 @@ internal sealed partial class CallSession
     private readonly ILogger _logger;
     private ReplyHandle? _current;
     private string? _lastFullReply;
+    private (string Full, string Heard)? _lastCut;
     private int _nextReplyId;
 
     public CallSession(CallSessionDependencies deps, ICallTransport transport, string transportName, string provisionalCallId)
@@ -82,6 +83,9 @@ internal sealed partial class CallSession
             case UserInterrupted interrupted:
                 await OnInterruptedAsync(interrupted, ct);
                 return true;
+            case FalseInterruption:
+                await OnFalseInterruptionAsync(ct);
+                return true;
             case DigitPressed digit:
                 await OnDigitAsync(digit, ct);
                 return true;
@@ -121,8 +125,11 @@ internal sealed partial class CallSession
         }
         // A new utterance while a reply streams: the newest input wins, the cut reply is recorded as heard.
         await CutCurrentReplyAsync(heard: null, closeTalkCycle: true, said.ReceivedAt, ct);
+        _lastCut = null;
         _history.AddUser(text);
-        StartReply(said.ReceivedAt, ct);
+        var timeline = StartReply(said.ReceivedAt, ct);
+        if (said.SpeechEndedAt != 0) timeline.Mark(TurnHop.SpeechEnded, said.SpeechEndedAt);
+        if (said.SpeechEndedAt != 0) timeline.Mark(TurnHop.TranscriptFinal, said.ReceivedAt);
     }
 
     private async ValueTask OnInterruptedAsync(UserInterrupted interrupted, CancellationToken ct)
@@ -131,12 +138,24 @@ internal sealed partial class CallSession
         {
             await CutCurrentReplyAsync(interrupted.HeardText, closeTalkCycle: false, interrupted.ReceivedAt, ct);
         }
-        else if (interrupted.HeardText is not null)
+        else if (interrupted.HeardText is not null && _history.LastAssistant is { Interrupted: false } last)
         {
             // The model had finished streaming but the carrier was still speaking it.
+            _lastCut = (last.Text, interrupted.HeardText);
             _history.MarkLastAssistantInterrupted(interrupted.HeardText);
         }
         LogInterrupted(_logger, CallId, interrupted.HeardText?.Length ?? -1);
+    }
+
+    private async ValueTask OnFalseInterruptionAsync(CancellationToken ct)
+    {
+        if (_lastCut is not { } cut) return;
+        _lastCut = null;
+        var remainder = cut.Full.StartsWith(cut.Heard, StringComparison.Ordinal) ? cut.Full[cut.Heard.Length..].TrimStart() : cut.Full;
+        _history.RestoreLastAssistant(cut.Full);
+        LogResumed(_logger, CallId, remainder.Length);
+        if (remainder.Length == 0) return;
+        await _transport.SendAsync(new SpeakToken(remainder, Last: true, ++_nextReplyId), ct);
     }
 
     private async ValueTask OnDigitAsync(DigitPressed digit, CancellationToken ct)
@@ -146,7 +165,7 @@ internal sealed partial class CallSession
         if (!_deps.Agent.DtmfBindings.TryGetValue(digit.Digit, out var action))
         {
             _history.AddUser($"[The caller pressed {digit.Digit} on the keypad]");
-            StartReply(digit.ReceivedAt, ct);
+            _ = StartReply(digit.ReceivedAt, ct);
             return;
         }
         switch (action)
@@ -178,7 +197,7 @@ internal sealed partial class CallSession
         finished.Reply.Dispose();
     }
 
-    private void StartReply(long receivedAt, CancellationToken callToken)
+    private TurnTimeline StartReply(long receivedAt, CancellationToken callToken)
     {
         var id = ++_nextReplyId;
         var timeline = new TurnTimeline(_deps.Clock, CallId, id);
@@ -187,6 +206,7 @@ internal sealed partial class CallSession
         var messages = _history.BuildRequest(_deps.Agent.SystemPrompt);
         _current = reply;
         reply.Completion = RunReplyAsync(reply, messages, callToken);
+        return timeline;
     }
 
     private async Task<TurnResult> RunReplyAsync(ReplyHandle reply, List<Microsoft.Extensions.AI.ChatMessage> messages, CancellationToken callToken)
@@ -210,6 +230,7 @@ internal sealed partial class CallSession
         await reply.Cancellation.CancelAsync();
         var result = await reply.Completion;
         _history.AddAssistant(heard ?? result.SpokenText, interrupted: true);
+        _lastCut = heard is null ? null : (result.SpokenText, heard);
         if (closeTalkCycle && !ct.IsCancellationRequested)
         {
             // The carrier did not stop this reply itself; close its talk cycle so the next one starts clean.

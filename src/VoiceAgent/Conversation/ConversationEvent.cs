@@ -15,13 +15,23 @@ public abstract record ConversationEvent
 public sealed record CallStarted(CallInfo Call) : ConversationEvent;
 
 /// <summary>The caller said something. Only <paramref name="IsFinal"/> utterances start a turn.</summary>
-public sealed record UserSaid(string Text, bool IsFinal, double? Confidence = null, string? Language = null) : ConversationEvent;
+public sealed record UserSaid(string Text, bool IsFinal, double? Confidence = null, string? Language = null) : ConversationEvent
+{
+    /// <summary>Audio path: when our VAD heard the caller stop speaking (TimeProvider ticks; 0 = unknown).</summary>
+    public long SpeechEndedAt { get; init; }
+}
 
 /// <summary>
 /// The caller talked over the agent and playback stopped. <paramref name="HeardText"/> is the part of the
 /// agent's reply that was actually played (null when the transport cannot tell).
 /// </summary>
 public sealed record UserInterrupted(string? HeardText, TimeSpan? HeardDuration) : ConversationEvent;
+
+/// <summary>
+/// Audio path: what looked like barge-in produced no words (a cough, a knock). The reply that was cut
+/// should carry on from where the caller stopped hearing it.
+/// </summary>
+public sealed record FalseInterruption : ConversationEvent;
 
 /// <summary>The caller pressed a key on the keypad.</summary>
 public sealed record DigitPressed(string Digit) : ConversationEvent;

@@ -36,6 +36,12 @@ internal sealed class ConversationHistory(int maxExchanges)
         if (LastAssistant is { } last) _entries[^1] = last with { Text = heard, Interrupted = true };
     }
 
+    /// <summary>Undoes <see cref="MarkLastAssistantInterrupted"/> after a false interruption: the reply stands in full.</summary>
+    public void RestoreLastAssistant(string fullText)
+    {
+        if (LastAssistant is { Interrupted: true } last) _entries[^1] = last with { Text = fullText, Interrupted = false };
+    }
+
     /// <summary>The messages for the next model request: system prompt, call context, window.</summary>
     public List<ChatMessage> BuildRequest(string systemPrompt)
     {

@@ -17,6 +17,8 @@ public sealed class VoiceAgentMetrics
     public const string ReceiveToFirstToken = "voiceagent.turn.receive_to_first_token";
     /// <summary>Audio path: caller speech end (VAD) → first media frame out.</summary>
     public const string SpeechEndToFirstAudio = "voiceagent.turn.speech_end_to_first_audio";
+    /// <summary>Audio path: our own code's share of speech end → first audio (STT, model and TTS time taken out).</summary>
+    public const string AudioServerShare = "voiceagent.turn.audio_server_share";
     /// <summary>Turns by outcome.</summary>
     public const string Turns = "voiceagent.turns";
     /// <summary>Malformed or unexpected frames a transport skipped.</summary>
@@ -26,6 +28,7 @@ public sealed class VoiceAgentMetrics
     private readonly Histogram<double> _ttft;
     private readonly Histogram<double> _receiveToFirst;
     private readonly Histogram<double> _speechEndToAudio;
+    private readonly Histogram<double> _audioServerShare;
     private readonly Counter<long> _turns;
     private readonly Counter<long> _rejectedFrames;
 
@@ -36,6 +39,7 @@ public sealed class VoiceAgentMetrics
         _ttft = meter.CreateHistogram<double>(ModelTimeToFirstDelta, "ms", "Model request to first delta");
         _receiveToFirst = meter.CreateHistogram<double>(ReceiveToFirstToken, "ms", "Socket receive to first token sent");
         _speechEndToAudio = meter.CreateHistogram<double>(SpeechEndToFirstAudio, "ms", "Caller speech end to first audio frame sent");
+        _audioServerShare = meter.CreateHistogram<double>(AudioServerShare, "ms", "Server's own share of speech end to first audio");
         _turns = meter.CreateCounter<long>(Turns, "{turn}", "Turns by outcome");
         _rejectedFrames = meter.CreateCounter<long>(RejectedFrames, "{frame}", "Frames a transport skipped");
     }
@@ -47,7 +51,12 @@ public sealed class VoiceAgentMetrics
         Record(_serverAdded, timeline.Between(TurnHop.FirstModelDelta, TurnHop.FirstTokenSent), transport);
         Record(_ttft, timeline.Between(TurnHop.ModelRequestSent, TurnHop.FirstModelDelta), transport);
         Record(_receiveToFirst, timeline.Between(TurnHop.SocketReceived, TurnHop.FirstTokenSent), transport);
-        Record(_speechEndToAudio, timeline.Between(TurnHop.SpeechEnded, TurnHop.FirstMediaSent), transport);
+    }
+
+    internal void RecordAudioTurn(double speechEndToFirstAudioMs, double serverShareMs, string transport)
+    {
+        Record(_speechEndToAudio, speechEndToFirstAudioMs, transport);
+        Record(_audioServerShare, serverShareMs, transport);
     }
 
     internal void RecordRejectedFrame(string transport, string reason)

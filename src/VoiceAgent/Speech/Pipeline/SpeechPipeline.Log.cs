@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Logging;
+
+namespace VoiceAgent.Speech.Pipeline;
+
+internal sealed partial class SpeechPipeline
+{
+    [LoggerMessage(EventId = 5000, Level = LogLevel.Information, Message = "Call {CallId}: speech pipeline started (locale {Locale}, {Format})")]
+    private static partial void LogStarted(ILogger logger, string callId, string locale, string format);
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Debug, Message = "Call {CallId}: caller speech {What} (agent speaking: {AgentSpeaking})")]
+    private static partial void LogSpeech(ILogger logger, string callId, string what, bool agentSpeaking);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "Call {CallId}: barge-in; caller heard {HeardChars} chars; clear sent")]
+    private static partial void LogBargeIn(ILogger logger, string callId, int heardChars);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Call {CallId}: barge-in produced no words; resuming")]
+    private static partial void LogFalseInterruption(ILogger logger, string callId);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Information, Message = "Call {CallId}: transcript dropped ({Verdict}, confidence {Confidence:F2}, {Chars} chars)")]
+    private static partial void LogTranscriptDropped(ILogger logger, string callId, TranscriptVerdict verdict, double confidence, int chars);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "Call {CallId}: STT reconnected ({Reason})")]
+    private static partial void LogSttReconnected(ILogger logger, string callId, string reason);
+
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Warning, Message = "Call {CallId}: STT error: {Message} (fatal: {Fatal})")]
+    private static partial void LogSttError(ILogger logger, string callId, string message, bool fatal);
+
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "Call {CallId} reply {ReplyId}: TTS failed ({ExceptionType}: {Reason})")]
+    private static partial void LogTtsFailed(ILogger logger, string callId, int replyId, string exceptionType, string reason);
+
+    [LoggerMessage(EventId = 5008, Level = LogLevel.Debug, Message = "Call {CallId} reply {ReplyId}: TTS send failed ({ExceptionType})")]
+    private static partial void LogTtsSendFailed(ILogger logger, string callId, int replyId, string exceptionType);
+
+    [LoggerMessage(EventId = 5009, Level = LogLevel.Warning, Message = "Call {CallId} reply {ReplyId}: TTS reopened, re-sent {Chars} chars not yet voiced")]
+    private static partial void LogTtsReopened(ILogger logger, string callId, int replyId, int chars);
+
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Information, Message = "Call {CallId} reply {ReplyId}: first audio out {SpeechEndToAudioMs:F1} ms after speech end (server share {ServerShareMs:F2} ms; STT {SttMs:F1} ms, model first token {ModelMs:F1} ms, TTS {TtsMs:F1} ms)")]
+    private static partial void LogFirstAudio(ILogger logger, string callId, int replyId, double speechEndToAudioMs, double serverShareMs, double sttMs, double modelMs, double ttsMs);
+
+    [LoggerMessage(EventId = 5011, Level = LogLevel.Information, Message = "Call {CallId} reply {ReplyId}: played to the end ({PlayMs:F0} ms of audio after the first frame)")]
+    private static partial void LogPlayed(ILogger logger, string callId, int replyId, double playMs);
+
+    [LoggerMessage(EventId = 5012, Level = LogLevel.Information, Message = "Call {CallId}: ending the media session (hand-off data: {HasHandoff})")]
+    private static partial void LogEndCall(ILogger logger, string callId, bool hasHandoff);
+
+    [LoggerMessage(EventId = 5013, Level = LogLevel.Warning, Message = "Call {CallId}: {Command} is not supported on {Transport}; ignored")]
+    private static partial void LogUnsupported(ILogger logger, string callId, string command, string transport);
+}

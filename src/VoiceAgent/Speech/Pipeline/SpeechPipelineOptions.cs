@@ -1,0 +1,33 @@
+using VoiceAgent.Speech.Vad;
+
+namespace VoiceAgent.Speech.Pipeline;
+
+/// <summary>Turn-taking and filtering rules of the audio path.</summary>
+public sealed record SpeechPipelineOptions
+{
+    /// <summary>Final transcripts below this confidence are not sent to the model.</summary>
+    public double MinTranscriptConfidence { get; init; } = 0.65;
+
+    /// <summary>A single-word final this soon after the agent finished speaking is treated as a silence artefact.</summary>
+    public TimeSpan ArtefactWindow { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>After barge-in speech ends, how long STT gets to produce words before it counts as a false interruption.</summary>
+    public TimeSpan BargeInConfirmation { get; init; } = TimeSpan.FromMilliseconds(900);
+
+    /// <summary>How far ahead of real time audio is sent to the carrier (absorbs jitter; bounds what <c>clear</c> must drop).</summary>
+    public TimeSpan PlayoutLead { get; init; } = TimeSpan.FromMilliseconds(60);
+
+    /// <summary>Voice activity detection thresholds.</summary>
+    public VadOptions Vad { get; init; } = new();
+
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (MinTranscriptConfidence is < 0 or > 1) errors.Add($"MinTranscriptConfidence must be 0..1 (got {MinTranscriptConfidence}).");
+        if (ArtefactWindow < TimeSpan.Zero) errors.Add("ArtefactWindow must not be negative.");
+        if (BargeInConfirmation <= TimeSpan.Zero) errors.Add("BargeInConfirmation must be positive.");
+        if (PlayoutLead < TimeSpan.Zero || PlayoutLead > TimeSpan.FromSeconds(1)) errors.Add("PlayoutLead must be 0..1000 ms.");
+        errors.AddRange(Vad.Validate());
+        return errors;
+    }
+}
