@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using VoiceAgent.Emulators.Anthropic;
+using VoiceAgent.Emulators.Deepgram;
+using VoiceAgent.Emulators.ElevenLabs;
 using VoiceAgent.Hosting;
 
 namespace VoiceAgent.Server;
@@ -36,6 +38,23 @@ public static partial class VoiceAgentServer
             emulators.Add(anthropic);
             settings = settings with { LlmProvider = "anthropic", AnthropicApiKey = "offline-emulator", AnthropicBaseUrl = anthropic.BaseUrl.ToString().TrimEnd('/') };
             startup.Emulated.Add($"Anthropic Messages at {anthropic.BaseUrl} (replies are EMULATED, not Claude)");
+        }
+
+        if (settings.DeepgramApiKey is null)
+        {
+            var deepgram = new DeepgramEmulator();
+            await deepgram.StartAsync(cancellationToken: cancellationToken);
+            emulators.Add(deepgram);
+            settings = settings with { DeepgramApiKey = deepgram.ApiKey, DeepgramBaseUrl = deepgram.WebSocketBaseUrl.ToString().TrimEnd('/') };
+            startup.Emulated.Add($"Deepgram live STT at {deepgram.WebSocketBaseUrl} (transcripts are EMULATED)");
+        }
+        if (settings.ElevenLabsApiKey is null)
+        {
+            var elevenLabs = new ElevenLabsEmulator(new ElevenLabsEmulatorBehavior { ApiKey = "offline-emulator" });
+            await elevenLabs.StartAsync(cancellationToken: cancellationToken);
+            emulators.Add(elevenLabs);
+            settings = settings with { ElevenLabsApiKey = "offline-emulator", ElevenLabsBaseUrl = elevenLabs.WebSocketBaseUrl.ToString().TrimEnd('/') };
+            startup.Emulated.Add($"ElevenLabs stream-input TTS at {elevenLabs.WebSocketBaseUrl} (voice is EMULATED)");
         }
 
         var development = builder.Environment.IsDevelopment();

@@ -38,7 +38,11 @@ internal static class ModelRegistration
         ToolMode = ChatToolMode.Auto,
     };
 
-    public static IReadOnlyList<ReadinessTarget> ReadinessTargets(VoiceAgentSettings settings) => settings.EffectiveLlmProvider == "openai"
-        ? [new ReadinessTarget("openai", new Uri(settings.OpenAIBaseUrl))]
-        : [new ReadinessTarget("anthropic", new Uri(settings.AnthropicBaseUrl))];
+    public static IReadOnlyList<ReadinessTarget> ReadinessTargets(VoiceAgentSettings settings)
+    {
+        var model = settings.EffectiveLlmProvider == "openai"
+            ? new ReadinessTarget("openai", new Uri(settings.OpenAIBaseUrl))
+            : new ReadinessTarget("anthropic", new Uri(settings.AnthropicBaseUrl));
+        return [model, new ReadinessTarget("deepgram", new Uri(settings.DeepgramBaseUrl)), new ReadinessTarget("elevenlabs", new Uri(settings.ElevenLabsBaseUrl))];
+    }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using VoiceAgent.Conversation;
 using VoiceAgent.Telephony.ConversationRelay;
+using VoiceAgent.Telephony.MediaStreams;
 using VoiceAgent.Telephony.Twilio.Security;
 using VoiceAgent.Telephony.Twilio.TwiML;
 
@@ -14,6 +15,8 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
     public const string RelayTwimlPath = "/twiml/relay";
     public const string RelayActionPath = "/twiml/relay/action";
     public const string RelaySocketPath = "/ws/relay";
+    public const string StreamTwimlPath = "/twiml/stream";
+    public const string MediaSocketPath = "/ws/media";
 
     public static IEndpointRouteBuilder MapVoiceAgent(this IEndpointRouteBuilder endpoints)
     {
@@ -37,7 +40,37 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
             return Results.Empty;
         }).RequireTwilioSignature();
 
+        endpoints.MapPost(StreamTwimlPath, async (HttpRequest request, VoiceAgentSettings settings) =>
+        {
+            var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
+            return Results.Text(MediaStreamTwiml.Build(StreamTwimlOptions(settings, request, form)), "application/xml");
+        }).RequireTwilioSignature();
+
+        endpoints.Map(MediaSocketPath, async (HttpContext context, MediaStreamsConnectionHandler handler) =>
+        {
+            if (!context.WebSockets.IsWebSocketRequest) return Results.BadRequest("Media Streams connects here with a WebSocket upgrade.");
+            await handler.HandleAsync(context);
+            return Results.Empty;
+        }).RequireTwilioSignature();
+
         return endpoints;
+    }
+
+    /// <summary>
+    /// <c>&lt;Connect&gt;&lt;Stream&gt;</c> for one incoming call. The stream URL takes no query string (Twilio drops it), so
+    /// the caller's number and the webhook's query values travel as <c>&lt;Parameter&gt;</c>s: the locale is chosen from them.
+    /// </summary>
+    internal static MediaStreamTwimlOptions StreamTwimlOptions(VoiceAgentSettings settings, HttpRequest request, IFormCollection form)
+    {
+        var parameters = request.Query.Where(q => q.Key.Length > 0).ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
+        foreach (var key in new[] { "From", "To" })
+            if (form.TryGetValue(key, out var value) && value.Count > 0) parameters[key] = value.ToString();
+        return new MediaStreamTwimlOptions
+        {
+            Url = WebSocketUrl.FromPublicBase(new Uri(settings.PublicBaseUrl), MediaSocketPath),
+            Name = "voice-agent",
+            Parameters = parameters,
+        };
     }
 
     /// <summary>

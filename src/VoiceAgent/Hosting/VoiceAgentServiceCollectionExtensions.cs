@@ -5,6 +5,10 @@ using Microsoft.Extensions.Logging;
 using VoiceAgent.Conversation;
 using VoiceAgent.Observability;
 using VoiceAgent.Telephony.ConversationRelay;
+using VoiceAgent.Providers.Deepgram;
+using VoiceAgent.Providers.ElevenLabs;
+using VoiceAgent.Speech.Pipeline;
+using VoiceAgent.Telephony.MediaStreams;
 using VoiceAgent.Telephony.Twilio.Security;
 
 namespace VoiceAgent.Hosting;
@@ -52,8 +56,35 @@ public static class VoiceAgentServiceCollectionExtensions
             sp.GetRequiredService<VoiceAgentMetrics>(),
             sp.GetRequiredService<ILogger<RelayConnectionHandler>>(),
             sp.GetRequiredService<TwilioRequestValidator>().IsAccountAllowed));
+        AddSpeech(services, settings);
         services.TryAddSingleton(sp => new ReadinessProbe(ModelRegistration.ReadinessTargets(settings), sp.GetRequiredService<TimeProvider>()));
         return services;
+    }
+
+    private static void AddSpeech(IServiceCollection services, VoiceAgentSettings settings)
+    {
+        services.TryAddSingleton(sp => DeepgramSpeechToTextFactory.Create(new DeepgramOptions
+        {
+            ApiKey = settings.DeepgramApiKey ?? "",
+            BaseUrl = new Uri(settings.DeepgramBaseUrl),
+            Model = settings.DeepgramModel,
+        }, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => ElevenLabsTextToSpeechFactory.Create(new ElevenLabsOptions
+        {
+            ApiKey = settings.ElevenLabsApiKey ?? "",
+            BaseUrl = new Uri(settings.ElevenLabsBaseUrl),
+            VoiceId = settings.ElevenLabsVoiceId,
+            ModelId = settings.ElevenLabsModelId,
+        }, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(_ => new LocaleTable(
+            settings.LocalesFile is { } file ? LocaleTable.Load(file) : LocaleTable.BuiltIn(settings.ElevenLabsVoiceId), settings.DefaultLocale));
+        services.TryAddSingleton(new SpeechPipelineOptions { MinTranscriptConfidence = settings.SttMinConfidence, ArtefactWindow = settings.SttArtefactWindow });
+        services.TryAddSingleton<AudioCallFactory>();
+        services.TryAddSingleton(sp => new MediaStreamsConnectionHandler(
+            sp.GetRequiredService<AudioCallFactory>(),
+            sp.GetRequiredService<VoiceAgentMetrics>(),
+            sp.GetRequiredService<ILogger<MediaStreamsConnectionHandler>>(),
+            sp.GetRequiredService<TwilioRequestValidator>().IsAccountAllowed));
     }
 
     private static AgentOptions AgentOptionsFrom(VoiceAgentSettings settings, List<string> errors)

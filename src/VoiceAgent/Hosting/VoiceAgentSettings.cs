@@ -37,6 +37,13 @@ public sealed record VoiceAgentSettings
     public string ElevenLabsVoiceId { get; init; } = "UgBBYS2sOqTuMpoF3BR0";
     public string ElevenLabsModelId { get; init; } = "eleven_flash_v2_5";
 
+    public string DeepgramModel { get; init; } = "nova-3";
+    /// <summary>JSON file of locale rows (STT model/language, TTS voice per calling code); unset uses the built-in table.</summary>
+    public string? LocalesFile { get; init; }
+    public string DefaultLocale { get; init; } = "en-US";
+    public double SttMinConfidence { get; init; } = 0.65;
+    public TimeSpan SttArtefactWindow { get; init; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Where the server keeps generated secrets (development auth token, encryption key).</summary>
     public string DataDir { get; init; } = DefaultDataDir();
     /// <summary>Persona and rules for the model; null uses the built-in prompt.</summary>
@@ -93,6 +100,11 @@ public sealed record VoiceAgentSettings
             ElevenLabsBaseUrl = S("ELEVENLABS_BASE_URL") ?? d.ElevenLabsBaseUrl,
             ElevenLabsVoiceId = S("ELEVENLABS_VOICE_ID") ?? d.ElevenLabsVoiceId,
             ElevenLabsModelId = S("ELEVENLABS_MODEL_ID") ?? d.ElevenLabsModelId,
+            DeepgramModel = S("DEEPGRAM_MODEL") ?? d.DeepgramModel,
+            LocalesFile = S("LOCALES_FILE"),
+            DefaultLocale = S("DEFAULT_LOCALE") ?? d.DefaultLocale,
+            SttMinConfidence = S("STT_MIN_CONFIDENCE") is { } conf ? double.Parse(conf, CultureInfo.InvariantCulture) : d.SttMinConfidence,
+            SttArtefactWindow = Ms("STT_ARTEFACT_WINDOW_MS", d.SttArtefactWindow),
             DataDir = S("DATA_DIR") ?? d.DataDir,
             SystemPromptFile = S("SYSTEM_PROMPT_FILE"),
             HistoryTurns = I("HISTORY_TURNS", d.HistoryTurns),
@@ -131,6 +143,8 @@ public sealed record VoiceAgentSettings
             errors.Add("MODEL_FIRST_TOKEN_TIMEOUT_MS and MODEL_STALL_TIMEOUT_MS must be positive.");
         if (SystemPromptFile is not null && !File.Exists(SystemPromptFile))
             errors.Add($"SYSTEM_PROMPT_FILE '{SystemPromptFile}' does not exist.");
+        if (LocalesFile is not null && !File.Exists(LocalesFile))
+            errors.Add($"LOCALES_FILE '{LocalesFile}' does not exist.");
         if (TwilioAccountSid is not null && !TwilioAccountSid.StartsWith("AC", StringComparison.Ordinal))
             errors.Add("TWILIO_ACCOUNT_SID must start with 'AC'.");
         return errors;

@@ -1,0 +1,80 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Net.WebSockets;
+using System.Text.Json;
+using VoiceAgent.Speech.Pipeline;
+
+namespace VoiceAgent.Telephony.MediaStreams;
+
+/// <summary>
+/// Writes Media Streams outbound frames (<c>media</c>, <c>mark</c>, <c>clear</c>) to Twilio's socket. Frames are
+/// encoded into one reused buffer; writes are serialised because the playout loop and barge-in both send.
+/// </summary>
+internal sealed class MediaStreamsAudioTransport(WebSocket socket, string streamSid) : IAudioTransport, IDisposable
+{
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly ArrayBufferWriter<byte> _buffer = new(512);
+    private readonly byte[] _base64 = new byte[Base64.GetMaxEncodedToUtf8Length(1024)];
+
+    public AudioFormat Format => AudioFormat.MuLaw8k;
+
+    public ValueTask SendAudioAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+        => SendAsync(w =>
+        {
+            w.WriteString("event"u8, "media"u8);
+            w.WriteString("streamSid"u8, streamSid);
+            w.WriteStartObject("media"u8);
+            Base64.EncodeToUtf8(frame.Span, _base64, out _, out var written);
+            w.WriteString("payload"u8, _base64.AsSpan(0, written));
+            w.WriteEndObject();
+        }, cancellationToken);
+
+    public ValueTask SendMarkAsync(string name, CancellationToken cancellationToken)
+        => SendAsync(w =>
+        {
+            w.WriteString("event"u8, "mark"u8);
+            w.WriteString("streamSid"u8, streamSid);
+            w.WriteStartObject("mark"u8);
+            w.WriteString("name"u8, name);
+            w.WriteEndObject();
+        }, cancellationToken);
+
+    public ValueTask ClearAsync(CancellationToken cancellationToken)
+        => SendAsync(w =>
+        {
+            w.WriteString("event"u8, "clear"u8);
+            w.WriteString("streamSid"u8, streamSid);
+        }, cancellationToken);
+
+    /// <summary>Closing the socket ends <c>&lt;Connect&gt;&lt;Stream&gt;</c>; Twilio then runs the next TwiML or the action URL.</summary>
+    public async ValueTask HangUpAsync(CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (socket.State == WebSocketState.Open)
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "agent ended the call", cancellationToken);
+        }
+        finally { _sendLock.Release(); }
+    }
+
+    private async ValueTask SendAsync(Action<Utf8JsonWriter> write, CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (socket.State != WebSocketState.Open) return;
+            _buffer.ResetWrittenCount();
+            using (var writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true }))
+            {
+                writer.WriteStartObject();
+                write(writer);
+                writer.WriteEndObject();
+            }
+            await socket.SendAsync(_buffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+        }
+        finally { _sendLock.Release(); }
+    }
+
+    public void Dispose() => _sendLock.Dispose();
+}

@@ -1,0 +1,136 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using VoiceAgent.Conversation;
+using VoiceAgent.Observability;
+using VoiceAgent.Speech.Pipeline;
+using VoiceAgent.Telephony.WebSockets;
+
+namespace VoiceAgent.Telephony.MediaStreams;
+
+/// <summary>
+/// Serves one Twilio Media Streams socket (bidirectional <c>&lt;Connect&gt;&lt;Stream&gt;</c>): <c>start</c> builds the
+/// call (locale from the caller's number or a <c>locale</c> parameter), <c>media</c> feeds the speech pipeline,
+/// <c>mark</c> tells it what was played, <c>dtmf</c> and <c>stop</c> reach the engine. Bad frames are logged and skipped.
+/// </summary>
+internal sealed partial class MediaStreamsConnectionHandler(
+    AudioCallFactory calls,
+    VoiceAgentMetrics metrics,
+    ILogger<MediaStreamsConnectionHandler> logger,
+    Func<string?, bool> isAccountAllowed)
+{
+    internal const string TransportName = "media-streams";
+    private const int MaxFrameBytes = 64 * 1024;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        using var callCts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        using var reader = new WebSocketMessageReader(socket, MaxFrameBytes);
+        MediaStreamsAudioTransport? carrier = null;
+        SpeechPipeline? pipeline = null;
+        CallSession? session = null;
+        Task sessionTask = Task.CompletedTask;
+        var callId = "pending";
+        var audio = new byte[1024];
+        try
+        {
+            while (!callCts.IsCancellationRequested)
+            {
+                var message = await reader.ReadAsync(callCts.Token);
+                var receivedAt = calls.Clock.GetTimestamp();
+                if (message.IsClose) break;
+                if (message.TooLarge || message.Type != WebSocketMessageType.Text) { Reject(callId, message.TooLarge ? "frame over 64 KiB" : "binary frame"); continue; }
+
+                MediaStreamsInboundMessage? m;
+                try { m = JsonSerializer.Deserialize(message.Payload.Span, MediaStreamsJsonContext.Default.MediaStreamsInboundMessage); }
+                catch (JsonException ex) { Reject(callId, "malformed JSON: " + ex.Message); continue; }
+
+                switch (m?.Event)
+                {
+                    case "connected":
+                        break;
+                    case "start" when m.Start is { CallSid: not null } start && pipeline is null:
+                        if (!isAccountAllowed(start.AccountSid))
+                        {
+                            LogAccountRejected(logger, start.CallSid);
+                            await socket.CloseAsync(WebSocketCloseStatus.PolicyViolation, "account not allowed", callCts.Token);
+                            return;
+                        }
+                        if (start.MediaFormat is { } format && (format.Encoding != "audio/x-mulaw" || format.SampleRate != 8000))
+                        {
+                            Reject(start.CallSid, $"unsupported media format {format.Encoding}/{format.SampleRate}");
+                            await socket.CloseAsync(WebSocketCloseStatus.InvalidPayloadData, "only audio/x-mulaw 8000 Hz is supported", callCts.Token);
+                            return;
+                        }
+                        callId = start.CallSid;
+                        var parameters = start.CustomParameters ?? new Dictionary<string, string>();
+                        var call = new CallInfo(start.CallSid, parameters.GetValueOrDefault("From") ?? parameters.GetValueOrDefault("from"),
+                            parameters.GetValueOrDefault("To") ?? parameters.GetValueOrDefault("to"), parameters)
+                        { SessionId = start.StreamSid ?? m.StreamSid, AccountSid = start.AccountSid, Direction = "inbound" };
+                        carrier = new MediaStreamsAudioTransport(socket, start.StreamSid ?? m.StreamSid ?? "");
+                        (session, pipeline) = calls.Create(carrier, TransportName);
+                        sessionTask = session.RunAsync(callCts.Token);
+                        await pipeline.StartAsync(call, calls.Locales.Resolve(call.From, parameters), calls.Greeting, callCts.Token);
+                        break;
+                    case "media" when pipeline is not null && m.Media?.Payload is { } payload:
+                        if (m.Media.Track is not (null or "inbound")) break;
+                        if (!Convert.TryFromBase64String(payload, audio, out var length) || length == 0) { Reject(callId, "media payload is not base64 audio"); break; }
+                        await pipeline.OnAudioAsync(audio.AsMemory(0, length).ToArray(), receivedAt, callCts.Token);
+                        break;
+                    case "mark" when pipeline is not null && m.Mark?.Name is { } name:
+                        await pipeline.OnMarkAsync(name);
+                        break;
+                    case "dtmf" when pipeline is not null && m.Dtmf?.Digit is { Length: 1 } digit:
+                        await pipeline.OnDigitAsync(digit, receivedAt, callCts.Token);
+                        break;
+                    case "stop":
+                        if (session is not null) await session.PostAsync(new CallEnded("stream stopped") { ReceivedAt = receivedAt }, callCts.Token);
+                        return;
+                    default:
+                        Reject(callId, $"unexpected or incomplete '{m?.Event}' message");
+                        break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+        {
+            LogSocketEnded(logger, callId, ex.GetType().Name);
+        }
+        finally
+        {
+            session?.CompleteInput();
+            await callCts.CancelAsync();
+            try { await sessionTask; }
+            catch (Exception ex) { LogCallFailed(logger, callId, ex); } // the call's edge: one call dies, the server lives
+            if (pipeline is not null) await pipeline.DisposeAsync();
+            carrier?.Dispose();
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                try { await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "call ended", timeout.Token); }
+                catch (Exception ex) when (ex is WebSocketException or OperationCanceledException) { socket.Abort(); }
+            }
+        }
+    }
+
+    private void Reject(string callId, string reason)
+    {
+        metrics.RecordRejectedFrame(TransportName, reason.Split(':')[0]);
+        LogFrameRejected(logger, callId, reason);
+    }
+
+    [LoggerMessage(EventId = EventIds.FrameRejected + 10, Level = LogLevel.Warning, Message = "Call {CallId}: skipped a Media Streams frame: {Reason}")]
+    private static partial void LogFrameRejected(ILogger logger, string callId, string reason);
+
+    [LoggerMessage(EventId = EventIds.SocketClosed + 10, Level = LogLevel.Information, Message = "Call {CallId}: media socket ended ({Reason})")]
+    private static partial void LogSocketEnded(ILogger logger, string callId, string reason);
+
+    [LoggerMessage(EventId = EventIds.AccountRejected + 10, Level = LogLevel.Warning, Message = "Call {CallSid}: AccountSid not on the allow-list; closing the media socket")]
+    private static partial void LogAccountRejected(ILogger logger, string callSid);
+
+    [LoggerMessage(EventId = EventIds.CallFailed + 10, Level = LogLevel.Error, Message = "Call {CallId} (media) failed")]
+    private static partial void LogCallFailed(ILogger logger, string callId, Exception exception);
+}
