@@ -30,7 +30,7 @@ public static class DevelopmentCredentials
         return (File.ReadAllText(sidPath).Trim(), File.ReadAllText(tokenPath).Trim());
     }
 
-    private static string ReadOrCreate(string path, Func<string> create)
+    internal static string ReadOrCreate(string path, Func<string> create)
     {
         if (File.Exists(path)) return File.ReadAllText(path).Trim();
         var value = create();

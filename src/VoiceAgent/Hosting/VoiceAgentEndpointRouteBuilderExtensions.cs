@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Routing;
 using VoiceAgent.Conversation;
 using VoiceAgent.Telephony.ConversationRelay;
 using VoiceAgent.Telephony.MediaStreams;
+using VoiceAgent.Telephony.Vonage;
+using VoiceAgent.Telephony.Vonage.Ncco;
 using VoiceAgent.Telephony.Twilio.Security;
 using VoiceAgent.Telephony.Twilio.TwiML;
 
@@ -17,6 +19,8 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
     public const string RelaySocketPath = "/ws/relay";
     public const string StreamTwimlPath = "/twiml/stream";
     public const string MediaSocketPath = "/ws/media";
+    public const string VonageAnswerPath = "/vonage/answer";
+    public const string VonageSocketPath = "/ws/vonage";
 
     public static IEndpointRouteBuilder MapVoiceAgent(this IEndpointRouteBuilder endpoints)
     {
@@ -52,6 +56,28 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
             await handler.HandleAsync(context);
             return Results.Empty;
         }).RequireTwilioSignature();
+
+        endpoints.MapGet(VonageAnswerPath, (HttpRequest request, VoiceAgentSettings settings, VonageCallAuthenticator authenticator) =>
+        {
+            var uuid = request.Query["uuid"].ToString();
+            if (uuid.Length == 0) return Results.BadRequest("The Vonage answer webhook carries the call's uuid.");
+            var headers = new Dictionary<string, string>
+            {
+                [VonageCallAuthenticator.CallUuidHeader] = uuid,
+                [VonageCallSecret.HeaderName] = authenticator.SecretFor(uuid),
+            };
+            foreach (var key in new[] { "from", "to", "locale" })
+                if (request.Query[key].ToString() is { Length: > 0 } value) headers[key] = value;
+            var ncco = VonageNcco.ConnectWebSocket(WebSocketUrl.FromPublicBase(new Uri(settings.PublicBaseUrl), VonageSocketPath), VonageNcco.DefaultContentType, headers);
+            return Results.Text(ncco, "application/json");
+        });
+
+        endpoints.Map(VonageSocketPath, async (HttpContext context, VonageConnectionHandler handler) =>
+        {
+            if (!context.WebSockets.IsWebSocketRequest) return Results.BadRequest("Vonage connects here with a WebSocket upgrade.");
+            await handler.HandleAsync(context);
+            return Results.Empty;
+        });
 
         return endpoints;
     }

@@ -9,6 +9,7 @@ using VoiceAgent.Providers.Deepgram;
 using VoiceAgent.Providers.ElevenLabs;
 using VoiceAgent.Speech.Pipeline;
 using VoiceAgent.Telephony.MediaStreams;
+using VoiceAgent.Telephony.Vonage;
 using VoiceAgent.Telephony.Twilio.Security;
 
 namespace VoiceAgent.Hosting;
@@ -85,6 +86,8 @@ public static class VoiceAgentServiceCollectionExtensions
             sp.GetRequiredService<VoiceAgentMetrics>(),
             sp.GetRequiredService<ILogger<MediaStreamsConnectionHandler>>(),
             sp.GetRequiredService<TwilioRequestValidator>().IsAccountAllowed));
+        services.TryAddSingleton(_ => new VonageCallAuthenticator(SecretFile.LoadOrCreateKey(settings.DataDir, "vonage-call-key")));
+        services.TryAddSingleton<VonageConnectionHandler>();
     }
 
     private static AgentOptions AgentOptionsFrom(VoiceAgentSettings settings, List<string> errors)

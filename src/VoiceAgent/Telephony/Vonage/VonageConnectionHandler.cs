@@ -1,0 +1,135 @@
+using System.Net.WebSockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using VoiceAgent.Conversation;
+using VoiceAgent.Observability;
+using VoiceAgent.Speech.Pipeline;
+using VoiceAgent.Telephony.Vonage.Ncco;
+using VoiceAgent.Telephony.WebSockets;
+
+namespace VoiceAgent.Telephony.Vonage;
+
+/// <summary>
+/// Serves one Vonage WebSocket leg on the same speech pipeline and engine as Twilio Media Streams: proof that the
+/// telephony side is swappable. The first frame must be <c>websocket:connected</c> carrying a valid per-call secret.
+/// </summary>
+internal sealed partial class VonageConnectionHandler(
+    AudioCallFactory calls,
+    VonageCallAuthenticator authenticator,
+    VoiceAgentMetrics metrics,
+    ILogger<VonageConnectionHandler> logger)
+{
+    internal const string TransportName = "vonage";
+    private const int MaxFrameBytes = 64 * 1024;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        using var callCts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        using var reader = new WebSocketMessageReader(socket, MaxFrameBytes);
+        using var carrier = new VonageAudioTransport(socket);
+        SpeechPipeline? pipeline = null;
+        CallSession? session = null;
+        var sessionTask = Task.CompletedTask;
+        var callId = "pending";
+        try
+        {
+            while (!callCts.IsCancellationRequested)
+            {
+                var message = await reader.ReadAsync(callCts.Token);
+                var receivedAt = calls.Clock.GetTimestamp();
+                if (message.IsClose) break;
+                if (message.TooLarge) { Reject(callId, "frame over 64 KiB"); continue; }
+                if (message.Type == WebSocketMessageType.Binary)
+                {
+                    if (pipeline is null) { Reject(callId, "audio before websocket:connected"); continue; }
+                    await pipeline.OnAudioAsync(message.Payload.ToArray(), receivedAt, callCts.Token);
+                    continue;
+                }
+
+                VonageInboundEvent? e;
+                try { e = JsonSerializer.Deserialize(message.Payload.Span, VonageJsonContext.Default.VonageInboundEvent); }
+                catch (JsonException ex) { Reject(callId, "malformed JSON: " + ex.Message); continue; }
+
+                switch (e?.Event)
+                {
+                    case "websocket:connected" when pipeline is null:
+                        var uuid = e.Header(VonageCallAuthenticator.CallUuidHeader);
+                        if (!authenticator.IsValid(uuid, e.Header(VonageCallSecret.HeaderName)))
+                        {
+                            LogRejected(logger, uuid ?? "(none)");
+                            await socket.CloseAsync(WebSocketCloseStatus.PolicyViolation, "invalid call secret", callCts.Token);
+                            return;
+                        }
+                        if (e.ContentType is not null && !e.ContentType.Replace(" ", "", StringComparison.Ordinal).Equals(VonageNcco.DefaultContentType, StringComparison.OrdinalIgnoreCase))
+                        {
+                            Reject(uuid!, $"unsupported content-type {e.ContentType}");
+                            await socket.CloseAsync(WebSocketCloseStatus.InvalidPayloadData, "only audio/l16;rate=16000 is supported", callCts.Token);
+                            return;
+                        }
+                        callId = uuid!;
+                        var parameters = (e.Extra ?? []).Where(p => p.Key != VonageCallSecret.HeaderName)
+                            .ToDictionary(p => p.Key, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.ToString());
+                        var from = NormalizeNumber(parameters.GetValueOrDefault("from"));
+                        var call = new CallInfo(uuid!, from, NormalizeNumber(parameters.GetValueOrDefault("to")), parameters) { Direction = "inbound" };
+                        (session, pipeline) = calls.Create(carrier, TransportName);
+                        sessionTask = session.RunAsync(callCts.Token);
+                        await pipeline.StartAsync(call, calls.Locales.Resolve(from, parameters), calls.Greeting, callCts.Token);
+                        break;
+                    case "websocket:dtmf" when pipeline is not null && e.DigitPressed is { Length: 1 } digit:
+                        await pipeline.OnDigitAsync(digit, receivedAt, callCts.Token);
+                        break;
+                    case "websocket:notify" when pipeline is not null && e.MarkName is { } mark:
+                        await pipeline.OnMarkAsync(mark);
+                        break;
+                    case "websocket:cleared":
+                        break;
+                    default:
+                        Reject(callId, $"unexpected '{e?.Event}' event");
+                        break;
+                }
+            }
+            if (session is not null) await session.PostAsync(new CallEnded("vonage closed the socket"), CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+        {
+            LogSocketEnded(logger, callId, ex.GetType().Name);
+        }
+        finally
+        {
+            session?.CompleteInput();
+            await callCts.CancelAsync();
+            try { await sessionTask; }
+            catch (Exception ex) { LogCallFailed(logger, callId, ex); } // the call's edge
+            if (pipeline is not null) await pipeline.DisposeAsync();
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                try { await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "call ended", timeout.Token); }
+                catch (Exception ex) when (ex is WebSocketException or OperationCanceledException) { socket.Abort(); }
+            }
+        }
+    }
+
+    /// <summary>Vonage sends E.164 numbers without the plus.</summary>
+    private static string? NormalizeNumber(string? number) => number is { Length: > 0 } && number[0] != '+' && number.All(char.IsAsciiDigit) ? "+" + number : number;
+
+    private void Reject(string callId, string reason)
+    {
+        metrics.RecordRejectedFrame(TransportName, reason.Split(':')[0]);
+        LogFrameRejected(logger, callId, reason);
+    }
+
+    [LoggerMessage(EventId = EventIds.FrameRejected + 20, Level = LogLevel.Warning, Message = "Call {CallId}: skipped a Vonage frame: {Reason}")]
+    private static partial void LogFrameRejected(ILogger logger, string callId, string reason);
+
+    [LoggerMessage(EventId = EventIds.SignatureRejected + 20, Level = LogLevel.Warning, Message = "Vonage leg {CallUuid}: call secret missing or wrong; closing")]
+    private static partial void LogRejected(ILogger logger, string callUuid);
+
+    [LoggerMessage(EventId = EventIds.SocketClosed + 20, Level = LogLevel.Information, Message = "Call {CallId}: Vonage socket ended ({Reason})")]
+    private static partial void LogSocketEnded(ILogger logger, string callId, string reason);
+
+    [LoggerMessage(EventId = EventIds.CallFailed + 20, Level = LogLevel.Error, Message = "Call {CallId} (vonage) failed")]
+    private static partial void LogCallFailed(ILogger logger, string callId, Exception exception);
+}
