@@ -63,7 +63,8 @@ internal sealed class EchoGuard
     /// </summary>
     public float ThresholdDbfs(long frame)
     {
-        if (!IsPlaybackInWindow(frame))
+        float windowMax = WindowMax(frame);
+        if (windowMax < AudiblePlaybackDbfs)
         {
             return float.NegativeInfinity;
         }
@@ -76,11 +77,11 @@ internal sealed class EchoGuard
         }
         else if (_estimator is { HasEnoughData: true } bounded)
         {
-            echoDbfs = WindowMax(frame) - MeasuredLoss(bounded.LossLowerBoundDb);
+            echoDbfs = windowMax - MeasuredLoss(bounded.LossLowerBoundDb);
         }
         else
         {
-            echoDbfs = WindowMax(frame) - _assumedLossDb;
+            echoDbfs = windowMax - _assumedLossDb;
         }
 
         return echoDbfs + _marginDb;
@@ -100,14 +101,17 @@ internal sealed class EchoGuard
     /// talk) and is left out, so it cannot talk the measured loss down; if that goes on for seconds the echo
     /// path itself has changed and is measured afresh.
     /// </summary>
-    public void Learn(long frame, float inboundDbfs)
+    /// <param name="frame">The inbound frame.</param>
+    /// <param name="inboundDbfs">Its band level.</param>
+    /// <param name="thresholdDbfs">What <see cref="ThresholdDbfs"/> returned for it.</param>
+    public void Learn(long frame, float inboundDbfs, float thresholdDbfs)
     {
         if (_estimator is null)
         {
             return;
         }
 
-        if (_estimator.IsConfident && inboundDbfs > ThresholdDbfs(frame) - _marginDb)
+        if (_estimator.IsConfident && inboundDbfs > thresholdDbfs - _marginDb)
         {
             if (++_doubleTalkFrames >= _relearnAfterFrames)
             {

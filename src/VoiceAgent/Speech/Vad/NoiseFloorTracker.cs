@@ -38,8 +38,11 @@ internal sealed class NoiseFloorTracker
     /// <summary>Whether the last 200 ms were steady enough to count as stationary noise.</summary>
     public bool IsStationary { get; private set; }
 
-    /// <summary>Takes in the level of the next frame. <paramref name="holdRise"/> stops the floor rising (the frame is explained by echo).</summary>
-    public void Update(float levelDbfs, bool holdRise)
+    /// <summary>
+    /// Takes in the level of the next frame. While <paramref name="explainedByEcho"/> (our playback may be echoing) the
+    /// floor only rises under stationary sound, so a long agent reply does not lift it towards the echo level.
+    /// </summary>
+    public void Update(float levelDbfs, bool explainedByEcho)
     {
         Remember(levelDbfs);
         IsStationary = _recentCount == StationarityFrames && Variance() <= _stationaryVariance;
@@ -55,9 +58,13 @@ internal sealed class NoiseFloorTracker
         {
             FloorDbfs += delta * _fall;
         }
-        else if (!holdRise)
+        else if (IsStationary)
         {
-            FloorDbfs += delta * (IsStationary ? _fastRise : _slowRise);
+            FloorDbfs += delta * _fastRise;
+        }
+        else if (!explainedByEcho)
+        {
+            FloorDbfs += delta * _slowRise;
         }
 
         FloorDbfs = MathF.Max(FloorDbfs, MinFloorDbfs);
