@@ -192,10 +192,10 @@ public partial class VoiceActivityDetectorTests
     /// <summary>The agent's reply at speech level, starting after half a second and followed by a second of nothing.</summary>
     private static async Task<short[]> AgentPlaybackAsync(int rate)
     {
-        short[] reply = AudioEdit.ScaleTo(await TestAudio.SpeechAsync(AgentReply, rate), AgentLevelDbfs);
+        short[] reply = AudioEdit.ScaleTo(await TestAudio.SpeechAsync(AgentReply, rate).DefaultTimeout(), AgentLevelDbfs);
         return AudioEdit.Concat(AudioEdit.Silence(rate, PlaybackStartMs), reply, AudioEdit.Silence(rate, 1000));
     }
 
     private static async Task<short[]> LineNoiseAsync(int rate, int samples)
-        => AudioEdit.Fit(await TestAudio.WhiteNoiseAsync(rate, (int)((long)samples * 1000 / rate) + 1000, -60), samples + (rate / 2));
+        => AudioEdit.Fit(await TestAudio.WhiteNoiseAsync(rate, (int)((long)samples * 1000 / rate) + 1000, -60).DefaultTimeout(), samples + (rate / 2));
 }
