@@ -17,10 +17,8 @@ internal sealed class NoiseFloorTracker
     private readonly float _fall;
     private readonly float _fastRise;
     private readonly float _slowRise;
-    private readonly float _stationaryVariance;
-    private readonly float[] _recent = new float[StationarityFrames];
-    private int _recentCount;
-    private int _recentNext;
+    private readonly float _stationaryDeviation;
+    private readonly LevelRun _recent = new(StationarityFrames);
     private bool _started;
 
     public NoiseFloorTracker(VadOptions options, int frameMs)
@@ -28,7 +26,7 @@ internal sealed class NoiseFloorTracker
         _fall = Coefficient(frameMs, options.NoiseFloorFallMs);
         _fastRise = Coefficient(frameMs, options.NoiseFloorFastRiseMs);
         _slowRise = Coefficient(frameMs, options.NoiseFloorSlowRiseMs);
-        _stationaryVariance = (float)(options.StationaryDeviationDb * options.StationaryDeviationDb);
+        _stationaryDeviation = (float)options.StationaryDeviationDb;
         FloorDbfs = MinFloorDbfs;
     }
 
@@ -44,8 +42,8 @@ internal sealed class NoiseFloorTracker
     /// </summary>
     public void Update(float levelDbfs, bool explainedByEcho)
     {
-        Remember(levelDbfs);
-        IsStationary = _recentCount == StationarityFrames && Variance() <= _stationaryVariance;
+        _recent.Add(levelDbfs);
+        IsStationary = _recent.IsFull && _recent.StandardDeviation() <= _stationaryDeviation;
         if (!_started)
         {
             _started = true;
@@ -68,31 +66,6 @@ internal sealed class NoiseFloorTracker
         }
 
         FloorDbfs = MathF.Max(FloorDbfs, MinFloorDbfs);
-    }
-
-    private void Remember(float levelDbfs)
-    {
-        _recent[_recentNext] = levelDbfs;
-        _recentNext = (_recentNext + 1) % StationarityFrames;
-        _recentCount = Math.Min(_recentCount + 1, StationarityFrames);
-    }
-
-    private float Variance()
-    {
-        float mean = 0;
-        foreach (float level in _recent)
-        {
-            mean += level;
-        }
-
-        mean /= StationarityFrames;
-        float sum = 0;
-        foreach (float level in _recent)
-        {
-            sum += (level - mean) * (level - mean);
-        }
-
-        return sum / StationarityFrames;
     }
 
     /// <summary>Per-frame smoothing coefficient of a first-order follower with time constant <paramref name="timeConstantMs"/>.</summary>

@@ -142,9 +142,9 @@ internal sealed class VoiceActivityDetector
         VadEvent result = _segmenter.Update(_frame, startEvidence, continueEvidence, level);
 
         _floor.Update(level, explainedByEcho: echoActive);
-        if (echoActive && !_segmenter.IsSpeaking && !continueEvidence)
+        if (echoActive)
         {
-            _echo!.Learn(_frame, level, echoThreshold);
+            _echo!.Observe(_frame, level, echoThreshold, countedAsSpeech: continueEvidence || _segmenter.IsSpeaking);
         }
 
         _frame++;
