@@ -25,6 +25,11 @@ internal sealed class EchoGuard
     /// <summary>Inbound louder than the predicted echo for this long, without being caller speech, means the echo path changed.</summary>
     private const int RelearnAfterMs = 3000;
 
+    /// <summary>"Speech" whose level stays this steady relative to what we played, over <see cref="EchoLikeFrames"/> frames, is echo.</summary>
+    private const float EchoLikeDeviationDb = 2.5f;
+
+    private const int EchoLikeFrames = 12;
+
     private readonly PlaybackHistory _history;
     private readonly EchoPathEstimator? _estimator;
     private readonly int _minDelay;
@@ -32,6 +37,7 @@ internal sealed class EchoGuard
     private readonly float _assumedLossDb;
     private readonly float _marginDb;
     private readonly int _relearnAfterFrames;
+    private readonly LevelRun _echoLikeRun = new(EchoLikeFrames);
     private int _doubleTalkFrames;
 
     public EchoGuard(VadOptions options, int frameMs)
@@ -63,7 +69,8 @@ internal sealed class EchoGuard
     /// </summary>
     public float ThresholdDbfs(long frame)
     {
-        if (!IsPlaybackInWindow(frame))
+        float windowMax = WindowMax(frame);
+        if (windowMax < AudiblePlaybackDbfs)
         {
             return float.NegativeInfinity;
         }
@@ -76,18 +83,15 @@ internal sealed class EchoGuard
         }
         else if (_estimator is { HasEnoughData: true } bounded)
         {
-            echoDbfs = WindowMax(frame) - MeasuredLoss(bounded.LossLowerBoundDb);
+            echoDbfs = windowMax - MeasuredLoss(bounded.LossLowerBoundDb);
         }
         else
         {
-            echoDbfs = WindowMax(frame) - _assumedLossDb;
+            echoDbfs = windowMax - _assumedLossDb;
         }
 
         return echoDbfs + _marginDb;
     }
-
-    /// <summary>Whether anything audible was played in the echo window of <paramref name="frame"/>.</summary>
-    public bool IsPlaybackInWindow(long frame) => WindowMax(frame) >= AudiblePlaybackDbfs;
 
     /// <summary>The loudest frame played early enough to echo in <paramref name="frame"/> (one frame of slack each side).</summary>
     private float WindowMax(long frame) => _history.MaxLevel(frame - _maxDelay - 1, frame - _minDelay + 1);
@@ -95,24 +99,37 @@ internal sealed class EchoGuard
     private static float MeasuredLoss(float lossDb) => Math.Clamp(lossDb - MeasuredLossSafetyDb, MinReturnLossDb, MaxReturnLossDb);
 
     /// <summary>
-    /// Learns the echo path from a frame in which no caller speech was detected. Once the echo is found, a frame
-    /// louder than the echo it predicts is probably the caller talking too quietly to pass the guard (double
-    /// talk) and is left out, so it cannot talk the measured loss down; if that goes on for seconds the echo
-    /// path itself has changed and is measured afresh.
+    /// Takes in the outcome of an inbound frame during playback, to keep the echo path measurement right.
+    /// A frame not counted as speech is learned from, except that once the echo is found a frame louder than the
+    /// echo it predicts is probably the caller talking too quietly to pass the guard (double talk) and is left
+    /// out, so it cannot talk the measured loss down. Frames counted as speech are checked the other way round:
+    /// real caller speech rises and falls independently of our playback, so if the "speech" keeps a fixed level
+    /// below what we are playing, frame after frame, it is our own echo grown louder (say, the caller switched to
+    /// speaker-phone). Either way, a changed echo path is forgotten and measured afresh.
     /// </summary>
-    public void Learn(long frame, float inboundDbfs)
+    /// <param name="frame">The inbound frame.</param>
+    /// <param name="inboundDbfs">Its band level.</param>
+    /// <param name="thresholdDbfs">What <see cref="ThresholdDbfs"/> returned for it.</param>
+    /// <param name="countedAsSpeech">Whether the detector took it as caller speech (or the caller is speaking).</param>
+    public void Observe(long frame, float inboundDbfs, float thresholdDbfs, bool countedAsSpeech)
     {
         if (_estimator is null)
         {
             return;
         }
 
-        if (_estimator.IsConfident && inboundDbfs > ThresholdDbfs(frame) - _marginDb)
+        if (countedAsSpeech)
+        {
+            WatchForEchoPosingAsSpeech(frame, inboundDbfs);
+            return;
+        }
+
+        _echoLikeRun.Clear();
+        if (_estimator.IsConfident && inboundDbfs > thresholdDbfs - _marginDb)
         {
             if (++_doubleTalkFrames >= _relearnAfterFrames)
             {
-                _estimator.Reset();
-                _doubleTalkFrames = 0;
+                Relearn();
             }
 
             return;
@@ -120,5 +137,34 @@ internal sealed class EchoGuard
 
         _doubleTalkFrames = 0;
         _estimator.Learn(_history, frame, inboundDbfs);
+    }
+
+    private void WatchForEchoPosingAsSpeech(long frame, float inboundDbfs)
+    {
+        if (_estimator is not { IsConfident: true } found)
+        {
+            return;
+        }
+
+        long centre = frame - found.DelayFrames;
+        float played = _history.MaxLevel(centre - 1, centre + 1);
+        if (played < AudiblePlaybackDbfs)
+        {
+            _echoLikeRun.Clear();
+            return;
+        }
+
+        _echoLikeRun.Add(inboundDbfs - played);
+        if (_echoLikeRun.IsFull && _echoLikeRun.StandardDeviation() < EchoLikeDeviationDb)
+        {
+            Relearn();
+        }
+    }
+
+    private void Relearn()
+    {
+        _estimator?.Reset();
+        _doubleTalkFrames = 0;
+        _echoLikeRun.Clear();
     }
 }

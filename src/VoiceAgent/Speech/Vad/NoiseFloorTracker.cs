@@ -17,10 +17,8 @@ internal sealed class NoiseFloorTracker
     private readonly float _fall;
     private readonly float _fastRise;
     private readonly float _slowRise;
-    private readonly float _stationaryVariance;
-    private readonly float[] _recent = new float[StationarityFrames];
-    private int _recentCount;
-    private int _recentNext;
+    private readonly float _stationaryDeviation;
+    private readonly LevelRun _recent = new(StationarityFrames);
     private bool _started;
 
     public NoiseFloorTracker(VadOptions options, int frameMs)
@@ -28,7 +26,7 @@ internal sealed class NoiseFloorTracker
         _fall = Coefficient(frameMs, options.NoiseFloorFallMs);
         _fastRise = Coefficient(frameMs, options.NoiseFloorFastRiseMs);
         _slowRise = Coefficient(frameMs, options.NoiseFloorSlowRiseMs);
-        _stationaryVariance = (float)(options.StationaryDeviationDb * options.StationaryDeviationDb);
+        _stationaryDeviation = (float)options.StationaryDeviationDb;
         FloorDbfs = MinFloorDbfs;
     }
 
@@ -38,11 +36,14 @@ internal sealed class NoiseFloorTracker
     /// <summary>Whether the last 200 ms were steady enough to count as stationary noise.</summary>
     public bool IsStationary { get; private set; }
 
-    /// <summary>Takes in the level of the next frame. <paramref name="holdRise"/> stops the floor rising (the frame is explained by echo).</summary>
-    public void Update(float levelDbfs, bool holdRise)
+    /// <summary>
+    /// Takes in the level of the next frame. While <paramref name="explainedByEcho"/> (our playback may be echoing) the
+    /// floor only rises under stationary sound, so a long agent reply does not lift it towards the echo level.
+    /// </summary>
+    public void Update(float levelDbfs, bool explainedByEcho)
     {
-        Remember(levelDbfs);
-        IsStationary = _recentCount == StationarityFrames && Variance() <= _stationaryVariance;
+        _recent.Add(levelDbfs);
+        IsStationary = _recent.IsFull && _recent.StandardDeviation() <= _stationaryDeviation;
         if (!_started)
         {
             _started = true;
@@ -55,37 +56,16 @@ internal sealed class NoiseFloorTracker
         {
             FloorDbfs += delta * _fall;
         }
-        else if (!holdRise)
+        else if (IsStationary)
         {
-            FloorDbfs += delta * (IsStationary ? _fastRise : _slowRise);
+            FloorDbfs += delta * _fastRise;
+        }
+        else if (!explainedByEcho)
+        {
+            FloorDbfs += delta * _slowRise;
         }
 
         FloorDbfs = MathF.Max(FloorDbfs, MinFloorDbfs);
-    }
-
-    private void Remember(float levelDbfs)
-    {
-        _recent[_recentNext] = levelDbfs;
-        _recentNext = (_recentNext + 1) % StationarityFrames;
-        _recentCount = Math.Min(_recentCount + 1, StationarityFrames);
-    }
-
-    private float Variance()
-    {
-        float mean = 0;
-        foreach (float level in _recent)
-        {
-            mean += level;
-        }
-
-        mean /= StationarityFrames;
-        float sum = 0;
-        foreach (float level in _recent)
-        {
-            sum += (level - mean) * (level - mean);
-        }
-
-        return sum / StationarityFrames;
     }
 
     /// <summary>Per-frame smoothing coefficient of a first-order follower with time constant <paramref name="timeConstantMs"/>.</summary>

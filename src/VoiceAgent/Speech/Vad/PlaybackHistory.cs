@@ -1,10 +1,13 @@
+using System.Numerics;
+
 namespace VoiceAgent.Speech.Vad;
 
 /// <summary>
 /// Band levels of the frames we played to the caller, placed on the inbound frame clock. Playback is a queue:
 /// a frame sent while earlier ones are still queued plays after them, so frames sent faster than real time
 /// land in later slots, and <see cref="ClearQueued"/> drops what was never played (barge-in <c>clear</c>).
-/// Each slot is tagged with its absolute index so stale ring entries read as silence.
+/// Each slot is tagged with its absolute index so stale ring entries read as silence. The ring size is a power
+/// of two so a slot's index is a mask, not a division.
 /// </summary>
 internal sealed class PlaybackHistory
 {
@@ -13,17 +16,19 @@ internal sealed class PlaybackHistory
 
     private readonly float[] _levels;
     private readonly long[] _slots;
-    private readonly int _lookBack;
+    private readonly int _usable;
+    private readonly long _mask;
     private long _nextSlot;
 
     /// <param name="lookBackFrames">How far behind the current frame slots are still read.</param>
     /// <param name="queueFrames">How far ahead of the current frame playback may be queued.</param>
     public PlaybackHistory(int lookBackFrames, int queueFrames)
     {
-        _lookBack = lookBackFrames;
-        int capacity = lookBackFrames + queueFrames + 2;
+        int capacity = (int)BitOperations.RoundUpToPowerOf2((uint)(lookBackFrames + queueFrames + 2));
         _levels = new float[capacity];
         _slots = new long[capacity];
+        _mask = capacity - 1;
+        _usable = queueFrames;
         Array.Fill(_slots, -1L);
     }
 
@@ -35,12 +40,12 @@ internal sealed class PlaybackHistory
     {
         long slot = Math.Max(_nextSlot, currentFrame);
         _nextSlot = slot + 1;
-        if (slot - currentFrame >= _levels.Length - _lookBack - 1)
+        if (slot - currentFrame > _usable)
         {
             return; // queued further ahead than we track; it will read as silence
         }
 
-        int index = (int)(slot % _levels.Length);
+        int index = (int)(slot & _mask);
         _levels[index] = levelDbfs;
         _slots[index] = slot;
     }
@@ -53,7 +58,7 @@ internal sealed class PlaybackHistory
             return NothingPlayedDbfs;
         }
 
-        int index = (int)(slot % _levels.Length);
+        int index = (int)(slot & _mask);
         return _slots[index] == slot ? _levels[index] : NothingPlayedDbfs;
     }
 
@@ -74,7 +79,7 @@ internal sealed class PlaybackHistory
     {
         for (long slot = currentFrame; slot < _nextSlot; slot++)
         {
-            int index = (int)(slot % _levels.Length);
+            int index = (int)(slot & _mask);
             if (_slots[index] == slot)
             {
                 _slots[index] = -1;

@@ -64,6 +64,7 @@ internal sealed class VoiceActivityDetector
         LevelDbfs = NoiseFloorTracker.MinFloorDbfs;
     }
 
+    /// <summary>The settings this detector runs with.</summary>
     public VadOptions Options => _options;
 
     public int SampleRate { get; }
@@ -140,10 +141,10 @@ internal sealed class VoiceActivityDetector
 
         VadEvent result = _segmenter.Update(_frame, startEvidence, continueEvidence, level);
 
-        _floor.Update(level, holdRise: echoActive);
-        if (echoActive && !_segmenter.IsSpeaking && !continueEvidence)
+        _floor.Update(level, explainedByEcho: echoActive);
+        if (echoActive)
         {
-            _echo!.Learn(_frame, level);
+            _echo!.Observe(_frame, level, echoThreshold, countedAsSpeech: continueEvidence || _segmenter.IsSpeaking);
         }
 
         _frame++;

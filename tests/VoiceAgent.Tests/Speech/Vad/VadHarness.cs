@@ -37,13 +37,11 @@ internal static class VadHarness
     {
         var detector = new VoiceActivityDetector(options ?? new VadOptions(), 8000);
         var assembler = AudioFrameAssembler.ForMuLaw8k();
-        var pcm = new short[detector.FrameSamples];
         var events = new List<VadEvent>();
         ReadOnlySpan<byte> rest = inbound;
         while (assembler.TryTakeFrame(ref rest, out ReadOnlySpan<byte> frame))
         {
-            MuLaw.Decode(frame, pcm);
-            VadEvent e = detector.Process(pcm);
+            VadEvent e = detector.ProcessMuLaw(frame);
             if (e.HasValue)
             {
                 events.Add(e);
@@ -58,13 +56,11 @@ internal static class VadHarness
     {
         var detector = new VoiceActivityDetector(options ?? new VadOptions(), 16000);
         var assembler = AudioFrameAssembler.ForPcm16(16000);
-        var pcm = new short[detector.FrameSamples];
         var events = new List<VadEvent>();
         ReadOnlySpan<byte> rest = inbound;
         while (assembler.TryTakeFrame(ref rest, out ReadOnlySpan<byte> frame))
         {
-            Pcm16.ToSamples(frame, pcm);
-            VadEvent e = detector.Process(pcm);
+            VadEvent e = detector.ProcessPcm16(frame);
             if (e.HasValue)
             {
                 events.Add(e);

@@ -189,13 +189,34 @@ public partial class VoiceActivityDetectorTests
         Assert.Contains(RunWithClear(clear: true), e => e.Kind == VadEventKind.SpeechStarted);
     }
 
+    [Fact]
+    public async Task EchoThatGrowsLouderMidCallIsRemeasuredInsteadOfInterruptingEveryReply()
+    {
+        // Three replies. During the first the echo comes back 20 dB down and is measured; then the caller switches
+        // to speaker-phone and it comes back only 8 dB down. The guard may mistake the start of the second reply's
+        // echo for the caller once, but must then re-measure, so the third reply plays without a false barge-in.
+        const int rate = 8000;
+        short[] reply = await AgentPlaybackAsync(rate).DefaultTimeout();
+        short[] played = AudioEdit.Concat(reply, reply, reply);
+        short[] echo = AudioEdit.Concat(AudioEdit.Gain(reply, -20), AudioEdit.Gain(reply, -8), AudioEdit.Gain(reply, -8));
+        short[] inbound = AudioEdit.Mix(await LineNoiseAsync(rate, played.Length).DefaultTimeout(), AudioEdit.Delay(echo, rate, 120));
+
+        (List<VadEvent> events, VoiceActivityDetector detector) = VadHarness.Run(inbound, rate, played);
+
+        TimeSpan thirdReply = TimeSpan.FromSeconds(2.0 * reply.Length / rate);
+        Assert.True(events.Count(e => e.Kind == VadEventKind.SpeechStarted) <= 1, VadHarness.Describe(events));
+        Assert.DoesNotContain(events, e => e.Kind == VadEventKind.SpeechStarted && e.DetectedAt >= thirdReply);
+        Assert.NotNull(detector.EchoReturnLossDb);
+        Assert.InRange(detector.EchoReturnLossDb.Value, 6, 10);
+    }
+
     /// <summary>The agent's reply at speech level, starting after half a second and followed by a second of nothing.</summary>
     private static async Task<short[]> AgentPlaybackAsync(int rate)
     {
-        short[] reply = AudioEdit.ScaleTo(await TestAudio.SpeechAsync(AgentReply, rate), AgentLevelDbfs);
+        short[] reply = AudioEdit.ScaleTo(await TestAudio.SpeechAsync(AgentReply, rate).DefaultTimeout(), AgentLevelDbfs);
         return AudioEdit.Concat(AudioEdit.Silence(rate, PlaybackStartMs), reply, AudioEdit.Silence(rate, 1000));
     }
 
     private static async Task<short[]> LineNoiseAsync(int rate, int samples)
-        => AudioEdit.Fit(await TestAudio.WhiteNoiseAsync(rate, (int)((long)samples * 1000 / rate) + 1000, -60), samples + (rate / 2));
+        => AudioEdit.Fit(await TestAudio.WhiteNoiseAsync(rate, (int)((long)samples * 1000 / rate) + 1000, -60).DefaultTimeout(), samples + (rate / 2));
 }

@@ -171,7 +171,7 @@ public partial class VoiceActivityDetectorTests
     /// <summary>The loudest <paramref name="milliseconds"/> of the request (a vowel), with 5 ms fades so it has no clicks.</summary>
     private static async Task<short[]> LoudestSliceAsync(int rate, int milliseconds)
     {
-        short[] speech = await TestAudio.SpeechAsync(Request, rate);
+        short[] speech = await TestAudio.SpeechAsync(Request, rate).DefaultTimeout();
         int length = AudioEdit.SamplesFor(rate, milliseconds);
         int best = 0;
         double bestLevel = double.MinValue;
