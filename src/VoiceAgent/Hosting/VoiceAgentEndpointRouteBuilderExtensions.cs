@@ -21,6 +21,8 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
     public const string MediaSocketPath = "/ws/media";
     public const string VonageAnswerPath = "/vonage/answer";
     public const string VonageSocketPath = "/ws/vonage";
+    private static readonly string[] VonageForwardedQuery = ["from", "to", "locale"];
+    private static readonly string[] StreamForwardedForm = ["From", "To"];
 
     public static IEndpointRouteBuilder MapVoiceAgent(this IEndpointRouteBuilder endpoints)
     {
@@ -66,7 +68,7 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
                 [VonageCallAuthenticator.CallUuidHeader] = uuid,
                 [VonageCallSecret.HeaderName] = authenticator.SecretFor(uuid),
             };
-            foreach (var key in new[] { "from", "to", "locale" })
+            foreach (var key in VonageForwardedQuery)
                 if (request.Query[key].ToString() is { Length: > 0 } value) headers[key] = value;
             var ncco = VonageNcco.ConnectWebSocket(WebSocketUrl.FromPublicBase(new Uri(settings.PublicBaseUrl), VonageSocketPath), VonageNcco.DefaultContentType, headers);
             return Results.Text(ncco, "application/json");
@@ -89,7 +91,7 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
     internal static MediaStreamTwimlOptions StreamTwimlOptions(VoiceAgentSettings settings, HttpRequest request, IFormCollection form)
     {
         var parameters = request.Query.Where(q => q.Key.Length > 0).ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
-        foreach (var key in new[] { "From", "To" })
+        foreach (var key in StreamForwardedForm)
             if (form.TryGetValue(key, out var value) && value.Count > 0) parameters[key] = value.ToString();
         return new MediaStreamTwimlOptions
         {
