@@ -81,15 +81,17 @@ internal sealed class PhoneLine<TMarker>
     }
 
     /// <summary>
-    /// Empties the playout buffer now. Markers still queued are released (<paramref name="releaseMarkers"/>) as
-    /// due to the clear, or dropped; either way they are returned, in order, with the bytes discarded.
+    /// Empties the playout buffer now. The frame already playing is not cut, so markers whose audio has all
+    /// been taken are released as played. Markers behind discarded audio are released
+    /// (<paramref name="releaseMarkers"/>) as due to the clear, or dropped; either way they are returned, in
+    /// order, with the bytes discarded.
     /// </summary>
     public (long DiscardedBytes, IReadOnlyList<TMarker> Markers) Clear(bool releaseMarkers)
     {
         lock (_gate)
         {
-            var markers = new List<TMarker>(_passedMarkers);
-            _passedMarkers.Clear();
+            ReleaseDueMarkers(Now);
+            var markers = new List<TMarker>();
             var discarded = _playout.Clear(markers);
             if (releaseMarkers)
             {

@@ -306,7 +306,7 @@ public sealed class MediaStreamsCaller : IAsyncDisposable, IPhoneLineSink<(strin
 
     private (ReadOnlyMemory<byte> Bytes, WebSocketMessageType Type) Encode(MediaStreamsOutgoing item)
     {
-        var context = MediaStreamsJsonContext.Default;
+        var context = MediaStreamsJsonContext.Wire;
         var sid = Options.StreamSid;
         byte[] json = item.Kind switch
         {
