@@ -1,0 +1,9 @@
+namespace VoiceAgent.Emulators.Audio;
+
+/// <summary>
+/// Audio the emulated phone played out to the caller during one 20 ms line tick, in the call's wire format
+/// (μ-law 8 kHz for Twilio, 16-bit PCM for Vonage). Ticks with nothing to play record nothing.
+/// </summary>
+/// <param name="PlayedAt">When playout of these bytes began, since the call started.</param>
+/// <param name="Audio">The bytes played (at most one frame; less when the buffer ran dry).</param>
+public sealed record HeardAudioChunk(TimeSpan PlayedAt, ReadOnlyMemory<byte> Audio);
