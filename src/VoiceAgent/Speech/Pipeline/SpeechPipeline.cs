@@ -47,6 +47,8 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     private string _callId = "pending";
     private double _utteranceConfidence = 1;
     private long _lastSpeechEndedAt;
+    private long _lastSpeechStartedAt;
+    private TimeSpan _utteranceDuration;
     private bool _bargeInPending;
     private bool _wordsSinceSpeechStart;
 
@@ -107,7 +109,12 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         {
             case VadEventKind.SpeechStarted:
                 LogSpeech(_logger, _callId, "started", AgentSpeaking);
-                lock (_gate) _wordsSinceSpeechStart = false;
+                lock (_gate)
+                {
+                    _wordsSinceSpeechStart = false;
+                    // The detector confirms speech some frames after it began; date it from the audio itself.
+                    _lastSpeechStartedAt = receivedAt - (long)((vad.DetectedAt - vad.Timestamp).TotalSeconds * _clock.TimestampFrequency);
+                }
                 if (AgentSpeaking) await BargeInAsync(receivedAt, cancellationToken);
                 break;
             case VadEventKind.SpeechEnded:
@@ -228,6 +235,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
                 if (_utterance.Length > 0) _utterance.Append(' ');
                 _utterance.Append(text);
                 _utteranceConfidence = Math.Min(_utteranceConfidence, t.Confidence);
+                _utteranceDuration += t.Duration;
             }
         }
         if (t.SpeechFinal) await FlushUtteranceAsync(t.ReceivedAt, cancellationToken);
@@ -245,8 +253,13 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
             confidence = _utteranceConfidence;
             _utterance.Clear();
             _utteranceConfidence = 1;
+            // The artefact rule asks when the caller *started* talking relative to the agent stopping: our VAD's
+            // onset when it heard this utterance, else the final's arrival less the speech it covers.
             var playedAt = _tracker.ReplyPlayedAt;
-            sinceAgentStopped = _active is null && !_tracker.HasUnplayedAudio && playedAt != 0 ? _clock.GetElapsedTime(playedAt, finalAt) : null;
+            var startedAt = _lastSpeechStartedAt > playedAt ? _lastSpeechStartedAt
+                : finalAt - (long)(_utteranceDuration.TotalSeconds * _clock.TimestampFrequency);
+            sinceAgentStopped = _active is null && !_tracker.HasUnplayedAudio && playedAt != 0 ? _clock.GetElapsedTime(playedAt, startedAt) : null;
+            _utteranceDuration = TimeSpan.Zero;
             speechEndedAt = _lastSpeechEndedAt;
         }
         var verdict = TranscriptFilter.Judge(text, confidence, sinceAgentStopped, _options);

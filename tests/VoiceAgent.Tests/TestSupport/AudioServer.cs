@@ -1,0 +1,80 @@
+using Microsoft.AspNetCore.Builder;
+using VoiceAgent.Emulators.Anthropic;
+using VoiceAgent.Emulators.Deepgram;
+using VoiceAgent.Emulators.ElevenLabs;
+using VoiceAgent.Emulators.Twilio.MediaStreams;
+using VoiceAgent.Server;
+
+namespace VoiceAgent.Tests.TestSupport;
+
+/// <summary>
+/// The real server with all three provider emulators under the test's control (model, Deepgram, ElevenLabs),
+/// for audio-path calls over real sockets.
+/// </summary>
+public sealed class AudioServer : IAsyncDisposable
+{
+    public const string SignedMediaUrl = "wss://voice.example.com/ws/media";
+    private readonly string _dataDir;
+
+    private AudioServer(WebApplication app, AnthropicEmulator model, DeepgramEmulator stt, ElevenLabsEmulator tts, string dataDir)
+    {
+        App = app;
+        Model = model;
+        Stt = stt;
+        Tts = tts;
+        _dataDir = dataDir;
+        Address = app.BoundAddress();
+    }
+
+    public WebApplication App { get; }
+    public AnthropicEmulator Model { get; }
+    public DeepgramEmulator Stt { get; }
+    public ElevenLabsEmulator Tts { get; }
+    public Uri Address { get; }
+
+    public static async Task<AudioServer> StartAsync(IDictionary<string, string?>? settings = null, ElevenLabsEmulatorBehavior? tts = null)
+    {
+        var model = new AnthropicEmulator(new() { ApiKey = "test-key", InterTokenDelay = TimeSpan.FromMilliseconds(2) });
+        await model.StartAsync().DefaultTimeout();
+        var stt = new DeepgramEmulator("dg-test-key");
+        await stt.StartAsync().DefaultTimeout();
+        var speech = new ElevenLabsEmulator(tts ?? new ElevenLabsEmulatorBehavior { ApiKey = "el-test-key" });
+        await speech.StartAsync().DefaultTimeout();
+        var dataDir = Directory.CreateTempSubdirectory("voiceagent-audio-test-").FullName;
+        var config = new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["PUBLIC_BASE_URL"] = RelayServer.PublicBaseUrl,
+            ["TWILIO_AUTH_TOKEN"] = RelayServer.AuthToken,
+            ["TWILIO_ACCOUNT_SID"] = RelayServer.AccountSid,
+            ["DATA_DIR"] = dataDir,
+            ["ANTHROPIC_API_KEY"] = "test-key",
+            ["ANTHROPIC_BASE_URL"] = model.BaseUrl.ToString().TrimEnd('/'),
+            ["DEEPGRAM_API_KEY"] = "dg-test-key",
+            ["DEEPGRAM_BASE_URL"] = stt.WebSocketBaseUrl.ToString().TrimEnd('/'),
+            ["ELEVENLABS_API_KEY"] = (tts ?? new ElevenLabsEmulatorBehavior { ApiKey = "el-test-key" }).ApiKey,
+            ["ELEVENLABS_BASE_URL"] = speech.WebSocketBaseUrl.ToString().TrimEnd('/'),
+            ["WELCOME_GREETING"] = "",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) config[key] = value;
+        var app = await VoiceAgentServer.BuildAsync([], config).DefaultTimeout();
+        await app.StartAsync().DefaultTimeout();
+        return new AudioServer(app, model, stt, speech, dataDir);
+    }
+
+    /// <summary>Opens a signed Media Streams call (the caller keeps the line alive with silence).</summary>
+    public async Task<MediaStreamsCaller> CallAsync(MediaStreamsCallerOptions? options = null)
+        => await MediaStreamsCaller.ConnectAsync(new Uri($"ws://{Address.Authority}/ws/media"), SignedMediaUrl, RelayServer.AuthToken,
+            (options ?? new MediaStreamsCallerOptions()) with { AccountSid = RelayServer.AccountSid }, CancellationToken.None).DefaultTimeout();
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync().DefaultTimeout();
+        await App.DisposeAsync();
+        await Model.DisposeAsync();
+        await Stt.DisposeAsync();
+        await Tts.DisposeAsync();
+        Directory.Delete(_dataDir, recursive: true);
+    }
+}
