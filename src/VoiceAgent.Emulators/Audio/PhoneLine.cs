@@ -14,6 +14,9 @@ namespace VoiceAgent.Emulators.Audio;
 /// so a marker queued behind audio is released on the first tick at or after the moment that audio finished,
 /// i.e. never early and at most one tick late (exactly on time when the server sends whole frames).
 /// A marker that arrives when nothing is playing is released immediately.
+/// <para>The playout buffer sits behind a lock rather than a channel: the receive loop must empty it the moment
+/// a clear arrives (a channel drained by the line loop would add up to a tick), and markers released by either
+/// loop must reach the protocol in queue order. Critical sections are a few copies, never an await.</para>
 /// </remarks>
 internal sealed class PhoneLine<TMarker>
 {

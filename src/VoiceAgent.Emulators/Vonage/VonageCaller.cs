@@ -53,8 +53,6 @@ public sealed class VonageCaller : IAsyncDisposable, IPhoneLineSink<(JsonElement
         Options = options;
         _line = new PhoneLine<(JsonElement Payload, TimeSpan ReceivedAt)>(
             LineFormat.LinearPcm16(options.SampleRate), options.SendSilenceWhenIdle, options.Echo, startTimestamp, this);
-        var connected = new ConnectedMessage { ContentType = options.ContentType, Headers = VonageCallerOptions.ToJsonObject(options.Headers) };
-        _outbox.Writer.TryWrite(new VonageOutgoing(JsonSerializer.SerializeToUtf8Bytes(connected, VonageJsonContext.Wire.ConnectedMessage), WebSocketMessageType.Text));
         _sendLoop = SendLoopAsync(_shutdown.Token);
         _receiveLoop = ReceiveLoopAsync(_shutdown.Token);
         _lineLoop = _line.RunAsync(_lineStop.Token);
@@ -63,7 +61,7 @@ public sealed class VonageCaller : IAsyncDisposable, IPhoneLineSink<(JsonElement
     /// <summary>The call being played.</summary>
     public VonageCallerOptions Options { get; }
 
-    /// <summary>Stopwatch timestamp of the call start (right after the upgrade): time zero of every recorded time.</summary>
+    /// <summary>Stopwatch timestamp of the call start (right after <c>websocket:connected</c> was sent): time zero of every recorded time.</summary>
     public long StartTimestamp => _line.StartTimestamp;
 
     /// <summary>Time since the call started.</summary>
@@ -115,6 +113,10 @@ public sealed class VonageCaller : IAsyncDisposable, IPhoneLineSink<(JsonElement
         try
         {
             await socket.ConnectAsync(url, cancellationToken);
+            // The connected frame goes out before the line clock starts, so the first audio frame is on time.
+            var connected = new ConnectedMessage { ContentType = options.ContentType, Headers = VonageCallerOptions.ToElements(options.Headers) };
+            var json = JsonSerializer.SerializeToUtf8Bytes(connected, VonageJsonContext.Wire.ConnectedMessage);
+            await socket.SendAsync(json, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
         }
         catch
         {
@@ -348,7 +350,7 @@ public sealed class VonageCaller : IAsyncDisposable, IPhoneLineSink<(JsonElement
             {
                 // The server ended the call: stop the line and answer its close handshake.
                 await _lineStop.CancelAsync();
-                await _lineLoop;
+                await _lineLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 _outbox.Writer.TryWrite(new VonageOutgoing(default, WebSocketMessageType.Close));
                 _outbox.Writer.TryComplete();
             }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace VoiceAgent.Emulators.Vonage;
@@ -16,10 +15,12 @@ internal sealed class ConnectedMessage
     public string Event { get; init; } = "websocket:connected";
 
     [JsonPropertyName("content-type")]
-    public required string ContentType { get; init; }
+    public string ContentType { get; set; } = "";
 
+    // Settable, not init: System.Text.Json cannot bind extension data through a constructor. A dictionary of
+    // elements, not a JsonObject: the source generator writes a JsonObject extension as a nested object.
     [JsonExtensionData]
-    public JsonObject? Headers { get; init; }
+    public Dictionary<string, JsonElement>? Headers { get; set; }
 }
 
 /// <summary><c>{"event":"websocket:dtmf","digit":"5","duration":260}</c></summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using VoiceAgent.Emulators.Audio;
 
@@ -79,5 +80,17 @@ public sealed record VonageCallerOptions
         var json = new JsonObject();
         foreach (var (name, value) in headers) json[name] = value?.DeepClone();
         return json;
+    }
+
+    /// <summary><paramref name="headers"/> as immutable JSON elements, in order, for the connected frame.</summary>
+    internal static Dictionary<string, JsonElement> ToElements(IReadOnlyDictionary<string, JsonNode?> headers)
+    {
+        var elements = new Dictionary<string, JsonElement>(headers.Count, StringComparer.Ordinal);
+        foreach (var (name, value) in headers)
+        {
+            using var document = JsonDocument.Parse(value?.ToJsonString() ?? "null");
+            elements[name] = document.RootElement.Clone();
+        }
+        return elements;
     }
 }

@@ -11,7 +11,7 @@ namespace VoiceAgent.Emulators.Twilio.MediaStreams;
 /// <summary>
 /// Plays Twilio's side of a bidirectional <c>&lt;Connect&gt;&lt;Stream&gt;</c> call (protocols/twilio-media-streams.md):
 /// opens the WebSocket with a signed upgrade (the full <c>wss://</c> URL, no parameters, as Twilio signs it),
-/// sends <c>connected</c> and <c>start</c>, then one 20 ms μ-law <c>media</c> frame every 20 ms in real time
+/// sends <c>connected</c> and <c>start</c>, then (the stream's time zero) one 20 ms μ-law <c>media</c> frame every 20 ms in real time
 /// (caller speech queued with <see cref="PlayAsync"/>, silence in between), <c>dtmf</c> on
 /// <see cref="SendDtmfAsync"/> and <c>stop</c> on <see cref="HangUpAsync"/>.
 /// </summary>
@@ -53,9 +53,8 @@ public sealed class MediaStreamsCaller : IAsyncDisposable, IPhoneLineSink<(strin
     {
         _socket = socket;
         Options = options;
+        _sequenceNumber = 1; // "start" was number 1
         _line = new PhoneLine<(string Name, TimeSpan ReceivedAt)>(LineFormat.MuLaw8k(), options.SendSilenceWhenIdle, options.Echo, startTimestamp, this);
-        _outbox.Writer.TryWrite(new MediaStreamsOutgoing(MediaStreamsOutgoing.Kinds.Connected));
-        _outbox.Writer.TryWrite(new MediaStreamsOutgoing(MediaStreamsOutgoing.Kinds.Start));
         _sendLoop = SendLoopAsync(_shutdown.Token);
         _receiveLoop = ReceiveLoopAsync(_shutdown.Token);
         _lineLoop = _line.RunAsync(_lineStop.Token);
@@ -70,7 +69,7 @@ public sealed class MediaStreamsCaller : IAsyncDisposable, IPhoneLineSink<(strin
     /// <summary>This call's SID.</summary>
     public string CallSid => Options.CallSid;
 
-    /// <summary>Stopwatch timestamp of the stream start (right after the upgrade): time zero of every recorded time.</summary>
+    /// <summary>Stopwatch timestamp of the stream start (right after <c>start</c> was sent): time zero of media timestamps and every recorded time.</summary>
     public long StartTimestamp => _line.StartTimestamp;
 
     /// <summary>Time since the stream started.</summary>
@@ -130,6 +129,9 @@ public sealed class MediaStreamsCaller : IAsyncDisposable, IPhoneLineSink<(strin
         try
         {
             await socket.ConnectAsync(connectUrl, cancellationToken);
+            // The opening frames go out before the line clock starts, so the first media frame is on time.
+            await socket.SendAsync(ConnectedFrame(), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+            await socket.SendAsync(StartFrame(options), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
         }
         catch
         {
@@ -138,6 +140,16 @@ public sealed class MediaStreamsCaller : IAsyncDisposable, IPhoneLineSink<(strin
         }
         return new MediaStreamsCaller(socket, options, System.Diagnostics.Stopwatch.GetTimestamp());
     }
+
+    private static byte[] ConnectedFrame()
+        => JsonSerializer.SerializeToUtf8Bytes(new ConnectedMessage("connected", "Call", "1.0.0"), MediaStreamsJsonContext.Wire.ConnectedMessage);
+
+    private static byte[] StartFrame(MediaStreamsCallerOptions options)
+        => JsonSerializer.SerializeToUtf8Bytes(
+            new StartMessage("start", "1",
+                new StartDetails(options.AccountSid, options.StreamSid, options.CallSid, InboundTrack, new MediaFormat("audio/x-mulaw", 8000, 1), options.CustomParameters),
+                options.StreamSid),
+            MediaStreamsJsonContext.Wire.StartMessage);
 
     /// <summary>
     /// Says <paramref name="mulaw8k"/> (raw 8 kHz μ-law, no header) after anything already queued, one 160-byte
@@ -310,12 +322,6 @@ public sealed class MediaStreamsCaller : IAsyncDisposable, IPhoneLineSink<(strin
         var sid = Options.StreamSid;
         byte[] json = item.Kind switch
         {
-            MediaStreamsOutgoing.Kinds.Connected => JsonSerializer.SerializeToUtf8Bytes(new ConnectedMessage("connected", "Call", "1.0.0"), context.ConnectedMessage),
-            MediaStreamsOutgoing.Kinds.Start => JsonSerializer.SerializeToUtf8Bytes(
-                new StartMessage("start", NextSequenceNumber(),
-                    new StartDetails(Options.AccountSid, sid, Options.CallSid, InboundTrack, new MediaFormat("audio/x-mulaw", 8000, 1), Options.CustomParameters),
-                    sid),
-                context.StartMessage),
             MediaStreamsOutgoing.Kinds.Media => JsonSerializer.SerializeToUtf8Bytes(
                 new MediaMessage("media", NextSequenceNumber(),
                     new MediaDetails("inbound", (++_chunk).ToString(CultureInfo.InvariantCulture),
@@ -382,7 +388,7 @@ public sealed class MediaStreamsCaller : IAsyncDisposable, IPhoneLineSink<(strin
             {
                 // The server ended the call: stop the line and answer its close handshake.
                 await _lineStop.CancelAsync();
-                await _lineLoop;
+                await _lineLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 _outbox.Writer.TryWrite(new MediaStreamsOutgoing(MediaStreamsOutgoing.Kinds.Close));
                 _outbox.Writer.TryComplete();
             }

@@ -9,7 +9,7 @@ namespace VoiceAgent.Emulators.Twilio.MediaStreams;
 /// </summary>
 internal sealed record MediaStreamsOutgoing(MediaStreamsOutgoing.Kinds Kind)
 {
-    internal enum Kinds { Connected, Start, Media, Dtmf, Mark, Stop, Raw, Close }
+    internal enum Kinds { Media, Dtmf, Mark, Stop, Raw, Close }
 
     /// <summary>Caller audio (<see cref="Kinds.Media"/>) or raw bytes (<see cref="Kinds.Raw"/>).</summary>
     public ReadOnlyMemory<byte> Bytes { get; init; }

@@ -15,7 +15,7 @@ public class MediaStreamsCallerEchoTests(ITestOutputHelper output) : MediaStream
     public async Task Played_audio_returns_delayed_and_attenuated_in_the_inbound_frames()
     {
         var (caller, server) = await ConnectAsync(FixtureCall() with { Echo = new EchoSimulation { Delay = TimeSpan.FromMilliseconds(120), GainDb = -12 } });
-        await using var _ = caller;
+        await using var call = caller;
         await ReadMediaAsync(server, 3); // the line is up and idle
 
         var sentAt = Stopwatch.GetTimestamp();
@@ -34,7 +34,7 @@ public class MediaStreamsCallerEchoTests(ITestOutputHelper output) : MediaStream
     public async Task Without_echo_the_inbound_track_stays_silent_while_the_server_talks()
     {
         var (caller, server) = await ConnectAsync(FixtureCall());
-        await using var _ = caller;
+        await using var call = caller;
         await ReadMediaAsync(server, 3);
 
         await SendAudioAsync(server, caller.StreamSid, MuLawCodec.Encode(Source));

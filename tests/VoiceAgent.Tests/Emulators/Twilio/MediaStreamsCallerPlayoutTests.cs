@@ -16,7 +16,7 @@ public class MediaStreamsCallerPlayoutTests(ITestOutputHelper output) : MediaStr
     public async Task Audio_plays_in_real_time_and_the_mark_is_echoed_only_when_it_has_finished()
     {
         var (caller, server) = await ConnectAsync();
-        await using var _ = caller;
+        await using var call = caller;
         var audio = Tone(TimeSpan.FromSeconds(1));
 
         var sentAt = Stopwatch.GetTimestamp();
@@ -43,7 +43,7 @@ public class MediaStreamsCallerPlayoutTests(ITestOutputHelper output) : MediaStr
     public async Task Odd_sized_media_is_buffered_by_bytes_and_marks_keep_their_place()
     {
         var (caller, server) = await ConnectAsync();
-        await using var _ = caller;
+        await using var call = caller;
         var audio = Tone(TimeSpan.FromMilliseconds(375)); // 3000 bytes
 
         await SendAudioAsync(server, caller.StreamSid, audio[..1000], chunkBytes: 1000);
@@ -64,7 +64,7 @@ public class MediaStreamsCallerPlayoutTests(ITestOutputHelper output) : MediaStr
     public async Task Clear_empties_the_buffer_and_echoes_outstanding_marks_at_once()
     {
         var (caller, server) = await ConnectAsync();
-        await using var _ = caller;
+        await using var call = caller;
         await SendAudioAsync(server, caller.StreamSid, Tone(TimeSpan.FromSeconds(5)));
         await server.SendTextAsync(MarkFrame(caller.StreamSid, "sentence-1"), Timeout).DefaultTimeout();
         await SendAudioAsync(server, caller.StreamSid, Tone(TimeSpan.FromSeconds(1)));
@@ -96,7 +96,7 @@ public class MediaStreamsCallerPlayoutTests(ITestOutputHelper output) : MediaStr
     public async Task Invalid_frames_are_recorded_and_dropped_while_the_call_goes_on()
     {
         var (caller, server) = await ConnectAsync();
-        await using var _ = caller;
+        await using var call = caller;
         var sid = caller.StreamSid;
 
         string[] invalid =
@@ -130,7 +130,7 @@ public class MediaStreamsCallerPlayoutTests(ITestOutputHelper output) : MediaStr
     public async Task Outbound_media_statistics_track_arrival_and_gaps()
     {
         var (caller, server) = await ConnectAsync();
-        await using var _ = caller;
+        await using var call = caller;
         var audio = Tone(TimeSpan.FromMilliseconds(500));
 
         var waiting = caller.WaitForAudioAsync(audio.Length, Timeout);
@@ -156,7 +156,7 @@ public class MediaStreamsCallerPlayoutTests(ITestOutputHelper output) : MediaStr
     public async Task When_the_server_closes_waits_fail_instead_of_hanging()
     {
         var (caller, server) = await ConnectAsync();
-        await using var _ = caller;
+        await using var call = caller;
 
         await server.CloseAsync(Timeout).DefaultTimeout();
         await caller.WaitForCloseAsync(Timeout).DefaultTimeout();

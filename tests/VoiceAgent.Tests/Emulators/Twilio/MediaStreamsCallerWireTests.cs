@@ -18,7 +18,7 @@ public class MediaStreamsCallerWireTests : MediaStreamsTestBase
     public async Task Opening_sequence_matches_the_documented_fixture_byte_for_byte()
     {
         var (caller, server) = await ConnectAsync();
-        await using var _ = caller;
+        await using var call = caller;
 
         var connected = await server.ReadAsync(Timeout).DefaultTimeout();
         var start = await server.ReadAsync(Timeout).DefaultTimeout();
@@ -33,7 +33,7 @@ public class MediaStreamsCallerWireTests : MediaStreamsTestBase
     public async Task Media_counters_are_strings_that_increment_and_timestamps_advance_20_ms()
     {
         var (caller, server) = await ConnectAsync(new MediaStreamsCallerOptions());
-        await using var _ = caller;
+        await using var call = caller;
 
         var frames = await ReadMediaAsync(server, 10);
 
@@ -54,7 +54,7 @@ public class MediaStreamsCallerWireTests : MediaStreamsTestBase
     public async Task Upgrade_is_signed_over_the_wss_url_as_TwilioRequestSigner_computes_it()
     {
         var (caller, server) = await ConnectAsync();
-        await using var _ = caller;
+        await using var call = caller;
 
         var signature = server.Headers[TwilioRequestSigner.HeaderName];
         Assert.Equal(new TwilioRequestSigner(AuthToken).SignWebSocketUpgrade(SignedUrl), signature);
@@ -66,7 +66,7 @@ public class MediaStreamsCallerWireTests : MediaStreamsTestBase
     public async Task Without_a_token_the_upgrade_carries_no_signature()
     {
         var (caller, server) = await ConnectAsync(authToken: null);
-        await using var _ = caller;
+        await using var call = caller;
 
         Assert.False(server.Headers.ContainsKey(TwilioRequestSigner.HeaderName));
     }
@@ -75,7 +75,7 @@ public class MediaStreamsCallerWireTests : MediaStreamsTestBase
     public async Task Played_audio_goes_out_in_160_byte_frames_with_the_last_padded_by_silence()
     {
         var (caller, server) = await ConnectAsync();
-        await using var _ = caller;
+        await using var call = caller;
         var speech = Enumerable.Range(0, 400).Select(i => (byte)(i % 100)).ToArray();
 
         var playing = caller.PlayAsync(speech, Timeout);
@@ -93,7 +93,7 @@ public class MediaStreamsCallerWireTests : MediaStreamsTestBase
     public async Task Without_idle_silence_media_flows_only_while_the_caller_speaks()
     {
         var (caller, server) = await ConnectAsync(FixtureCall(silenceWhenIdle: false));
-        await using var _ = caller;
+        await using var call = caller;
         Assert.Equal("connected", (await server.ReadAsync(Timeout).DefaultTimeout()).Event);
         Assert.Equal("start", (await server.ReadAsync(Timeout).DefaultTimeout()).Event);
 
@@ -143,7 +143,7 @@ public class MediaStreamsCallerWireTests : MediaStreamsTestBase
         {
             var expected = (await WavReader.ReadAsync(path, Timeout).DefaultTimeout()).ToMuLaw8k();
             var (caller, server) = await ConnectAsync();
-            await using var _ = caller;
+            await using var call = caller;
 
             await caller.PlayWavAsync(path, Timeout).DefaultTimeout();
             await caller.HangUpAsync(Timeout).DefaultTimeout();
