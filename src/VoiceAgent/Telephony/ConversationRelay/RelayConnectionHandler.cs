@@ -37,6 +37,10 @@ internal sealed partial class RelayConnectionHandler(
         {
             LogSocketClosed(logger, session.CallId, ex.GetType().Name);
         }
+        catch (Exception ex)
+        {
+            LogCallFailed(logger, session.CallId, ex); // the call's edge: this call ends, the server keeps serving
+        }
         finally
         {
             session.CompleteInput();

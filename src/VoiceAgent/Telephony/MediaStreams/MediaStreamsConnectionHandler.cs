@@ -99,6 +99,10 @@ internal sealed partial class MediaStreamsConnectionHandler(
         {
             LogSocketEnded(logger, callId, ex.GetType().Name);
         }
+        catch (Exception ex)
+        {
+            LogCallFailed(logger, callId, ex); // the call's edge: this call ends, the server keeps serving
+        }
         finally
         {
             session?.CompleteInput();

@@ -6,14 +6,14 @@ namespace VoiceAgent.Telephony.Vonage;
 /// <summary>A Vonage text event: <c>websocket:connected</c> (with the NCCO headers flattened in), <c>websocket:dtmf</c>, <c>websocket:notify</c>, <c>websocket:cleared</c>.</summary>
 internal sealed class VonageInboundEvent
 {
-    [JsonPropertyName("event")] public string? Event { get; init; }
-    [JsonPropertyName("content-type")] public string? ContentType { get; init; }
-    [JsonPropertyName("digit")] public string? Digit { get; init; }
-    [JsonPropertyName("dtmf")] public JsonElement Dtmf { get; init; }
-    [JsonPropertyName("payload")] public JsonElement Payload { get; init; }
+    [JsonPropertyName("event")] public string? Event { get; set; }
+    [JsonPropertyName("content-type")] public string? ContentType { get; set; }
+    [JsonPropertyName("digit")] public string? Digit { get; set; }
+    [JsonPropertyName("dtmf")] public JsonElement Dtmf { get; set; }
+    [JsonPropertyName("payload")] public JsonElement Payload { get; set; }
 
     /// <summary>Everything else: the flattened NCCO headers on <c>websocket:connected</c>.</summary>
-    [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 
     public string? Header(string name) => Extra is not null && Extra.TryGetValue(name, out var v)
         ? (v.ValueKind == JsonValueKind.String ? v.GetString() : v.ToString())

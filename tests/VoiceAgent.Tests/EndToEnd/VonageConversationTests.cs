@@ -1,0 +1,68 @@
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using VoiceAgent.Emulators.ChatScript;
+using VoiceAgent.Emulators.Vonage;
+using VoiceAgent.Tests.TestSupport;
+using VoiceAgent.Tests.TestSupport.Audio;
+
+namespace VoiceAgent.Tests.EndToEnd;
+
+/// <summary>The Vonage WebSocket leg runs the same conversation on the same pipeline and engine.</summary>
+public sealed class VonageConversationTests : IAsyncLifetime
+{
+    private AudioServer _server = null!;
+    private readonly HttpClient _http = new();
+
+    public async Task InitializeAsync() => _server = await AudioServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    private async Task<(Uri Socket, Dictionary<string, JsonNode?> Headers)> AnswerAsync(string uuid)
+    {
+        var ncco = JsonNode.Parse(await _http.GetStringAsync(new Uri(_server.Address, $"/vonage/answer?uuid={uuid}&from=447700900123&to=447700900000")).DefaultTimeout())!;
+        var endpoint = ncco[0]!["endpoint"]![0]!;
+        Assert.Equal("websocket", endpoint["type"]!.GetValue<string>());
+        Assert.Equal("audio/l16;rate=16000", endpoint["content-type"]!.GetValue<string>());
+        Assert.Equal("wss://voice.example.com/ws/vonage", endpoint["uri"]!.GetValue<string>());
+        var headers = endpoint["headers"]!.AsObject().ToDictionary(p => p.Key, p => (JsonNode?)JsonValue.Create(p.Value!.GetValue<string>()));
+        return (new Uri($"ws://{_server.Address.Authority}/ws/vonage"), headers);
+    }
+
+    [Fact]
+    public async Task A_vonage_call_completes_the_same_conversation_in_16_khz_pcm()
+    {
+        _server.Stt.EnqueueTranscript("What are your opening hours?");
+        _server.Model.Enqueue(ChatReply.Text("We are open from nine to five, Monday to Friday, all year."));
+        var (socket, headers) = await AnswerAsync("aaaaaaaa-bbbb-cccc-dddd-0123456789ab");
+        await using var caller = await VonageCaller.ConnectAsync(socket, new VonageCallerOptions { Headers = headers }, CancellationToken.None).DefaultTimeout();
+
+        await caller.PlayAsync(await TestAudio.SpeechPcm16kAsync("What are your opening hours?")).DefaultTimeout();
+
+        var request = await _server.Model.Requests.WhenReceived(0).DefaultTimeout(TimeSpan.FromSeconds(20));
+        Assert.EndsWith("What are your opening hours?", request.Messages[^1].Text, StringComparison.Ordinal);
+        Assert.Contains("+447700900123", request.Messages[0].Text, StringComparison.Ordinal);
+        Assert.Equal("linear16", _server.Stt.Connections[0].Query["encoding"]);
+        Assert.Equal("16000", _server.Stt.Connections[0].Query["sample_rate"]);
+        Assert.Equal("en-GB", _server.Stt.Connections[0].Query["language"]); // +44 → the en-GB row
+        var audio = await caller.WaitForAudioAsync(32_000 * 2).DefaultTimeout(TimeSpan.FromSeconds(20));
+        Assert.True(audio.Bytes >= 64_000);
+        Assert.Empty(caller.InvalidFrames);
+    }
+
+    [Fact]
+    public async Task A_vonage_leg_with_a_wrong_call_secret_is_closed_with_policy_violation()
+    {
+        var (socket, headers) = await AnswerAsync("aaaaaaaa-bbbb-cccc-dddd-000000000000");
+        headers["callSecret"] = JsonValue.Create("forged");
+        await using var caller = await VonageCaller.ConnectAsync(socket, new VonageCallerOptions { Headers = headers }, CancellationToken.None).DefaultTimeout();
+
+        await caller.WaitForCloseAsync().DefaultTimeout();
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, caller.CloseStatus);
+        Assert.Equal(0, _server.Stt.ConnectionsAccepted);
+    }
+}
