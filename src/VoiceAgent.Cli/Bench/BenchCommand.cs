@@ -20,9 +20,14 @@ internal static class BenchCommand
         var turns = args.GetInt("--turns", 300);
         var warmup = Math.Min(30, turns / 5);
         var scenario = args.Get("--scenario") ?? "relay";
+        if (scenario == "media")
+        {
+            var levels = (args.Get("--calls") ?? "1").Split(',').Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            return await MediaBench.RunAsync(levels, args.GetInt("--turns", 10), output, cancellationToken);
+        }
         if (scenario != "relay")
         {
-            await output.WriteLineAsync($"Unknown scenario '{scenario}'. Known: relay.");
+            await output.WriteLineAsync($"Unknown scenario '{scenario}'. Known: relay, media.");
             return 2;
         }
 

@@ -19,6 +19,8 @@ public sealed class VoiceAgentMetrics
     public const string SpeechEndToFirstAudio = "voiceagent.turn.speech_end_to_first_audio";
     /// <summary>Audio path: our own code's share of speech end → first audio (STT, model and TTS time taken out).</summary>
     public const string AudioServerShare = "voiceagent.turn.audio_server_share";
+    /// <summary>Audio path: how late each outbound frame left against its real-time deadline.</summary>
+    public const string PlayoutLateness = "voiceagent.playout.lateness";
     /// <summary>Turns by outcome.</summary>
     public const string Turns = "voiceagent.turns";
     /// <summary>Malformed or unexpected frames a transport skipped.</summary>
@@ -29,6 +31,7 @@ public sealed class VoiceAgentMetrics
     private readonly Histogram<double> _receiveToFirst;
     private readonly Histogram<double> _speechEndToAudio;
     private readonly Histogram<double> _audioServerShare;
+    private readonly Histogram<double> _playoutLateness;
     private readonly Counter<long> _turns;
     private readonly Counter<long> _rejectedFrames;
 
@@ -40,6 +43,7 @@ public sealed class VoiceAgentMetrics
         _receiveToFirst = meter.CreateHistogram<double>(ReceiveToFirstToken, "ms", "Socket receive to first token sent");
         _speechEndToAudio = meter.CreateHistogram<double>(SpeechEndToFirstAudio, "ms", "Caller speech end to first audio frame sent");
         _audioServerShare = meter.CreateHistogram<double>(AudioServerShare, "ms", "Server's own share of speech end to first audio");
+        _playoutLateness = meter.CreateHistogram<double>(PlayoutLateness, "ms", "Outbound frame send time minus its real-time deadline");
         _turns = meter.CreateCounter<long>(Turns, "{turn}", "Turns by outcome");
         _rejectedFrames = meter.CreateCounter<long>(RejectedFrames, "{frame}", "Frames a transport skipped");
     }
@@ -58,6 +62,10 @@ public sealed class VoiceAgentMetrics
         Record(_speechEndToAudio, speechEndToFirstAudioMs, transport);
         Record(_audioServerShare, serverShareMs, transport);
     }
+
+    internal bool PlayoutLatenessEnabled => _playoutLateness.Enabled;
+
+    internal void RecordPlayoutLateness(double ms, string transport) => Record(_playoutLateness, ms, transport);
 
     internal void RecordRejectedFrame(string transport, string reason)
     {

@@ -433,6 +433,8 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
                 if (wait > 0) await Task.Delay(TimeSpan.FromSeconds((double)wait / _clock.TimestampFrequency), _clock, cancellationToken);
                 if (item.Generation != _generation) continue;
                 await _carrier.SendAudioAsync(item.Frame, cancellationToken);
+                if (_metrics.PlayoutLatenessEnabled)
+                    _metrics.RecordPlayoutLateness(Math.Max(0, (double)(_clock.GetTimestamp() - (next - leadTicks)) / _clock.TimestampFrequency * 1000), _transportName);
                 next += frameTicks;
                 lock (_gate)
                 {

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using VoiceAgent.Emulators.Anthropic;
+using VoiceAgent.Emulators.ChatScript;
+using VoiceAgent.Emulators.Deepgram;
+using VoiceAgent.Emulators.ElevenLabs;
+using VoiceAgent.Emulators.Twilio.MediaStreams;
+using VoiceAgent.Observability;
+using VoiceAgent.Server;
+
+namespace VoiceAgent.Cli.Bench;
+
+/// <summary>
+/// Media Streams scenario: real-time callers (20 ms frames of voiced audio) against the real server and local
+/// Deepgram/ElevenLabs/model emulators. Reports, per concurrency level, speech end (VAD) → first audio frame out,
+/// the server's own share of it, outbound frame lateness against real time, and CPU per call.
+/// </summary>
+internal static class MediaBench
+{
+    private const string Reply = "Sure, we are open nine to five.";
+
+    public static async Task<int> RunAsync(int[] levels, int turnsPerCall, TextWriter output, CancellationToken cancellationToken)
+    {
+        await output.WriteLineAsync($"bench media: {turnsPerCall} turns per call; callers, providers and server share this machine ({Environment.ProcessorCount} cores)");
+        foreach (var calls in levels)
+        {
+            var result = await RunLevelAsync(calls, turnsPerCall, cancellationToken);
+            await output.WriteLineAsync(FormattableString.Invariant($"  calls={calls,4}: speech end -> first audio {result.SpeechEnd}"));
+            await output.WriteLineAsync(FormattableString.Invariant($"              server share              {result.Share}"));
+            await output.WriteLineAsync(FormattableString.Invariant($"              frame lateness            {result.Lateness}"));
+            await output.WriteLineAsync(FormattableString.Invariant($"              CPU {result.CpuPercentPerCall:F2} % of one core per call (whole process: server + emulated callers + emulated providers), turns completed {result.Turns}/{calls * turnsPerCall}"));
+        }
+        return 0;
+    }
+
+    private sealed record LevelResult(LatencyStats SpeechEnd, LatencyStats Share, LatencyStats Lateness, double CpuPercentPerCall, int Turns);
+
+    private static async Task<LevelResult> RunLevelAsync(int calls, int turns, CancellationToken cancellationToken)
+    {
+        var dataDir = Directory.CreateTempSubdirectory("voiceagent-bench-").FullName;
+        await using var model = new AnthropicEmulator(new() { ApiKey = "bench", InterTokenDelay = TimeSpan.FromMilliseconds(1) });
+        await using var stt = new DeepgramEmulator("bench");
+        await using var tts = new ElevenLabsEmulator(new ElevenLabsEmulatorBehavior { ApiKey = "bench" });
+        await model.StartAsync(cancellationToken: cancellationToken);
+        await stt.StartAsync(cancellationToken: cancellationToken);
+        await tts.StartAsync(cancellationToken: cancellationToken);
+        for (var i = 0; i < calls * turns; i++)
+        {
+            model.Enqueue(ChatReply.Text(Reply));
+            stt.EnqueueTranscript("What are your opening hours?");
+        }
+        var app = await VoiceAgentServer.BuildAsync([], new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["DATA_DIR"] = dataDir,
+            ["ANTHROPIC_API_KEY"] = "bench",
+            ["ANTHROPIC_BASE_URL"] = model.BaseUrl.ToString().TrimEnd('/'),
+            ["DEEPGRAM_API_KEY"] = "bench",
+            ["DEEPGRAM_BASE_URL"] = stt.WebSocketBaseUrl.ToString().TrimEnd('/'),
+            ["ELEVENLABS_API_KEY"] = "bench",
+            ["ELEVENLABS_BASE_URL"] = tts.WebSocketBaseUrl.ToString().TrimEnd('/'),
+            ["WELCOME_GREETING"] = "",
+            ["Logging:LogLevel:Default"] = "Warning",
+        }, cancellationToken);
+        await app.StartAsync(cancellationToken);
+        try
+        {
+            using var recorder = new MetricRecorder();
+            var settings = app.Services.GetRequiredService<VoiceAgent.Hosting.VoiceAgentSettings>();
+            var address = app.BoundAddress();
+            var speech = SyntheticSpeech.MuLaw8k(1200);
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var wall = Stopwatch.StartNew();
+            var completed = await Task.WhenAll(Enumerable.Range(0, calls).Select(async _ =>
+            {
+                await using var caller = await MediaStreamsCaller.ConnectAsync(new Uri($"ws://{address.Authority}/ws/media"),
+                    settings.PublicBaseUrl.Replace("http", "ws", StringComparison.Ordinal) + "/ws/media",
+                    settings.TwilioAuthToken, new MediaStreamsCallerOptions { AccountSid = settings.TwilioAccountSid! }, cancellationToken);
+                var done = 0;
+                for (var t = 0; t < turns; t++)
+                {
+                    var before = caller.OutboundMedia.Bytes;
+                    await caller.PlayAsync(speech, cancellationToken);
+                    try
+                    {
+                        // The reply is ~2 s of audio; wait for one second of it, then let it finish playing.
+                        await caller.WaitForAudioAsync(before + 8000, cancellationToken).WaitAsync(TimeSpan.FromSeconds(15), cancellationToken);
+                        done++;
+                    }
+                    catch (TimeoutException) { }
+                    await Task.Delay(TimeSpan.FromSeconds(2.5), cancellationToken);
+                }
+                return done;
+            }));
+            wall.Stop();
+            var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+            return new LevelResult(
+                LatencyStats.Of(recorder.Values(VoiceAgentMetrics.SpeechEndToFirstAudio)),
+                LatencyStats.Of(recorder.Values(VoiceAgentMetrics.AudioServerShare)),
+                LatencyStats.Of(recorder.Values(VoiceAgentMetrics.PlayoutLateness)),
+                cpu / wall.Elapsed.TotalSeconds / calls * 100,
+                completed.Sum());
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None);
+            await app.DisposeAsync();
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+}
