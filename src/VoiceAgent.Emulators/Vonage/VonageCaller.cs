@@ -53,9 +53,10 @@ public sealed class VonageCaller : IAsyncDisposable, IPhoneLineSink<(JsonElement
         Options = options;
         _line = new PhoneLine<(JsonElement Payload, TimeSpan ReceivedAt)>(
             LineFormat.LinearPcm16(options.SampleRate), options.SendSilenceWhenIdle, options.Echo, startTimestamp, this);
+        // The line first: the receive loop awaits it when the server ends the call.
+        _lineLoop = _line.RunAsync(_lineStop.Token);
         _sendLoop = SendLoopAsync(_shutdown.Token);
         _receiveLoop = ReceiveLoopAsync(_shutdown.Token);
-        _lineLoop = _line.RunAsync(_lineStop.Token);
     }
 
     /// <summary>The call being played.</summary>
@@ -399,10 +400,10 @@ public sealed class VonageCaller : IAsyncDisposable, IPhoneLineSink<(JsonElement
         {
             var echo = Options.EchoPendingNotifiesOnClear;
             var (discarded, notifies) = _line.Clear(releaseMarkers: echo);
+            var clear = new VonageClear(at, discarded, notifies.Select(n => n.Payload).ToArray(), echo);
+            ImmutableInterlocked.Update(ref _clears, static (list, c) => list.Add(c), clear); // recorded before it is acknowledged
             var cleared = JsonSerializer.SerializeToUtf8Bytes(new ClearedMessage("websocket:cleared"), VonageJsonContext.Wire.ClearedMessage);
             _outbox.Writer.TryWrite(new VonageOutgoing(cleared, WebSocketMessageType.Text));
-            var clear = new VonageClear(at, discarded, notifies.Select(n => n.Payload).ToArray(), echo);
-            ImmutableInterlocked.Update(ref _clears, static (list, c) => list.Add(c), clear);
         }
         _signal.Pulse();
     }

@@ -27,7 +27,7 @@ namespace VoiceAgent.Emulators.Twilio.MediaStreams;
 public sealed class MediaStreamsCaller : IAsyncDisposable, IPhoneLineSink<(string Name, TimeSpan ReceivedAt)>
 {
     private const int MaxFrameBytes = 16 * 1024 * 1024;
-    private static readonly string[] InboundTrack = ["inbound"];
+    private static readonly IReadOnlyList<string> InboundTrack = ["inbound"];
 
     private readonly ClientWebSocket _socket;
     private readonly PhoneLine<(string Name, TimeSpan ReceivedAt)> _line;
@@ -55,9 +55,10 @@ public sealed class MediaStreamsCaller : IAsyncDisposable, IPhoneLineSink<(strin
         Options = options;
         _sequenceNumber = 1; // "start" was number 1
         _line = new PhoneLine<(string Name, TimeSpan ReceivedAt)>(LineFormat.MuLaw8k(), options.SendSilenceWhenIdle, options.Echo, startTimestamp, this);
+        // The line first: the receive loop awaits it when the server ends the call.
+        _lineLoop = _line.RunAsync(_lineStop.Token);
         _sendLoop = SendLoopAsync(_shutdown.Token);
         _receiveLoop = ReceiveLoopAsync(_shutdown.Token);
-        _lineLoop = _line.RunAsync(_lineStop.Token);
     }
 
     /// <summary>The call being played.</summary>

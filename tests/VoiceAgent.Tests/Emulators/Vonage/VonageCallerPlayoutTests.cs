@@ -81,10 +81,12 @@ public class VonageCallerPlayoutTests(ITestOutputHelper output) : VonageTestBase
         var first = await server.ReadUntilAsync(m => m.Type == WebSocketMessageType.Text && m.Event != "websocket:connected", Timeout).DefaultTimeout();
         var second = await server.ReadUntilAsync(m => m.Type == WebSocketMessageType.Text, Timeout).DefaultTimeout();
 
+        var clear = await caller.WaitForClearAsync(Timeout).DefaultTimeout();
+
         Assert.Equal("""{"event":"websocket:notify","payload":{"reply_id":"turn-7"}}""", first.Text);
         Assert.Equal("""{"event":"websocket:cleared"}""", second.Text);
         Assert.True(Assert.Single(caller.NotifyEchoes).DueToClear);
-        Assert.True(caller.Clears[0].NotifiesEchoed);
+        Assert.True(clear.NotifiesEchoed);
     }
 
     [Fact]
