@@ -61,6 +61,7 @@ internal static class MediaBench
             ["ELEVENLABS_BASE_URL"] = tts.WebSocketBaseUrl.ToString().TrimEnd('/'),
             ["WELCOME_GREETING"] = "",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:VoiceAgent.Speech.Pipeline"] = Environment.GetEnvironmentVariable("BENCH_VERBOSE") is null ? "Warning" : "Information",
         }, cancellationToken);
         await app.StartAsync(cancellationToken);
         try

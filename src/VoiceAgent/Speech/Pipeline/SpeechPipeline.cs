@@ -48,6 +48,8 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     private double _utteranceConfidence = 1;
     private long _lastSpeechEndedAt;
     private long _lastSpeechStartedAt;
+    private long _lastVoicedFrameAt;
+    private long _lastFlushAt;
     private TimeSpan _utteranceDuration;
     private bool _bargeInPending;
     private bool _wordsSinceSpeechStart;
@@ -69,6 +71,8 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         _playedPcm = new short[_format.SamplesPerFrame];
         _tracker = new PlaybackTracker(clock);
     }
+
+    private long FrameTicks => _clock.TimestampFrequency / 50;
 
     /// <summary>True while a reply is being synthesised or its audio has not finished playing.</summary>
     public bool AgentSpeaking
@@ -104,6 +108,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         {
             _format.Decode(frame.Span, _inboundPcm);
             vad = _vad.Process(_inboundPcm);
+            if (_vad.IsSpeaking && _vad.SpeechProbability >= 0.5f) _lastVoicedFrameAt = receivedAt + FrameTicks;
         }
         switch (vad.Kind)
         {
@@ -260,7 +265,10 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
                 : finalAt - (long)(_utteranceDuration.TotalSeconds * _clock.TimestampFrequency);
             sinceAgentStopped = _active is null && !_tracker.HasUnplayedAudio && playedAt != 0 ? _clock.GetElapsedTime(playedAt, startedAt) : null;
             _utteranceDuration = TimeSpan.Zero;
-            speechEndedAt = _lastSpeechEndedAt;
+            // Caller speech end: the end of the last frame our detector heard as speech in this utterance (the
+            // detector's own end event comes a hang-over later, often after the transcript).
+            speechEndedAt = _lastVoicedFrameAt > _lastFlushAt ? _lastVoicedFrameAt : 0;
+            _lastFlushAt = finalAt;
         }
         var verdict = TranscriptFilter.Judge(text, confidence, sinceAgentStopped, _options);
         if (verdict != TranscriptVerdict.Accept)
@@ -410,12 +418,17 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         _playout.Writer.TryWrite(new PlayoutItem(reply.Generation, null, mark, reply.Id));
     }
 
-    /// <summary>Sends frames at real-time pace, a little ahead (<see cref="SpeechPipelineOptions.PlayoutLead"/>), on deadlines that do not drift.</summary>
+    /// <summary>
+    /// Sends frames at real-time pace: a frame goes out once the audio already sent is less than
+    /// <see cref="SpeechPipelineOptions.PlayoutLead"/> ahead of the carrier's playhead, so <c>clear</c> has little to
+    /// drop and marks track playback closely. Deadlines come from the clock, not from summed delays, so pacing does not
+    /// drift; how late each wake-up was (our own scheduling delay) is recorded.
+    /// </summary>
     private async Task RunPlayoutAsync(CancellationToken cancellationToken)
     {
         var frameTicks = _clock.TimestampFrequency / 50;
         var leadTicks = (long)(_options.PlayoutLead.TotalSeconds * _clock.TimestampFrequency);
-        long next = 0;
+        long playhead = 0; // when the carrier will have played everything sent so far
         var lastReply = int.MinValue;
         try
         {
@@ -428,14 +441,17 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
                     continue;
                 }
                 var now = _clock.GetTimestamp();
-                if (next < now) next = now; // idle gap: start a new burst now
-                var wait = next - leadTicks - now;
-                if (wait > 0) await Task.Delay(TimeSpan.FromSeconds((double)wait / _clock.TimestampFrequency), _clock, cancellationToken);
+                var sendAt = playhead - leadTicks;
+                if (sendAt > now)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds((double)(sendAt - now) / _clock.TimestampFrequency), _clock, cancellationToken);
+                    now = _clock.GetTimestamp();
+                    if (_metrics.PlayoutLatenessEnabled)
+                        _metrics.RecordPlayoutLateness((double)(now - sendAt) / _clock.TimestampFrequency * 1000, _transportName);
+                }
                 if (item.Generation != _generation) continue;
                 await _carrier.SendAudioAsync(item.Frame, cancellationToken);
-                if (_metrics.PlayoutLatenessEnabled)
-                    _metrics.RecordPlayoutLateness(Math.Max(0, (double)(_clock.GetTimestamp() - (next - leadTicks)) / _clock.TimestampFrequency * 1000), _transportName);
-                next += frameTicks;
+                playhead = Math.Max(playhead, now) + frameTicks;
                 lock (_gate)
                 {
                     _format.Decode(item.Frame, _playedPcm);
