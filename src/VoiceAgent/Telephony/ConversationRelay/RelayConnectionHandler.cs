@@ -47,7 +47,7 @@ internal sealed partial class RelayConnectionHandler(
             await callCts.CancelAsync();
             try { await sessionTask; }
             catch (Exception ex) { LogCallFailed(logger, session.CallId, ex); } // the call's edge: one call dies, the server lives
-            await CloseAsync(socket, closeStatus);
+            await WebSocketClosing.CloseQuietlyAsync(socket, closeStatus, closeStatus == WebSocketCloseStatus.PolicyViolation ? "account not allowed" : "call ended");
         }
     }
 
@@ -95,14 +95,6 @@ internal sealed partial class RelayConnectionHandler(
     {
         metrics.RecordRejectedFrame(TransportName, reason.Split(':')[0]);
         LogFrameRejected(logger, session.CallId, reason);
-    }
-
-    private static async Task CloseAsync(WebSocket socket, WebSocketCloseStatus status)
-    {
-        if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived)) return;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        try { await socket.CloseAsync(status, status == WebSocketCloseStatus.PolicyViolation ? "account not allowed" : "call ended", timeout.Token); }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException) { socket.Abort(); }
     }
 
     [LoggerMessage(EventId = EventIds.FrameRejected, Level = LogLevel.Warning, Message = "Call {CallId}: skipped a ConversationRelay frame: {Reason}")]

@@ -111,12 +111,7 @@ internal sealed partial class MediaStreamsConnectionHandler(
             catch (Exception ex) { LogCallFailed(logger, callId, ex); } // the call's edge: one call dies, the server lives
             if (pipeline is not null) await pipeline.DisposeAsync();
             carrier?.Dispose();
-            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                try { await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "call ended", timeout.Token); }
-                catch (Exception ex) when (ex is WebSocketException or OperationCanceledException) { socket.Abort(); }
-            }
+            await WebSocketClosing.CloseQuietlyAsync(socket, WebSocketCloseStatus.NormalClosure, "call ended");
         }
     }
 
