@@ -9,6 +9,7 @@ namespace VoiceAgent.Tests.EndToEnd;
 /// Audio calls end to end over real sockets: emulated Twilio Media Streams (real-time 20 ms frames of espeak
 /// speech) → server VAD + Deepgram emulator → model emulator → ElevenLabs emulator → paced frames back.
 /// </summary>
+[Collection(VoiceAgent.Tests.EmulatorsTests.RealTimeCollection.Name)] // real-time audio: keep the cores free for the 20 ms clocks
 public sealed class MediaStreamsConversationTests : IAsyncLifetime
 {
     private AudioServer _server = null!;

@@ -6,6 +6,7 @@ using VoiceAgent.Tests.TestSupport.Audio;
 namespace VoiceAgent.Tests.EndToEnd;
 
 /// <summary>Audio calls survive provider drops and false interruptions.</summary>
+[Collection(VoiceAgent.Tests.EmulatorsTests.RealTimeCollection.Name)] // real-time audio: keep the cores free for the 20 ms clocks
 public sealed class MediaStreamsResilienceTests
 {
     [Fact]

@@ -9,6 +9,7 @@ using VoiceAgent.Tests.TestSupport.Audio;
 namespace VoiceAgent.Tests.EndToEnd;
 
 /// <summary>The Vonage WebSocket leg runs the same conversation on the same pipeline and engine.</summary>
+[Collection(VoiceAgent.Tests.EmulatorsTests.RealTimeCollection.Name)] // real-time audio: keep the cores free for the 20 ms clocks
 public sealed class VonageConversationTests : IAsyncLifetime
 {
     private AudioServer _server = null!;
