@@ -19,7 +19,10 @@ set +e
 dotnet test VoiceAgent.slnx -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
-passed=$(grep -oE '^ +Passed: +[0-9]+' "$log" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
-failed=$(grep -oE '^ +Failed: +[0-9]+' "$log" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+count() { grep -oE "^ *$1: +[0-9]+" "$log" | grep -oE '[0-9]+$' | awk '{s+=$1} END {print s+0}' || true; }
+total=$(count "Total tests")
+failed=$(count "Failed")
+passed=$(count "Passed")
+[ "$passed" -eq 0 ] && passed=$((total - failed))
 echo "$passed passed, $failed failed"
 exit "$status"
