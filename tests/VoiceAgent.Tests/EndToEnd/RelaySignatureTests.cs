@@ -46,6 +46,31 @@ public sealed class RelaySignatureTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_signed_stream_webhook_gets_connect_stream_twiml_with_the_callers_number_as_a_parameter()
+    {
+        using var request = new TwilioRequestSigner(RelayServer.AuthToken).CreateFormPost(
+            new Uri(_server.Address, "/twiml/stream?locale=es-MX"), RelayServer.PublicBaseUrl + "/twiml/stream?locale=es-MX", IncomingCallForm());
+        using var response = await _http.SendAsync(request).DefaultTimeout();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var stream = XDocument.Parse(await response.Content.ReadAsStringAsync()).Descendants("Stream").Single();
+        Assert.Equal("wss://voice.example.com/ws/media", stream.Attribute("url")!.Value);
+        Assert.Equal("Connect", stream.Parent!.Name.LocalName);
+        var parameters = stream.Elements("Parameter").ToDictionary(p => p.Attribute("name")!.Value, p => p.Attribute("value")!.Value);
+        Assert.Equal("+15555550100", parameters["From"]);
+        Assert.Equal("es-MX", parameters["locale"]);
+    }
+
+    [Fact]
+    public async Task Dev_bypass_is_ignored_outside_development_and_signatures_stay_on()
+    {
+        await using var server = await RelayServer.StartAsync(new Dictionary<string, string?> { ["DEV_BYPASS_SIGNATURE"] = "true" });
+        var ex = await Assert.ThrowsAsync<WebSocketException>(() =>
+            ConversationRelayCaller.ConnectAsync(server.SocketUrl, RelayServer.SignedSocketUrl, null, CancellationToken.None).DefaultTimeout());
+        Assert.Contains("403", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_webhook_with_a_forged_signature_is_refused_with_403()
     {
         using var request = new TwilioRequestSigner("not-the-token").CreateFormPost(
