@@ -33,7 +33,7 @@ public sealed class MediaStreamsResilienceTests
     }
 
     [Fact]
-    public async Task A_cough_that_produces_no_words_does_not_leave_the_call_in_silence()
+    public async Task A_sound_that_produces_no_words_does_not_leave_the_call_in_silence()
     {
         await using var server = await AudioServer.StartAsync();
         server.Stt.EnqueueTranscript("Tell me about the clinic.");
@@ -42,8 +42,8 @@ public sealed class MediaStreamsResilienceTests
         await caller.PlayAsync(await TestAudio.SpeechMuLaw8kAsync("Tell me about the clinic.")).DefaultTimeout();
         await caller.WaitForHeardAudioAsync(8000 * 2).DefaultTimeout(TimeSpan.FromSeconds(20));
 
-        server.Stt.EnqueueTranscript(""); // the "speech" is a cough: STT hears no words
-        var cough = AudioEdit.Gain(await TestAudio.SpeechAsync("ah", 8000), 8);
+        server.Stt.EnqueueTranscript(""); // a long sigh: voiced and long enough to stop the agent, but STT hears no words
+        var cough = AudioEdit.Gain(await TestAudio.SpeechAsync("aaaaah", 8000, wordsPerMinute: 60), 8);
         var mulaw = new byte[cough.Length];
         VoiceAgent.Speech.Audio.MuLaw.Encode(cough, mulaw);
         await caller.PlayAsync(mulaw).DefaultTimeout();

@@ -56,6 +56,8 @@ public sealed class AudioServer : IAsyncDisposable
             ["ELEVENLABS_BASE_URL"] = speech.WebSocketBaseUrl.ToString().TrimEnd('/'),
             ["WELCOME_GREETING"] = "",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:VoiceAgent.Speech"] = Environment.GetEnvironmentVariable("VA_TEST_VERBOSE") is null ? "Warning" : "Debug",
+            ["Logging:LogLevel:VoiceAgent.Conversation"] = Environment.GetEnvironmentVariable("VA_TEST_VERBOSE") is null ? "Warning" : "Information",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) config[key] = value;
         var app = await VoiceAgentServer.BuildAsync([], config).DefaultTimeout();

@@ -50,6 +50,8 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     private long _lastSpeechStartedAt;
     private long _lastVoicedFrameAt;
     private long _lastFlushAt;
+    private bool _callerSpeechSinceFlush;
+    private long _bargeInCandidateSince;
     private TimeSpan _utteranceDuration;
     private bool _bargeInPending;
     private bool _wordsSinceSpeechStart;
@@ -117,22 +119,36 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
                 lock (_gate)
                 {
                     _wordsSinceSpeechStart = false;
+                    _callerSpeechSinceFlush = true;
                     // The detector confirms speech some frames after it began; date it from the audio itself.
                     _lastSpeechStartedAt = receivedAt - (long)((vad.DetectedAt - vad.Timestamp).TotalSeconds * _clock.TimestampFrequency);
+                    _bargeInCandidateSince = _lastSpeechStartedAt;
                 }
-                if (AgentSpeaking) await BargeInAsync(receivedAt, cancellationToken);
                 break;
             case VadEventKind.SpeechEnded:
                 bool confirm;
                 lock (_gate)
                 {
                     _lastSpeechEndedAt = receivedAt;
+                    _bargeInCandidateSince = 0;
                     confirm = _bargeInPending && !_wordsSinceSpeechStart;
                 }
                 LogSpeech(_logger, _callId, "ended", AgentSpeaking);
                 if (confirm) _ = ConfirmBargeInAsync(_life.Token);
                 break;
         }
+
+        // Barge-in: caller speech during playback that has lasted long enough to be more than a blip.
+        bool bargeIn;
+        lock (_gate)
+        {
+            bargeIn = _bargeInCandidateSince != 0 && _vad.IsSpeaking
+                && _clock.GetElapsedTime(_bargeInCandidateSince, receivedAt) >= _options.BargeInMinSpeech
+                && (_active is not null || _tracker.HasUnplayedAudio);
+            if (bargeIn || !(_active is not null || _tracker.HasUnplayedAudio) && _clock.GetElapsedTime(_bargeInCandidateSince, receivedAt) >= _options.BargeInMinSpeech)
+                _bargeInCandidateSince = 0;
+        }
+        if (bargeIn) await BargeInAsync(receivedAt, cancellationToken);
     }
 
     /// <summary>The carrier echoed a mark: the audio before it has played.</summary>
@@ -252,6 +268,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         double confidence;
         TimeSpan? sinceAgentStopped;
         long speechEndedAt;
+        bool echoBleed;
         lock (_gate)
         {
             text = _utterance.ToString();
@@ -269,8 +286,14 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
             // detector's own end event comes a hang-over later, often after the transcript).
             speechEndedAt = _lastVoicedFrameAt > _lastFlushAt ? _lastVoicedFrameAt : 0;
             _lastFlushAt = finalAt;
+            // Echo bleed: STT heard words that overlapped the agent's audio, yet our echo-guarded detector never
+            // heard the caller start. A caller who talks over the agent trips the detector (that is barge-in).
+            var agentSpeakingNow = _active is not null || _tracker.HasUnplayedAudio;
+            var overlapped = agentSpeakingNow || (playedAt != 0 && startedAt < playedAt);
+            echoBleed = overlapped && !_callerSpeechSinceFlush;
+            _callerSpeechSinceFlush = _vad.IsSpeaking;
         }
-        var verdict = TranscriptFilter.Judge(text, confidence, sinceAgentStopped, _options);
+        var verdict = TranscriptFilter.Judge(text, confidence, sinceAgentStopped, _options, echoBleed);
         if (verdict != TranscriptVerdict.Accept)
         {
             if (verdict != TranscriptVerdict.Empty) LogTranscriptDropped(_logger, _callId, verdict, confidence, text.Length);

@@ -11,6 +11,12 @@ public sealed record SpeechPipelineOptions
     /// <summary>A single-word final this soon after the agent finished speaking is treated as a silence artefact.</summary>
     public TimeSpan ArtefactWindow { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// While the agent speaks, caller speech must last this long (from its onset) before it counts as barge-in:
+    /// coughs, clicks and blips of our own echo are shorter.
+    /// </summary>
+    public TimeSpan BargeInMinSpeech { get; init; } = TimeSpan.FromMilliseconds(400);
+
     /// <summary>After barge-in speech ends, how long STT gets to produce words before it counts as a false interruption.</summary>
     public TimeSpan BargeInConfirmation { get; init; } = TimeSpan.FromMilliseconds(900);
 
@@ -25,6 +31,7 @@ public sealed record SpeechPipelineOptions
         var errors = new List<string>();
         if (MinTranscriptConfidence is < 0 or > 1) errors.Add($"MinTranscriptConfidence must be 0..1 (got {MinTranscriptConfidence}).");
         if (ArtefactWindow < TimeSpan.Zero) errors.Add("ArtefactWindow must not be negative.");
+        if (BargeInMinSpeech < TimeSpan.Zero) errors.Add("BargeInMinSpeech must not be negative.");
         if (BargeInConfirmation <= TimeSpan.Zero) errors.Add("BargeInConfirmation must be positive.");
         if (PlayoutLead < TimeSpan.Zero || PlayoutLead > TimeSpan.FromSeconds(1)) errors.Add("PlayoutLead must be 0..1000 ms.");
         errors.AddRange(Vad.Validate());

@@ -40,6 +40,10 @@ public sealed class TranscriptFilterTests
         => Assert.Equal(TranscriptVerdict.Accept, TranscriptFilter.Judge("Yeah.", 0.99, TimeSpan.FromMilliseconds(300), Options with { ArtefactWindow = TimeSpan.FromMilliseconds(200) }));
 
     [Fact]
+    public void Words_that_overlapped_the_agent_with_no_caller_speech_detected_are_echo_bleed()
+        => Assert.Equal(TranscriptVerdict.EchoBleed, TranscriptFilter.Judge("our hours are nine to five", 0.99, null, Options, echoBleed: true));
+
+    [Fact]
     public void An_empty_final_is_ignored()
         => Assert.Equal(TranscriptVerdict.Empty, TranscriptFilter.Judge("   ", 0.99, null, Options));
 }
