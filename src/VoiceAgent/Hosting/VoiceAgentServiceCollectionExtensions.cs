@@ -69,6 +69,11 @@ public static class VoiceAgentServiceCollectionExtensions
             ApiKey = settings.DeepgramApiKey ?? "",
             BaseUrl = new Uri(settings.DeepgramBaseUrl),
             Model = settings.DeepgramModel,
+            InterimResults = settings.DeepgramInterimResults,
+            EndpointingMs = settings.DeepgramEndpointingMs == 0 ? null : settings.DeepgramEndpointingMs,
+            UtteranceEndMs = settings.DeepgramUtteranceEndMs,
+            VadEvents = settings.DeepgramVadEvents,
+            SmartFormat = settings.DeepgramSmartFormat,
         }, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => ElevenLabsTextToSpeechFactory.Create(new ElevenLabsOptions
         {
@@ -76,6 +81,8 @@ public static class VoiceAgentServiceCollectionExtensions
             BaseUrl = new Uri(settings.ElevenLabsBaseUrl),
             VoiceId = settings.ElevenLabsVoiceId,
             ModelId = settings.ElevenLabsModelId,
+            VoiceSettings = new ElevenLabsVoiceSettings { Stability = settings.ElevenLabsStability, SimilarityBoost = settings.ElevenLabsSimilarityBoost, Speed = settings.ElevenLabsSpeed },
+            ChunkLengthSchedule = settings.ElevenLabsChunkSchedule,
         }, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(_ => new LocaleTable(
             settings.LocalesFile is { } file ? LocaleTable.Load(file) : LocaleTable.BuiltIn(settings.ElevenLabsVoiceId), settings.DefaultLocale));

@@ -38,6 +38,18 @@ public sealed record VoiceAgentSettings
     public string ElevenLabsModelId { get; init; } = "eleven_flash_v2_5";
 
     public string DeepgramModel { get; init; } = "nova-3";
+    public bool DeepgramInterimResults { get; init; } = true;
+    /// <summary>Deepgram <c>endpointing</c> in ms; 0 sends <c>endpointing=false</c>.</summary>
+    public int DeepgramEndpointingMs { get; init; } = 300;
+    /// <summary>Deepgram <c>utterance_end_ms</c>; must be at least 1000 (Deepgram's interim cadence makes less useless).</summary>
+    public int DeepgramUtteranceEndMs { get; init; } = 1000;
+    public bool DeepgramVadEvents { get; init; } = true;
+    public bool DeepgramSmartFormat { get; init; } = true;
+    public double ElevenLabsStability { get; init; } = 0.5;
+    public double ElevenLabsSimilarityBoost { get; init; } = 0.75;
+    public double ElevenLabsSpeed { get; init; } = 1.0;
+    /// <summary>Characters ElevenLabs buffers before each generation, e.g. <c>50,120,160,290</c>.</summary>
+    public IReadOnlyList<int> ElevenLabsChunkSchedule { get; init; } = [50, 120, 160, 290];
     /// <summary>JSON file of locale rows (STT model/language, TTS voice per calling code); unset uses the built-in table.</summary>
     public string? LocalesFile { get; init; }
     public string DefaultLocale { get; init; } = "en-US";
@@ -101,6 +113,17 @@ public sealed record VoiceAgentSettings
             ElevenLabsVoiceId = S("ELEVENLABS_VOICE_ID") ?? d.ElevenLabsVoiceId,
             ElevenLabsModelId = S("ELEVENLABS_MODEL_ID") ?? d.ElevenLabsModelId,
             DeepgramModel = S("DEEPGRAM_MODEL") ?? d.DeepgramModel,
+            DeepgramInterimResults = B("DEEPGRAM_INTERIM_RESULTS", d.DeepgramInterimResults),
+            DeepgramEndpointingMs = I("DEEPGRAM_ENDPOINTING_MS", d.DeepgramEndpointingMs),
+            DeepgramUtteranceEndMs = I("DEEPGRAM_UTTERANCE_END_MS", d.DeepgramUtteranceEndMs),
+            DeepgramVadEvents = B("DEEPGRAM_VAD_EVENTS", d.DeepgramVadEvents),
+            DeepgramSmartFormat = B("DEEPGRAM_SMART_FORMAT", d.DeepgramSmartFormat),
+            ElevenLabsStability = S("ELEVENLABS_STABILITY") is { } st ? double.Parse(st, CultureInfo.InvariantCulture) : d.ElevenLabsStability,
+            ElevenLabsSimilarityBoost = S("ELEVENLABS_SIMILARITY_BOOST") is { } sb ? double.Parse(sb, CultureInfo.InvariantCulture) : d.ElevenLabsSimilarityBoost,
+            ElevenLabsSpeed = S("ELEVENLABS_SPEED") is { } sp ? double.Parse(sp, CultureInfo.InvariantCulture) : d.ElevenLabsSpeed,
+            ElevenLabsChunkSchedule = S("ELEVENLABS_CHUNK_SCHEDULE") is { } cs
+                ? cs.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray()
+                : d.ElevenLabsChunkSchedule,
             LocalesFile = S("LOCALES_FILE"),
             DefaultLocale = S("DEFAULT_LOCALE") ?? d.DefaultLocale,
             SttMinConfidence = S("STT_MIN_CONFIDENCE") is { } conf ? double.Parse(conf, CultureInfo.InvariantCulture) : d.SttMinConfidence,
@@ -143,6 +166,9 @@ public sealed record VoiceAgentSettings
             errors.Add("MODEL_FIRST_TOKEN_TIMEOUT_MS and MODEL_STALL_TIMEOUT_MS must be positive.");
         if (SystemPromptFile is not null && !File.Exists(SystemPromptFile))
             errors.Add($"SYSTEM_PROMPT_FILE '{SystemPromptFile}' does not exist.");
+        if (DeepgramUtteranceEndMs < 1000)
+            errors.Add($"DEEPGRAM_UTTERANCE_END_MS must be at least 1000 (got {DeepgramUtteranceEndMs}); Deepgram sends interim results about once a second, so less gains nothing.");
+        if (DeepgramEndpointingMs < 0) errors.Add($"DEEPGRAM_ENDPOINTING_MS must be 0 (off) or positive (got {DeepgramEndpointingMs}).");
         if (LocalesFile is not null && !File.Exists(LocalesFile))
             errors.Add($"LOCALES_FILE '{LocalesFile}' does not exist.");
         if (TwilioAccountSid is not null && !TwilioAccountSid.StartsWith("AC", StringComparison.Ordinal))
