@@ -18,6 +18,7 @@ internal sealed class AudioCallFactory(
     public TimeProvider Clock => sessions.Clock;
     public LocaleTable Locales => locales;
     public string? Greeting => agent.WelcomeGreeting;
+    public ILogger Logger { get; } = loggers.CreateLogger<AudioCall>();
 
     public (CallSession Session, SpeechPipeline Pipeline) Create(IAudioTransport carrier, string transportName)
     {

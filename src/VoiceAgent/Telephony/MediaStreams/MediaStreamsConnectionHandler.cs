@@ -30,9 +30,7 @@ internal sealed partial class MediaStreamsConnectionHandler(
         using var callCts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         using var reader = new WebSocketMessageReader(socket, MaxFrameBytes);
         MediaStreamsAudioTransport? carrier = null;
-        SpeechPipeline? pipeline = null;
-        CallSession? session = null;
-        Task sessionTask = Task.CompletedTask;
+        AudioCall? call = null;
         var callId = "pending";
         var audio = new byte[1024];
         try
@@ -52,7 +50,7 @@ internal sealed partial class MediaStreamsConnectionHandler(
                 {
                     case "connected":
                         break;
-                    case "start" when m.Start is { CallSid: not null } start && pipeline is null:
+                    case "start" when m.Start is { CallSid: not null } start && call is null:
                         if (!isAccountAllowed(start.AccountSid))
                         {
                             LogAccountRejected(logger, start.CallSid);
@@ -67,27 +65,25 @@ internal sealed partial class MediaStreamsConnectionHandler(
                         }
                         callId = start.CallSid;
                         var parameters = start.CustomParameters ?? new Dictionary<string, string>();
-                        var call = new CallInfo(start.CallSid, parameters.GetValueOrDefault("From") ?? parameters.GetValueOrDefault("from"),
+                        var info = new CallInfo(start.CallSid, parameters.GetValueOrDefault("From") ?? parameters.GetValueOrDefault("from"),
                             parameters.GetValueOrDefault("To") ?? parameters.GetValueOrDefault("to"), parameters)
                         { SessionId = start.StreamSid ?? m.StreamSid, AccountSid = start.AccountSid, Direction = "inbound" };
                         carrier = new MediaStreamsAudioTransport(socket, start.StreamSid ?? m.StreamSid ?? "");
-                        (session, pipeline) = calls.Create(carrier, TransportName);
-                        sessionTask = session.RunAsync(callCts.Token);
-                        await pipeline.StartAsync(call, calls.Locales.Resolve(call.From, parameters), calls.Greeting, callCts.Token);
+                        call = await AudioCall.StartAsync(calls, carrier, TransportName, info, callCts.Token);
                         break;
-                    case "media" when pipeline is not null && m.Media?.Payload is { } payload:
+                    case "media" when call is not null && m.Media?.Payload is { } payload:
                         if (m.Media.Track is not (null or "inbound")) break;
                         if (!Convert.TryFromBase64String(payload, audio, out var length) || length == 0) { Reject(callId, "media payload is not base64 audio"); break; }
-                        await pipeline.OnAudioAsync(audio.AsMemory(0, length).ToArray(), receivedAt, callCts.Token);
+                        await call.Pipeline.OnAudioAsync(audio.AsMemory(0, length).ToArray(), receivedAt, callCts.Token);
                         break;
-                    case "mark" when pipeline is not null && m.Mark?.Name is { } name:
-                        await pipeline.OnMarkAsync(name);
+                    case "mark" when call is not null && m.Mark?.Name is { } name:
+                        await call.Pipeline.OnMarkAsync(name);
                         break;
-                    case "dtmf" when pipeline is not null && m.Dtmf?.Digit is { Length: 1 } digit:
-                        await pipeline.OnDigitAsync(digit, receivedAt, callCts.Token);
+                    case "dtmf" when call is not null && m.Dtmf?.Digit is { Length: 1 } digit:
+                        await call.Pipeline.OnDigitAsync(digit, receivedAt, callCts.Token);
                         break;
                     case "stop":
-                        if (session is not null) await session.PostAsync(new CallEnded("stream stopped") { ReceivedAt = receivedAt }, callCts.Token);
+                        if (call is not null) await call.Session.PostAsync(new CallEnded("stream stopped") { ReceivedAt = receivedAt }, callCts.Token);
                         return;
                     default:
                         Reject(callId, $"unexpected or incomplete '{m?.Event}' message");
@@ -105,11 +101,8 @@ internal sealed partial class MediaStreamsConnectionHandler(
         }
         finally
         {
-            session?.CompleteInput();
             await callCts.CancelAsync();
-            try { await sessionTask; }
-            catch (Exception ex) { LogCallFailed(logger, callId, ex); } // the call's edge: one call dies, the server lives
-            if (pipeline is not null) await pipeline.DisposeAsync();
+            if (call is not null) await call.DisposeAsync();
             carrier?.Dispose();
             await WebSocketClosing.CloseQuietlyAsync(socket, WebSocketCloseStatus.NormalClosure, "call ended");
         }

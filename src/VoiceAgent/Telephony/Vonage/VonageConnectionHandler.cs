@@ -29,9 +29,7 @@ internal sealed partial class VonageConnectionHandler(
         using var callCts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         using var reader = new WebSocketMessageReader(socket, MaxFrameBytes);
         using var carrier = new VonageAudioTransport(socket);
-        SpeechPipeline? pipeline = null;
-        CallSession? session = null;
-        var sessionTask = Task.CompletedTask;
+        AudioCall? call = null;
         var callId = "pending";
         try
         {
@@ -43,8 +41,8 @@ internal sealed partial class VonageConnectionHandler(
                 if (message.TooLarge) { Reject(callId, "frame over 64 KiB"); continue; }
                 if (message.Type == WebSocketMessageType.Binary)
                 {
-                    if (pipeline is null) { Reject(callId, "audio before websocket:connected"); continue; }
-                    await pipeline.OnAudioAsync(message.Payload.ToArray(), receivedAt, callCts.Token);
+                    if (call is null) { Reject(callId, "audio before websocket:connected"); continue; }
+                    await call.Pipeline.OnAudioAsync(message.Payload.ToArray(), receivedAt, callCts.Token);
                     continue;
                 }
 
@@ -54,7 +52,7 @@ internal sealed partial class VonageConnectionHandler(
 
                 switch (e?.Event)
                 {
-                    case "websocket:connected" when pipeline is null:
+                    case "websocket:connected" when call is null:
                         var uuid = e.Header(VonageCallAuthenticator.CallUuidHeader);
                         if (!authenticator.IsValid(uuid, e.Header(VonageCallSecret.HeaderName)))
                         {
@@ -72,16 +70,14 @@ internal sealed partial class VonageConnectionHandler(
                         var parameters = (e.Extra ?? []).Where(p => p.Key != VonageCallSecret.HeaderName)
                             .ToDictionary(p => p.Key, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.ToString());
                         var from = NormalizeNumber(parameters.GetValueOrDefault("from"));
-                        var call = new CallInfo(uuid!, from, NormalizeNumber(parameters.GetValueOrDefault("to")), parameters) { Direction = "inbound" };
-                        (session, pipeline) = calls.Create(carrier, TransportName);
-                        sessionTask = session.RunAsync(callCts.Token);
-                        await pipeline.StartAsync(call, calls.Locales.Resolve(from, parameters), calls.Greeting, callCts.Token);
+                        var info = new CallInfo(uuid!, from, NormalizeNumber(parameters.GetValueOrDefault("to")), parameters) { Direction = "inbound" };
+                        call = await AudioCall.StartAsync(calls, carrier, TransportName, info, callCts.Token);
                         break;
-                    case "websocket:dtmf" when pipeline is not null && e.DigitPressed is { Length: 1 } digit:
-                        await pipeline.OnDigitAsync(digit, receivedAt, callCts.Token);
+                    case "websocket:dtmf" when call is not null && e.DigitPressed is { Length: 1 } digit:
+                        await call.Pipeline.OnDigitAsync(digit, receivedAt, callCts.Token);
                         break;
-                    case "websocket:notify" when pipeline is not null && e.MarkName is { } mark:
-                        await pipeline.OnMarkAsync(mark);
+                    case "websocket:notify" when call is not null && e.MarkName is { } mark:
+                        await call.Pipeline.OnMarkAsync(mark);
                         break;
                     case "websocket:cleared":
                         break;
@@ -90,7 +86,7 @@ internal sealed partial class VonageConnectionHandler(
                         break;
                 }
             }
-            if (session is not null) await session.PostAsync(new CallEnded("vonage closed the socket"), CancellationToken.None);
+            if (call is not null) await call.Session.PostAsync(new CallEnded("vonage closed the socket"), CancellationToken.None);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
         {
@@ -102,11 +98,8 @@ internal sealed partial class VonageConnectionHandler(
         }
         finally
         {
-            session?.CompleteInput();
             await callCts.CancelAsync();
-            try { await sessionTask; }
-            catch (Exception ex) { LogCallFailed(logger, callId, ex); } // the call's edge
-            if (pipeline is not null) await pipeline.DisposeAsync();
+            if (call is not null) await call.DisposeAsync();
             await WebSocketClosing.CloseQuietlyAsync(socket, WebSocketCloseStatus.NormalClosure, "call ended");
         }
     }
