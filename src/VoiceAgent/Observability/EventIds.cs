@@ -1,6 +1,10 @@
 namespace VoiceAgent.Observability;
 
-/// <summary>Log event ids are part of the contract: dashboards and alerts key on them.</summary>
+/// <summary>
+/// Log event ids are part of the contract: dashboards and alerts key on them. Ranges: 1000 call lifecycle,
+/// 2000 turns, 2100 Twilio request validation, 3000 ConversationRelay socket (+10 Media Streams, +20 Vonage),
+/// 3100 Deepgram client, 4000 start-up, 4300 ElevenLabs client, 5000 speech pipeline.
+/// </summary>
 internal static class EventIds
 {
     // 1xxx: call lifecycle
@@ -23,6 +27,7 @@ internal static class EventIds
     public const int SocketClosed = 3001;
     public const int SignatureRejected = 3002;
     public const int AccountRejected = 3003;
+    public const int FrameIgnored = 3004;
     // 4xxx: start-up
     public const int EmulatedProviders = 4000;
     public const int SignatureBypass = 4001;

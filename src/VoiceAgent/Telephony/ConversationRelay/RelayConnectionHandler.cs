@@ -100,7 +100,7 @@ internal sealed partial class RelayConnectionHandler(
     [LoggerMessage(EventId = EventIds.FrameRejected, Level = LogLevel.Warning, Message = "Call {CallId}: skipped a ConversationRelay frame: {Reason}")]
     private static partial void LogFrameRejected(ILogger logger, string callId, string reason);
 
-    [LoggerMessage(EventId = EventIds.FrameRejected + 1, Level = LogLevel.Debug, Message = "Call {CallId}: ignored frame: {What}")]
+    [LoggerMessage(EventId = EventIds.FrameIgnored, Level = LogLevel.Debug, Message = "Call {CallId}: ignored frame: {What}")]
     private static partial void LogFrameIgnored(ILogger logger, string callId, string what);
 
     [LoggerMessage(EventId = EventIds.SocketClosed, Level = LogLevel.Information, Message = "Call {CallId}: socket ended ({Reason})")]
