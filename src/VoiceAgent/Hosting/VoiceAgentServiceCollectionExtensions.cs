@@ -10,6 +10,7 @@ using VoiceAgent.Providers.ElevenLabs;
 using VoiceAgent.Speech.Pipeline;
 using VoiceAgent.Telephony.MediaStreams;
 using VoiceAgent.Telephony.Vonage;
+using VoiceAgent.Telephony.Twilio.Rest;
 using VoiceAgent.Telephony.Twilio.Security;
 
 namespace VoiceAgent.Hosting;
@@ -88,8 +89,16 @@ public static class VoiceAgentServiceCollectionExtensions
             settings.LocalesFile is { } file ? LocaleTable.Load(file) : LocaleTable.BuiltIn(settings.ElevenLabsVoiceId), settings.DefaultLocale));
         services.TryAddSingleton(new SpeechPipelineOptions { MinTranscriptConfidence = settings.SttMinConfidence, ArtefactWindow = settings.SttArtefactWindow });
         services.TryAddSingleton<AudioCallFactory>();
+        services.AddHttpClient(nameof(TwilioRestClient), http => http.Timeout = TimeSpan.FromSeconds(10));
+        services.TryAddSingleton(sp => new CallHandoff(
+            settings.TwilioAccountSid is { } sid && settings.TwilioAuthToken is { } token
+                ? new TwilioRestClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(TwilioRestClient)), new Uri(settings.TwilioApiBaseUrl), sid, token)
+                : null,
+            settings.TransferNumber,
+            sp.GetRequiredService<ILogger<CallHandoff>>()));
         services.TryAddSingleton(sp => new MediaStreamsConnectionHandler(
             sp.GetRequiredService<AudioCallFactory>(),
+            sp.GetRequiredService<CallHandoff>(),
             sp.GetRequiredService<VoiceAgentMetrics>(),
             sp.GetRequiredService<ILogger<MediaStreamsConnectionHandler>>(),
             sp.GetRequiredService<TwilioRequestValidator>().IsAccountAllowed));

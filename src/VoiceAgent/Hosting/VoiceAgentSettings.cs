@@ -156,6 +156,7 @@ public sealed record VoiceAgentSettings
             errors.Add($"PUBLIC_BASE_URL must be an origin without a path or query (got '{PublicBaseUrl}').");
         if (EffectiveLlmProvider is not ("anthropic" or "openai"))
             errors.Add($"LLM_PROVIDER must be 'anthropic' or 'openai' (got '{LlmProvider}').");
+        if (!IsAbsolute(TwilioApiBaseUrl, "http", "https")) errors.Add($"TWILIO_API_BASE_URL must be an http(s) origin (got '{TwilioApiBaseUrl}').");
         if (!IsAbsolute(AnthropicBaseUrl, "http", "https")) errors.Add($"ANTHROPIC_BASE_URL must be an http(s) origin (got '{AnthropicBaseUrl}').");
         if (!IsAbsolute(OpenAIBaseUrl, "http", "https")) errors.Add($"OPENAI_BASE_URL must be an http(s) URL including /v1 (got '{OpenAIBaseUrl}').");
         if (!IsAbsolute(DeepgramBaseUrl, "ws", "wss")) errors.Add($"DEEPGRAM_BASE_URL must be a ws:// or wss:// origin (got '{DeepgramBaseUrl}').");

@@ -18,6 +18,9 @@ internal interface IAudioTransport
     /// <summary>Drops all audio the carrier has queued but not yet played (barge-in).</summary>
     ValueTask ClearAsync(CancellationToken cancellationToken);
 
-    /// <summary>Ends the media session (the carrier continues with its next instruction).</summary>
-    ValueTask HangUpAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Ends the media session. With <paramref name="handoffData"/> asking for a person, a carrier that can transfer
+    /// does so; otherwise it continues with its next instruction (usually hanging up).
+    /// </summary>
+    ValueTask HangUpAsync(string? handoffData, CancellationToken cancellationToken);
 }

@@ -321,7 +321,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
             case EndCall end:
                 LogEndCall(_logger, _callId, end.HandoffData is not null);
                 await WaitForPlaybackAsync(cancellationToken);
-                await _carrier.HangUpAsync(cancellationToken);
+                await _carrier.HangUpAsync(end.HandoffData, cancellationToken);
                 break;
             default:
                 LogUnsupported(_logger, _callId, command.GetType().Name, _transportName);

@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Net.WebSockets;
 using System.Text.Json;
 using VoiceAgent.Speech.Pipeline;
+using VoiceAgent.Telephony.Twilio.Rest;
 
 namespace VoiceAgent.Telephony.MediaStreams;
 
@@ -10,7 +11,7 @@ namespace VoiceAgent.Telephony.MediaStreams;
 /// Writes Media Streams outbound frames (<c>media</c>, <c>mark</c>, <c>clear</c>) to Twilio's socket. Frames are
 /// encoded into one reused buffer; writes are serialised because the playout loop and barge-in both send.
 /// </summary>
-internal sealed class MediaStreamsAudioTransport(WebSocket socket, string streamSid) : IAudioTransport, IDisposable
+internal sealed class MediaStreamsAudioTransport(WebSocket socket, string streamSid, string callSid, CallHandoff handoff) : IAudioTransport, IDisposable
 {
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly ArrayBufferWriter<byte> _buffer = new(512);
@@ -46,9 +47,13 @@ internal sealed class MediaStreamsAudioTransport(WebSocket socket, string stream
             w.WriteString("streamSid"u8, streamSid);
         }, cancellationToken);
 
-    /// <summary>Closing the socket ends <c>&lt;Connect&gt;&lt;Stream&gt;</c>; Twilio then runs the next TwiML or the action URL.</summary>
-    public async ValueTask HangUpAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// A hand-off to a person redirects the live call over REST (Twilio then ends the stream itself); otherwise closing
+    /// the socket ends <c>&lt;Connect&gt;&lt;Stream&gt;</c> and Twilio runs the next TwiML or the action URL.
+    /// </summary>
+    public async ValueTask HangUpAsync(string? handoffData, CancellationToken cancellationToken)
     {
+        if (await handoff.TryTransferAsync(callSid, handoffData, cancellationToken)) return;
         await _sendLock.WaitAsync(cancellationToken);
         try
         {

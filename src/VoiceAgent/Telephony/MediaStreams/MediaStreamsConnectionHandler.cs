@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using VoiceAgent.Conversation;
 using VoiceAgent.Observability;
 using VoiceAgent.Speech.Pipeline;
+using VoiceAgent.Telephony.Twilio.Rest;
 using VoiceAgent.Telephony.WebSockets;
 
 namespace VoiceAgent.Telephony.MediaStreams;
@@ -17,6 +18,7 @@ namespace VoiceAgent.Telephony.MediaStreams;
 /// </summary>
 internal sealed partial class MediaStreamsConnectionHandler(
     AudioCallFactory calls,
+    CallHandoff handoff,
     VoiceAgentMetrics metrics,
     ILogger<MediaStreamsConnectionHandler> logger,
     Func<string?, bool> isAccountAllowed)
@@ -68,7 +70,7 @@ internal sealed partial class MediaStreamsConnectionHandler(
                         var info = new CallInfo(start.CallSid, parameters.GetValueOrDefault("From") ?? parameters.GetValueOrDefault("from"),
                             parameters.GetValueOrDefault("To") ?? parameters.GetValueOrDefault("to"), parameters)
                         { SessionId = start.StreamSid ?? m.StreamSid, AccountSid = start.AccountSid, Direction = "inbound" };
-                        carrier = new MediaStreamsAudioTransport(socket, start.StreamSid ?? m.StreamSid ?? "");
+                        carrier = new MediaStreamsAudioTransport(socket, start.StreamSid ?? m.StreamSid ?? "", start.CallSid, handoff);
                         call = await AudioCall.StartAsync(calls, carrier, TransportName, info, callCts.Token);
                         break;
                     case "media" when call is not null && m.Media?.Payload is { } payload:

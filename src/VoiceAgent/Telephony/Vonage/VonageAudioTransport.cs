@@ -27,7 +27,8 @@ internal sealed class VonageAudioTransport(WebSocket socket) : IAudioTransport, 
 
     public ValueTask ClearAsync(CancellationToken cancellationToken) => SendAsync(Clear, WebSocketMessageType.Text, cancellationToken);
 
-    public async ValueTask HangUpAsync(CancellationToken cancellationToken)
+    /// <summary>Closing the leg hands the call back to the NCCO (its eventUrl may return a transfer NCCO).</summary>
+    public async ValueTask HangUpAsync(string? handoffData, CancellationToken cancellationToken)
     {
         await _sendLock.WaitAsync(cancellationToken);
         try
