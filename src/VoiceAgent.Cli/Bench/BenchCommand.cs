@@ -23,7 +23,7 @@ internal static class BenchCommand
         if (scenario == "media")
         {
             var levels = (args.Get("--calls") ?? "1").Split(',').Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-            return await MediaBench.RunAsync(levels, args.GetInt("--turns", 10), output, cancellationToken);
+            return await MediaBench.RunAsync(levels, args.GetInt("--turns", 10), args.Get("--isolated") == "true", output, cancellationToken);
         }
         if (scenario != "relay")
         {

@@ -19,8 +19,9 @@ internal static class MediaBench
 {
     private const string Reply = "Sure, we are open nine to five.";
 
-    public static async Task<int> RunAsync(int[] levels, int turnsPerCall, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(int[] levels, int turnsPerCall, bool isolated, TextWriter output, CancellationToken cancellationToken)
     {
+        if (isolated) return await RunIsolatedAsync(levels, turnsPerCall, output, cancellationToken);
         await output.WriteLineAsync($"bench media: {turnsPerCall} turns per call; callers, providers and server share this machine ({Environment.ProcessorCount} cores)");
         foreach (var calls in levels)
         {
@@ -31,6 +32,83 @@ internal static class MediaBench
             await output.WriteLineAsync(FormattableString.Invariant($"              CPU {result.CpuPercentPerCall:F2} % of one core per call (whole process: server + emulated callers + emulated providers), turns completed {result.Turns}/{calls * turnsPerCall}"));
         }
         return 0;
+    }
+
+    /// <summary>
+    /// The server in its own process: its CPU per call is read apart from the load generator (callers and emulated
+    /// providers stay in this process), and its latency comes from its own per-reply log lines.
+    /// </summary>
+    private static async Task<int> RunIsolatedAsync(int[] levels, int turns, TextWriter output, CancellationToken cancellationToken)
+    {
+        await output.WriteLineAsync($"bench media (isolated server process): {turns} turns per call, {Environment.ProcessorCount} cores shared with the load generator");
+        foreach (var calls in levels)
+        {
+            var dataDir = Directory.CreateTempSubdirectory("voiceagent-bench-").FullName;
+            await using var model = new AnthropicEmulator(new() { ApiKey = "bench", InterTokenDelay = TimeSpan.FromMilliseconds(1) });
+            await using var stt = new DeepgramEmulator("bench");
+            await using var tts = new ElevenLabsEmulator(new ElevenLabsEmulatorBehavior { ApiKey = "bench" });
+            await model.StartAsync(cancellationToken: cancellationToken);
+            await stt.StartAsync(cancellationToken: cancellationToken);
+            await tts.StartAsync(cancellationToken: cancellationToken);
+            for (var i = 0; i < calls * turns; i++)
+            {
+                model.Enqueue(ChatReply.Text(Reply));
+                stt.EnqueueTranscript("What are your opening hours?");
+            }
+            await using var server = await IsolatedServer.StartAsync(new Dictionary<string, string>
+            {
+                ["DATA_DIR"] = dataDir,
+                ["ANTHROPIC_API_KEY"] = "bench",
+                ["ANTHROPIC_BASE_URL"] = model.BaseUrl.ToString().TrimEnd('/'),
+                ["DEEPGRAM_API_KEY"] = "bench",
+                ["DEEPGRAM_BASE_URL"] = stt.WebSocketBaseUrl.ToString().TrimEnd('/'),
+                ["ELEVENLABS_API_KEY"] = "bench",
+                ["ELEVENLABS_BASE_URL"] = tts.WebSocketBaseUrl.ToString().TrimEnd('/'),
+                ["WELCOME_GREETING"] = "",
+            }, cancellationToken);
+            var credentials = VoiceAgent.Hosting.DevelopmentCredentials.TryLoad(dataDir)
+                ?? throw new InvalidOperationException("The server created no development credentials.");
+            var cpuBefore = server.CpuTime;
+            var wall = Stopwatch.StartNew();
+            var completed = await RunCallsAsync(new Uri($"ws://{server.Address.Authority}/ws/media"), "ws://127.0.0.1:8080/ws/media",
+                credentials.AuthToken, credentials.AccountSid, calls, turns, cancellationToken);
+            wall.Stop();
+            var cpu = (server.CpuTime - cpuBefore).TotalSeconds;
+            await Task.Delay(500, cancellationToken); // let the last log lines arrive
+            var replies = server.Replies.ToArray();
+            await output.WriteLineAsync(FormattableString.Invariant($"  calls={calls,4}: speech end -> first audio {LatencyStats.Of(replies.Select(r => r.SpeechEndToAudio).ToArray())}"));
+            await output.WriteLineAsync(FormattableString.Invariant($"              server share              {LatencyStats.Of(replies.Select(r => r.ServerShare).ToArray())}"));
+            await output.WriteLineAsync(FormattableString.Invariant($"              server CPU {cpu / wall.Elapsed.TotalSeconds * 100:F1} % of one core in all, {cpu / wall.Elapsed.TotalSeconds / calls * 100:F2} % per call; turns completed {completed}/{calls * turns}"));
+            await server.DisposeAsync();
+            Directory.Delete(dataDir, recursive: true);
+        }
+        return 0;
+    }
+
+    private static async Task<int> RunCallsAsync(Uri connectUrl, string signedUrl, string? authToken, string accountSid, int calls, int turns, CancellationToken cancellationToken)
+    {
+        var speech = SyntheticSpeech.MuLaw8k(1200);
+        var completed = await Task.WhenAll(Enumerable.Range(0, calls).Select(async _ =>
+        {
+            await using var caller = await MediaStreamsCaller.ConnectAsync(connectUrl, signedUrl, authToken,
+                new MediaStreamsCallerOptions { AccountSid = accountSid }, cancellationToken);
+            var done = 0;
+            for (var t = 0; t < turns; t++)
+            {
+                var before = caller.OutboundMedia.Bytes;
+                await caller.PlayAsync(speech, cancellationToken);
+                try
+                {
+                    // The reply is ~2 s of audio; wait for one second of it, then let it finish playing.
+                    await caller.WaitForAudioAsync(before + 8000, cancellationToken).WaitAsync(TimeSpan.FromSeconds(15), cancellationToken);
+                    done++;
+                }
+                catch (TimeoutException) { }
+                await Task.Delay(TimeSpan.FromSeconds(2.5), cancellationToken);
+            }
+            return done;
+        }));
+        return completed.Sum();
     }
 
     private sealed record LevelResult(LatencyStats SpeechEnd, LatencyStats Share, LatencyStats Lateness, double CpuPercentPerCall, int Turns);
@@ -69,30 +147,10 @@ internal static class MediaBench
             using var recorder = new MetricRecorder();
             var settings = app.Services.GetRequiredService<VoiceAgent.Hosting.VoiceAgentSettings>();
             var address = app.BoundAddress();
-            var speech = SyntheticSpeech.MuLaw8k(1200);
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var wall = Stopwatch.StartNew();
-            var completed = await Task.WhenAll(Enumerable.Range(0, calls).Select(async _ =>
-            {
-                await using var caller = await MediaStreamsCaller.ConnectAsync(new Uri($"ws://{address.Authority}/ws/media"),
-                    settings.PublicBaseUrl.Replace("http", "ws", StringComparison.Ordinal) + "/ws/media",
-                    settings.TwilioAuthToken, new MediaStreamsCallerOptions { AccountSid = settings.TwilioAccountSid! }, cancellationToken);
-                var done = 0;
-                for (var t = 0; t < turns; t++)
-                {
-                    var before = caller.OutboundMedia.Bytes;
-                    await caller.PlayAsync(speech, cancellationToken);
-                    try
-                    {
-                        // The reply is ~2 s of audio; wait for one second of it, then let it finish playing.
-                        await caller.WaitForAudioAsync(before + 8000, cancellationToken).WaitAsync(TimeSpan.FromSeconds(15), cancellationToken);
-                        done++;
-                    }
-                    catch (TimeoutException) { }
-                    await Task.Delay(TimeSpan.FromSeconds(2.5), cancellationToken);
-                }
-                return done;
-            }));
+            var completed = await RunCallsAsync(new Uri($"ws://{address.Authority}/ws/media"),
+                settings.PublicBaseUrl.Replace("http", "ws", StringComparison.Ordinal) + "/ws/media", settings.TwilioAuthToken, settings.TwilioAccountSid!, calls, turns, cancellationToken);
             wall.Stop();
             var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
             return new LevelResult(
@@ -100,7 +158,7 @@ internal static class MediaBench
                 LatencyStats.Of(recorder.Values(VoiceAgentMetrics.AudioServerShare)),
                 LatencyStats.Of(recorder.Values(VoiceAgentMetrics.PlayoutLateness)),
                 cpu / wall.Elapsed.TotalSeconds / calls * 100,
-                completed.Sum());
+                completed);
         }
         finally
         {

@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+
+namespace VoiceAgent.Cli.Bench;
+
+/// <summary>
+/// The real server in a child process of its own, so the bench can read the server's CPU time apart from the
+/// emulated callers and providers, and parse its per-reply latency log lines.
+/// </summary>
+internal sealed partial class IsolatedServer : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<(double SpeechEndToAudio, double ServerShare)> _replies = new();
+    private int _disposed;
+
+    private IsolatedServer(Process process, Uri address)
+    {
+        _process = process;
+        Address = address;
+        process.OutputDataReceived += (_, e) => Parse(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public Uri Address { get; }
+    public TimeSpan CpuTime { get { _process.Refresh(); return _process.TotalProcessorTime; } }
+    public IReadOnlyCollection<(double SpeechEndToAudio, double ServerShare)> Replies => _replies;
+
+    public static async Task<IsolatedServer> StartAsync(IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "VoiceAgent.Server.dll")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var (key, value) in environment) start.Environment[key] = value;
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Logging__LogLevel__VoiceAgent.Speech.Pipeline.SpeechPipeline"] = "Information";
+        start.Environment["Logging__Console__FormatterName"] = "simple";
+        start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server process.");
+        var server = new IsolatedServer(process, new Uri($"http://127.0.0.1:{port}"));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
+        for (var i = 0; i < 150; i++)
+        {
+            try
+            {
+                using var response = await http.GetAsync(new Uri(server.Address, "/healthz"), cancellationToken);
+                if (response.IsSuccessStatusCode) return server;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested) { }
+            await Task.Delay(100, cancellationToken);
+        }
+        await server.DisposeAsync();
+        throw new InvalidOperationException("The server process did not become healthy within 15 s.");
+    }
+
+    private void Parse(string? line)
+    {
+        if (line is null) return;
+        var match = FirstAudioLine().Match(line);
+        if (match.Success)
+            _replies.Enqueue((double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), double.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture)));
+    }
+
+    [GeneratedRegex(@"first audio out ([\d.]+) ms after speech end \(server share ([\d.]+) ms")]
+    private static partial Regex FirstAudioLine();
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        _process.Dispose();
+    }
+}
