@@ -22,7 +22,7 @@ internal sealed partial class StartupNotes
     [LoggerMessage(EventId = 4001, Level = LogLevel.Critical, Message = "!!! DEV_BYPASS_SIGNATURE=true: Twilio signatures are NOT checked. Anyone can open calls on this server. Development only. !!!")]
     private static partial void LogBypass(ILogger logger);
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Error, Message = "DEV_BYPASS_SIGNATURE=true ignored: it is honoured only when ASPNETCORE_ENVIRONMENT=Development. Signatures are checked.")]
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Error, Message = "DEV_BYPASS_SIGNATURE=true ignored: it is honoured only when ASPNETCORE_ENVIRONMENT=Development. Signatures are checked.")]
     private static partial void LogBypassIgnored(ILogger logger);
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "No TWILIO_AUTH_TOKEN: signatures stay on with a local development token in {Dir} (the softphone signs with it). Real Twilio calls need TWILIO_AUTH_TOKEN.")]
