@@ -77,6 +77,25 @@ public sealed class CallSessionTests
     }
 
     [Fact]
+    public async Task A_false_interruption_speaks_the_unheard_rest_and_restores_the_full_reply_in_history()
+    {
+        var model = new DelegateChatClient((messages, ct) => DelegateChatClient.Tokens(
+            messages.Count(m => m.Role == ChatRole.User) == 1 ? ["We are open nine to five, Monday to Friday."] : ["OK."], TimeSpan.Zero, ct));
+        await using var call = new SessionHarness(model, new AgentOptions { WelcomeGreeting = null });
+        await call.StartCallAsync();
+        await call.SayAsync("Hours?");
+        await call.Transport.NextReplyAsync();
+
+        await call.PostAsync(new UserInterrupted("We are open nine ", TimeSpan.FromMilliseconds(700)));
+        await call.PostAsync(new FalseInterruption());
+
+        Assert.Equal("to five, Monday to Friday.", await call.Transport.NextReplyAsync());
+        await call.SayAsync("Thanks.");
+        await call.Transport.NextReplyAsync();
+        Assert.Equal("We are open nine to five, Monday to Friday.", model.Requests[1][^2].Text);
+    }
+
+    [Fact]
     public async Task A_final_prompt_mid_reply_is_answered_and_the_cut_reply_is_recorded_as_interrupted()
     {
         var firstStreamCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
