@@ -1,9 +1,5 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
-using VoiceAgent.Emulators.Anthropic;
-using VoiceAgent.Emulators.ChatScript;
-using VoiceAgent.Emulators.Deepgram;
-using VoiceAgent.Emulators.ElevenLabs;
 using VoiceAgent.Emulators.Twilio.MediaStreams;
 using VoiceAgent.Observability;
 using VoiceAgent.Server;
@@ -17,8 +13,6 @@ namespace VoiceAgent.Cli.Bench;
 /// </summary>
 internal static class MediaBench
 {
-    private const string Reply = "Sure, we are open nine to five.";
-
     public static async Task<int> RunAsync(int[] levels, int turnsPerCall, bool isolated, TextWriter output, CancellationToken cancellationToken)
     {
         if (isolated) return await RunIsolatedAsync(levels, turnsPerCall, output, cancellationToken);
@@ -44,28 +38,8 @@ internal static class MediaBench
         foreach (var calls in levels)
         {
             var dataDir = Directory.CreateTempSubdirectory("voiceagent-bench-").FullName;
-            await using var model = new AnthropicEmulator(new() { ApiKey = "bench", InterTokenDelay = TimeSpan.FromMilliseconds(1) });
-            await using var stt = new DeepgramEmulator("bench");
-            await using var tts = new ElevenLabsEmulator(new ElevenLabsEmulatorBehavior { ApiKey = "bench" });
-            await model.StartAsync(cancellationToken: cancellationToken);
-            await stt.StartAsync(cancellationToken: cancellationToken);
-            await tts.StartAsync(cancellationToken: cancellationToken);
-            for (var i = 0; i < calls * turns; i++)
-            {
-                model.Enqueue(ChatReply.Text(Reply));
-                stt.EnqueueTranscript("What are your opening hours?");
-            }
-            await using var server = await IsolatedServer.StartAsync(new Dictionary<string, string>
-            {
-                ["DATA_DIR"] = dataDir,
-                ["ANTHROPIC_API_KEY"] = "bench",
-                ["ANTHROPIC_BASE_URL"] = model.BaseUrl.ToString().TrimEnd('/'),
-                ["DEEPGRAM_API_KEY"] = "bench",
-                ["DEEPGRAM_BASE_URL"] = stt.WebSocketBaseUrl.ToString().TrimEnd('/'),
-                ["ELEVENLABS_API_KEY"] = "bench",
-                ["ELEVENLABS_BASE_URL"] = tts.WebSocketBaseUrl.ToString().TrimEnd('/'),
-                ["WELCOME_GREETING"] = "",
-            }, cancellationToken);
+            await using var providers = await BenchProviders.StartAsync(calls * turns, cancellationToken);
+            await using var server = await IsolatedServer.StartAsync(providers.Settings(dataDir), cancellationToken);
             var credentials = VoiceAgent.Hosting.DevelopmentCredentials.TryLoad(dataDir)
                 ?? throw new InvalidOperationException("The server created no development credentials.");
             var cpuBefore = server.CpuTime;
@@ -116,31 +90,12 @@ internal static class MediaBench
     private static async Task<LevelResult> RunLevelAsync(int calls, int turns, CancellationToken cancellationToken)
     {
         var dataDir = Directory.CreateTempSubdirectory("voiceagent-bench-").FullName;
-        await using var model = new AnthropicEmulator(new() { ApiKey = "bench", InterTokenDelay = TimeSpan.FromMilliseconds(1) });
-        await using var stt = new DeepgramEmulator("bench");
-        await using var tts = new ElevenLabsEmulator(new ElevenLabsEmulatorBehavior { ApiKey = "bench" });
-        await model.StartAsync(cancellationToken: cancellationToken);
-        await stt.StartAsync(cancellationToken: cancellationToken);
-        await tts.StartAsync(cancellationToken: cancellationToken);
-        for (var i = 0; i < calls * turns; i++)
-        {
-            model.Enqueue(ChatReply.Text(Reply));
-            stt.EnqueueTranscript("What are your opening hours?");
-        }
-        var app = await VoiceAgentServer.BuildAsync([], new Dictionary<string, string?>
-        {
-            ["urls"] = "http://127.0.0.1:0",
-            ["DATA_DIR"] = dataDir,
-            ["ANTHROPIC_API_KEY"] = "bench",
-            ["ANTHROPIC_BASE_URL"] = model.BaseUrl.ToString().TrimEnd('/'),
-            ["DEEPGRAM_API_KEY"] = "bench",
-            ["DEEPGRAM_BASE_URL"] = stt.WebSocketBaseUrl.ToString().TrimEnd('/'),
-            ["ELEVENLABS_API_KEY"] = "bench",
-            ["ELEVENLABS_BASE_URL"] = tts.WebSocketBaseUrl.ToString().TrimEnd('/'),
-            ["WELCOME_GREETING"] = "",
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:LogLevel:VoiceAgent.Speech.Pipeline"] = Environment.GetEnvironmentVariable("BENCH_VERBOSE") is null ? "Warning" : "Information",
-        }, cancellationToken);
+        await using var providers = await BenchProviders.StartAsync(calls * turns, cancellationToken);
+        var config = providers.Settings(dataDir).ToDictionary(p => p.Key, p => (string?)p.Value);
+        config["urls"] = "http://127.0.0.1:0";
+        config["Logging:LogLevel:Default"] = "Warning";
+        config["Logging:LogLevel:VoiceAgent.Speech.Pipeline"] = Environment.GetEnvironmentVariable("BENCH_VERBOSE") is null ? "Warning" : "Information";
+        var app = await VoiceAgentServer.BuildAsync([], config, cancellationToken);
         await app.StartAsync(cancellationToken);
         try
         {
