@@ -19,7 +19,7 @@ public sealed record AudioFormat(string Name, int SampleRate, int FrameBytes, by
     /// <summary>Decodes one carrier frame into PCM samples for the detector.</summary>
     public void Decode(ReadOnlySpan<byte> frame, Span<short> samples)
     {
-        if (ReferenceEquals(this, MuLaw8k) || SttEncoding == "mulaw") MuLaw.Decode(frame, samples);
+        if (SttEncoding == "mulaw") MuLaw.Decode(frame, samples);
         else Pcm16.ToSamples(frame, samples);
     }
 }
