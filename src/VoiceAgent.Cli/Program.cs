@@ -32,8 +32,8 @@ static int Help()
     Console.WriteLine("""
         voiceagent call  [--url http://127.0.0.1:8080] [--public-base-url URL] [--auth-token T --account-sid AC…] [--data-dir DIR] [--from +1…]
             Terminal softphone: plays Twilio's side of a ConversationRelay call. Type to talk; /interrupt, /dtmf 1, /hangup.
-        voiceagent bench [--turns 300] [--scenario relay|media] [--calls N]
-            Measures the latency the server adds, on local emulators.
+        voiceagent bench [--turns 300] [--scenario relay|media|micro] [--calls N]
+            Measures the latency the server adds, on local emulators; micro: µs and bytes per audio frame.
         """);
     return 0;
 }

@@ -52,8 +52,7 @@ public sealed class MediaStreamsConversationTests : IAsyncLifetime
         var loud = AudioEdit.ToBytes(AudioEdit.Gain(AudioEdit.ToSamples(MuLawToPcm(await Speech("Stop, just the basic plan please."))), 6));
         await caller.PlayAsync(PcmToMuLaw(loud)).DefaultTimeout();
 
-        var clear = await caller.WaitForClearAsync().DefaultTimeout(TimeSpan.FromSeconds(10));
-        Assert.True(clear.DiscardedBytes >= 0);
+        await caller.WaitForClearAsync().DefaultTimeout(TimeSpan.FromSeconds(10));
         var next = await _server.Model.Requests.WhenReceived(1).DefaultTimeout(TimeSpan.FromSeconds(20));
         var heard = next.Messages[^2];
         Assert.Equal("assistant", heard.Role);

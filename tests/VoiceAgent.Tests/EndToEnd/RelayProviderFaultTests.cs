@@ -10,7 +10,11 @@ public sealed class RelayProviderFaultTests : IAsyncLifetime
     private RelayServer _server = null!;
     private static readonly string Fallback = new AgentOptions().FallbackLine;
 
-    public async Task InitializeAsync() => _server = await RelayServer.StartAsync();
+    public async Task InitializeAsync() => _server = await RelayServer.StartAsync(new Dictionary<string, string?>
+    {
+        ["MODEL_FIRST_TOKEN_TIMEOUT_MS"] = "1500",
+        ["MODEL_STALL_TIMEOUT_MS"] = "500",
+    });
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     public static TheoryData<string> Faults => ["429", "529", "500", "mid-stream error", "stall before first token", "stall mid-reply", "dropped stream"];

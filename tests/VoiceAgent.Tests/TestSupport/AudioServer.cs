@@ -55,6 +55,8 @@ public sealed class AudioServer : IAsyncDisposable
             ["ELEVENLABS_API_KEY"] = (tts ?? new ElevenLabsEmulatorBehavior { ApiKey = "el-test-key" }).ApiKey,
             ["ELEVENLABS_BASE_URL"] = speech.WebSocketBaseUrl.ToString().TrimEnd('/'),
             ["WELCOME_GREETING"] = "",
+            ["MODEL_FIRST_TOKEN_TIMEOUT_MS"] = RelayServer.LongTimeoutMs, // see RelayServer: no timeout may stand in for a behaviour
+            ["MODEL_STALL_TIMEOUT_MS"] = RelayServer.LongTimeoutMs,
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:VoiceAgent.Speech"] = Environment.GetEnvironmentVariable("VA_TEST_VERBOSE") is null ? "Warning" : "Debug",
             ["Logging:LogLevel:VoiceAgent.Conversation"] = Environment.GetEnvironmentVariable("VA_TEST_VERBOSE") is null ? "Warning" : "Information",

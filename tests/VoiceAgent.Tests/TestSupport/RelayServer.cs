@@ -17,6 +17,8 @@ public sealed class RelayServer : IAsyncDisposable
     public const string AccountSid = "AC0123456789abcdef0123456789abcdef";
     public const string PublicBaseUrl = "https://voice.example.com";
     public const string SignedSocketUrl = "wss://voice.example.com/ws/relay";
+    /// <summary>Ten minutes: longer than every test's hang guard.</summary>
+    public const string LongTimeoutMs = "600000";
 
     private readonly string _dataDir;
 
@@ -47,8 +49,10 @@ public sealed class RelayServer : IAsyncDisposable
             ["DATA_DIR"] = dataDir,
             ["ANTHROPIC_API_KEY"] = "test-key",
             ["ANTHROPIC_BASE_URL"] = emulator.BaseUrl.ToString().TrimEnd('/'),
-            ["MODEL_FIRST_TOKEN_TIMEOUT_MS"] = "1500",
-            ["MODEL_STALL_TIMEOUT_MS"] = "500",
+            // Far longer than any test's hang guard: a timeout can never stand in for the behaviour under test
+            // (e.g. a barge-in abort). Tests of the timeouts themselves pass short ones (RelayProviderFaultTests).
+            ["MODEL_FIRST_TOKEN_TIMEOUT_MS"] = LongTimeoutMs,
+            ["MODEL_STALL_TIMEOUT_MS"] = LongTimeoutMs,
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) config[key] = value;

@@ -64,7 +64,8 @@ public class VonageCallerPlayoutTests(ITestOutputHelper output) : VonageTestBase
 
         await server.SendTextAsync("""{"action":"notify","payload":{"reply_id":"turn-8"}}""", Timeout).DefaultTimeout();
         var next = await caller.WaitForNotifyAsync(ReplyId("turn-8"), Timeout).DefaultTimeout();
-        Assert.True((next.EchoedAt - next.ReceivedAt).TotalMilliseconds >= 0, $"{(next.EchoedAt - next.ReceivedAt).TotalMilliseconds} is earlier than 0"); // wall-clock upper bounds are the bench's job, not a test's // at most the frame still playing
+        Assert.False(next.DueToClear);
+        Assert.True(next.EchoedAt >= next.ReceivedAt, "a notify was answered before it arrived");
         Assert.Single(caller.NotifyEchoes);
     }
 
@@ -129,14 +130,16 @@ public class VonageCallerPlayoutTests(ITestOutputHelper output) : VonageTestBase
         var (caller, server) = await ConnectAsync(new VonageCallerOptions { MaxBufferedMessages = 10 });
         await using var call = caller;
 
-        await SendAudioAsync(server, Tone(TimeSpan.FromMilliseconds(800))); // 40 messages in a burst
+        // 200 messages (4 s of audio) in a burst: the buffer overflows unless sending them took nearly 4 s.
+        for (var i = 0; i < 5; i++) await SendAudioAsync(server, Tone(TimeSpan.FromMilliseconds(800)));
         await server.SendTextAsync("""{"action":"notify","payload":{"sync":true}}""", Timeout).DefaultTimeout();
         await caller.WaitForNotifyAsync(p => p.TryGetProperty("sync", out _), Timeout).DefaultTimeout();
 
         var dropped = caller.InvalidFrames.Count(f => f.Reason.StartsWith("playout buffer full", StringComparison.Ordinal));
         var accepted = caller.OutboundAudio.Messages;
-        Assert.Equal(40, accepted + dropped);
-        Assert.InRange(accepted, 10, 20);
+        Assert.Equal(200, accepted + dropped);
+        Assert.True(accepted >= 10, $"only {accepted} messages were accepted into a 10-message buffer");
+        Assert.True(dropped > 0, "nothing was dropped");
         Assert.Equal(accepted * FrameBytes, caller.HeardBytes);
     }
 

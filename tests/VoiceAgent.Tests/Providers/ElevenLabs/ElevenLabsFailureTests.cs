@@ -46,13 +46,10 @@ public sealed class ElevenLabsFailureTests
         await ElevenLabsHarness.SpeakAsync(stream, LongReply);
         await firstChunk.Task.DefaultTimeout();
 
-        var elapsed = Stopwatch.StartNew();
         await stream.DisposeAsync().DefaultTimeout();
-        elapsed.Stop();
         var received = await reading.DefaultTimeout();
         await session.Ended.DefaultTimeout();
 
-        Assert.True(elapsed.Elapsed < TimeSpan.FromMilliseconds(500), $"dispose took {elapsed.Elapsed.TotalMilliseconds:F0} ms");
         Assert.True(session.ClientClosedEarly);
         Assert.False(session.FinalSent);
         Assert.Equal(WebSocketCloseStatus.NormalClosure, session.ClientCloseStatus);
