@@ -8,4 +8,10 @@ public interface ICallTransport
 {
     /// <summary>Sends a command to the carrier. Completes when the frame has been handed to the socket.</summary>
     ValueTask SendAsync(TransportCommand command, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The call-control commands this transport carries out. The engine offers the model only the matching
+    /// tools and never sends a command outside this set. Default: none (speak and end the call only).
+    /// </summary>
+    CallCapabilities Capabilities => CallCapabilities.None;
 }

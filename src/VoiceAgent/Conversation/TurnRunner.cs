@@ -22,11 +22,14 @@ internal sealed partial class TurnRunner(
     ILogger logger)
 {
     private const int MaxToolRounds = 3;
+    internal const string Done = "done: ";
+    internal const string NotPerformed = "not performed: ";
 
     public async Task<TurnResult> RunAsync(int replyId, List<ChatMessage> messages, TurnTimeline timeline, CancellationToken cancellationToken)
     {
         var spoken = new StringBuilder();
         var actions = new List<string>();
+        var options = AgentTools.ForTransport(modelOptions, transport.Capabilities);
         long lastDelta = 0;
         try
         {
@@ -35,7 +38,7 @@ internal sealed partial class TurnRunner(
             {
                 var calls = new List<FunctionCallContent>();
                 var roundText = new StringBuilder();
-                await foreach (var update in model.GetStreamingResponseAsync(messages, modelOptions.Clone(), cancellationToken).WithCancellation(cancellationToken))
+                await foreach (var update in model.GetStreamingResponseAsync(messages, options.Clone(), cancellationToken).WithCancellation(cancellationToken))
                 {
                     foreach (var content in update.Contents)
                         if (content is FunctionCallContent call) calls.Add(call);
@@ -53,9 +56,10 @@ internal sealed partial class TurnRunner(
                 var results = new List<AIContent>(calls.Count);
                 foreach (var call in calls)
                 {
-                    var outcome = await RunActionAsync(call, replyId, spoken, actions, timeline, cancellationToken);
-                    if (outcome is { } ended) return ended;
-                    results.Add(new FunctionResultContent(call.CallId, actions.Count > 0 ? "done: " + actions[^1] : "refused: invalid call"));
+                    // Each call gets its own result, saying what happened to it and nothing else.
+                    var (ended, result) = await RunActionAsync(call, replyId, spoken, actions, timeline, cancellationToken);
+                    if (ended is not null) return ended;
+                    results.Add(new FunctionResultContent(call.CallId, result));
                 }
                 messages.Add(new ChatMessage(ChatRole.Assistant, [.. roundText.Length > 0 ? [new TextContent(roundText.ToString())] : Array.Empty<AIContent>(), .. calls]));
                 messages.Add(new ChatMessage(ChatRole.Tool, results));
@@ -77,43 +81,49 @@ internal sealed partial class TurnRunner(
         }
     }
 
-    /// <summary>Carries out one tool call. Returns the turn's result when the action ended the call.</summary>
-    private async ValueTask<TurnResult?> RunActionAsync(FunctionCallContent call, int replyId, StringBuilder spoken, List<string> actions, TurnTimeline timeline, CancellationToken ct)
+    /// <summary>
+    /// Carries out one tool call. Returns the turn's result when the action ended the call, and the tool result
+    /// the model is told: <c>done: …</c> for what was carried out, <c>not performed: …</c> with the reason otherwise.
+    /// </summary>
+    private async ValueTask<(TurnResult? Ended, string Result)> RunActionAsync(FunctionCallContent call, int replyId, StringBuilder spoken, List<string> actions, TurnTimeline timeline, CancellationToken ct)
     {
-        var action = AgentTools.Parse(call, agent, out var error);
+        var action = AgentTools.Parse(call, agent, transport.Capabilities, out var error);
         if (action is null)
         {
             LogToolRejected(logger, timeline.CallId, timeline.TurnId, error!);
-            return null;
+            return (null, NotPerformed + error);
         }
         LogToolCalled(logger, timeline.CallId, timeline.TurnId, call.Name);
+        string done;
         switch (action)
         {
             case TransferToHuman transfer:
                 await CloseWithLineAsync(agent.OperatorLine, replyId, spoken, timeline, ct);
                 await transport.SendAsync(new EndCall(Handoff.Json(Handoff.LiveAgent, transfer.Reason, timeline.CallId, clock.GetUtcNow())), ct);
                 actions.Add($"transferred to a person ({transfer.Reason})");
-                return new TurnResult(TurnOutcome.Completed, spoken.ToString()) { Actions = actions };
+                return (new TurnResult(TurnOutcome.Completed, spoken.ToString()) { Actions = actions }, Done + actions[^1]);
             case HangUp hangUp:
                 await CloseWithLineAsync(agent.GoodbyeLine, replyId, spoken, timeline, ct);
                 await transport.SendAsync(new EndCall(Handoff.Json(Handoff.AgentEnded, hangUp.Reason, timeline.CallId, clock.GetUtcNow())), ct);
                 actions.Add($"ended the call ({hangUp.Reason})");
-                return new TurnResult(TurnOutcome.Completed, spoken.ToString()) { Actions = actions };
+                return (new TurnResult(TurnOutcome.Completed, spoken.ToString()) { Actions = actions }, Done + actions[^1]);
             case ChangeLanguage language:
                 await transport.SendAsync(new SwitchLanguage(language.Language, language.Language), ct);
-                actions.Add($"switched the language to {language.Language}");
-                return null;
+                done = $"switched the language to {language.Language}";
+                break;
             case PressDigits digits:
                 await transport.SendAsync(new SendDigits(digits.Digits), ct);
-                actions.Add($"sent the digits {digits.Digits}");
-                return null;
+                done = $"sent the digits {digits.Digits}";
+                break;
             case PlayHoldMusic:
                 await transport.SendAsync(new PlayAudio(agent.HoldMusicUrl!), ct);
-                actions.Add("played hold music");
-                return null;
+                done = "played hold music";
+                break;
             default:
-                return null;
+                return (null, NotPerformed + $"tool '{call.Name}' has no handler");
         }
+        actions.Add(done);
+        return (null, Done + done);
     }
 
     /// <summary>Closes the reply before the session ends: says <paramref name="line"/> unless the model already spoke.</summary>

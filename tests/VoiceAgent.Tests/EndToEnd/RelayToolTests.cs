@@ -85,4 +85,24 @@ public sealed class RelayToolTests : IAsyncLifetime
         Assert.Equal("Sorry, I can't do that.", await caller.AskAsync("Dial something weird."));
         Assert.Empty(caller.InvalidFrames);
     }
+
+    [Fact]
+    public async Task A_second_tool_call_in_one_step_that_fails_is_reported_to_the_model_as_not_performed()
+    {
+        _server.Model.Enqueue(new ChatReply
+        {
+            TextChunks = [],
+            ToolCalls = [new ChatToolCallScript("switch_language", """{"language":"es-US"}""", "toolu_1"), new ChatToolCallScript("send_digits", """{"digits":"rm -rf /"}""", "toolu_2")],
+        });
+        _server.Model.Enqueue(ChatReply.Text("Claro."));
+        await using var caller = await _server.CallAsync();
+        await caller.SendPromptAsync("¿Habla español?").DefaultTimeout();
+
+        Assert.Equal("es-US", (await caller.NextOfTypeAsync("language")).Get("ttsLanguage"));
+        var followUp = await _server.Model.Requests.WhenReceived(1).DefaultTimeout();
+        var results = followUp.Messages.SelectMany(m => m.ToolResults).ToDictionary(r => r.ToolUseId, r => r.Content);
+        Assert.Equal("done: switched the language to es-US", results["toolu_1"]);
+        Assert.StartsWith("not performed: ", results["toolu_2"], StringComparison.Ordinal);
+        Assert.Empty(caller.InvalidFrames);
+    }
 }

@@ -6,7 +6,11 @@ namespace VoiceAgent.Tests.TestSupport;
 /// <summary>Collects the commands the engine sends, so tests can await them in order.</summary>
 public sealed class RecordingTransport : ICallTransport
 {
+    public const CallCapabilities AllCapabilities = CallCapabilities.SwitchLanguage | CallCapabilities.SendDigits | CallCapabilities.PlayAudio;
     private readonly Channel<TransportCommand> _sent = Channel.CreateUnbounded<TransportCommand>();
+
+    /// <summary>What this transport declares it carries out (default: every command).</summary>
+    public CallCapabilities Capabilities { get; init; } = AllCapabilities;
 
     public ValueTask SendAsync(TransportCommand command, CancellationToken cancellationToken)
     {

@@ -11,10 +11,10 @@ public sealed class SessionHarness : IAsyncDisposable
     private readonly CancellationTokenSource _cts = new();
     private readonly Task _run;
 
-    internal SessionHarness(IChatClient model, AgentOptions? agent = null)
+    internal SessionHarness(IChatClient model, AgentOptions? agent = null, ChatOptions? options = null, CallCapabilities capabilities = RecordingTransport.AllCapabilities)
     {
-        Transport = new RecordingTransport();
-        var deps = new CallSessionDependencies(model, new ChatOptions { MaxOutputTokens = 300 }, agent ?? new AgentOptions(),
+        Transport = new RecordingTransport { Capabilities = capabilities };
+        var deps = new CallSessionDependencies(model, options ?? new ChatOptions { MaxOutputTokens = 300 }, agent ?? new AgentOptions(),
             TimeProvider.System, new VoiceAgentMetrics(new TestMeterFactory()), NullLoggerFactory.Instance);
         Session = new CallSession(deps, Transport, "test", "pending-test");
         _run = Session.RunAsync(_cts.Token);

@@ -30,10 +30,36 @@ internal static class AgentTools
         return tools;
     }
 
-    /// <summary>Turns a model tool call into an action, or explains why it cannot.</summary>
-    public static AgentAction? Parse(FunctionCallContent call, AgentOptions agent, out string? error)
+    /// <summary>The capability a tool's command needs from the transport; None for tools every transport carries out.</summary>
+    public static CallCapabilities RequiredCapability(string name) => name switch
+    {
+        SwitchLanguageName => CallCapabilities.SwitchLanguage,
+        SendDigitsName => CallCapabilities.SendDigits,
+        PlayHoldMusicName => CallCapabilities.PlayAudio,
+        _ => CallCapabilities.None,
+    };
+
+    /// <summary>
+    /// <paramref name="options"/> with only the tools <paramref name="capabilities"/> can carry out (a copy;
+    /// the shared options are left alone).
+    /// </summary>
+    public static ChatOptions ForTransport(ChatOptions options, CallCapabilities capabilities)
+    {
+        var copy = options.Clone();
+        if (copy.Tools is { Count: > 0 } tools)
+            copy.Tools = tools.Where(t => capabilities.HasFlag(RequiredCapability(t.Name))).ToList();
+        return copy;
+    }
+
+    /// <summary>Turns a model tool call into an action, or explains why it cannot be carried out on this call.</summary>
+    public static AgentAction? Parse(FunctionCallContent call, AgentOptions agent, CallCapabilities capabilities, out string? error)
     {
         error = null;
+        if (!capabilities.HasFlag(RequiredCapability(call.Name)))
+        {
+            error = $"tool '{call.Name}' is not available on this call";
+            return null;
+        }
         switch (call.Name)
         {
             case TransferToHumanName: return new TransferToHuman(Argument(call, "reason") ?? "caller asked for a person");

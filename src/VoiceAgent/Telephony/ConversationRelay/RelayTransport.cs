@@ -8,6 +8,9 @@ internal sealed class RelayTransport(WebSocket socket) : ICallTransport, IDispos
 {
     private readonly RelayFrameWriter _writer = new();
 
+    /// <summary>ConversationRelay has a frame for each: <c>language</c>, <c>sendDigits</c>, <c>play</c>.</summary>
+    public CallCapabilities Capabilities => CallCapabilities.SwitchLanguage | CallCapabilities.SendDigits | CallCapabilities.PlayAudio;
+
     public async ValueTask SendAsync(TransportCommand command, CancellationToken cancellationToken)
     {
         var frame = _writer.Encode(command);
