@@ -10,7 +10,7 @@ namespace VoiceAgent.Server;
 
 /// <summary>
 /// Composes the server: reads and validates settings, brings up local emulators for every provider without a
-/// key (offline mode), keeps signatures on with development credentials when no Twilio token is set, and maps
+/// key in the full offline mode (no key at all) or with USE_EMULATORS=true, keeps signatures on with development credentials when no Twilio token is set, and maps
 /// the endpoints. Used by Program, the tests and the bench, so all three run the same server.
 /// </summary>
 public static partial class VoiceAgentServer
@@ -30,7 +30,46 @@ public static partial class VoiceAgentServer
         if (settings.SystemPromptFile is null)
             settings = settings with { SystemPromptFile = Path.Combine(AppContext.BaseDirectory, "Prompts", "agent.md") };
 
+        // Emulators only in the full offline mode (no provider key at all) or when asked for with USE_EMULATORS:
+        // a deployment with any real key never talks to an emulator, and a transport missing a key refuses calls.
         var emulators = new List<IAsyncDisposable>();
+        startup.Offline = !settings.HasAnyProviderKey;
+        if (startup.Offline || settings.UseEmulators)
+            settings = await StartEmulatorsAsync(settings, emulators, startup, cancellationToken);
+
+        var development = builder.Environment.IsDevelopment();
+        if (settings.DevBypassSignature && !development)
+        {
+            startup.BypassIgnored = true;
+            settings = settings with { DevBypassSignature = false };
+        }
+        if (settings.TwilioAuthToken is null && !settings.DevBypassSignature)
+        {
+            var (sid, token) = DevelopmentCredentials.LoadOrCreate(settings.DataDir);
+            settings = settings with { TwilioAuthToken = token, TwilioAccountSid = settings.TwilioAccountSid ?? sid };
+            startup.DevCredentialsDir = settings.DataDir;
+        }
+
+        if (settings.VonageSignatureSecret is null && (startup.Offline || settings.UseEmulators))
+        {
+            settings = settings with { VonageSignatureSecret = DevelopmentCredentials.LoadOrCreateVonageSignatureSecret(settings.DataDir) };
+            startup.DevVonageSecretDir = settings.DataDir;
+        }
+
+        builder.Services.AddVoiceAgent(settings);
+        var offlineEmulators = new OfflineEmulators(emulators);
+        builder.Services.AddSingleton(offlineEmulators);
+        builder.Services.AddHostedService(_ => offlineEmulators);
+        var app = builder.Build();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
+        app.MapVoiceAgent();
+        startup.Report(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("VoiceAgent.Startup"), settings);
+        return app;
+    }
+
+    /// <summary>Starts a local emulator for every provider without a key and points the settings at it.</summary>
+    private static async Task<VoiceAgentSettings> StartEmulatorsAsync(VoiceAgentSettings settings, List<IAsyncDisposable> emulators, StartupNotes startup, CancellationToken cancellationToken)
+    {
         if (settings.AnthropicApiKey is null && settings.OpenAIApiKey is null)
         {
             var anthropic = new AnthropicEmulator(new() { ApiKey = "offline-emulator" });
@@ -39,7 +78,6 @@ public static partial class VoiceAgentServer
             settings = settings with { LlmProvider = "anthropic", AnthropicApiKey = "offline-emulator", AnthropicBaseUrl = anthropic.BaseUrl.ToString().TrimEnd('/') };
             startup.Emulated.Add($"Anthropic Messages at {anthropic.BaseUrl} (replies are EMULATED, not Claude)");
         }
-
         if (settings.DeepgramApiKey is null)
         {
             var deepgram = new DeepgramEmulator();
@@ -56,27 +94,7 @@ public static partial class VoiceAgentServer
             settings = settings with { ElevenLabsApiKey = "offline-emulator", ElevenLabsBaseUrl = elevenLabs.WebSocketBaseUrl.ToString().TrimEnd('/') };
             startup.Emulated.Add($"ElevenLabs stream-input TTS at {elevenLabs.WebSocketBaseUrl} (voice is EMULATED)");
         }
-
-        var development = builder.Environment.IsDevelopment();
-        if (settings.DevBypassSignature && !development)
-        {
-            startup.BypassIgnored = true;
-            settings = settings with { DevBypassSignature = false };
-        }
-        if (settings.TwilioAuthToken is null && !settings.DevBypassSignature)
-        {
-            var (sid, token) = DevelopmentCredentials.LoadOrCreate(settings.DataDir);
-            settings = settings with { TwilioAuthToken = token, TwilioAccountSid = settings.TwilioAccountSid ?? sid };
-            startup.DevCredentialsDir = settings.DataDir;
-        }
-
-        builder.Services.AddVoiceAgent(settings);
-        builder.Services.AddHostedService(_ => new OfflineEmulators(emulators));
-        var app = builder.Build();
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
-        app.MapVoiceAgent();
-        startup.Report(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("VoiceAgent.Startup"), settings);
-        return app;
+        return settings;
     }
 
     /// <summary>The address Kestrel actually bound (useful with port 0).</summary>

@@ -11,6 +11,24 @@ public static class DevelopmentCredentials
 {
     public const string AuthTokenFile = "dev-twilio-auth-token";
     public const string AccountSidFile = "dev-twilio-account-sid";
+    public const string VonageSignatureSecretFile = "dev-vonage-signature-secret";
+
+    /// <summary>
+    /// The development Vonage signature secret (offline mode) from <paramref name="dataDir"/>, created on first
+    /// use; the emulated Vonage signs its webhooks with it exactly as Vonage signs with the account's secret.
+    /// </summary>
+    public static string LoadOrCreateVonageSignatureSecret(string dataDir)
+    {
+        Directory.CreateDirectory(dataDir);
+        return ReadOrCreate(Path.Combine(dataDir, VonageSignatureSecretFile), () => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
+    }
+
+    /// <summary>The development Vonage signature secret, or null when the server never created one.</summary>
+    public static string? TryLoadVonageSignatureSecret(string dataDir)
+    {
+        var path = Path.Combine(dataDir, VonageSignatureSecretFile);
+        return File.Exists(path) ? File.ReadAllText(path).Trim() : null;
+    }
 
     /// <summary>Reads the development credentials from <paramref name="dataDir"/>, creating them on first use.</summary>
     public static (string AccountSid, string AuthToken) LoadOrCreate(string dataDir)

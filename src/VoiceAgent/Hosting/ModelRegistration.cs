@@ -43,6 +43,11 @@ internal static class ModelRegistration
         var model = settings.EffectiveLlmProvider == "openai"
             ? new ReadinessTarget("openai", new Uri(settings.OpenAIBaseUrl))
             : new ReadinessTarget("anthropic", new Uri(settings.AnthropicBaseUrl));
-        return [model, new ReadinessTarget("deepgram", new Uri(settings.DeepgramBaseUrl)), new ReadinessTarget("elevenlabs", new Uri(settings.ElevenLabsBaseUrl))];
+        // Only configured providers: a transport without its keys refuses calls and needs nothing reachable.
+        var targets = new List<ReadinessTarget>();
+        if ((settings.EffectiveLlmProvider == "openai" ? settings.OpenAIApiKey : settings.AnthropicApiKey) is not null) targets.Add(model);
+        if (settings.DeepgramApiKey is not null) targets.Add(new ReadinessTarget("deepgram", new Uri(settings.DeepgramBaseUrl)));
+        if (settings.ElevenLabsApiKey is not null) targets.Add(new ReadinessTarget("elevenlabs", new Uri(settings.ElevenLabsBaseUrl)));
+        return targets;
     }
 }

@@ -1,11 +1,14 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using VoiceAgent.Conversation;
 using VoiceAgent.Telephony.ConversationRelay;
 using VoiceAgent.Telephony.MediaStreams;
 using VoiceAgent.Telephony.Vonage;
 using VoiceAgent.Telephony.Vonage.Ncco;
+using VoiceAgent.Telephony.Vonage.Security;
 using VoiceAgent.Telephony.Twilio.Security;
 using VoiceAgent.Telephony.Twilio.TwiML;
 
@@ -20,6 +23,7 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
     public const string StreamTwimlPath = "/twiml/stream";
     public const string MediaSocketPath = "/ws/media";
     public const string VonageAnswerPath = "/vonage/answer";
+    public const string VonageEventPath = "/vonage/event";
     public const string VonageSocketPath = "/ws/vonage";
     private static readonly string[] VonageForwardedQuery = ["from", "to", "locale"];
     private static readonly string[] StreamForwardedForm = ["From", "To"];
@@ -28,8 +32,10 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
     {
         HealthEndpoints.Map(endpoints);
 
-        endpoints.MapPost(RelayTwimlPath, (HttpRequest request, VoiceAgentSettings settings, AgentOptions agent) =>
-            Results.Text(ConversationRelayTwiml.Build(RelayTwimlOptions(settings, agent, request)), "application/xml"))
+        endpoints.MapPost(RelayTwimlPath, (HttpRequest request, VoiceAgentSettings settings, AgentOptions agent, TransportAvailability available, ILoggerFactory logs) =>
+            available.Relay
+                ? Results.Text(ConversationRelayTwiml.Build(RelayTwimlOptions(settings, agent, request)), "application/xml")
+                : UnavailableTransport.Twiml(Logger(logs), "ConversationRelay", available.RelayMissing))
             .RequireTwilioSignature();
 
         endpoints.MapPost(RelayActionPath, async (HttpRequest request, VoiceAgentSettings settings) =>
@@ -39,28 +45,33 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
             return Results.Text(reply, "application/xml");
         }).RequireTwilioSignature();
 
-        endpoints.Map(RelaySocketPath, async (HttpContext context, RelayConnectionHandler handler) =>
+        // Socket handlers are resolved only once their transport is known to be configured (their providers need keys).
+        endpoints.Map(RelaySocketPath, async (HttpContext context, TransportAvailability available, ILoggerFactory logs) =>
         {
             if (!context.WebSockets.IsWebSocketRequest) return Results.BadRequest("ConversationRelay connects here with a WebSocket upgrade.");
-            await handler.HandleAsync(context);
+            if (!available.Relay) return await UnavailableTransport.CloseAsync(context, Logger(logs), "ConversationRelay", available.RelayMissing);
+            await context.RequestServices.GetRequiredService<RelayConnectionHandler>().HandleAsync(context);
             return Results.Empty;
         }).RequireTwilioSignature();
 
-        endpoints.MapPost(StreamTwimlPath, async (HttpRequest request, VoiceAgentSettings settings) =>
+        endpoints.MapPost(StreamTwimlPath, async (HttpRequest request, VoiceAgentSettings settings, TransportAvailability available, ILoggerFactory logs) =>
         {
+            if (!available.Audio) return UnavailableTransport.Twiml(Logger(logs), "Media Streams", available.AudioMissing);
             var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
             return Results.Text(MediaStreamTwiml.Build(StreamTwimlOptions(settings, request, form)), "application/xml");
         }).RequireTwilioSignature();
 
-        endpoints.Map(MediaSocketPath, async (HttpContext context, MediaStreamsConnectionHandler handler) =>
+        endpoints.Map(MediaSocketPath, async (HttpContext context, TransportAvailability available, ILoggerFactory logs) =>
         {
             if (!context.WebSockets.IsWebSocketRequest) return Results.BadRequest("Media Streams connects here with a WebSocket upgrade.");
-            await handler.HandleAsync(context);
+            if (!available.Audio) return await UnavailableTransport.CloseAsync(context, Logger(logs), "Media Streams", available.AudioMissing);
+            await context.RequestServices.GetRequiredService<MediaStreamsConnectionHandler>().HandleAsync(context);
             return Results.Empty;
         }).RequireTwilioSignature();
 
-        endpoints.MapGet(VonageAnswerPath, (HttpRequest request, VoiceAgentSettings settings, VonageCallAuthenticator authenticator) =>
+        endpoints.MapGet(VonageAnswerPath, (HttpRequest request, VoiceAgentSettings settings, VonageCallAuthenticator authenticator, TransportAvailability available, ILoggerFactory logs) =>
         {
+            if (!available.Audio) return UnavailableTransport.Ncco(Logger(logs), "Vonage", available.AudioMissing);
             var uuid = request.Query["uuid"].ToString();
             if (uuid.Length == 0) return Results.BadRequest("The Vonage answer webhook carries the call's uuid.");
             var headers = new Dictionary<string, string>
@@ -72,17 +83,28 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
                 if (request.Query[key].ToString() is { Length: > 0 } value) headers[key] = value;
             var ncco = VonageNcco.ConnectWebSocket(WebSocketUrl.FromPublicBase(new Uri(settings.PublicBaseUrl), VonageSocketPath), VonageNcco.DefaultContentType, headers);
             return Results.Text(ncco, "application/json");
-        });
+        }).RequireVonageSignature();
 
-        endpoints.Map(VonageSocketPath, async (HttpContext context, VonageConnectionHandler handler) =>
+        endpoints.MapMethods(VonageEventPath, [HttpMethods.Get, HttpMethods.Post], async (HttpRequest request, ILoggerFactory logs) =>
+        {
+            var callEvent = await VonageCallEvent.ReadAsync(request, request.HttpContext.RequestAborted);
+            return callEvent is not null && callEvent.Record(logs.CreateLogger("VoiceAgent.Telephony.Vonage.Events"))
+                ? Results.NoContent()
+                : Results.BadRequest("A Vonage event carries a uuid and a status.");
+        }).RequireVonageSignature();
+
+        endpoints.Map(VonageSocketPath, async (HttpContext context, TransportAvailability available, ILoggerFactory logs) =>
         {
             if (!context.WebSockets.IsWebSocketRequest) return Results.BadRequest("Vonage connects here with a WebSocket upgrade.");
-            await handler.HandleAsync(context);
+            if (!available.Audio) return await UnavailableTransport.CloseAsync(context, Logger(logs), "Vonage", available.AudioMissing);
+            await context.RequestServices.GetRequiredService<VonageConnectionHandler>().HandleAsync(context);
             return Results.Empty;
         });
 
         return endpoints;
     }
+
+    private static ILogger Logger(ILoggerFactory logs) => logs.CreateLogger("VoiceAgent.Transports");
 
     /// <summary>
     /// <c>&lt;Connect&gt;&lt;Stream&gt;</c> for one incoming call. The stream URL takes no query string (Twilio drops it), so

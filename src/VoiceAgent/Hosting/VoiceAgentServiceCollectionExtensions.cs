@@ -10,6 +10,7 @@ using VoiceAgent.Providers.ElevenLabs;
 using VoiceAgent.Speech.Pipeline;
 using VoiceAgent.Telephony.MediaStreams;
 using VoiceAgent.Telephony.Vonage;
+using VoiceAgent.Telephony.Vonage.Security;
 using VoiceAgent.Telephony.Twilio.Rest;
 using VoiceAgent.Telephony.Twilio.Security;
 
@@ -34,6 +35,7 @@ public static class VoiceAgentServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton(settings);
         services.TryAddSingleton(agent);
+        services.TryAddSingleton(TransportAvailability.From(settings));
         services.TryAddSingleton<VoiceAgentMetrics>();
         services.AddTwilioSecurity(new TwilioSecurityOptions
         {
@@ -104,6 +106,10 @@ public static class VoiceAgentServiceCollectionExtensions
             sp.GetRequiredService<TwilioRequestValidator>().IsAccountAllowed));
         services.TryAddSingleton(_ => new VonageCallAuthenticator(SecretFile.LoadOrCreateKey(settings.DataDir, "vonage-call-key")));
         services.TryAddSingleton<VonageConnectionHandler>();
+        services.TryAddSingleton(sp => new VonageWebhookVerifier(
+            new VonageWebhookOptions { SignatureSecret = settings.VonageSignatureSecret },
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<VonageWebhookVerifier>>()));
     }
 
     private static AgentOptions AgentOptionsFrom(VoiceAgentSettings settings, List<string> errors)

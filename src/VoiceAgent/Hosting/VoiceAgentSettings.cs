@@ -16,6 +16,13 @@ public sealed record VoiceAgentSettings
     /// <summary>Extra AccountSids whose calls are accepted (the configured one always is).</summary>
     public IReadOnlyList<string> TwilioAllowedAccountSids { get; init; } = [];
     public bool DevBypassSignature { get; init; }
+    /// <summary>
+    /// Serve providers without a key from the built-in local emulators (announced at start-up). Off by default:
+    /// with any provider key set the server never talks to an emulator; with none it runs fully offline.
+    /// </summary>
+    public bool UseEmulators { get; init; }
+    /// <summary>Account signature secret verifying Vonage's signed webhooks (HS256 JWT); null refuses Vonage calls (offline: a generated one).</summary>
+    public string? VonageSignatureSecret { get; init; }
 
     /// <summary><c>anthropic</c> or <c>openai</c>; null picks Anthropic when its key is set, else OpenAI when its key is set.</summary>
     public string? LlmProvider { get; init; }
@@ -95,6 +102,8 @@ public sealed record VoiceAgentSettings
             TwilioApiBaseUrl = S("TWILIO_API_BASE_URL") ?? d.TwilioApiBaseUrl,
             TwilioAllowedAccountSids = (S("TWILIO_ALLOWED_ACCOUNT_SIDS") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             DevBypassSignature = B("DEV_BYPASS_SIGNATURE", false),
+            UseEmulators = B("USE_EMULATORS", false),
+            VonageSignatureSecret = S("VONAGE_SIGNATURE_SECRET"),
             LlmProvider = S("LLM_PROVIDER")?.ToLowerInvariant(),
             AnthropicApiKey = S("ANTHROPIC_API_KEY"),
             AnthropicBaseUrl = S("ANTHROPIC_BASE_URL") ?? d.AnthropicBaseUrl,
@@ -142,6 +151,9 @@ public sealed record VoiceAgentSettings
             HoldMusicUrl = S("HOLD_MUSIC_URL"),
         };
     }
+
+    /// <summary>True when any provider key (model, speech-to-text, text-to-speech) is set: not the offline mode.</summary>
+    public bool HasAnyProviderKey => AnthropicApiKey is not null || OpenAIApiKey is not null || DeepgramApiKey is not null || ElevenLabsApiKey is not null;
 
     /// <summary>The model provider in effect: explicit choice, else whichever key is set.</summary>
     public string EffectiveLlmProvider => LlmProvider ?? (AnthropicApiKey is null && OpenAIApiKey is not null ? "openai" : "anthropic");

@@ -32,4 +32,14 @@ internal static class EventIds
     public const int EmulatedProviders = 4000;
     public const int SignatureBypass = 4001;
     public const int DevAuthToken = 4002;
+    // 61xx (secflake): transports refused for missing providers, explicit emulators, Vonage signed webhooks
+    public const int TransportRefused = 6100;
+    public const int RefusedSocketGone = 6101;
+    public const int EmulatorsOnRequest = 6102;
+    public const int TransportDisabled = 6103;
+    public const int DevVonageSecret = 6104;
+    public const int VonageWebhooksRefused = 6105;
+    public const int VonageWebhookRejected = 6110;
+    public const int VonageCallStatus = 6111;
+    public const int VonageEventUnreadable = 6112;
 }

@@ -1,5 +1,6 @@
 using VoiceAgent.Emulators.Twilio;
 using VoiceAgent.Emulators.Twilio.MediaStreams;
+using VoiceAgent.Emulators.Vonage;
 using VoiceAgent.Hosting;
 using VoiceAgent.Server;
 using VoiceAgent.Tests.TestSupport;
@@ -57,5 +58,19 @@ public sealed class OfflineModeTests : IAsyncLifetime
         var before = caller.OutboundMedia.Bytes;
         await caller.PlayAsync(await TestAudio.SpeechMuLaw8kAsync("What are your opening hours?")).DefaultTimeout();
         await caller.WaitForAudioAsync(before + 8000).DefaultTimeout(TimeSpan.FromSeconds(25)); // the emulated reply
+    }
+
+    [Fact]
+    public async Task Offline_mode_verifies_vonage_webhooks_with_a_development_secret_the_emulated_vonage_signs_with()
+    {
+        var secret = DevelopmentCredentials.TryLoadVonageSignatureSecret(_dataDir);
+        Assert.NotNull(secret);
+        using var http = new HttpClient();
+        var answer = await new VonageWebhookClient(http, _address, secret).AnswerAsync("aaaaaaaa-bbbb-cccc-dddd-0123456789ab", "447700900123", "447700900000", CancellationToken.None).DefaultTimeout();
+        await using var caller = await VonageCaller.ConnectAsync(new Uri($"ws://{_address.Authority}/ws/vonage"), answer.ToCallerOptions(), CancellationToken.None).DefaultTimeout();
+
+        await caller.WaitForAudioAsync(16000).DefaultTimeout(TimeSpan.FromSeconds(20)); // the spoken welcome greeting
+        using var unsigned = await http.GetAsync(new Uri(_address, "/vonage/answer?uuid=x")).DefaultTimeout();
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, unsigned.StatusCode);
     }
 }

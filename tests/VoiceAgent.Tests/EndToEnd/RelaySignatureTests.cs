@@ -48,8 +48,10 @@ public sealed class RelaySignatureTests : IAsyncLifetime
     [Fact]
     public async Task A_signed_stream_webhook_gets_connect_stream_twiml_with_the_callers_number_as_a_parameter()
     {
+        // The audio transport needs speech keys (no socket is opened to them here).
+        await using var server = await RelayServer.StartAsync(new Dictionary<string, string?> { ["DEEPGRAM_API_KEY"] = "dg-key", ["ELEVENLABS_API_KEY"] = "el-key" });
         using var request = new TwilioRequestSigner(RelayServer.AuthToken).CreateFormPost(
-            new Uri(_server.Address, "/twiml/stream?locale=es-MX"), RelayServer.PublicBaseUrl + "/twiml/stream?locale=es-MX", IncomingCallForm());
+            new Uri(server.Address, "/twiml/stream?locale=es-MX"), RelayServer.PublicBaseUrl + "/twiml/stream?locale=es-MX", IncomingCallForm());
         using var response = await _http.SendAsync(request).DefaultTimeout();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -23,15 +23,13 @@ public sealed class VonageConversationTests : IAsyncLifetime
         await _server.DisposeAsync();
     }
 
+    /// <summary>Plays Vonage's signed answer webhook and returns where to connect and the headers to echo.</summary>
     private async Task<(Uri Socket, Dictionary<string, JsonNode?> Headers)> AnswerAsync(string uuid)
     {
-        var ncco = JsonNode.Parse(await _http.GetStringAsync(new Uri(_server.Address, $"/vonage/answer?uuid={uuid}&from=447700900123&to=447700900000")).DefaultTimeout())!;
-        var endpoint = ncco[0]!["endpoint"]![0]!;
-        Assert.Equal("websocket", endpoint["type"]!.GetValue<string>());
-        Assert.Equal("audio/l16;rate=16000", endpoint["content-type"]!.GetValue<string>());
-        Assert.Equal("wss://voice.example.com/ws/vonage", endpoint["uri"]!.GetValue<string>());
-        var headers = endpoint["headers"]!.AsObject().ToDictionary(p => p.Key, p => (JsonNode?)JsonValue.Create(p.Value!.GetValue<string>()));
-        return (new Uri($"ws://{_server.Address.Authority}/ws/vonage"), headers);
+        var answer = await _server.VonageWebhooks(_http).AnswerAsync(uuid, from: "447700900123", to: "447700900000", CancellationToken.None).DefaultTimeout();
+        Assert.Equal("audio/l16;rate=16000", answer.ContentType);
+        Assert.Equal(new Uri("wss://voice.example.com/ws/vonage"), answer.SocketUri);
+        return (new Uri($"ws://{_server.Address.Authority}/ws/vonage"), answer.Headers.ToDictionary(p => p.Key, p => p.Value));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using VoiceAgent.Emulators.Anthropic;
 using VoiceAgent.Emulators.Deepgram;
 using VoiceAgent.Emulators.ElevenLabs;
 using VoiceAgent.Emulators.Twilio.MediaStreams;
+using VoiceAgent.Emulators.Vonage;
 using VoiceAgent.Server;
 
 namespace VoiceAgent.Tests.TestSupport;
@@ -14,6 +15,8 @@ namespace VoiceAgent.Tests.TestSupport;
 public sealed class AudioServer : IAsyncDisposable
 {
     public const string SignedMediaUrl = "wss://voice.example.com/ws/media";
+    /// <summary>The Vonage account signature secret the server verifies webhooks with (the docs' fake one).</summary>
+    public const string VonageSignatureSecret = "test-signature-secret-0123456789abcdef";
     private readonly string _dataDir;
 
     private AudioServer(WebApplication app, AnthropicEmulator model, DeepgramEmulator stt, ElevenLabsEmulator tts, string dataDir)
@@ -54,6 +57,7 @@ public sealed class AudioServer : IAsyncDisposable
             ["DEEPGRAM_BASE_URL"] = stt.WebSocketBaseUrl.ToString().TrimEnd('/'),
             ["ELEVENLABS_API_KEY"] = (tts ?? new ElevenLabsEmulatorBehavior { ApiKey = "el-test-key" }).ApiKey,
             ["ELEVENLABS_BASE_URL"] = speech.WebSocketBaseUrl.ToString().TrimEnd('/'),
+            ["VONAGE_SIGNATURE_SECRET"] = VonageSignatureSecret,
             ["WELCOME_GREETING"] = "",
             ["MODEL_FIRST_TOKEN_TIMEOUT_MS"] = RelayServer.LongTimeoutMs, // see RelayServer: no timeout may stand in for a behaviour
             ["MODEL_STALL_TIMEOUT_MS"] = RelayServer.LongTimeoutMs,
@@ -66,6 +70,9 @@ public sealed class AudioServer : IAsyncDisposable
         await app.StartAsync().DefaultTimeout();
         return new AudioServer(app, model, stt, speech, dataDir);
     }
+
+    /// <summary>Vonage's webhooks to this server, signed with <see cref="VonageSignatureSecret"/>.</summary>
+    public VonageWebhookClient VonageWebhooks(HttpClient http) => new(http, Address, VonageSignatureSecret);
 
     /// <summary>Opens a signed Media Streams call (the caller keeps the line alive with silence).</summary>
     public async Task<MediaStreamsCaller> CallAsync(MediaStreamsCallerOptions? options = null)
