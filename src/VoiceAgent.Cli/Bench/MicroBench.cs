@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using VoiceAgent.Emulators.ElevenLabs;
+using VoiceAgent.Providers.ElevenLabs;
+using VoiceAgent.Speech;
 using VoiceAgent.Speech.Audio;
 using VoiceAgent.Speech.Vad;
 
@@ -6,7 +9,8 @@ namespace VoiceAgent.Cli.Bench;
 
 /// <summary>
 /// <c>bench --scenario micro</c>: CPU time and managed allocation per 20 ms frame of the inbound audio path
-/// (μ-law decode, resampling, VAD with and without the agent's playback for the echo guard). These figures
+/// (μ-law decode, resampling, VAD with and without the agent's playback for the echo guard), and the ElevenLabs
+/// client's connect and first-audio times against its emulator. These figures
 /// depend on the machine and its load, so they are reported here and never asserted by the tests.
 /// Each path is warmed up first (JIT tiering, static tables), then timed as the fastest of several passes.
 /// </summary>
@@ -35,8 +39,41 @@ internal static class MicroBench
         await Report(output, "Vonage: PCM16 16 kHz + VAD + playback", MeasureVad(16000, inbound16k, played16k, cancellationToken));
         await Report(output, "Resample 8→16 kHz", MeasureResampler(new Resampler(8000, 16000), inbound8k, 160, cancellationToken));
         await Report(output, "Resample 16→8 kHz", MeasureResampler(new Resampler(16000, 8000), inbound16k, 320, cancellationToken));
+        await MeasureTextToSpeechAsync(output, cancellationToken);
         return 0;
     }
+
+    /// <summary>
+    /// What the ElevenLabs client adds on loopback against the emulator: connect (TCP + upgrade + BOS), and the
+    /// token that crosses the first chunk threshold → first audio chunk read. Medians and maxima over 10 runs.
+    /// </summary>
+    private static async Task MeasureTextToSpeechAsync(TextWriter output, CancellationToken cancellationToken)
+    {
+        await using var emulator = new ElevenLabsEmulator(new ElevenLabsEmulatorBehavior { ApiKey = "bench" });
+        await emulator.StartAsync(cancellationToken: cancellationToken);
+        var client = ElevenLabsTextToSpeechFactory.Create(new ElevenLabsOptions { ApiKey = "bench", VoiceId = "bench-voice", BaseUrl = emulator.WebSocketBaseUrl });
+        var connect = new List<double>();
+        var firstAudio = new List<double>();
+        for (var run = 0; run <= 10; run++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await using var stream = await client.OpenAsync(new TextToSpeechStreamOptions("bench-voice", ElevenLabsOutputFormats.MuLaw8000, null), cancellationToken);
+            var opened = Stopwatch.GetElapsedTime(started);
+            await using var reader = stream.ReadAudioAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+            await stream.SendTextAsync("Thanks for calling the downtown branch, how can ", cancellationToken); // 48 characters: under the first threshold (50)
+            var sent = Stopwatch.GetTimestamp();
+            await stream.SendTextAsync("I help? ", cancellationToken);
+            if (!await reader.MoveNextAsync()) throw new InvalidOperationException("the TTS emulator sent no audio");
+            if (run == 0) continue; // warm-up: JIT and the first connection
+            connect.Add(opened.TotalMilliseconds);
+            firstAudio.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+        }
+        await output.WriteLineAsync("ElevenLabs client against the emulator (loopback, 10 runs after a warm-up):");
+        await output.WriteLineAsync($"  connect (TCP + upgrade + BOS)              median {Median(connect),7:F2} ms, max {connect.Max(),7:F2} ms");
+        await output.WriteLineAsync($"  threshold-crossing token → first audio     median {Median(firstAudio),7:F2} ms, max {firstAudio.Max(),7:F2} ms");
+    }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
     private static Task Report(TextWriter output, string name, (double MicrosPerFrame, double BytesPerFrame) figure)
         => output.WriteLineAsync($"  {name,-42} {figure.MicrosPerFrame,9:F2} {figure.BytesPerFrame,12:F1}");
@@ -52,7 +89,8 @@ internal static class MicroBench
     {
         var n = rate / 50;
         var frames = inbound.Length / n;
-        var wire = new byte[n];
+        var wire = new byte[inbound.Length];
+        MuLaw.Encode(inbound, wire); // what Twilio sends; decoded per frame below
         var pcm = new short[n];
         var detector = new VoiceActivityDetector(new VadOptions(), rate); // one call, replayed: steady state per frame
         return Time(frames, () =>
@@ -62,8 +100,7 @@ internal static class MicroBench
                 var frame = inbound.AsSpan(f * n, n);
                 if (rate == 8000)
                 {
-                    MuLaw.Encode(frame, wire);
-                    MuLaw.Decode(wire, pcm);
+                    MuLaw.Decode(wire.AsSpan(f * n, n), pcm);
                     frame = pcm;
                 }
                 if (played is not null) detector.ObservePlayback(played.AsSpan(f * n, n));
