@@ -31,8 +31,7 @@ public sealed class MediaStreamsConversationTests : IAsyncLifetime
         var request = await _server.Model.Requests.WhenReceived(0).DefaultTimeout(TimeSpan.FromSeconds(20));
         Assert.EndsWith("What are your opening hours?", request.Messages[^1].Text, StringComparison.Ordinal);
         // "We are open from nine to five, Monday to Friday." is 49 characters ≈ 3.2 s of emulated speech.
-        var audio = await caller.WaitForAudioAsync(8000 * 2).DefaultTimeout(TimeSpan.FromSeconds(20));
-        Assert.True(audio.Bytes >= 16_000);
+        await caller.WaitForAudioAsync(8000 * 2).DefaultTimeout(TimeSpan.FromSeconds(20)); // two seconds of the reply arrived
         await caller.WaitForHeardAudioAsync(8000 * 3).DefaultTimeout(TimeSpan.FromSeconds(20));
         var stats = caller.OutboundMedia;
         Assert.True(stats.AverageGap.TotalMilliseconds >= 15, $"frames came {stats.AverageGap.TotalMilliseconds} ms apart: a burst, not real-time pacing");
@@ -111,21 +110,24 @@ public sealed class MediaStreamsConversationTests : IAsyncLifetime
     [Fact]
     public async Task A_single_word_final_right_after_the_agent_stopped_is_dropped_as_an_artefact()
     {
-        _server.Stt.EnqueueTranscript("Hello there.");
-        _server.Model.Enqueue(ChatReply.Text("Hi."));
-        await using var caller = await _server.CallAsync();
+        // "Right after" is measured on the server's clock; a window far wider than any scheduling delay keeps a
+        // loaded machine from turning "right after" into "later" (the window's width is a setting, not the behaviour).
+        await using var server = await AudioServer.StartAsync(new Dictionary<string, string?> { ["STT_ARTEFACT_WINDOW_MS"] = "10000" });
+        server.Stt.EnqueueTranscript("Hello there.");
+        server.Model.Enqueue(ChatReply.Text("Hi."));
+        await using var caller = await server.CallAsync();
         await caller.PlayAsync(await Speech("Hello there.")).DefaultTimeout();
-        await _server.Model.Requests.WhenReceived(0).DefaultTimeout(TimeSpan.FromSeconds(20));
+        await server.Model.Requests.WhenReceived(0).DefaultTimeout(TimeSpan.FromSeconds(20));
         var endMark = await WaitForMarkEndingAsync(caller, "end").DefaultTimeout(TimeSpan.FromSeconds(20));
         Assert.False(endMark.DueToClear);
 
-        _server.Stt.EnqueueTranscript("Yeah.");
-        await caller.PlayAsync(await Speech("yeah")).DefaultTimeout(); // ends within ~0.5 s of the agent's last audio
-        _server.Stt.EnqueueTranscript("Can I book a table?");
+        server.Stt.EnqueueTranscript("Yeah.");
+        await caller.PlayAsync(await Speech("yeah")).DefaultTimeout(); // right after the agent's last audio
+        server.Stt.EnqueueTranscript("Can I book a table?");
         await caller.PlayAsync(TestAudio.SilenceMuLaw8k(1500)).DefaultTimeout();
         await caller.PlayAsync(await Speech("Can I book a table?")).DefaultTimeout();
 
-        var next = await _server.Model.Requests.WhenReceived(1).DefaultTimeout(TimeSpan.FromSeconds(20));
+        var next = await server.Model.Requests.WhenReceived(1).DefaultTimeout(TimeSpan.FromSeconds(20));
         Assert.EndsWith("Can I book a table?", next.Messages[^1].Text, StringComparison.Ordinal);
         Assert.DoesNotContain(next.Messages, m => m.Role == "user" && m.Text.Contains("Yeah", StringComparison.Ordinal));
     }

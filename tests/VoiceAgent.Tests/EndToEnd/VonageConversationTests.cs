@@ -48,8 +48,7 @@ public sealed class VonageConversationTests : IAsyncLifetime
         Assert.Equal("linear16", _server.Stt.Connections[0].Query["encoding"]);
         Assert.Equal("16000", _server.Stt.Connections[0].Query["sample_rate"]);
         Assert.Equal("en-GB", _server.Stt.Connections[0].Query["language"]); // +44 → the en-GB row
-        var audio = await caller.WaitForAudioAsync(32_000 * 2).DefaultTimeout(TimeSpan.FromSeconds(20));
-        Assert.True(audio.Bytes >= 64_000);
+        await caller.WaitForAudioAsync(32_000 * 2).DefaultTimeout(TimeSpan.FromSeconds(20)); // two seconds of the reply arrived
         Assert.Empty(caller.InvalidFrames);
     }
 

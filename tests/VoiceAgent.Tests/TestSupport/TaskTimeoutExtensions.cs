@@ -5,7 +5,8 @@ namespace VoiceAgent.Tests.TestSupport;
 /// <summary>Every await in a test is bounded, so a hang fails fast and names its line.</summary>
 public static class TaskTimeoutExtensions
 {
-    public static readonly TimeSpan DefaultTimeoutSpan = TimeSpan.FromSeconds(15);
+    /// <summary>Only guards against hangs: generous, because the machine may be loaded (never a performance bound).</summary>
+    public static readonly TimeSpan DefaultTimeoutSpan = TimeSpan.FromSeconds(30);
 
     public static async Task<T> DefaultTimeout<T>(this Task<T> task, TimeSpan? timeout = null,
         [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
