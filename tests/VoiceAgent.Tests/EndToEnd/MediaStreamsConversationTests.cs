@@ -60,6 +60,28 @@ public sealed class MediaStreamsConversationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Barge_in_while_the_model_is_still_streaming_aborts_the_model_request()
+    {
+        // The reply never finishes on its own and the server's watchdog timeouts are far longer than the hang guard
+        // (AudioServer), so only the barge-in can end this request.
+        var neverReleased = new TaskCompletionSource();
+        _server.Stt.EnqueueTranscript("Tell me about your prices.");
+        _server.Model.Enqueue(new ChatReply { TextChunks = ["Our basic plan costs ten dollars a month and includes everything you need to get started, ", "and more."], Gate = neverReleased.Task, GateAfterDeltas = 1 });
+        _server.Stt.EnqueueTranscript("Stop, just the basic plan please.");
+        await using var caller = await _server.CallAsync();
+
+        await caller.PlayAsync(await Speech("Tell me about your prices.")).DefaultTimeout();
+        await caller.WaitForHeardAudioAsync(8000 * 2).DefaultTimeout(TimeSpan.FromSeconds(20)); // two seconds of the reply played
+        Assert.Equal(0, _server.Model.Requests.AbortedCount); // still streaming: held at the gate
+        var loud = AudioEdit.ToBytes(AudioEdit.Gain(AudioEdit.ToSamples(MuLawToPcm(await Speech("Stop, just the basic plan please."))), 6));
+        await caller.PlayAsync(PcmToMuLaw(loud)).DefaultTimeout();
+
+        await caller.WaitForClearAsync().DefaultTimeout(TimeSpan.FromSeconds(10));
+        await _server.Model.Requests.WhenAborted(0).DefaultTimeout();
+        Assert.Equal(1, _server.Model.Requests.AbortedCount);
+    }
+
+    [Fact]
     public async Task A_noise_burst_while_the_agent_speaks_does_not_interrupt()
     {
         _server.Stt.EnqueueTranscript("Read me the news.");
