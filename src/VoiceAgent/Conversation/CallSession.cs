@@ -191,10 +191,16 @@ internal sealed partial class CallSession
     {
         if (!ReferenceEquals(finished.Reply, _current)) return; // already cut and recorded
         _current = null;
-        _history.AddAssistant(finished.Result.SpokenText + ActionNote(finished.Result), interrupted: false);
-        _lastFullReply = finished.Result.SpokenText;
-        CloseTimeline(finished.Reply, finished.Result.Outcome);
-        finished.Reply.Dispose();
+        RecordFinished(finished.Reply, finished.Result);
+    }
+
+    /// <summary>Records a reply that was delivered whole (its last token went out).</summary>
+    private void RecordFinished(ReplyHandle reply, TurnResult result)
+    {
+        _history.AddAssistant(result.SpokenText + ActionNote(result), interrupted: false);
+        _lastFullReply = result.SpokenText;
+        CloseTimeline(reply, result.Outcome);
+        reply.Dispose();
     }
 
     private TurnTimeline StartReply(long receivedAt, CancellationToken callToken)
@@ -229,6 +235,15 @@ internal sealed partial class CallSession
         reply.Timeline.Mark(TurnHop.Interrupted, at);
         await reply.Cancellation.CancelAsync();
         var result = await reply.Completion;
+        if (heard is null && result.Outcome != TurnOutcome.Interrupted)
+        {
+            // The runner had already closed this reply (its last token was sent) before the cut reached it, e.g. a
+            // new prompt that raced the reply's TurnFinished through the mailbox: it was delivered whole, so it is
+            // recorded as finished and its talk cycle is not closed a second time (an extra empty last frame would
+            // be read by the carrier as the answer to the new prompt).
+            RecordFinished(reply, result);
+            return;
+        }
         _history.AddAssistant(heard ?? result.SpokenText, interrupted: true);
         _lastCut = heard is null ? null : (result.SpokenText, heard);
         if (closeTalkCycle && !ct.IsCancellationRequested)

@@ -120,6 +120,36 @@ public sealed class CallSessionTests
     }
 
     [Fact]
+    public async Task A_prompt_that_races_a_delivered_replys_completion_does_not_close_that_reply_twice()
+    {
+        // The reply's last frame is on the wire, but its completion has not reached the mailbox when the next prompt
+        // arrives (the frame's send finishes only as the cut asks it to stop): deterministic, no timing involved.
+        var transport = new RecordingTransport
+        {
+            AfterRecord = async (command, ct) =>
+            {
+                if (command is not SpeakToken { Last: true, ReplyId: 1 }) return;
+                var cutRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                await using var registration = ct.Register(() => cutRequested.TrySetResult());
+                await cutRequested.Task.DefaultTimeout(); // sent successfully, just as the cut arrives
+            },
+        };
+        var requests = 0;
+        var model = new DelegateChatClient((messages, ct) => DelegateChatClient.Tokens([Interlocked.Increment(ref requests) == 1 ? "First answer." : "Second answer."], TimeSpan.Zero, ct));
+        await using var call = new SessionHarness(model, transport: transport);
+        await call.StartCallAsync();
+        await call.SayAsync("First question");
+        Assert.Equal("First answer.", await call.Transport.NextReplyAsync());
+
+        await call.SayAsync("Second question");
+
+        Assert.Equal("Second answer.", await call.Transport.NextReplyAsync()); // not an empty closing frame for reply 1
+        var second = model.Requests[1];
+        Assert.Equal("First answer.", second[^2].Text); // delivered whole: not marked interrupted
+        Assert.Equal("Second question", second[^1].Text);
+    }
+
+    [Fact]
     public async Task An_unbound_digit_reaches_the_model_as_structured_caller_input()
     {
         var model = DelegateChatClient.Replying("You pressed five.");

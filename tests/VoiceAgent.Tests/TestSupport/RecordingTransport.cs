@@ -12,11 +12,14 @@ public sealed class RecordingTransport : ICallTransport
     /// <summary>What this transport declares it carries out (default: every command).</summary>
     public CallCapabilities Capabilities { get; init; } = AllCapabilities;
 
-    public ValueTask SendAsync(TransportCommand command, CancellationToken cancellationToken)
+    /// <summary>Runs after a command is recorded, before the send completes (e.g. to hold a send open); null: none.</summary>
+    public Func<TransportCommand, CancellationToken, Task>? AfterRecord { get; init; }
+
+    public async ValueTask SendAsync(TransportCommand command, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         _sent.Writer.TryWrite(command);
-        return ValueTask.CompletedTask;
+        if (AfterRecord is not null) await AfterRecord(command, cancellationToken);
     }
 
     public async Task<TransportCommand> NextAsync() => await _sent.Reader.ReadAsync().AsTask().DefaultTimeout();

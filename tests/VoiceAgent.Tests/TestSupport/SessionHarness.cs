@@ -11,9 +11,9 @@ public sealed class SessionHarness : IAsyncDisposable
     private readonly CancellationTokenSource _cts = new();
     private readonly Task _run;
 
-    internal SessionHarness(IChatClient model, AgentOptions? agent = null, ChatOptions? options = null, CallCapabilities capabilities = RecordingTransport.AllCapabilities)
+    internal SessionHarness(IChatClient model, AgentOptions? agent = null, ChatOptions? options = null, CallCapabilities capabilities = RecordingTransport.AllCapabilities, RecordingTransport? transport = null)
     {
-        Transport = new RecordingTransport { Capabilities = capabilities };
+        Transport = transport ?? new RecordingTransport { Capabilities = capabilities };
         var deps = new CallSessionDependencies(model, options ?? new ChatOptions { MaxOutputTokens = 300 }, agent ?? new AgentOptions(),
             TimeProvider.System, new VoiceAgentMetrics(new TestMeterFactory()), NullLoggerFactory.Instance);
         Session = new CallSession(deps, Transport, "test", "pending-test");
