@@ -93,12 +93,12 @@ internal sealed partial class TurnRunner(
                 await CloseWithLineAsync(agent.OperatorLine, replyId, spoken, timeline, ct);
                 await transport.SendAsync(new EndCall(Handoff.Json(Handoff.LiveAgent, transfer.Reason, timeline.CallId, clock.GetUtcNow())), ct);
                 actions.Add($"transferred to a person ({transfer.Reason})");
-                return new TurnResult(TurnOutcome.Completed, spoken.ToString()) { Actions = actions };
+                return new TurnResult(TurnOutcome.Completed, spoken.ToString()) { Actions = actions, Handoff = (Handoff.LiveAgent, transfer.Reason) };
             case HangUp hangUp:
                 await CloseWithLineAsync(agent.GoodbyeLine, replyId, spoken, timeline, ct);
                 await transport.SendAsync(new EndCall(Handoff.Json(Handoff.AgentEnded, hangUp.Reason, timeline.CallId, clock.GetUtcNow())), ct);
                 actions.Add($"ended the call ({hangUp.Reason})");
-                return new TurnResult(TurnOutcome.Completed, spoken.ToString()) { Actions = actions };
+                return new TurnResult(TurnOutcome.Completed, spoken.ToString()) { Actions = actions, Handoff = (Handoff.AgentEnded, hangUp.Reason) };
             case ChangeLanguage language:
                 await transport.SendAsync(new SwitchLanguage(language.Language, language.Language), ct);
                 actions.Add($"switched the language to {language.Language}");
