@@ -67,7 +67,7 @@ internal sealed partial class CallSession
         {
             _mailbox.Writer.TryComplete();
             await CutCurrentReplyAsync(heard: null, closeTalkCycle: false, _deps.Clock.GetTimestamp(), CancellationToken.None);
-            if (_deps.Records is { } records && _transcript.Finish(_transportName, _endedReason) is { } record) records.Submit(record);
+            if (_deps.Records is { } records && _transcript.Finish(_transportName, _endedReason) is { } record) await records.SubmitAsync(record, CancellationToken.None);
             LogCallEnded(_logger, CallId);
         }
     }

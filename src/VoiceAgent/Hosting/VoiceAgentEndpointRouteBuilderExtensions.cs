@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using VoiceAgent.Conversation;
+using VoiceAgent.Hosting.Admin;
 using VoiceAgent.Telephony.ConversationRelay;
 using VoiceAgent.Telephony.MediaStreams;
 using VoiceAgent.Telephony.Vonage;
@@ -27,6 +28,7 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
     public static IEndpointRouteBuilder MapVoiceAgent(this IEndpointRouteBuilder endpoints)
     {
         HealthEndpoints.Map(endpoints);
+        AdminRecordsEndpoints.Map(endpoints.MapGroup("/admin").RequireAdminToken());
 
         endpoints.MapPost(RelayTwimlPath, (HttpRequest request, VoiceAgentSettings settings, AgentOptions agent) =>
             Results.Text(ConversationRelayTwiml.Build(RelayTwimlOptions(settings, agent, request)), "application/xml"))

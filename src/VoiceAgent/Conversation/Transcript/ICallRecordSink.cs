@@ -1,10 +1,10 @@
 namespace VoiceAgent.Conversation.Transcript;
 
 /// <summary>
-/// Receives each call's record when the call ends. Must return at once (queue the work): it runs in the call's
-/// teardown, never on the path between the model and the caller.
+/// Receives each call's record when the call ends, in the call's teardown (never on the path between the model
+/// and the caller). Returns once the record is safe (e.g. spooled to disk); never throws for a store being down.
 /// </summary>
 public interface ICallRecordSink
 {
-    void Submit(CallRecord record);
+    ValueTask SubmitAsync(CallRecord record, CancellationToken cancellationToken);
 }
