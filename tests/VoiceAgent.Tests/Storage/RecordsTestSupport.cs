@@ -28,10 +28,10 @@ internal static class RecordsTestSupport
     }
 
     /// <summary>Waits (bounded; the timeout only guards against a hang) until the call's transcript row exists.</summary>
-    public static async Task<StoredTranscript> WaitForTranscriptAsync(RecordsBackend backend, string callSid)
+    public static async Task<StoredTranscript> WaitForTranscriptAsync(RecordsBackend backend, string callSid, int seconds = 30)
     {
         await using var store = backend.OpenStore();
-        for (var i = 0; i < 600; i++)
+        for (var i = 0; i < seconds * 20; i++)
         {
             try
             {
@@ -40,7 +40,18 @@ internal static class RecordsTestSupport
             catch (System.Data.Common.DbException) { } // schema not migrated yet
             await Task.Delay(50);
         }
-        throw new TimeoutException($"No transcript row for {callSid} after 30 s.");
+        throw new TimeoutException($"No transcript row for {callSid} after {seconds} s.");
+    }
+
+    /// <summary>Waits (bounded) until <paramref name="condition"/> holds.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, string what, int seconds = 30)
+    {
+        for (var i = 0; i < seconds * 20; i++)
+        {
+            if (condition()) return;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"Still waiting after {seconds} s for: {what}");
     }
 
     public static HttpClient Admin(RelayServer server, string? token = AdminToken)
