@@ -44,11 +44,15 @@ internal static class RecordsTestSupport
     }
 
     /// <summary>Waits (bounded) until <paramref name="condition"/> holds.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, string what, int seconds = 30)
+    public static Task WaitUntilAsync(Func<bool> condition, string what, int seconds = 30)
+        => WaitUntilAsync(() => Task.FromResult(condition()), what, seconds);
+
+    /// <summary>Waits (bounded) until <paramref name="condition"/> holds.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, int seconds = 30)
     {
         for (var i = 0; i < seconds * 20; i++)
         {
-            if (condition()) return;
+            if (await condition()) return;
             await Task.Delay(50);
         }
         throw new TimeoutException($"Still waiting after {seconds} s for: {what}");
