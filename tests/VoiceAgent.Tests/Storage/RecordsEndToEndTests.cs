@@ -58,6 +58,39 @@ public abstract class RecordsEndToEndTests(string kind) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_handed_off_call_is_filed_with_its_hand_off_reason()
+    {
+        await using var server = await StartServerAsync();
+        var (caller, callSid) = await DialAsync(server);
+        await using (caller)
+        {
+            await caller.SendDtmfAsync("0").DefaultTimeout();
+            await caller.NextOfTypeAsync("end");
+        }
+        await WaitForTranscriptAsync(_backend, callSid);
+
+        using var admin = Admin(server);
+        using var doc = JsonDocument.Parse(await admin.GetStringAsync($"/admin/calls/{callSid}/transcript?reason=test").DefaultTimeout());
+        Assert.Equal("live-agent-handoff", doc.RootElement.GetProperty("outcome").GetString());
+        Assert.Equal("caller pressed 0 for an operator", doc.RootElement.GetProperty("handoffReason").GetString());
+    }
+
+    [Fact]
+    public async Task Readyz_reports_the_records_store()
+    {
+        await using var server = await StartServerAsync();
+        using var http = new HttpClient { BaseAddress = server.Address };
+        await WaitUntilAsync(async () =>
+        {
+            using var response = await http.GetAsync("/readyz");
+            using var report = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            return report.RootElement.GetProperty("checks").EnumerateArray()
+                .Any(c => c.GetProperty("name").GetString() == "records" && c.GetProperty("reachable").GetBoolean()
+                    && c.GetProperty("origin").GetString()!.StartsWith(kind, StringComparison.Ordinal));
+        }, "/readyz to report the records store reachable");
+    }
+
+    [Fact]
     public async Task The_stored_row_and_the_data_folder_hold_no_plaintext()
     {
         const string phrase = "my secret is purple elephant 4711";
