@@ -28,7 +28,8 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
     public static IEndpointRouteBuilder MapVoiceAgent(this IEndpointRouteBuilder endpoints)
     {
         HealthEndpoints.Map(endpoints);
-        AdminRecordsEndpoints.Map(endpoints.MapGroup("/admin").RequireAdminToken());
+        var admin = endpoints.MapGroup("/admin").RequireAdminToken(); // bearer ADMIN_TOKEN on everything under /admin
+        AdminRecordsEndpoints.Map(admin);
 
         endpoints.MapPost(RelayTwimlPath, (HttpRequest request, VoiceAgentSettings settings, AgentOptions agent) =>
             Results.Text(ConversationRelayTwiml.Build(RelayTwimlOptions(settings, agent, request)), "application/xml"))

@@ -17,11 +17,12 @@ internal sealed class SqlRecordsStore(RecordsDialect dialect) : IRecordsStore, I
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dialect.OpenAsync(cancellationToken);
-        await using (var create = Command(connection, null, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)"))
-            await create.ExecuteNonQueryAsync(cancellationToken);
         await using var transaction = await BeginAsync(connection, cancellationToken);
+        // The lock comes first, even before creating the versions table: concurrent CREATE TABLE IF NOT EXISTS can collide in PostgreSQL.
         if (dialect.MigrationLockSql is { } lockSql)
             await using (var take = Command(connection, transaction, lockSql)) await take.ExecuteScalarAsync(cancellationToken);
+        await using (var create = Command(connection, transaction, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)"))
+            await create.ExecuteNonQueryAsync(cancellationToken);
         var applied = new HashSet<int>();
         await using (var read = Command(connection, transaction, "SELECT version FROM schema_migrations"))
         await using (var reader = await read.ExecuteReaderAsync(cancellationToken))

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.Extensions.Logging;
 using VoiceAgent.Observability;
 using VoiceAgent.Speech.Pipeline;
@@ -25,8 +24,9 @@ internal sealed partial class StoredLocales(IRecordsStore store, RecordsStartup 
             }
             return new LocaleTable(rows, defaultRow.Name).Resolve(from, parameters);
         }
-        catch (DbException ex)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            // A store problem never fails the call: it goes on with the built-in rows.
             LogFallback(logger, ex.Message);
             return fallback.Resolve(from, parameters);
         }

@@ -42,15 +42,11 @@ internal abstract partial class SpoolDrainer : BackgroundService, ICallRecordSin
     /// <summary>Why the last delivery failed; null after a success.</summary>
     public string? LastError => _lastError;
 
-    /// <summary>Whether this record concerns the drainer at all (e.g. the webhook is configured).</summary>
-    protected virtual bool Accepts(CallRecord record) => true;
-
     /// <summary>Delivers one item. Throw for a transient failure (retried later); return to remove it.</summary>
     protected abstract Task DeliverAsync(CallRecord record, string? callerHash, CancellationToken cancellationToken);
 
     public async ValueTask SubmitAsync(CallRecord record, CancellationToken cancellationToken)
     {
-        if (!Accepts(record)) return;
         try
         {
             var payload = JsonSerializer.SerializeToUtf8Bytes(record, CallRecordJsonContext.Default.CallRecord);
@@ -96,35 +92,36 @@ internal abstract partial class SpoolDrainer : BackgroundService, ICallRecordSin
     {
         foreach (var path in Spool.Pending())
         {
-            SpoolItem item;
-            CallRecord record;
             try
             {
-                item = await Spool.ReadAsync(path, cancellationToken);
-                record = JsonSerializer.Deserialize(item.Payload, CallRecordJsonContext.Default.CallRecord) ?? throw new InvalidDataException("empty record");
-            }
-            catch (Exception ex) when (ex is CryptographicException or JsonException or InvalidDataException)
-            {
-                // Kept beside the spool, not deleted: an operator can restore the missing key and move it back.
-                LogUnreadable(Logger, Name, Path.GetFileName(path), ex.Message);
-                File.Move(path, path + ".unreadable", overwrite: true);
-                continue;
-            }
-            catch (FileNotFoundException)
-            {
-                continue; // erased meanwhile
-            }
-            try
-            {
+                SpoolItem item;
+                CallRecord record;
+                try
+                {
+                    item = await Spool.ReadAsync(path, cancellationToken);
+                    record = JsonSerializer.Deserialize(item.Payload, CallRecordJsonContext.Default.CallRecord) ?? throw new InvalidDataException("empty record");
+                }
+                catch (Exception ex) when (ex is CryptographicException or JsonException or InvalidDataException)
+                {
+                    // Kept beside the spool, not deleted: an operator can restore the missing key and move it back.
+                    LogUnreadable(Logger, Name, Path.GetFileName(path), ex.Message);
+                    File.Move(path, path + ".unreadable", overwrite: true);
+                    continue;
+                }
+                catch (FileNotFoundException)
+                {
+                    continue; // erased meanwhile
+                }
                 await DeliverAsync(record, item.CallerHash, cancellationToken);
+                EncryptedSpool.Remove(path);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
+                // This loop's edge: whatever failed (store, receiver, disk) is retried later; the server keeps serving.
                 if (_lastError is null) LogDown(Logger, Name, ex.GetType().Name, ex.Message);
                 _lastError = ex.Message;
                 return false;
             }
-            EncryptedSpool.Remove(path);
             if (_lastError is not null) LogUp(Logger, Name);
             _lastError = null;
         }
