@@ -76,6 +76,26 @@ public abstract class RecordsEndToEndTests(string kind) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_agent_s_actions_are_in_the_transcript()
+    {
+        await using var server = await StartServerAsync();
+        server.Model.Enqueue(VoiceAgent.Emulators.ChatScript.ChatReply.ToolCall("transfer_to_human", """{"reason":"billing dispute"}"""));
+        var (caller, callSid) = await DialAsync(server);
+        await using (caller)
+        {
+            await caller.SendPromptAsync("I want a human.").DefaultTimeout();
+            await caller.NextOfTypeAsync("end");
+        }
+        await WaitForTranscriptAsync(_backend, callSid);
+
+        using var admin = Admin(server);
+        using var doc = JsonDocument.Parse(await admin.GetStringAsync($"/admin/calls/{callSid}/transcript?reason=test").DefaultTimeout());
+        Assert.Equal(("live-agent-handoff", "billing dispute"), (doc.RootElement.GetProperty("outcome").GetString(), doc.RootElement.GetProperty("handoffReason").GetString()));
+        Assert.Contains(doc.RootElement.GetProperty("entries").EnumerateArray(),
+            e => e.GetProperty("kind").GetString() == "Action" && e.GetProperty("text").GetString() == "transferred to a person (billing dispute)");
+    }
+
+    [Fact]
     public async Task Readyz_reports_the_records_store()
     {
         await using var server = await StartServerAsync();
