@@ -125,6 +125,12 @@ public abstract class RecordsEndToEndTests(string kind) : IAsyncLifetime
         Assert.StartsWith("h", row.CallerHash, StringComparison.Ordinal);
         Assert.Empty(FilesContaining(_backend.DataDir, "purple elephant"));
         Assert.Empty(FilesContaining(_backend.DataDir, "8005550100"));
+        if (!OperatingSystem.IsWindows())
+        {
+            const UnixFileMode others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+            foreach (var path in Directory.EnumerateFileSystemEntries(_backend.DataDir, "*", SearchOption.AllDirectories))
+                Assert.True((File.GetUnixFileMode(path) & others) == 0, $"{path} is open to other users");
+        }
     }
 
     [Fact]

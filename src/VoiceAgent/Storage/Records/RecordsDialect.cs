@@ -36,6 +36,12 @@ internal sealed class SqliteDialect(string path) : RecordsDialect
     {
         var directory = System.IO.Path.GetDirectoryName(path);
         if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+        if (!File.Exists(path) && !OperatingSystem.IsWindows())
+        {
+            // Owner-only from the first byte: the file holds ciphertext and caller hashes, nothing for other users.
+            try { new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }).Dispose(); }
+            catch (IOException) when (File.Exists(path)) { } // another connection created it first
+        }
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         using var pragma = connection.CreateCommand();

@@ -84,8 +84,15 @@ public sealed class EncryptedSpool
 
     internal static void CreateOwnerOnlyDirectory(string directory)
     {
-        if (OperatingSystem.IsWindows()) System.IO.Directory.CreateDirectory(directory);
-        else System.IO.Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (OperatingSystem.IsWindows())
+        {
+            System.IO.Directory.CreateDirectory(directory);
+            return;
+        }
+        // Every level this creates is owner-only (CreateDirectory's mode applies to the leaf alone).
+        if (Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(directory)) is { Length: > 0 } parent && !System.IO.Directory.Exists(parent))
+            CreateOwnerOnlyDirectory(parent);
+        System.IO.Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 }
 
