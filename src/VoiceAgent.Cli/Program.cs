@@ -14,6 +14,7 @@ try
     {
         "call" => await SoftphoneCommand.RunAsync(arguments, Console.In, Console.Out, cts.Token),
         "bench" => await VoiceAgent.Cli.Bench.BenchCommand.RunAsync(arguments, Console.Out, cts.Token),
+        "rekey" => await VoiceAgent.Cli.Records.RekeyCommand.RunAsync(arguments, Console.Out, cts.Token),
         _ => Help(),
     };
 }
@@ -21,7 +22,8 @@ catch (OperationCanceledException)
 {
     return 130;
 }
-catch (Exception ex) when (ex is HttpRequestException or System.Net.WebSockets.WebSocketException or InvalidOperationException)
+catch (Exception ex) when (ex is HttpRequestException or System.Net.WebSockets.WebSocketException or InvalidOperationException
+    or System.Data.Common.DbException or System.Security.Cryptography.CryptographicException)
 {
     Console.Error.WriteLine($"error: {ex.Message}");
     return 1;
@@ -34,6 +36,9 @@ static int Help()
             Terminal softphone: plays Twilio's side of a ConversationRelay call. Type to talk; /interrupt, /dtmf 1, /hangup.
         voiceagent bench [--turns 300] [--scenario relay|media|micro] [--calls N]
             Measures the latency the server adds, on local emulators; micro: µs and bytes per audio frame.
+        voiceagent rekey [--data-dir DIR]
+            Re-encrypts stored transcripts under TRANSCRIPT_ENCRYPTION_KEY (older keys in TRANSCRIPT_ENCRYPTION_OLD_KEYS).
+            Uses the server's environment: DATABASE_URL (else SQLite in DATA_DIR) and the keys.
         """);
     return 0;
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using VoiceAgent.Conversation.Transcript;
 using VoiceAgent.Observability;
 
 namespace VoiceAgent.Conversation;
@@ -21,6 +22,8 @@ internal sealed partial class CallSession
     private readonly ConversationHistory _history;
     private readonly TurnRunner _runner;
     private readonly ILogger _logger;
+    private readonly TranscriptRecorder _transcript;
+    private string? _endedReason;
     private ReplyHandle? _current;
     private string? _lastFullReply;
     private (string Full, string Heard)? _lastCut;
@@ -34,6 +37,7 @@ internal sealed partial class CallSession
         _history = new ConversationHistory(deps.Agent.HistoryTurns);
         _logger = deps.LoggerFactory.CreateLogger<CallSession>();
         _runner = new TurnRunner(deps.Model, deps.ModelOptions, transport, deps.Agent, deps.Clock, _logger);
+        _transcript = new TranscriptRecorder(deps.Clock);
         CallId = provisionalCallId;
     }
 
@@ -63,6 +67,7 @@ internal sealed partial class CallSession
         {
             _mailbox.Writer.TryComplete();
             await CutCurrentReplyAsync(heard: null, closeTalkCycle: false, _deps.Clock.GetTimestamp(), CancellationToken.None);
+            if (_deps.Records is { } records && _transcript.Finish(_transportName, _endedReason) is { } record) await records.SubmitAsync(record, CancellationToken.None);
             LogCallEnded(_logger, CallId);
         }
     }
@@ -96,6 +101,7 @@ internal sealed partial class CallSession
                 OnTurnFinished(finished);
                 return true;
             case CallEnded ended:
+                _endedReason = ended.Reason;
                 LogCallEndedBy(_logger, CallId, ended.Reason);
                 return false;
             default:
@@ -106,10 +112,12 @@ internal sealed partial class CallSession
     private void OnCallStarted(CallInfo call)
     {
         CallId = call.CallSid;
+        _transcript.Started(call);
         _history.SetCallContext(RenderCallContext(call));
         if (!string.IsNullOrWhiteSpace(_deps.Agent.WelcomeGreeting))
         {
             _history.AddAssistant(_deps.Agent.WelcomeGreeting, interrupted: false);
+            _transcript.Agent(_deps.Agent.WelcomeGreeting);
             _lastFullReply = _deps.Agent.WelcomeGreeting;
         }
         LogCallStarted(_logger, CallId, _transportName, call.Parameters.Count);
@@ -127,6 +135,7 @@ internal sealed partial class CallSession
         await CutCurrentReplyAsync(heard: null, closeTalkCycle: true, said.ReceivedAt, ct);
         _lastCut = null;
         _history.AddUser(text);
+        _transcript.Caller(text);
         var timeline = StartReply(said.ReceivedAt, ct);
         if (said.SpeechEndedAt != 0) timeline.Mark(TurnHop.SpeechEnded, said.SpeechEndedAt);
         if (said.SpeechEndedAt != 0) timeline.Mark(TurnHop.TranscriptFinal, said.ReceivedAt);
@@ -143,6 +152,7 @@ internal sealed partial class CallSession
             // The model had finished streaming but the carrier was still speaking it.
             _lastCut = (last.Text, interrupted.HeardText);
             _history.MarkLastAssistantInterrupted(interrupted.HeardText);
+            _transcript.LastAgentInterrupted(interrupted.HeardText);
         }
         LogInterrupted(_logger, CallId, interrupted.HeardText?.Length ?? -1);
     }
@@ -153,6 +163,7 @@ internal sealed partial class CallSession
         _lastCut = null;
         var remainder = cut.Full.StartsWith(cut.Heard, StringComparison.Ordinal) ? cut.Full[cut.Heard.Length..].TrimStart() : cut.Full;
         _history.RestoreLastAssistant(cut.Full);
+        _transcript.LastAgentResumed();
         LogResumed(_logger, CallId, remainder.Length);
         if (remainder.Length == 0) return;
         await _transport.SendAsync(new SpeakToken(remainder, Last: true, ++_nextReplyId), ct);
@@ -162,6 +173,7 @@ internal sealed partial class CallSession
     {
         LogDigit(_logger, CallId, digit.Digit);
         await CutCurrentReplyAsync(heard: null, closeTalkCycle: true, digit.ReceivedAt, ct);
+        _transcript.Digit(digit.Digit);
         if (!_deps.Agent.DtmfBindings.TryGetValue(digit.Digit, out var action))
         {
             _history.AddUser($"[The caller pressed {digit.Digit} on the keypad]");
@@ -177,11 +189,13 @@ internal sealed partial class CallSession
             case DtmfAction.Operator:
                 _history.AddUser($"[The caller pressed {digit.Digit} to reach a person]");
                 await SayAsync(_deps.Agent.OperatorLine, ct);
+                _transcript.HandedOff(Handoff.LiveAgent, $"caller pressed {digit.Digit} for an operator");
                 await _transport.SendAsync(new EndCall(HandoffJson(Handoff.LiveAgent, $"caller pressed {digit.Digit} for an operator")), ct);
                 break;
             case DtmfAction.End:
                 _history.AddUser($"[The caller pressed {digit.Digit} to end the call]");
                 await SayAsync(_deps.Agent.GoodbyeLine, ct);
+                _transcript.HandedOff(Handoff.CallerEnded, $"caller pressed {digit.Digit} to end the call");
                 await _transport.SendAsync(new EndCall(HandoffJson(Handoff.CallerEnded, $"caller pressed {digit.Digit} to end the call")), ct);
                 break;
         }
@@ -198,6 +212,7 @@ internal sealed partial class CallSession
     private void RecordFinished(ReplyHandle reply, TurnResult result)
     {
         _history.AddAssistant(result.SpokenText + ActionNote(result), interrupted: false);
+        RecordReply(result, heard: null);
         _lastFullReply = result.SpokenText;
         CloseTimeline(reply, result.Outcome);
         reply.Dispose();
@@ -245,6 +260,7 @@ internal sealed partial class CallSession
             return;
         }
         _history.AddAssistant(heard ?? result.SpokenText, interrupted: true);
+        RecordReply(result, heard ?? result.SpokenText);
         _lastCut = heard is null ? null : (result.SpokenText, heard);
         if (closeTalkCycle && !ct.IsCancellationRequested)
         {
@@ -260,7 +276,17 @@ internal sealed partial class CallSession
         var id = ++_nextReplyId;
         await _transport.SendAsync(new SpeakToken(line, Last: true, id), ct);
         _history.AddAssistant(line, interrupted: false);
+        _transcript.Agent(line);
         _lastFullReply = line;
+    }
+
+    /// <summary>Files a finished or cut reply in the transcript (after the fact: never on the token path).</summary>
+    private void RecordReply(TurnResult result, string? heard)
+    {
+        if (heard is null) _transcript.Agent(result.SpokenText);
+        else _transcript.AgentInterrupted(heard, result.SpokenText);
+        foreach (var action in result.Actions) _transcript.Action(action);
+        if (result.Handoff is { } handoff) _transcript.HandedOff(handoff.Code, handoff.Reason);
     }
 
     private void CloseTimeline(ReplyHandle reply, TurnOutcome outcome)

@@ -5,4 +5,7 @@ internal sealed record TurnResult(TurnOutcome Outcome, string SpokenText)
 {
     /// <summary>Call-control actions the model took this turn, as short descriptions for history.</summary>
     public IReadOnlyList<string> Actions { get; init; } = [];
+
+    /// <summary>When the model handed the call off or hung up: the reason code and its reason.</summary>
+    public (string Code, string Reason)? Handoff { get; init; }
 }

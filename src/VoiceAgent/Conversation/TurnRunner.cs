@@ -101,12 +101,12 @@ internal sealed partial class TurnRunner(
                 await CloseWithLineAsync(agent.OperatorLine, replyId, spoken, timeline, ct);
                 await transport.SendAsync(new EndCall(Handoff.Json(Handoff.LiveAgent, transfer.Reason, timeline.CallId, clock.GetUtcNow())), ct);
                 actions.Add($"transferred to a person ({transfer.Reason})");
-                return (new TurnResult(TurnOutcome.Completed, spoken.ToString()) { Actions = actions }, Done + actions[^1]);
+                return (new TurnResult(TurnOutcome.Completed, spoken.ToString()) { Actions = actions, Handoff = (Handoff.LiveAgent, transfer.Reason) }, Done + actions[^1]);
             case HangUp hangUp:
                 await CloseWithLineAsync(agent.GoodbyeLine, replyId, spoken, timeline, ct);
                 await transport.SendAsync(new EndCall(Handoff.Json(Handoff.AgentEnded, hangUp.Reason, timeline.CallId, clock.GetUtcNow())), ct);
                 actions.Add($"ended the call ({hangUp.Reason})");
-                return (new TurnResult(TurnOutcome.Completed, spoken.ToString()) { Actions = actions }, Done + actions[^1]);
+                return (new TurnResult(TurnOutcome.Completed, spoken.ToString()) { Actions = actions, Handoff = (Handoff.AgentEnded, hangUp.Reason) }, Done + actions[^1]);
             case ChangeLanguage language:
                 await transport.SendAsync(new SwitchLanguage(language.Language, language.Language), ct);
                 done = $"switched the language to {language.Language}";

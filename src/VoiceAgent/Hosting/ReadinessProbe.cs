@@ -4,10 +4,12 @@ namespace VoiceAgent.Hosting;
 
 /// <summary>
 /// Ready means every configured dependency answers: a TCP connection to each provider origin succeeds
-/// within a short timeout. Results are cached briefly so a load balancer's probe costs nothing.
+/// within a short timeout, and every registered <see cref="IReadinessContributor"/> (e.g. the records store)
+/// reports ready. Results are cached briefly so a load balancer's probe costs nothing.
 /// </summary>
-internal sealed class ReadinessProbe(IReadOnlyList<ReadinessTarget> targets, TimeProvider clock)
+internal sealed class ReadinessProbe(IReadOnlyList<ReadinessTarget> targets, TimeProvider clock, IEnumerable<IReadinessContributor>? contributors = null)
 {
+    private readonly IReadinessContributor[] _contributors = contributors?.ToArray() ?? [];
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(1.5);
     private ReadinessReport? _last;
@@ -16,7 +18,7 @@ internal sealed class ReadinessProbe(IReadOnlyList<ReadinessTarget> targets, Tim
     public async Task<ReadinessReport> CheckAsync(CancellationToken cancellationToken)
     {
         if (_last is { } cached && clock.GetElapsedTime(_lastAt) < CacheFor) return cached;
-        var checks = await Task.WhenAll(targets.Select(t => CheckOneAsync(t, cancellationToken)));
+        var checks = await Task.WhenAll(targets.Select(t => CheckOneAsync(t, cancellationToken)).Concat(_contributors.Select(c => c.CheckAsync(cancellationToken))));
         var report = new ReadinessReport(checks.All(c => c.Reachable), checks);
         _last = report;
         _lastAt = clock.GetTimestamp();
@@ -39,6 +41,12 @@ internal sealed class ReadinessProbe(IReadOnlyList<ReadinessTarget> targets, Tim
             return new ReadinessCheck(target.Name, target.Origin.GetLeftPart(UriPartial.Authority), false, ex is OperationCanceledException ? "timeout" : ex.Message);
         }
     }
+}
+
+/// <summary>A store or service that takes part in <c>/readyz</c>.</summary>
+internal interface IReadinessContributor
+{
+    Task<ReadinessCheck> CheckAsync(CancellationToken cancellationToken);
 }
 
 internal sealed record ReadinessTarget(string Name, Uri Origin);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using VoiceAgent.Conversation;
+using VoiceAgent.Hosting.Admin;
 using VoiceAgent.Telephony.ConversationRelay;
 using VoiceAgent.Telephony.MediaStreams;
 using VoiceAgent.Telephony.Vonage;
@@ -31,6 +32,8 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
     public static IEndpointRouteBuilder MapVoiceAgent(this IEndpointRouteBuilder endpoints)
     {
         HealthEndpoints.Map(endpoints);
+        var admin = endpoints.MapGroup("/admin").RequireAdminToken(); // bearer ADMIN_TOKEN on everything under /admin
+        AdminRecordsEndpoints.Map(admin);
 
         endpoints.MapPost(RelayTwimlPath, (HttpRequest request, VoiceAgentSettings settings, AgentOptions agent, TransportAvailability available, ILoggerFactory logs) =>
             available.Relay

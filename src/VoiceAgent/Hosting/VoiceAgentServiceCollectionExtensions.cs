@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using VoiceAgent.Conversation;
+using VoiceAgent.Conversation.Transcript;
+using VoiceAgent.Storage;
 using VoiceAgent.Observability;
 using VoiceAgent.Telephony.ConversationRelay;
 using VoiceAgent.Providers.Deepgram;
@@ -53,7 +55,8 @@ public static class VoiceAgentServiceCollectionExtensions
             sp.GetRequiredService<AgentOptions>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<VoiceAgentMetrics>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetService<ICallRecordSink>()));
         services.TryAddSingleton<CallSessionFactory>();
         services.TryAddSingleton(sp => new RelayConnectionHandler(
             sp.GetRequiredService<CallSessionFactory>(),
@@ -61,7 +64,8 @@ public static class VoiceAgentServiceCollectionExtensions
             sp.GetRequiredService<ILogger<RelayConnectionHandler>>(),
             sp.GetRequiredService<TwilioRequestValidator>().IsAccountAllowed));
         AddSpeech(services, settings);
-        services.TryAddSingleton(sp => new ReadinessProbe(ModelRegistration.ReadinessTargets(settings), sp.GetRequiredService<TimeProvider>()));
+        services.AddVoiceAgentRecords(settings);
+        services.TryAddSingleton(sp => new ReadinessProbe(ModelRegistration.ReadinessTargets(settings), sp.GetRequiredService<TimeProvider>(), sp.GetServices<IReadinessContributor>()));
         return services;
     }
 

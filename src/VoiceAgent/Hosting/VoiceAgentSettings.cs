@@ -82,6 +82,22 @@ public sealed record VoiceAgentSettings
     /// <summary>Public audio URL for the model's <c>play_hold_music</c> tool; unset offers no such tool.</summary>
     public string? HoldMusicUrl { get; init; }
 
+    // Durable records (issue 7): database, encryption at rest, retention, admin API, end-of-call webhook.
+    /// <summary>PostgreSQL as a <c>postgres://</c> URL or an Npgsql connection string; null keeps records in SQLite in <see cref="DataDir"/>.</summary>
+    public string? DatabaseUrl { get; init; }
+    /// <summary>Base64 of 32 bytes; null uses a key generated once and kept in <see cref="DataDir"/>.</summary>
+    public string? TranscriptEncryptionKey { get; init; }
+    /// <summary>Comma-separated base64 keys that older records may be sealed with (kept readable after a rotation).</summary>
+    public string? TranscriptEncryptionOldKeys { get; init; }
+    /// <summary>Base64 of 32 bytes: the HMAC key caller numbers are hashed with in the database; null generates one in <see cref="DataDir"/>.</summary>
+    public string? CallerIdHashKey { get; init; }
+    /// <summary>Transcripts older than this are purged (HIPAA's six years by default).</summary>
+    public int TranscriptRetentionDays { get; init; } = 2190;
+    /// <summary>Bearer token for the admin API; null refuses every admin request.</summary>
+    public string? AdminToken { get; init; }
+    public string? CallEndWebhookUrl { get; init; }
+    public string? CallEndWebhookSecret { get; init; }
+
     public static string DefaultDataDir() => Path.Combine(
         Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".voiceagent");
 
@@ -149,6 +165,14 @@ public sealed record VoiceAgentSettings
             RelayIntelligenceService = S("RELAY_INTELLIGENCE_SERVICE"),
             TransferNumber = S("TRANSFER_NUMBER"),
             HoldMusicUrl = S("HOLD_MUSIC_URL"),
+            DatabaseUrl = S("DATABASE_URL"),
+            TranscriptEncryptionKey = S("TRANSCRIPT_ENCRYPTION_KEY"),
+            TranscriptEncryptionOldKeys = S("TRANSCRIPT_ENCRYPTION_OLD_KEYS"),
+            CallerIdHashKey = S("CALLER_ID_HASH_KEY"),
+            TranscriptRetentionDays = I("TRANSCRIPT_RETENTION_DAYS", d.TranscriptRetentionDays),
+            AdminToken = S("ADMIN_TOKEN"),
+            CallEndWebhookUrl = S("CALL_END_WEBHOOK_URL"),
+            CallEndWebhookSecret = S("CALL_END_WEBHOOK_SECRET"),
         };
     }
 
@@ -186,7 +210,28 @@ public sealed record VoiceAgentSettings
             errors.Add($"LOCALES_FILE '{LocalesFile}' does not exist.");
         if (TwilioAccountSid is not null && !TwilioAccountSid.StartsWith("AC", StringComparison.Ordinal))
             errors.Add("TWILIO_ACCOUNT_SID must start with 'AC'.");
+        ValidateRecords(errors);
         return errors;
+    }
+
+    private void ValidateRecords(List<string> errors)
+    {
+        if (DatabaseUrl is not null && Storage.Records.DatabaseUrl.Check(DatabaseUrl) is { } dbError)
+            errors.Add($"DATABASE_URL must be postgres://user:password@host:5432/database or an Npgsql connection string ({dbError}).");
+        if (TranscriptEncryptionKey is not null && Storage.Encryption.TranscriptKeyring.Check(TranscriptEncryptionKey) is { } keyError)
+            errors.Add($"TRANSCRIPT_ENCRYPTION_KEY {keyError}.");
+        foreach (var old in (TranscriptEncryptionOldKeys ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            if (Storage.Encryption.TranscriptKeyring.Check(old) is { } oldError) errors.Add($"TRANSCRIPT_ENCRYPTION_OLD_KEYS: an entry {oldError}.");
+        if (CallerIdHashKey is not null && Storage.Encryption.TranscriptKeyring.Check(CallerIdHashKey) is { } hashError)
+            errors.Add($"CALLER_ID_HASH_KEY {hashError}.");
+        if (TranscriptRetentionDays < 1)
+            errors.Add($"TRANSCRIPT_RETENTION_DAYS must be at least 1 (got {TranscriptRetentionDays}); 2190 is six years.");
+        if (AdminToken is { Length: < 16 })
+            errors.Add("ADMIN_TOKEN must be at least 16 characters (generate one with: openssl rand -hex 32).");
+        if (CallEndWebhookUrl is not null && !IsAbsolute(CallEndWebhookUrl, "http", "https"))
+            errors.Add($"CALL_END_WEBHOOK_URL must be an absolute http(s) URL (got '{CallEndWebhookUrl}').");
+        if (CallEndWebhookUrl is not null && CallEndWebhookSecret is null)
+            errors.Add("CALL_END_WEBHOOK_SECRET must be set with CALL_END_WEBHOOK_URL: receivers verify the X-VoiceAgent-Signature HMAC with it.");
     }
 
     private static bool IsAbsolute(string url, params string[] schemes)

@@ -3,7 +3,8 @@ namespace VoiceAgent.Observability;
 /// <summary>
 /// Log event ids are part of the contract: dashboards and alerts key on them. Ranges: 1000 call lifecycle,
 /// 2000 turns, 2100 Twilio request validation, 3000 ConversationRelay socket (+10 Media Streams, +20 Vonage),
-/// 3100 Deepgram client, 4000 start-up, 4300 ElevenLabs client, 5000 speech pipeline.
+/// 3100 Deepgram client, 4000 start-up, 4300 ElevenLabs client, 5000 speech pipeline, 6000 durable records
+/// (6000 store, 6010 end-of-call webhook, 6020 retention, 6030 admin reads and erasure, 6040 locales).
 /// </summary>
 internal static class EventIds
 {
@@ -42,4 +43,20 @@ internal static class EventIds
     public const int VonageWebhookRejected = 6110;
     public const int VonageCallStatus = 6111;
     public const int VonageEventUnreadable = 6112;
+    // 6xxx: durable records (transcripts, spools, webhook, audit)
+    public const int RecordsStoreDown = 6000;
+    public const int RecordsStoreUp = 6001;
+    public const int TranscriptArchived = 6002;
+    public const int TranscriptNotRetained = 6003;
+    public const int SpoolItemUnreadable = 6004;
+    public const int SpoolWriteFailed = 6005;
+    public const int MigrationsApplied = 6006;
+    public const int WebhookDelivered = 6010;
+    public const int WebhookFailed = 6011;
+    public const int WebhookRefused = 6012;
+    public const int RetentionPurged = 6020;
+    public const int RetentionPurgeFailed = 6021;
+    public const int TranscriptRead = 6030;
+    public const int CallerErased = 6031;
+    public const int LocalesFallback = 6040;
 }

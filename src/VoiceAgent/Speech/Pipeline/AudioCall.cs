@@ -31,7 +31,8 @@ internal sealed partial class AudioCall : IAsyncDisposable
     {
         var (session, pipeline) = calls.Create(carrier, transportName);
         var audioCall = new AudioCall(session, pipeline, calls.Logger, callToken);
-        await pipeline.StartAsync(call, calls.Locales.Resolve(call.From, call.Parameters), calls.Greeting, callToken);
+        var locale = await calls.Locales.ResolveAsync(call.From, call.Parameters, callToken); // read per call: table edits need no deploy
+        await pipeline.StartAsync(call, locale, calls.Greeting, callToken);
         return audioCall;
     }
 

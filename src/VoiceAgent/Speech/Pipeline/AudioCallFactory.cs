@@ -10,13 +10,13 @@ internal sealed class AudioCallFactory(
     ISpeechToText stt,
     ITextToSpeech tts,
     SpeechPipelineOptions options,
-    LocaleTable locales,
+    ICallLocales locales,
     AgentOptions agent,
     VoiceAgentMetrics metrics,
     ILoggerFactory loggers)
 {
     public TimeProvider Clock => sessions.Clock;
-    public LocaleTable Locales => locales;
+    public ICallLocales Locales => locales;
     public string? Greeting => agent.WelcomeGreeting;
     public ILogger Logger { get; } = loggers.CreateLogger<AudioCall>();
 

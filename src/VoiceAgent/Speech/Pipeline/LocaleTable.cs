@@ -8,7 +8,7 @@ namespace VoiceAgent.Speech.Pipeline;
 /// country calling code (longest prefix of the <c>From</c> number), else the default row. Adding a language is
 /// adding a row (<c>LOCALES_FILE</c>, a JSON array of rows), not code.
 /// </summary>
-public sealed class LocaleTable
+public sealed class LocaleTable : ICallLocales
 {
     private readonly IReadOnlyList<CallLocale> _rows;
 
@@ -39,6 +39,9 @@ public sealed class LocaleTable
     public static IReadOnlyList<CallLocale> Load(string path)
         => JsonSerializer.Deserialize(File.ReadAllText(path), LocaleJsonContext.Default.CallLocaleArray)
            ?? throw new InvalidOperationException($"LOCALES_FILE '{path}' holds no rows.");
+
+    Task<CallLocale> ICallLocales.ResolveAsync(string? from, IReadOnlyDictionary<string, string> parameters, CancellationToken cancellationToken)
+        => Task.FromResult(Resolve(from, parameters));
 
     public CallLocale Resolve(string? from, IReadOnlyDictionary<string, string> parameters)
     {
