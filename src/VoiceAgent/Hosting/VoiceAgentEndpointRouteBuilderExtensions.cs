@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using VoiceAgent.Conversation;
+using VoiceAgent.Hosting.Admin;
+using VoiceAgent.Storage.Sessions;
 using VoiceAgent.Telephony.ConversationRelay;
 using VoiceAgent.Telephony.MediaStreams;
 using VoiceAgent.Telephony.Vonage;
@@ -28,16 +30,32 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
     {
         HealthEndpoints.Map(endpoints);
 
-        endpoints.MapPost(RelayTwimlPath, (HttpRequest request, VoiceAgentSettings settings, AgentOptions agent) =>
-            Results.Text(ConversationRelayTwiml.Build(RelayTwimlOptions(settings, agent, request)), "application/xml"))
-            .RequireTwilioSignature();
+        endpoints.MapPost(RelayTwimlPath, async (HttpRequest request, VoiceAgentSettings settings, AgentOptions agent, SessionPersistence sessions) =>
+        {
+            var ct = request.HttpContext.RequestAborted;
+            var form = request.HasFormContentType ? await request.ReadFormAsync(ct) : null;
+            var options = RelayTwimlOptions(settings, agent, request);
+            // A caller ringing back within the call-back window is offered to continue (the socket's session finds the same call).
+            if (form is not null && await sessions.FindCallbackAsync(form["From"].ToString(), form["CallSid"].ToString(), ct) is not null)
+                options = options with { WelcomeGreeting = agent.CallbackGreeting };
+            return Results.Text(ConversationRelayTwiml.Build(options), "application/xml");
+        }).RequireTwilioSignature();
 
-        endpoints.MapPost(RelayActionPath, async (HttpRequest request, VoiceAgentSettings settings) =>
+        endpoints.MapPost(RelayActionPath, async (HttpRequest request, VoiceAgentSettings settings, AgentOptions agent, SessionPersistence sessions) =>
         {
             var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
-            var reply = ConnectActionReply.Build(ConnectActionCallback.FromForm(form), new ConnectActionReplyOptions { DefaultTransferNumber = settings.TransferNumber });
+            var callback = ConnectActionCallback.FromForm(form);
+            if (await ResumableAsync(callback, sessions, request.HttpContext.RequestAborted) is { } snapshot)
+            {
+                // The socket dropped (an instance died or was drained) and the call is still up: connect again, on any instance.
+                var resume = RelayTwimlOptions(settings, agent, snapshot.Parameters) with { WelcomeGreeting = agent.ReconnectLine };
+                return Results.Text(ConversationRelayTwiml.Build(resume), "application/xml");
+            }
+            var reply = ConnectActionReply.Build(callback, new ConnectActionReplyOptions { DefaultTransferNumber = settings.TransferNumber });
             return Results.Text(reply, "application/xml");
         }).RequireTwilioSignature();
+
+        AdminCallsEndpoint.Map(endpoints);
 
         endpoints.Map(RelaySocketPath, async (HttpContext context, RelayConnectionHandler handler) =>
         {
@@ -107,11 +125,23 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
     /// so they reach the call's context.
     /// </summary>
     internal static ConversationRelayTwimlOptions RelayTwimlOptions(VoiceAgentSettings settings, AgentOptions agent, HttpRequest request)
+        => RelayTwimlOptions(settings, agent, request.Query.Where(q => q.Key.Length > 0).ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal));
+
+    /// <summary>
+    /// The call's live state when the <c>&lt;Connect action&gt;</c> callback means "the socket dropped, the call is still up":
+    /// no hand-off data, the call still in progress, and a state in the store that did not end normally. A call that ended
+    /// (hang-up, end_call, hand-off) is never resumed.
+    /// </summary>
+    private static async Task<SessionSnapshot?> ResumableAsync(ConnectActionCallback callback, SessionPersistence sessions, CancellationToken ct)
+    {
+        if (callback.HandoffData is not null || callback.CallSid is null) return null;
+        if (callback.CallStatus is { } status && !string.Equals(status, "in-progress", StringComparison.OrdinalIgnoreCase)) return null;
+        return await sessions.FindResumableAsync(callback.CallSid, ct);
+    }
+
+    internal static ConversationRelayTwimlOptions RelayTwimlOptions(VoiceAgentSettings settings, AgentOptions agent, IReadOnlyDictionary<string, string> parameters)
     {
         var publicBase = new Uri(settings.PublicBaseUrl);
-        var parameters = request.Query
-            .Where(q => q.Key.Length > 0)
-            .ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
         return new ConversationRelayTwimlOptions
         {
             Url = WebSocketUrl.FromPublicBase(publicBase, RelaySocketPath),

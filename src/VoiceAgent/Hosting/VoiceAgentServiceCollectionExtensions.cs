@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using VoiceAgent.Conversation;
 using VoiceAgent.Observability;
+using VoiceAgent.Hosting.Drain;
+using VoiceAgent.Storage.Sessions;
 using VoiceAgent.Telephony.ConversationRelay;
 using VoiceAgent.Providers.Deepgram;
 using VoiceAgent.Providers.ElevenLabs;
@@ -51,15 +53,19 @@ public static class VoiceAgentServiceCollectionExtensions
             sp.GetRequiredService<AgentOptions>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<VoiceAgentMetrics>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<SessionPersistence>()));
         services.TryAddSingleton<CallSessionFactory>();
+        SessionStoreRegistration.AddSessionStore(services, settings);
         services.TryAddSingleton(sp => new RelayConnectionHandler(
             sp.GetRequiredService<CallSessionFactory>(),
             sp.GetRequiredService<VoiceAgentMetrics>(),
             sp.GetRequiredService<ILogger<RelayConnectionHandler>>(),
-            sp.GetRequiredService<TwilioRequestValidator>().IsAccountAllowed));
+            sp.GetRequiredService<TwilioRequestValidator>().IsAccountAllowed,
+            sp.GetRequiredService<LiveCalls>()));
         AddSpeech(services, settings);
-        services.TryAddSingleton(sp => new ReadinessProbe(ModelRegistration.ReadinessTargets(settings), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new ReadinessProbe(ModelRegistration.ReadinessTargets(settings), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<LiveCalls>(), sp.GetService<SessionStoreReadiness>()));
         return services;
     }
 

@@ -3,7 +3,8 @@ namespace VoiceAgent.Observability;
 /// <summary>
 /// Log event ids are part of the contract: dashboards and alerts key on them. Ranges: 1000 call lifecycle,
 /// 2000 turns, 2100 Twilio request validation, 3000 ConversationRelay socket (+10 Media Streams, +20 Vonage),
-/// 3100 Deepgram client, 4000 start-up, 4300 ElevenLabs client, 5000 speech pipeline.
+/// 3100 Deepgram client, 4000 start-up, 4300 ElevenLabs client, 5000 speech pipeline,
+/// 6000 session store, failover and drain.
 /// </summary>
 internal static class EventIds
 {
@@ -32,4 +33,15 @@ internal static class EventIds
     public const int EmulatedProviders = 4000;
     public const int SignatureBypass = 4001;
     public const int DevAuthToken = 4002;
+    // 6xxx: session store, failover, drain
+    public const int SessionStoreDegraded = 6000;
+    public const int SessionStoreRestored = 6001;
+    public const int SessionResumed = 6002;
+    public const int SessionResumeLookupFailed = 6003;
+    public const int CallbackOffered = 6004;
+    public const int FailoverTwiml = 6005;
+    public const int DrainStarted = 6010;
+    public const int DrainHandedOver = 6011;
+    public const int DrainFinished = 6012;
+    public const int SessionStoreStarted = 6013;
 }

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using VoiceAgent.Conversation;
+using VoiceAgent.Hosting.Drain;
 using VoiceAgent.Observability;
 using VoiceAgent.Telephony.WebSockets;
 
@@ -16,7 +17,8 @@ internal sealed partial class RelayConnectionHandler(
     CallSessionFactory sessions,
     VoiceAgentMetrics metrics,
     ILogger<RelayConnectionHandler> logger,
-    Func<string?, bool> isAccountAllowed)
+    Func<string?, bool> isAccountAllowed,
+    LiveCalls liveCalls)
 {
     internal const string TransportName = "conversation-relay";
     private const int MaxFrameBytes = 64 * 1024;
@@ -26,6 +28,7 @@ internal sealed partial class RelayConnectionHandler(
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         using var callCts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         using var transport = new RelayTransport(socket);
+        using var registration = liveCalls.Register(callCts);
         var session = sessions.Create(transport, TransportName);
         var sessionTask = session.RunAsync(callCts.Token);
         var closeStatus = WebSocketCloseStatus.NormalClosure;
@@ -47,7 +50,14 @@ internal sealed partial class RelayConnectionHandler(
             await callCts.CancelAsync();
             try { await sessionTask; }
             catch (Exception ex) { LogCallFailed(logger, session.CallId, ex); } // the call's edge: one call dies, the server lives
-            await WebSocketClosing.CloseQuietlyAsync(socket, closeStatus, closeStatus == WebSocketCloseStatus.PolicyViolation ? "account not allowed" : "call ended");
+            // Handed over by a drain: 1001 (going away); the carrier comes back through the action callback to another instance.
+            if (registration.HandedOver && closeStatus == WebSocketCloseStatus.NormalClosure) closeStatus = WebSocketCloseStatus.EndpointUnavailable;
+            await WebSocketClosing.CloseQuietlyAsync(socket, closeStatus, closeStatus switch
+            {
+                WebSocketCloseStatus.PolicyViolation => "account not allowed",
+                WebSocketCloseStatus.EndpointUnavailable => "instance draining",
+                _ => "call ended",
+            });
         }
     }
 
