@@ -60,6 +60,8 @@ public sealed class ConversationRelayCall : IAsyncDisposable
     /// </summary>
     public async Task<string?> FollowActionAsync(string callStatus = "in-progress", CancellationToken cancellationToken = default)
     {
+        // After the server's end, Twilio closes the socket itself; otherwise the session is over once the socket is.
+        if (Caller.EndReceived) await Caller.DisposeAsync();
         await Caller.WaitForCloseAsync().WaitAsync(cancellationToken);
         if (ActionUrl is null) return "none";
         var form = CallForm(callStatus);
