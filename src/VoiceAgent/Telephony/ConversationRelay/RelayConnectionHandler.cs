@@ -28,13 +28,16 @@ internal sealed partial class RelayConnectionHandler(
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         using var callCts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         using var transport = new RelayTransport(socket);
-        using var registration = liveCalls.Register(callCts);
+        // A drain hands the call over by stopping its engine (no more sends), then closing the socket with 1001.
+        using var handover = new CancellationTokenSource();
+        using var registration = liveCalls.Register(handover);
+        using var sessionCts = CancellationTokenSource.CreateLinkedTokenSource(callCts.Token, handover.Token);
         var session = sessions.Create(transport, TransportName);
-        var sessionTask = session.RunAsync(callCts.Token);
+        var sessionTask = session.RunAsync(sessionCts.Token);
         var closeStatus = WebSocketCloseStatus.NormalClosure;
         try
         {
-            closeStatus = await ReceiveAsync(socket, session, sessionTask, callCts.Token);
+            closeStatus = await ReceiveAsync(socket, session, sessionTask, () => registration.HandedOver, callCts.Token);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
         {
@@ -50,18 +53,11 @@ internal sealed partial class RelayConnectionHandler(
             await callCts.CancelAsync();
             try { await sessionTask; }
             catch (Exception ex) { LogCallFailed(logger, session.CallId, ex); } // the call's edge: one call dies, the server lives
-            // Handed over by a drain: 1001 (going away); the carrier comes back through the action callback to another instance.
-            if (registration.HandedOver && closeStatus == WebSocketCloseStatus.NormalClosure) closeStatus = WebSocketCloseStatus.EndpointUnavailable;
-            await WebSocketClosing.CloseQuietlyAsync(socket, closeStatus, closeStatus switch
-            {
-                WebSocketCloseStatus.PolicyViolation => "account not allowed",
-                WebSocketCloseStatus.EndpointUnavailable => "instance draining",
-                _ => "call ended",
-            });
+            await WebSocketClosing.CloseQuietlyAsync(socket, closeStatus, closeStatus == WebSocketCloseStatus.PolicyViolation ? "account not allowed" : "call ended");
         }
     }
 
-    private async Task<WebSocketCloseStatus> ReceiveAsync(WebSocket socket, CallSession session, Task sessionTask, CancellationToken ct)
+    private async Task<WebSocketCloseStatus> ReceiveAsync(WebSocket socket, CallSession session, Task sessionTask, Func<bool> handedOver, CancellationToken ct)
     {
         using var reader = new WebSocketMessageReader(socket, MaxFrameBytes);
         var clock = sessions.Clock;
@@ -69,7 +65,11 @@ internal sealed partial class RelayConnectionHandler(
         while (true)
         {
             // The engine may end the call by itself (a failure at its edge): stop reading then.
-            if (await Task.WhenAny(receiving, sessionTask) == sessionTask) return WebSocketCloseStatus.NormalClosure;
+            if (await Task.WhenAny(receiving, sessionTask) == sessionTask)
+            {
+                if (handedOver()) await HandOverAsync(socket, receiving);
+                return WebSocketCloseStatus.NormalClosure;
+            }
             var message = await receiving;
             var receivedAt = clock.GetTimestamp();
             if (message.IsClose)
@@ -80,6 +80,18 @@ internal sealed partial class RelayConnectionHandler(
             if (await HandleFrameAsync(message, session, receivedAt, ct) is { } policyViolation) return policyViolation;
             receiving = reader.ReadAsync(ct).AsTask();
         }
+    }
+
+    /// <summary>
+    /// A drain stopped the engine (no more sends; its last state is queued for the store): close with 1001, going away,
+    /// and wait briefly for the carrier's close so the frame is not lost to a reset. The carrier comes back through the
+    /// action callback, to another instance.
+    /// </summary>
+    private static async Task HandOverAsync(WebSocket socket, Task<WebSocketMessage> receiving)
+    {
+        await WebSocketClosing.CloseOutputQuietlyAsync(socket, WebSocketCloseStatus.EndpointUnavailable, "instance draining");
+        try { await receiving.WaitAsync(TimeSpan.FromSeconds(2)); }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or TimeoutException) { /* closing anyway */ }
     }
 
     private async ValueTask<WebSocketCloseStatus?> HandleFrameAsync(WebSocketMessage message, CallSession session, long receivedAt, CancellationToken ct)
