@@ -52,12 +52,12 @@ internal sealed partial class DrainService(LiveCalls calls, SessionWriter writer
         return true;
     }
 
-    [LoggerMessage(EventId = EventIds.DrainStarted, Level = LogLevel.Warning, Message = "Draining: /readyz now fails; {Calls} active calls may finish within {Seconds} s")]
+    [LoggerMessage(EventId = EventIds.DrainStarted, Level = LogLevel.Information, Message = "Draining: /readyz now fails; {Calls} active calls may finish within {Seconds} s")]
     private static partial void LogDrainStarted(ILogger logger, int calls, double seconds);
 
     [LoggerMessage(EventId = EventIds.DrainHandedOver, Level = LogLevel.Warning, Message = "Drain timeout: handed {Calls} calls over (sockets closed; the carrier resumes them on another instance)")]
     private static partial void LogHandedOver(ILogger logger, int calls);
 
-    [LoggerMessage(EventId = EventIds.DrainFinished, Level = LogLevel.Warning, Message = "Drain finished ({Remaining} calls still open); call state flushed")]
+    [LoggerMessage(EventId = EventIds.DrainFinished, Level = LogLevel.Information, Message = "Drain finished ({Remaining} calls still open); call state flushed")]
     private static partial void LogDrainFinished(ILogger logger, int remaining);
 }

@@ -90,6 +90,26 @@ public sealed class RelayResumeTests : IAsyncLifetime
         Assert.Equal(64, state.CallerKey.Length);
     }
 
+    [Fact]
+    public async Task Erasing_a_caller_removes_their_calls_and_the_call_back_offer()
+    {
+        string callSid;
+        await using (var first = await _server.DialAsync(from: "+14155550127"))
+        {
+            callSid = first.CallSid;
+            await first.Caller.AskAsync("Please remember my order 42");
+            await first.HangUpAsync().DefaultTimeout();
+            await WaitForStateAsync(first.CallSid, s => s.Status == SessionStatus.Ended);
+        }
+
+        foreach (var eraser in _server.App.Services.GetServices<VoiceAgent.Storage.ICallerDataEraser>())
+            await eraser.EraseCallerAsync("+1 (415) 555-0127", default).DefaultTimeout();
+
+        Assert.Null(await _server.App.Services.GetRequiredService<ISessionStore>().LoadAsync(callSid, default).DefaultTimeout());
+        await using var again = await _server.DialAsync(from: "+14155550127");
+        Assert.Equal(Lines.WelcomeGreeting, again.Greeting);
+    }
+
     private async Task<SessionSnapshot> WaitForStateAsync(string callSid, Func<SessionSnapshot, bool> condition)
     {
         var store = _server.App.Services.GetRequiredService<ISessionStore>();
