@@ -20,6 +20,7 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
     public const string RelayActionPath = "/twiml/relay/action";
     public const string RelaySocketPath = "/ws/relay";
     public const string StreamTwimlPath = "/twiml/stream";
+    public const string StreamResumePath = "/twiml/stream/resume";
     public const string MediaSocketPath = "/ws/media";
     public const string VonageAnswerPath = "/vonage/answer";
     public const string VonageSocketPath = "/ws/vonage";
@@ -70,6 +71,19 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
             return Results.Text(MediaStreamTwiml.Build(StreamTwimlOptions(settings, request, form)), "application/xml");
         }).RequireTwilioSignature();
 
+        endpoints.MapPost(StreamResumePath, async (HttpRequest request, VoiceAgentSettings settings, SessionPersistence sessions) =>
+        {
+            // Twilio runs the <Redirect> after <Connect><Stream> when the stream ended with the call still up.
+            var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
+            var callback = ConnectActionCallback.FromForm(form);
+            if (await ResumableAsync(callback, sessions, request.HttpContext.RequestAborted) is { } snapshot)
+            {
+                var resume = StreamTwimlOptions(settings, snapshot.Parameters);
+                return Results.Text(MediaStreamTwiml.Build(resume), "application/xml");
+            }
+            return Results.Text(ConnectActionReply.Build(new ConnectActionCallback(), new ConnectActionReplyOptions()), "application/xml");
+        }).RequireTwilioSignature();
+
         endpoints.Map(MediaSocketPath, async (HttpContext context, MediaStreamsConnectionHandler handler) =>
         {
             if (!context.WebSockets.IsWebSocketRequest) return Results.BadRequest("Media Streams connects here with a WebSocket upgrade.");
@@ -111,13 +125,17 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
         var parameters = request.Query.Where(q => q.Key.Length > 0).ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
         foreach (var key in StreamForwardedForm)
             if (form.TryGetValue(key, out var value) && value.Count > 0) parameters[key] = value.ToString();
-        return new MediaStreamTwimlOptions
-        {
-            Url = WebSocketUrl.FromPublicBase(new Uri(settings.PublicBaseUrl), MediaSocketPath),
-            Name = "voice-agent",
-            Parameters = parameters,
-        };
+        return StreamTwimlOptions(settings, parameters);
     }
+
+    /// <summary>The stream TwiML with a <c>&lt;Redirect&gt;</c> to the resume endpoint, so a dropped stream can come back on any instance.</summary>
+    internal static MediaStreamTwimlOptions StreamTwimlOptions(VoiceAgentSettings settings, IReadOnlyDictionary<string, string> parameters) => new()
+    {
+        Url = WebSocketUrl.FromPublicBase(new Uri(settings.PublicBaseUrl), MediaSocketPath),
+        Name = "voice-agent",
+        Parameters = parameters,
+        RedirectUrl = new Uri(new Uri(settings.PublicBaseUrl), StreamResumePath),
+    };
 
     /// <summary>
     /// The TwiML for one incoming call: the socket URL built from the public base URL, the configured voice and

@@ -107,7 +107,8 @@ public static class VoiceAgentServiceCollectionExtensions
             sp.GetRequiredService<CallHandoff>(),
             sp.GetRequiredService<VoiceAgentMetrics>(),
             sp.GetRequiredService<ILogger<MediaStreamsConnectionHandler>>(),
-            sp.GetRequiredService<TwilioRequestValidator>().IsAccountAllowed));
+            sp.GetRequiredService<TwilioRequestValidator>().IsAccountAllowed,
+            sp.GetRequiredService<LiveCalls>()));
         services.TryAddSingleton(_ => new VonageCallAuthenticator(SecretFile.LoadOrCreateKey(settings.DataDir, "vonage-call-key")));
         services.TryAddSingleton<VonageConnectionHandler>();
     }

@@ -31,7 +31,7 @@ internal sealed partial class AudioCall : IAsyncDisposable
     {
         var (session, pipeline) = calls.Create(carrier, transportName);
         var audioCall = new AudioCall(session, pipeline, calls.Logger, callToken);
-        await pipeline.StartAsync(call, calls.Locales.Resolve(call.From, call.Parameters), calls.Greeting, callToken);
+        await pipeline.StartAsync(call, calls.Locales.Resolve(call.From, call.Parameters), await calls.GreetingForAsync(call, callToken), callToken);
         return audioCall;
     }
 
