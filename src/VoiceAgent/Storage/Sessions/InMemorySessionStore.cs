@@ -4,16 +4,20 @@ namespace VoiceAgent.Storage.Sessions;
 
 /// <summary>
 /// The default session store: this process's memory, with the same time-to-live and turn-cap rules as Redis
-/// (expired entries are dropped when next touched). State does not survive the process and is not shared.
+/// (expired entries are dropped when touched, and swept at most once a minute on a write so memory stays bounded by
+/// the calls of the last TTL). State does not survive the process and is not shared.
 /// </summary>
 internal sealed class InMemorySessionStore(SessionStoreOptions options, TimeProvider clock) : ISessionStore
 {
+    private static readonly TimeSpan SweepEvery = TimeSpan.FromMinutes(1);
+    private long _lastSweepTicks;
     private readonly ConcurrentDictionary<string, (SessionSnapshot Snapshot, DateTimeOffset ExpiresAt)> _calls = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (ConcurrentDictionary<string, DateTimeOffset> Calls, DateTimeOffset ExpiresAt)> _callers = new(StringComparer.Ordinal);
 
     public Task SaveAsync(SessionSnapshot snapshot, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        SweepIfDue(now);
         _calls[snapshot.CallSid] = (snapshot.CappedTo(options.MaxTurns), now + options.Ttl);
         if (snapshot.CallerKey is { } key)
         {
@@ -57,6 +61,19 @@ internal sealed class InMemorySessionStore(SessionStoreOptions options, TimeProv
     }
 
     public Task PingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Number of call states held, expired ones included until swept.</summary>
+    internal int Count => _calls.Count;
+
+    private void SweepIfDue(DateTimeOffset now)
+    {
+        var last = Interlocked.Read(ref _lastSweepTicks);
+        if (now.UtcTicks - last < SweepEvery.Ticks || Interlocked.CompareExchange(ref _lastSweepTicks, now.UtcTicks, last) != last) return;
+        foreach (var (callSid, entry) in _calls)
+            if (entry.ExpiresAt <= now) _calls.TryRemove(new KeyValuePair<string, (SessionSnapshot, DateTimeOffset)>(callSid, entry));
+        foreach (var (key, index) in _callers)
+            if (index.ExpiresAt <= now) _callers.TryRemove(new KeyValuePair<string, (ConcurrentDictionary<string, DateTimeOffset>, DateTimeOffset)>(key, index));
+    }
 
     private (SessionSnapshot Snapshot, DateTimeOffset ExpiresAt)? Live(string callSid)
     {

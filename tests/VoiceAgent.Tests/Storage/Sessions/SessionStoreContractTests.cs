@@ -161,6 +161,18 @@ public sealed class InMemorySessionStoreTests : SessionStoreContractTests
         Clock.Advance(elapsed);
         return Task.CompletedTask;
     }
+
+    [Fact]
+    public async Task Expired_calls_nobody_reads_again_are_swept_on_a_later_write()
+    {
+        var store = (InMemorySessionStore)Store;
+        for (var i = 0; i < 5; i++) await store.SaveAsync(Snapshot(turns: 1) with { Status = SessionStatus.Ended }, default);
+        Clock.Advance(TimeSpan.FromMinutes(61));
+
+        await store.SaveAsync(Snapshot(turns: 1), default);
+
+        Assert.Equal(1, store.Count);
+    }
 }
 
 public sealed class RedisSessionStoreTests : SessionStoreContractTests
