@@ -115,6 +115,25 @@ public sealed class TwoInstanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sigterm_lets_a_call_that_ends_within_the_bound_finish_on_its_instance_and_exits_zero()
+    {
+        // A bound far longer than the call needs: the instance exits as soon as its last call ends, not at the bound.
+        await using var patient = await ServerProcess.StartAsync(Environment(drainSeconds: 600)).DefaultTimeout(TimeSpan.FromSeconds(60));
+        await using var call = await DialAsync(_ => patient);
+        await call.Caller.AskAsync("Just one question");
+
+        await patient.TerminateAsync();
+        await WaitForReadinessAsync(patient, HttpStatusCode.ServiceUnavailable);
+        var reply = await call.Caller.AskAsync("And a last one while you drain");
+        var verb = await call.HangUpAsync().DefaultTimeout();
+
+        Assert.Contains("And a last one while you drain", reply, StringComparison.Ordinal);
+        Assert.Equal("Hangup", verb);
+        Assert.Equal(1, call.Sessions);
+        Assert.Equal(0, await patient.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+    }
+
+    [Fact]
     public async Task The_admin_listing_refuses_without_the_token_and_masks_phone_numbers_with_it()
     {
         await using var call = await DialAsync(_ => _a);
@@ -133,7 +152,7 @@ public sealed class TwoInstanceTests : IAsyncLifetime
         Assert.DoesNotContain("8005550177", listed.GetRawText(), StringComparison.Ordinal);
     }
 
-    private Dictionary<string, string> Environment() => new()
+    private Dictionary<string, string> Environment(int drainSeconds = 15) => new()
     {
         ["PUBLIC_BASE_URL"] = RelayServer.PublicBaseUrl,
         ["TWILIO_AUTH_TOKEN"] = RelayServer.AuthToken,
@@ -143,7 +162,7 @@ public sealed class TwoInstanceTests : IAsyncLifetime
         ["ANTHROPIC_BASE_URL"] = _model.BaseUrl.ToString().TrimEnd('/'),
         ["REDIS_URL"] = _redisUrl,
         ["ADMIN_TOKEN"] = AdminToken,
-        ["DRAIN_TIMEOUT_SECONDS"] = "3",
+        ["DRAIN_TIMEOUT_SECONDS"] = drainSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
     private Task<ConversationRelayCall> DialAsync(Func<Uri, ServerProcess> balancer) => ConversationRelayCall.DialAsync(new ConversationRelayCallOptions
