@@ -34,7 +34,7 @@ static int Help()
     Console.WriteLine("""
         voiceagent call  [--url http://127.0.0.1:8080] [--public-base-url URL] [--auth-token T --account-sid AC…] [--data-dir DIR] [--from +1…]
             Terminal softphone: plays Twilio's side of a ConversationRelay call. Type to talk; /interrupt, /dtmf 1, /hangup.
-        voiceagent bench [--turns 300] [--scenario relay|media|micro] [--calls N]
+        voiceagent bench [--turns 300] [--scenario relay|media|micro] [--calls N] [--redis-url redis://127.0.0.1:6379]
             Measures the latency the server adds, on local emulators; micro: µs and bytes per audio frame.
         voiceagent rekey [--data-dir DIR]
             Re-encrypts stored transcripts under TRANSCRIPT_ENCRYPTION_KEY (older keys in TRANSCRIPT_ENCRYPTION_OLD_KEYS).

@@ -32,6 +32,7 @@ internal static class BenchCommand
             return 2;
         }
 
+        var redisUrl = args.Get("--redis-url");
         var dataDir = Directory.CreateTempSubdirectory("voiceagent-bench-").FullName;
         await using var model = new AnthropicEmulator(new() { ApiKey = "bench", FirstTokenDelay = TimeSpan.Zero, InterTokenDelay = TimeSpan.Zero });
         await model.StartAsync(cancellationToken: cancellationToken);
@@ -42,6 +43,7 @@ internal static class BenchCommand
             ["ANTHROPIC_API_KEY"] = "bench",
             ["ANTHROPIC_BASE_URL"] = model.BaseUrl.ToString().TrimEnd('/'),
             ["Logging:LogLevel:Default"] = "Warning",
+            ["REDIS_URL"] = redisUrl,
         }, cancellationToken);
         await app.StartAsync(cancellationToken);
         try
@@ -71,6 +73,9 @@ internal static class BenchCommand
             await output.WriteLineAsync($"  model request -> first delta (emulator over loopback HTTP):  {LatencyStats.Of(recorder.Values(VoiceAgentMetrics.ModelTimeToFirstDelta))}");
             await output.WriteLineAsync($"  caller prompt sent -> first text frame received:            {LatencyStats.Of(clientFirst)}");
             await output.WriteLineAsync(FormattableString.Invariant($"  throughput: {(turns - warmup) / sw.Elapsed.TotalSeconds:F1} turns/s"));
+            // The session write happens on the background writer after the turn, never between first delta and caller.
+            await app.Services.GetRequiredService<Storage.Sessions.SessionWriter>().FlushAsync(cancellationToken);
+            await output.WriteLineAsync($"  session store ({(redisUrl is null ? "in process" : "Redis")}) write per snapshot, on the background writer: {LatencyStats.Of(recorder.Values(Storage.Sessions.SessionWriter.WriteDuration))}");
         }
         finally
         {

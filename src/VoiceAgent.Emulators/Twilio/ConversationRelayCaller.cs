@@ -35,6 +35,12 @@ public sealed class ConversationRelayCaller : IAsyncDisposable
     /// <summary>True once the server closed the socket.</summary>
     public bool Closed { get; private set; }
 
+    /// <summary>True once the server sent <c>end</c> (Twilio then ends the session and calls the action URL with its hand-off data).</summary>
+    public bool EndReceived { get; private set; }
+
+    /// <summary>The <c>handoffData</c> of the server's <c>end</c>, verbatim; null when none was sent.</summary>
+    public string? EndHandoffData { get; private set; }
+
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
     /// <summary>
@@ -59,12 +65,12 @@ public sealed class ConversationRelayCaller : IAsyncDisposable
     }
 
     public Task SendSetupAsync(string callSid, string accountSid, string from = "+18005550100", string to = "+18005550101",
-        IReadOnlyDictionary<string, string>? customParameters = null, CancellationToken cancellationToken = default)
+        IReadOnlyDictionary<string, string>? customParameters = null, string? sessionId = null, CancellationToken cancellationToken = default)
     {
         var setup = new Dictionary<string, object?>
         {
             ["type"] = "setup",
-            ["sessionId"] = "VX" + callSid[2..],
+            ["sessionId"] = sessionId ?? "VX" + callSid[2..],
             ["accountSid"] = accountSid,
             ["parentCallSid"] = "",
             ["callSid"] = callSid,
@@ -192,6 +198,11 @@ public sealed class ConversationRelayCaller : IAsyncDisposable
             problem = Validate(type, doc.RootElement);
             if (type == "text" && problem is null)
                 lock (_currentReply) _currentReply.Append(doc.RootElement.GetProperty("token").GetString());
+            if (type == "end" && problem is null)
+            {
+                EndHandoffData = doc.RootElement.TryGetProperty("handoffData", out var handoff) ? handoff.GetString() : null;
+                EndReceived = true;
+            }
         }
         catch (JsonException ex)
         {

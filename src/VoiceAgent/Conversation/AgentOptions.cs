@@ -15,6 +15,12 @@ public sealed record AgentOptions
     /// <summary>Spoken when the model fails (rate limit, overload, timeout, dropped stream); the call continues.</summary>
     public string FallbackLine { get; init; } = "Sorry, I'm having trouble right now. Could you say that again?";
 
+    /// <summary>Said instead of the greeting when a call comes back after its socket dropped (failover).</summary>
+    public string ReconnectLine { get; init; } = "Sorry, I lost you for a second. Where were we?";
+
+    /// <summary>Said instead of the greeting when the caller rings back within the call-back window.</summary>
+    public string CallbackGreeting { get; init; } = "Welcome back. Would you like to pick up where we left off?";
+
     /// <summary>Spoken before a hand-off to a person.</summary>
     public string OperatorLine { get; init; } = "Let me connect you with a person. One moment please.";
 

@@ -32,6 +32,7 @@ internal sealed partial class CallSession
     public CallSession(CallSessionDependencies deps, ICallTransport transport, string transportName, string provisionalCallId)
     {
         _deps = deps;
+        transport = new HandoffWatchingTransport(transport, this);
         _transport = transport;
         _transportName = transportName;
         _history = new ConversationHistory(deps.Agent.HistoryTurns);
@@ -57,7 +58,9 @@ internal sealed partial class CallSession
         {
             await foreach (var @event in _mailbox.Reader.ReadAllAsync(cancellationToken))
             {
-                if (!await HandleAsync(@event, cancellationToken)) break;
+                var goOn = await HandleAsync(@event, cancellationToken);
+                PersistIfChanged();
+                if (!goOn) break;
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -68,6 +71,7 @@ internal sealed partial class CallSession
             _mailbox.Writer.TryComplete();
             await CutCurrentReplyAsync(heard: null, closeTalkCycle: false, _deps.Clock.GetTimestamp(), CancellationToken.None);
             if (_deps.Records is { } records && _transcript.Finish(_transportName, _endedReason) is { } record) await records.SubmitAsync(record, CancellationToken.None);
+            PersistFinal();
             LogCallEnded(_logger, CallId);
         }
     }
@@ -77,7 +81,7 @@ internal sealed partial class CallSession
         switch (@event)
         {
             case CallStarted started:
-                OnCallStarted(started.Call);
+                await OnCallStartedAsync(started.Call, ct);
                 return true;
             case UserSaid { IsFinal: false } partial:
                 LogPartialPrompt(_logger, CallId, partial.Text.Length);
@@ -102,6 +106,7 @@ internal sealed partial class CallSession
                 return true;
             case CallEnded ended:
                 _endedReason = ended.Reason;
+                _endedNormally = true;
                 LogCallEndedBy(_logger, CallId, ended.Reason);
                 return false;
             default:
@@ -109,16 +114,23 @@ internal sealed partial class CallSession
         }
     }
 
-    private void OnCallStarted(CallInfo call)
+    private async ValueTask OnCallStartedAsync(CallInfo call, CancellationToken ct)
     {
         CallId = call.CallSid;
         _transcript.Started(call);
-        _history.SetCallContext(RenderCallContext(call));
-        if (!string.IsNullOrWhiteSpace(_deps.Agent.WelcomeGreeting))
+        if (await TryResumeAsync(call, ct))
         {
-            _history.AddAssistant(_deps.Agent.WelcomeGreeting, interrupted: false);
-            _transcript.Agent(_deps.Agent.WelcomeGreeting);
-            _lastFullReply = _deps.Agent.WelcomeGreeting;
+            LogCallStarted(_logger, CallId, _transportName, call.Parameters.Count);
+            return;
+        }
+        var previous = await FindCallbackAsync(call, ct);
+        _history.SetCallContext(RenderCallContext(call) + (previous is null ? "" : RenderPreviousCall(previous)));
+        var greeting = previous is null ? _deps.Agent.WelcomeGreeting : _deps.Agent.CallbackGreeting;
+        if (!string.IsNullOrWhiteSpace(greeting))
+        {
+            _history.AddAssistant(greeting, interrupted: false);
+            _transcript.Agent(greeting);
+            _lastFullReply = greeting;
         }
         LogCallStarted(_logger, CallId, _transportName, call.Parameters.Count);
     }
@@ -136,6 +148,7 @@ internal sealed partial class CallSession
         _lastCut = null;
         _history.AddUser(text);
         _transcript.Caller(text);
+        _turnCount++;
         var timeline = StartReply(said.ReceivedAt, ct);
         if (said.SpeechEndedAt != 0) timeline.Mark(TurnHop.SpeechEnded, said.SpeechEndedAt);
         if (said.SpeechEndedAt != 0) timeline.Mark(TurnHop.TranscriptFinal, said.ReceivedAt);
@@ -174,6 +187,7 @@ internal sealed partial class CallSession
         LogDigit(_logger, CallId, digit.Digit);
         await CutCurrentReplyAsync(heard: null, closeTalkCycle: true, digit.ReceivedAt, ct);
         _transcript.Digit(digit.Digit);
+        _turnCount++;
         if (!_deps.Agent.DtmfBindings.TryGetValue(digit.Digit, out var action))
         {
             _history.AddUser($"[The caller pressed {digit.Digit} on the keypad]");
@@ -305,7 +319,7 @@ internal sealed partial class CallSession
     // The model sees what it did, not only what it said (tool calls are not replayed as such).
     private static string ActionNote(TurnResult result) => result.Actions.Count == 0 ? "" : $"\n[actions taken: {string.Join("; ", result.Actions)}]";
 
-    private static string RenderCallContext(CallInfo call)
+    internal static string RenderCallContext(CallInfo call)
     {
         var sb = new StringBuilder("[Call context from the phone system; the caller did not say this]");
         if (!string.IsNullOrEmpty(call.From)) sb.Append("\nCaller number: ").Append(call.From);

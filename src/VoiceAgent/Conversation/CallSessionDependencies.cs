@@ -2,10 +2,11 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using VoiceAgent.Conversation.Transcript;
 using VoiceAgent.Observability;
+using VoiceAgent.Storage.Sessions;
 
 namespace VoiceAgent.Conversation;
 
-/// <summary>What every call shares: the model, the agent's options, the clock, telemetry, and where finished calls' records go.</summary>
+/// <summary>What every call shares: the model, the agent's options, the clock, telemetry, and where finished calls' records go, the session store (null: none).</summary>
 internal sealed record CallSessionDependencies(
     IChatClient Model,
     ChatOptions ModelOptions,
@@ -13,4 +14,5 @@ internal sealed record CallSessionDependencies(
     TimeProvider Clock,
     VoiceAgentMetrics Metrics,
     ILoggerFactory LoggerFactory,
-    ICallRecordSink? Records = null);
+    ICallRecordSink? Records = null,
+    SessionPersistence? Sessions = null);

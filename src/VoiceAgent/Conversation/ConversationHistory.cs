@@ -16,16 +16,32 @@ internal sealed class ConversationHistory(int maxExchanges)
 
     public IReadOnlyList<Entry> Entries => _entries;
 
+    /// <summary>Goes up on every change; the session store is written only when it moved.</summary>
+    public int Version { get; private set; }
+
     /// <summary>Per-call facts (caller number, custom parameters). Kept outside the rolling window.</summary>
-    public void SetCallContext(string context) => _callContext = context;
+    public void SetCallContext(string context) { _callContext = context; Version++; }
+
+    /// <summary>The call context in effect (null until the call started).</summary>
+    public string? CallContext => _callContext;
+
+    /// <summary>Puts back the window of a call resumed from the session store (oldest first).</summary>
+    public void Restore(IEnumerable<Entry> entries)
+    {
+        _entries.Clear();
+        _entries.AddRange(entries);
+        Trim();
+        Version++;
+    }
 
     public void AddUser(string text)
     {
         _entries.Add(new Entry(ChatRole.User, text, false));
         Trim();
+        Version++;
     }
 
-    public void AddAssistant(string text, bool interrupted) => _entries.Add(new Entry(ChatRole.Assistant, text, interrupted));
+    public void AddAssistant(string text, bool interrupted) { _entries.Add(new Entry(ChatRole.Assistant, text, interrupted)); Version++; }
 
     /// <summary>The most recent agent reply, when the last entry is one.</summary>
     public Entry? LastAssistant => _entries.Count > 0 && _entries[^1].Role == ChatRole.Assistant ? _entries[^1] : null;
@@ -33,13 +49,13 @@ internal sealed class ConversationHistory(int maxExchanges)
     /// <summary>Rewrites the last agent reply to what the caller heard before talking over it.</summary>
     public void MarkLastAssistantInterrupted(string heard)
     {
-        if (LastAssistant is { } last) _entries[^1] = last with { Text = heard, Interrupted = true };
+        if (LastAssistant is { } last) { _entries[^1] = last with { Text = heard, Interrupted = true }; Version++; }
     }
 
     /// <summary>Undoes <see cref="MarkLastAssistantInterrupted"/> after a false interruption: the reply stands in full.</summary>
     public void RestoreLastAssistant(string fullText)
     {
-        if (LastAssistant is { Interrupted: true } last) _entries[^1] = last with { Text = fullText, Interrupted = false };
+        if (LastAssistant is { Interrupted: true } last) { _entries[^1] = last with { Text = fullText, Interrupted = false }; Version++; }
     }
 
     /// <summary>The messages for the next model request: system prompt, call context, window.</summary>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using VoiceAgent.Conversation;
 using VoiceAgent.Hosting.Admin;
+using VoiceAgent.Storage.Sessions;
 using VoiceAgent.Telephony.ConversationRelay;
 using VoiceAgent.Telephony.MediaStreams;
 using VoiceAgent.Telephony.Vonage;
@@ -22,6 +23,7 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
     public const string RelayActionPath = "/twiml/relay/action";
     public const string RelaySocketPath = "/ws/relay";
     public const string StreamTwimlPath = "/twiml/stream";
+    public const string StreamResumePath = "/twiml/stream/resume";
     public const string MediaSocketPath = "/ws/media";
     public const string VonageAnswerPath = "/vonage/answer";
     public const string VonageEventPath = "/vonage/event";
@@ -35,18 +37,33 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
         var admin = endpoints.MapGroup("/admin").RequireAdminToken(); // bearer ADMIN_TOKEN on everything under /admin
         AdminRecordsEndpoints.Map(admin);
 
-        endpoints.MapPost(RelayTwimlPath, (HttpRequest request, VoiceAgentSettings settings, AgentOptions agent, TransportAvailability available, ILoggerFactory logs) =>
-            available.Relay
-                ? Results.Text(ConversationRelayTwiml.Build(RelayTwimlOptions(settings, agent, request)), "application/xml")
-                : UnavailableTransport.Twiml(Logger(logs), "ConversationRelay", available.RelayMissing))
-            .RequireTwilioSignature();
+        endpoints.MapPost(RelayTwimlPath, async (HttpRequest request, VoiceAgentSettings settings, AgentOptions agent, TransportAvailability available, SessionPersistence sessions, ILoggerFactory logs) =>
+        {
+            if (!available.Relay) return UnavailableTransport.Twiml(Logger(logs), "ConversationRelay", available.RelayMissing);
+            var ct = request.HttpContext.RequestAborted;
+            var form = request.HasFormContentType ? await request.ReadFormAsync(ct) : null;
+            var options = RelayTwimlOptions(settings, agent, request);
+            // A caller ringing back within the call-back window is offered to continue (the socket's session finds the same call).
+            if (form is not null && await sessions.FindCallbackAsync(form["From"].ToString(), form["CallSid"].ToString(), ct) is not null)
+                options = options with { WelcomeGreeting = agent.CallbackGreeting };
+            return Results.Text(ConversationRelayTwiml.Build(options), "application/xml");
+        }).RequireTwilioSignature();
 
-        endpoints.MapPost(RelayActionPath, async (HttpRequest request, VoiceAgentSettings settings) =>
+        endpoints.MapPost(RelayActionPath, async (HttpRequest request, VoiceAgentSettings settings, AgentOptions agent, SessionPersistence sessions) =>
         {
             var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
-            var reply = ConnectActionReply.Build(ConnectActionCallback.FromForm(form), new ConnectActionReplyOptions { DefaultTransferNumber = settings.TransferNumber });
+            var callback = ConnectActionCallback.FromForm(form);
+            if (await ResumableAsync(callback, sessions, request.HttpContext.RequestAborted) is { } snapshot)
+            {
+                // The socket dropped (an instance died or was drained) and the call is still up: connect again, on any instance.
+                var resume = RelayTwimlOptions(settings, agent, snapshot.Parameters) with { WelcomeGreeting = agent.ReconnectLine };
+                return Results.Text(ConversationRelayTwiml.Build(resume), "application/xml");
+            }
+            var reply = ConnectActionReply.Build(callback, new ConnectActionReplyOptions { DefaultTransferNumber = settings.TransferNumber });
             return Results.Text(reply, "application/xml");
         }).RequireTwilioSignature();
+
+        AdminCallsEndpoint.Map(endpoints);
 
         // Socket handlers are resolved only once their transport is known to be configured (their providers need keys).
         endpoints.Map(RelaySocketPath, async (HttpContext context, TransportAvailability available, ILoggerFactory logs) =>
@@ -62,6 +79,19 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
             if (!available.Audio) return UnavailableTransport.Twiml(Logger(logs), "Media Streams", available.AudioMissing);
             var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
             return Results.Text(MediaStreamTwiml.Build(StreamTwimlOptions(settings, request, form)), "application/xml");
+        }).RequireTwilioSignature();
+
+        endpoints.MapPost(StreamResumePath, async (HttpRequest request, VoiceAgentSettings settings, SessionPersistence sessions) =>
+        {
+            // Twilio runs the <Redirect> after <Connect><Stream> when the stream ended with the call still up.
+            var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
+            var callback = ConnectActionCallback.FromForm(form);
+            if (await ResumableAsync(callback, sessions, request.HttpContext.RequestAborted) is { } snapshot)
+            {
+                var resume = StreamTwimlOptions(settings, snapshot.Parameters);
+                return Results.Text(MediaStreamTwiml.Build(resume), "application/xml");
+            }
+            return Results.Text(ConnectActionReply.Build(new ConnectActionCallback(), new ConnectActionReplyOptions()), "application/xml");
         }).RequireTwilioSignature();
 
         endpoints.Map(MediaSocketPath, async (HttpContext context, TransportAvailability available, ILoggerFactory logs) =>
@@ -118,13 +148,17 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
         var parameters = request.Query.Where(q => q.Key.Length > 0).ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
         foreach (var key in StreamForwardedForm)
             if (form.TryGetValue(key, out var value) && value.Count > 0) parameters[key] = value.ToString();
-        return new MediaStreamTwimlOptions
-        {
-            Url = WebSocketUrl.FromPublicBase(new Uri(settings.PublicBaseUrl), MediaSocketPath),
-            Name = "voice-agent",
-            Parameters = parameters,
-        };
+        return StreamTwimlOptions(settings, parameters);
     }
+
+    /// <summary>The stream TwiML with a <c>&lt;Redirect&gt;</c> to the resume endpoint, so a dropped stream can come back on any instance.</summary>
+    internal static MediaStreamTwimlOptions StreamTwimlOptions(VoiceAgentSettings settings, IReadOnlyDictionary<string, string> parameters) => new()
+    {
+        Url = WebSocketUrl.FromPublicBase(new Uri(settings.PublicBaseUrl), MediaSocketPath),
+        Name = "voice-agent",
+        Parameters = parameters,
+        RedirectUrl = new Uri(new Uri(settings.PublicBaseUrl), StreamResumePath),
+    };
 
     /// <summary>
     /// The TwiML for one incoming call: the socket URL built from the public base URL, the configured voice and
@@ -132,11 +166,23 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
     /// so they reach the call's context.
     /// </summary>
     internal static ConversationRelayTwimlOptions RelayTwimlOptions(VoiceAgentSettings settings, AgentOptions agent, HttpRequest request)
+        => RelayTwimlOptions(settings, agent, request.Query.Where(q => q.Key.Length > 0).ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal));
+
+    /// <summary>
+    /// The call's live state when the <c>&lt;Connect action&gt;</c> callback means "the socket dropped, the call is still up":
+    /// no hand-off data, the call still in progress, and a state in the store that did not end normally. A call that ended
+    /// (hang-up, end_call, hand-off) is never resumed.
+    /// </summary>
+    private static async Task<SessionSnapshot?> ResumableAsync(ConnectActionCallback callback, SessionPersistence sessions, CancellationToken ct)
+    {
+        if (callback.HandoffData is not null || callback.CallSid is null) return null;
+        if (callback.CallStatus is { } status && !string.Equals(status, "in-progress", StringComparison.OrdinalIgnoreCase)) return null;
+        return await sessions.FindResumableAsync(callback.CallSid, ct);
+    }
+
+    internal static ConversationRelayTwimlOptions RelayTwimlOptions(VoiceAgentSettings settings, AgentOptions agent, IReadOnlyDictionary<string, string> parameters)
     {
         var publicBase = new Uri(settings.PublicBaseUrl);
-        var parameters = request.Query
-            .Where(q => q.Key.Length > 0)
-            .ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
         return new ConversationRelayTwimlOptions
         {
             Url = WebSocketUrl.FromPublicBase(publicBase, RelaySocketPath),

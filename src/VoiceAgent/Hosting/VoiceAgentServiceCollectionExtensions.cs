@@ -6,6 +6,8 @@ using VoiceAgent.Conversation;
 using VoiceAgent.Conversation.Transcript;
 using VoiceAgent.Storage;
 using VoiceAgent.Observability;
+using VoiceAgent.Hosting.Drain;
+using VoiceAgent.Storage.Sessions;
 using VoiceAgent.Telephony.ConversationRelay;
 using VoiceAgent.Providers.Deepgram;
 using VoiceAgent.Providers.ElevenLabs;
@@ -56,16 +58,20 @@ public static class VoiceAgentServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<VoiceAgentMetrics>(),
             sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetService<ICallRecordSink>()));
+            sp.GetService<ICallRecordSink>(),
+            sp.GetRequiredService<SessionPersistence>()));
         services.TryAddSingleton<CallSessionFactory>();
+        SessionStoreRegistration.AddSessionStore(services, settings);
         services.TryAddSingleton(sp => new RelayConnectionHandler(
             sp.GetRequiredService<CallSessionFactory>(),
             sp.GetRequiredService<VoiceAgentMetrics>(),
             sp.GetRequiredService<ILogger<RelayConnectionHandler>>(),
-            sp.GetRequiredService<TwilioRequestValidator>().IsAccountAllowed));
+            sp.GetRequiredService<TwilioRequestValidator>().IsAccountAllowed,
+            sp.GetRequiredService<LiveCalls>()));
         AddSpeech(services, settings);
         services.AddVoiceAgentRecords(settings);
-        services.TryAddSingleton(sp => new ReadinessProbe(ModelRegistration.ReadinessTargets(settings), sp.GetRequiredService<TimeProvider>(), sp.GetServices<IReadinessContributor>()));
+        services.TryAddSingleton(sp => new ReadinessProbe(ModelRegistration.ReadinessTargets(settings), sp.GetRequiredService<TimeProvider>(),
+            sp.GetServices<IReadinessContributor>(), sp.GetRequiredService<LiveCalls>(), sp.GetService<SessionStoreReadiness>()));
         return services;
     }
 
@@ -107,7 +113,8 @@ public static class VoiceAgentServiceCollectionExtensions
             sp.GetRequiredService<CallHandoff>(),
             sp.GetRequiredService<VoiceAgentMetrics>(),
             sp.GetRequiredService<ILogger<MediaStreamsConnectionHandler>>(),
-            sp.GetRequiredService<TwilioRequestValidator>().IsAccountAllowed));
+            sp.GetRequiredService<TwilioRequestValidator>().IsAccountAllowed,
+            sp.GetRequiredService<LiveCalls>()));
         services.TryAddSingleton(_ => new VonageCallAuthenticator(SecretFile.LoadOrCreateKey(settings.DataDir, "vonage-call-key")));
         services.TryAddSingleton<VonageConnectionHandler>();
         services.TryAddSingleton(sp => new VonageWebhookVerifier(

@@ -97,6 +97,16 @@ public sealed record VoiceAgentSettings
     public string? AdminToken { get; init; }
     public string? CallEndWebhookUrl { get; init; }
     public string? CallEndWebhookSecret { get; init; }
+    /// <summary>Redis for shared session state (<c>redis://host:6379</c>); null keeps call state in process.</summary>
+    public string? RedisUrl { get; init; }
+    /// <summary>How long a call's state is kept after its last write.</summary>
+    public TimeSpan SessionTtl { get; init; } = TimeSpan.FromHours(1);
+    /// <summary>Caller turns kept in a call's stored state.</summary>
+    public int SessionMaxTurns { get; init; } = 20;
+    /// <summary>A caller who rings back within this long is offered to continue; zero turns it off.</summary>
+    public TimeSpan CallbackResumeWindow { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>On SIGTERM, how long active calls may go on before they are handed over to another instance.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     public static string DefaultDataDir() => Path.Combine(
         Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".voiceagent");
@@ -173,6 +183,11 @@ public sealed record VoiceAgentSettings
             AdminToken = S("ADMIN_TOKEN"),
             CallEndWebhookUrl = S("CALL_END_WEBHOOK_URL"),
             CallEndWebhookSecret = S("CALL_END_WEBHOOK_SECRET"),
+            RedisUrl = S("REDIS_URL"),
+            SessionTtl = S("SESSION_TTL_SECONDS") is { } ttl ? TimeSpan.FromSeconds(int.Parse(ttl, CultureInfo.InvariantCulture)) : d.SessionTtl,
+            SessionMaxTurns = I("SESSION_MAX_TURNS", d.SessionMaxTurns),
+            CallbackResumeWindow = S("CALLBACK_RESUME_WINDOW_SECONDS") is { } window ? TimeSpan.FromSeconds(int.Parse(window, CultureInfo.InvariantCulture)) : d.CallbackResumeWindow,
+            DrainTimeout = S("DRAIN_TIMEOUT_SECONDS") is { } drain ? TimeSpan.FromSeconds(int.Parse(drain, CultureInfo.InvariantCulture)) : d.DrainTimeout,
         };
     }
 
@@ -208,6 +223,14 @@ public sealed record VoiceAgentSettings
         if (DeepgramEndpointingMs < 0) errors.Add($"DEEPGRAM_ENDPOINTING_MS must be 0 (off) or positive (got {DeepgramEndpointingMs}).");
         if (LocalesFile is not null && !File.Exists(LocalesFile))
             errors.Add($"LOCALES_FILE '{LocalesFile}' does not exist.");
+        if (RedisUrl is not null && Storage.Sessions.RedisConnection.Parse(RedisUrl).Error is { } redisError) errors.Add(redisError);
+        if (SessionTtl < TimeSpan.FromSeconds(60) || SessionTtl > TimeSpan.FromDays(7))
+            errors.Add($"SESSION_TTL_SECONDS must be 60..604800 (got {SessionTtl.TotalSeconds:0}); a call's state must outlive a pause in the conversation.");
+        if (SessionMaxTurns is < 1 or > 1000) errors.Add($"SESSION_MAX_TURNS must be 1..1000 (got {SessionMaxTurns}).");
+        if (CallbackResumeWindow < TimeSpan.Zero || CallbackResumeWindow > TimeSpan.FromDays(7))
+            errors.Add($"CALLBACK_RESUME_WINDOW_SECONDS must be 0 (off)..604800 (got {CallbackResumeWindow.TotalSeconds:0}).");
+        if (DrainTimeout < TimeSpan.Zero || DrainTimeout > TimeSpan.FromHours(1))
+            errors.Add($"DRAIN_TIMEOUT_SECONDS must be 0..3600 (got {DrainTimeout.TotalSeconds:0}).");
         if (TwilioAccountSid is not null && !TwilioAccountSid.StartsWith("AC", StringComparison.Ordinal))
             errors.Add("TWILIO_ACCOUNT_SID must start with 'AC'.");
         ValidateRecords(errors);

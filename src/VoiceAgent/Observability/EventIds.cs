@@ -4,7 +4,8 @@ namespace VoiceAgent.Observability;
 /// Log event ids are part of the contract: dashboards and alerts key on them. Ranges: 1000 call lifecycle,
 /// 2000 turns, 2100 Twilio request validation, 3000 ConversationRelay socket (+10 Media Streams, +20 Vonage),
 /// 3100 Deepgram client, 4000 start-up, 4300 ElevenLabs client, 5000 speech pipeline, 6000 durable records
-/// (6000 store, 6010 end-of-call webhook, 6020 retention, 6030 admin reads and erasure, 6040 locales).
+/// (6000 store, 6010 end-of-call webhook, 6020 retention, 6030 admin reads and erasure, 6040 locales),
+/// 6100 provider configuration and Vonage webhooks, 6200 session store, failover and drain.
 /// </summary>
 internal static class EventIds
 {
@@ -59,4 +60,15 @@ internal static class EventIds
     public const int TranscriptRead = 6030;
     public const int CallerErased = 6031;
     public const int LocalesFallback = 6040;
+    // 62xx: session store, failover, drain
+    public const int SessionStoreDegraded = 6200;
+    public const int SessionStoreRestored = 6201;
+    public const int SessionResumed = 6202;
+    public const int SessionResumeLookupFailed = 6203;
+    public const int CallbackOffered = 6204;
+    public const int FailoverTwiml = 6205;
+    public const int DrainStarted = 6210;
+    public const int DrainHandedOver = 6211;
+    public const int DrainFinished = 6212;
+    public const int SessionStoreStarted = 6213;
 }

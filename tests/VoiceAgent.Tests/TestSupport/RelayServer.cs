@@ -69,11 +69,25 @@ public sealed class RelayServer : IAsyncDisposable
         return caller;
     }
 
+    /// <summary>A whole call as Twilio places it (webhook, TwiML, socket, action callback), every URL answered by this server.</summary>
+    public Task<ConversationRelayCall> DialAsync(string from = "+18005550100")
+        => ConversationRelayCall.DialAsync(new ConversationRelayCallOptions
+        {
+            WebhookUrl = new Uri(PublicBaseUrl + "/twiml/relay"),
+            AuthToken = AuthToken,
+            AccountSid = AccountSid,
+            From = from,
+            Route = uri => PublicRoute.To(uri, Address),
+        }, Http, CancellationToken.None).DefaultTimeout();
+
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(15) };
+
     public static string NewCallSid() => "CA" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
     public async ValueTask DisposeAsync()
     {
-        await App.StopAsync().DefaultTimeout();
+        Http.Dispose();
+        await App.StopAsync().DefaultTimeout(TimeSpan.FromSeconds(60));
         await App.DisposeAsync();
         await Model.DisposeAsync();
         Directory.Delete(_dataDir, recursive: true);

@@ -2,42 +2,41 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace VoiceAgent.Hosting.Admin;
 
 /// <summary>
-/// Bearer <c>ADMIN_TOKEN</c> on a route group: <c>endpoints.MapGroup("/admin").RequireAdminToken()</c>. Fails
-/// closed: with no token configured, or a missing or wrong one, every request gets 401. Compared in constant
-/// time (over SHA-256 digests, so the token's length does not leak either).
+/// Bearer <c>ADMIN_TOKEN</c> on the admin API. Fails closed: with no token configured every request gets 401; a
+/// missing or wrong token gets 401. The comparison takes the same time whatever the guess.
 /// </summary>
 public static class AdminAuthorization
 {
-    public static RouteGroupBuilder RequireAdminToken(this RouteGroupBuilder group)
+    /// <summary>Requires <c>Authorization: Bearer &lt;ADMIN_TOKEN&gt;</c> on every endpoint of <paramref name="builder"/>.</summary>
+    public static TBuilder RequireAdminToken<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
     {
-        group.AddEndpointFilter(async (context, next) =>
+        builder.AddEndpointFilter(async (context, next) =>
         {
             var settings = context.HttpContext.RequestServices.GetRequiredService<VoiceAgentSettings>();
             if (!IsAuthorized(settings.AdminToken, context.HttpContext.Request.Headers.Authorization.ToString()))
             {
-                context.HttpContext.Response.Headers.WWWAuthenticate = "Bearer realm=\"voiceagent-admin\"";
-                return Results.Problem(
-                    settings.AdminToken is null ? "The admin API is disabled: set ADMIN_TOKEN." : "Send Authorization: Bearer <ADMIN_TOKEN>.",
-                    statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
+                context.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
+                return Results.Problem(settings.AdminToken is null ? "The admin API is off: set ADMIN_TOKEN." : "A valid bearer token is required.",
+                    statusCode: StatusCodes.Status401Unauthorized);
             }
             return await next(context);
         });
-        return group;
+        return builder;
     }
 
-    internal static bool IsAuthorized(string? configuredToken, string authorizationHeader)
+    internal static bool IsAuthorized(string? adminToken, string authorizationHeader)
     {
-        if (configuredToken is null) return false;
+        if (string.IsNullOrEmpty(adminToken)) return false;
         const string scheme = "Bearer ";
         if (!authorizationHeader.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)) return false;
+        // Hash both sides so the comparison is constant-time regardless of length.
         var presented = SHA256.HashData(Encoding.UTF8.GetBytes(authorizationHeader[scheme.Length..].Trim()));
-        var expected = SHA256.HashData(Encoding.UTF8.GetBytes(configuredToken));
+        var expected = SHA256.HashData(Encoding.UTF8.GetBytes(adminToken));
         return CryptographicOperations.FixedTimeEquals(presented, expected);
     }
 }

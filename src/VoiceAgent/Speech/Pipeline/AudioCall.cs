@@ -32,7 +32,7 @@ internal sealed partial class AudioCall : IAsyncDisposable
         var (session, pipeline) = calls.Create(carrier, transportName);
         var audioCall = new AudioCall(session, pipeline, calls.Logger, callToken);
         var locale = await calls.Locales.ResolveAsync(call.From, call.Parameters, callToken); // read per call: table edits need no deploy
-        await pipeline.StartAsync(call, locale, calls.Greeting, callToken);
+        await pipeline.StartAsync(call, locale, await calls.GreetingForAsync(call, callToken), callToken);
         return audioCall;
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using VoiceAgent.Conversation;
 using VoiceAgent.Observability;
+using VoiceAgent.Storage.Sessions;
 
 namespace VoiceAgent.Speech.Pipeline;
 
@@ -13,11 +14,23 @@ internal sealed class AudioCallFactory(
     ICallLocales locales,
     AgentOptions agent,
     VoiceAgentMetrics metrics,
-    ILoggerFactory loggers)
+    ILoggerFactory loggers,
+    SessionPersistence? sessionStore = null)
 {
     public TimeProvider Clock => sessions.Clock;
     public ICallLocales Locales => locales;
-    public string? Greeting => agent.WelcomeGreeting;
+    /// <summary>
+    /// What the pipeline says first: the reconnect line when this CallSid comes back after its stream dropped, the
+    /// call-back offer when the caller rang back within the window, else the welcome greeting. The engine makes the
+    /// same decision from the same store, so its history records the line actually spoken.
+    /// </summary>
+    public async Task<string?> GreetingForAsync(CallInfo call, CancellationToken cancellationToken)
+    {
+        if (sessionStore is null) return agent.WelcomeGreeting;
+        if (await sessionStore.FindResumableAsync(call.CallSid, cancellationToken) is not null) return agent.ReconnectLine;
+        if (await sessionStore.FindCallbackAsync(call.From, call.CallSid, cancellationToken) is not null) return agent.CallbackGreeting;
+        return agent.WelcomeGreeting;
+    }
     public ILogger Logger { get; } = loggers.CreateLogger<AudioCall>();
 
     public (CallSession Session, SpeechPipeline Pipeline) Create(IAudioTransport carrier, string transportName)

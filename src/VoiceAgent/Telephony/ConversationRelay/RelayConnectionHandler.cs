@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using VoiceAgent.Conversation;
+using VoiceAgent.Hosting.Drain;
 using VoiceAgent.Observability;
 using VoiceAgent.Telephony.WebSockets;
 
@@ -16,7 +17,8 @@ internal sealed partial class RelayConnectionHandler(
     CallSessionFactory sessions,
     VoiceAgentMetrics metrics,
     ILogger<RelayConnectionHandler> logger,
-    Func<string?, bool> isAccountAllowed)
+    Func<string?, bool> isAccountAllowed,
+    LiveCalls liveCalls)
 {
     internal const string TransportName = "conversation-relay";
     private const int MaxFrameBytes = 64 * 1024;
@@ -26,12 +28,16 @@ internal sealed partial class RelayConnectionHandler(
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         using var callCts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         using var transport = new RelayTransport(socket);
+        // A drain hands the call over by stopping its engine (no more sends), then closing the socket with 1001.
+        using var handover = new CancellationTokenSource();
+        using var registration = liveCalls.Register(handover);
+        using var sessionCts = CancellationTokenSource.CreateLinkedTokenSource(callCts.Token, handover.Token);
         var session = sessions.Create(transport, TransportName);
-        var sessionTask = session.RunAsync(callCts.Token);
+        var sessionTask = session.RunAsync(sessionCts.Token);
         var closeStatus = WebSocketCloseStatus.NormalClosure;
         try
         {
-            closeStatus = await ReceiveAsync(socket, session, sessionTask, callCts.Token);
+            closeStatus = await ReceiveAsync(socket, session, sessionTask, () => registration.HandedOver, callCts.Token);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
         {
@@ -51,7 +57,7 @@ internal sealed partial class RelayConnectionHandler(
         }
     }
 
-    private async Task<WebSocketCloseStatus> ReceiveAsync(WebSocket socket, CallSession session, Task sessionTask, CancellationToken ct)
+    private async Task<WebSocketCloseStatus> ReceiveAsync(WebSocket socket, CallSession session, Task sessionTask, Func<bool> handedOver, CancellationToken ct)
     {
         using var reader = new WebSocketMessageReader(socket, MaxFrameBytes);
         var clock = sessions.Clock;
@@ -59,7 +65,11 @@ internal sealed partial class RelayConnectionHandler(
         while (true)
         {
             // The engine may end the call by itself (a failure at its edge): stop reading then.
-            if (await Task.WhenAny(receiving, sessionTask) == sessionTask) return WebSocketCloseStatus.NormalClosure;
+            if (await Task.WhenAny(receiving, sessionTask) == sessionTask)
+            {
+                if (handedOver()) await HandOverAsync(socket, receiving);
+                return WebSocketCloseStatus.NormalClosure;
+            }
             var message = await receiving;
             var receivedAt = clock.GetTimestamp();
             if (message.IsClose)
@@ -70,6 +80,18 @@ internal sealed partial class RelayConnectionHandler(
             if (await HandleFrameAsync(message, session, receivedAt, ct) is { } policyViolation) return policyViolation;
             receiving = reader.ReadAsync(ct).AsTask();
         }
+    }
+
+    /// <summary>
+    /// A drain stopped the engine (no more sends; its last state is queued for the store): close with 1001, going away,
+    /// and wait briefly for the carrier's close so the frame is not lost to a reset. The carrier comes back through the
+    /// action callback, to another instance.
+    /// </summary>
+    private static async Task HandOverAsync(WebSocket socket, Task<WebSocketMessage> receiving)
+    {
+        await WebSocketClosing.CloseOutputQuietlyAsync(socket, WebSocketCloseStatus.EndpointUnavailable, "instance draining");
+        try { await receiving.WaitAsync(TimeSpan.FromSeconds(2)); }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or TimeoutException) { /* closing anyway */ }
     }
 
     private async ValueTask<WebSocketCloseStatus?> HandleFrameAsync(WebSocketMessage message, CallSession session, long receivedAt, CancellationToken ct)

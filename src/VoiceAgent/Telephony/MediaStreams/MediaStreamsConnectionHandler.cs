@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using VoiceAgent.Conversation;
+using VoiceAgent.Hosting.Drain;
 using VoiceAgent.Observability;
 using VoiceAgent.Speech.Pipeline;
 using VoiceAgent.Telephony.Twilio.Rest;
@@ -21,7 +22,8 @@ internal sealed partial class MediaStreamsConnectionHandler(
     CallHandoff handoff,
     VoiceAgentMetrics metrics,
     ILogger<MediaStreamsConnectionHandler> logger,
-    Func<string?, bool> isAccountAllowed)
+    Func<string?, bool> isAccountAllowed,
+    LiveCalls liveCalls)
 {
     internal const string TransportName = "media-streams";
     private const int MaxFrameBytes = 64 * 1024;
@@ -30,6 +32,8 @@ internal sealed partial class MediaStreamsConnectionHandler(
     {
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         using var callCts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        // A drain hands the call over by ending the socket: Twilio runs the <Redirect> and another instance resumes it.
+        using var registration = liveCalls.Register(callCts);
         using var reader = new WebSocketMessageReader(socket, MaxFrameBytes);
         MediaStreamsAudioTransport? carrier = null;
         AudioCall? call = null;

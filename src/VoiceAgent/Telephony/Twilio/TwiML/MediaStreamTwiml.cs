@@ -35,5 +35,13 @@ public static class MediaStreamTwiml
         TwimlWriter.Parameters(writer, options.Parameters);
         writer.WriteEndElement();
         writer.WriteEndElement();
+
+        if (options.RedirectUrl is not null)
+        {
+            writer.WriteStartElement("Redirect");
+            writer.WriteAttributeString("method", "POST");
+            writer.WriteString(options.RedirectUrl.AbsoluteUri);
+            writer.WriteEndElement();
+        }
     }
 }

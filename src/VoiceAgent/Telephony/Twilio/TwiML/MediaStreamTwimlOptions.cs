@@ -12,6 +12,12 @@ public sealed record MediaStreamTwimlOptions
     /// <summary><c>&lt;Connect action&gt;</c>: requested with POST after the server closes the stream.</summary>
     public Uri? ActionUrl { get; init; }
 
+    /// <summary>
+    /// <c>&lt;Redirect&gt;</c> after <c>&lt;/Connect&gt;</c>: where Twilio goes (POST) when the stream ends and the call is
+    /// still up, e.g. because the instance serving the socket died; that endpoint decides to reconnect or hang up.
+    /// </summary>
+    public Uri? RedirectUrl { get; init; }
+
     /// <summary>Stream name, unique per call.</summary>
     public string? Name { get; init; }
 
@@ -27,6 +33,7 @@ public sealed record MediaStreamTwimlOptions
         var errors = new List<string>();
         TwimlChecks.WebSocketUrl(Url, "Url", allowQuery: false, errors);
         TwimlChecks.HttpUrl(ActionUrl, "ActionUrl", errors);
+        TwimlChecks.HttpUrl(RedirectUrl, "RedirectUrl", errors);
         TwimlChecks.Text(Name, "Name", errors);
         TwimlChecks.HttpUrl(StatusCallback, "StatusCallback", errors);
         TwimlChecks.Parameters(Parameters, errors);
