@@ -105,6 +105,8 @@ internal sealed partial class CallSession
     /// <summary>Notices the <c>end</c> the engine sends (hand-off, end_call), so the call is recorded as ended normally.</summary>
     private sealed class HandoffWatchingTransport(ICallTransport inner, CallSession session) : ICallTransport
     {
+        public CallCapabilities Capabilities => inner.Capabilities;
+
         public ValueTask SendAsync(TransportCommand command, CancellationToken cancellationToken)
         {
             if (command is EndCall end)

@@ -26,9 +26,9 @@ public sealed class SessionSettingsTests
     public void Each_session_setting_is_read_from_its_variable()
     {
         var settings = From(("REDIS_URL", "redis://cache:6380/2"), ("SESSION_TTL_SECONDS", "120"), ("SESSION_MAX_TURNS", "5"),
-            ("CALLBACK_RESUME_WINDOW_SECONDS", "0"), ("DRAIN_TIMEOUT_SECONDS", "7"), ("ADMIN_TOKEN", "t"));
+            ("CALLBACK_RESUME_WINDOW_SECONDS", "0"), ("DRAIN_TIMEOUT_SECONDS", "7"), ("ADMIN_TOKEN", "admin-token-of-16+chars"));
 
-        Assert.Equal(("redis://cache:6380/2", TimeSpan.FromSeconds(120), 5, TimeSpan.Zero, TimeSpan.FromSeconds(7), "t"),
+        Assert.Equal(("redis://cache:6380/2", TimeSpan.FromSeconds(120), 5, TimeSpan.Zero, TimeSpan.FromSeconds(7), "admin-token-of-16+chars"),
             (settings.RedisUrl, settings.SessionTtl, settings.SessionMaxTurns, settings.CallbackResumeWindow, settings.DrainTimeout, settings.AdminToken));
         Assert.Empty(settings.Validate());
     }

@@ -15,7 +15,8 @@ public sealed class MediaStreamResumeTests : IAsyncLifetime
     private const string ResumeUrl = RelayServer.PublicBaseUrl + "/twiml/stream/resume";
     private RelayServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await RelayServer.StartAsync();
+    // The audio path is served only with its providers configured (keys point nowhere: no call is placed here).
+    public async Task InitializeAsync() => _server = await RelayServer.StartAsync(new Dictionary<string, string?> { ["DEEPGRAM_API_KEY"] = "dg-key", ["ELEVENLABS_API_KEY"] = "el-key" });
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
