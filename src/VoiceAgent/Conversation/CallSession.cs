@@ -25,6 +25,7 @@ internal sealed partial class CallSession
     private string? _lastFullReply;
     private (string Full, string Heard)? _lastCut;
     private int _nextReplyId;
+    private bool _handingOff;
 
     public CallSession(CallSessionDependencies deps, ICallTransport transport, string transportName, string provisionalCallId)
     {
@@ -33,8 +34,17 @@ internal sealed partial class CallSession
         _transportName = transportName;
         _history = new ConversationHistory(deps.Agent.HistoryTurns);
         _logger = deps.LoggerFactory.CreateLogger<CallSession>();
-        _runner = new TurnRunner(deps.Model, deps.ModelOptions, transport, deps.Agent, deps.Clock, _logger);
+        _runner = new TurnRunner(deps.Model, OfferedTools(deps.ModelOptions, transport.UnsupportedTools), transport, deps.Agent, deps.Clock, _logger);
         CallId = provisionalCallId;
+    }
+
+    /// <summary>The model options for this call: without the tools its transport cannot carry out.</summary>
+    private static Microsoft.Extensions.AI.ChatOptions OfferedTools(Microsoft.Extensions.AI.ChatOptions options, IReadOnlyCollection<string> unsupported)
+    {
+        if (unsupported.Count == 0 || options.Tools is not { Count: > 0 } tools) return options;
+        var offered = options.Clone();
+        offered.Tools = [.. tools.Where(t => !unsupported.Contains(t.Name))];
+        return offered;
     }
 
     /// <summary>The carrier's call id once the call started; a provisional id before.</summary>
@@ -91,6 +101,9 @@ internal sealed partial class CallSession
                 return true;
             case TransportError error:
                 LogCarrierError(_logger, CallId, error.Description);
+                return true;
+            case SpeechUnavailable lost:
+                await OnSpeechUnavailableAsync(lost, ct);
                 return true;
             case TurnFinished finished:
                 OnTurnFinished(finished);
@@ -185,6 +198,17 @@ internal sealed partial class CallSession
                 await _transport.SendAsync(new EndCall(HandoffJson(Handoff.CallerEnded, $"caller pressed {digit.Digit} to end the call")), ct);
                 break;
         }
+    }
+
+    /// <summary>The agent can no longer hear or speak: stop, apologise, hand off. Only the first failure acts.</summary>
+    private async ValueTask OnSpeechUnavailableAsync(SpeechUnavailable lost, CancellationToken ct)
+    {
+        LogSpeechUnavailable(_logger, CallId, lost.Reason);
+        if (_handingOff) return;
+        _handingOff = true;
+        await CutCurrentReplyAsync(heard: null, closeTalkCycle: true, lost.ReceivedAt, ct);
+        await SayAsync(_deps.Agent.SpeechFailureLine, ct);
+        await _transport.SendAsync(new EndCall(HandoffJson(Handoff.LiveAgent, lost.Reason)), ct);
     }
 
     private void OnTurnFinished(TurnFinished finished)

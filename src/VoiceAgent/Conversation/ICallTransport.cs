@@ -6,6 +6,12 @@ namespace VoiceAgent.Conversation;
 /// </summary>
 public interface ICallTransport
 {
-    /// <summary>Sends a command to the carrier. Completes when the frame has been handed to the socket.</summary>
+    /// <summary>
+    /// Sends a command to the carrier. Completes when the frame has been handed to the socket.
+    /// A call-control command the transport cannot carry out throws <see cref="CommandRejectedException"/>.
+    /// </summary>
     ValueTask SendAsync(TransportCommand command, CancellationToken cancellationToken);
+
+    /// <summary>Model tools this transport cannot carry out; they are not offered to the model on its calls.</summary>
+    IReadOnlyCollection<string> UnsupportedTools => [];
 }

@@ -53,9 +53,9 @@ internal sealed partial class TurnRunner(
                 var results = new List<AIContent>(calls.Count);
                 foreach (var call in calls)
                 {
-                    var outcome = await RunActionAsync(call, replyId, spoken, actions, timeline, cancellationToken);
-                    if (outcome is { } ended) return ended;
-                    results.Add(new FunctionResultContent(call.CallId, actions.Count > 0 ? "done: " + actions[^1] : "refused: invalid call"));
+                    var (ended, result) = await RunActionAsync(call, replyId, spoken, actions, timeline, cancellationToken);
+                    if (ended is not null) return ended;
+                    results.Add(new FunctionResultContent(call.CallId, result));
                 }
                 messages.Add(new ChatMessage(ChatRole.Assistant, [.. roundText.Length > 0 ? [new TextContent(roundText.ToString())] : Array.Empty<AIContent>(), .. calls]));
                 messages.Add(new ChatMessage(ChatRole.Tool, results));
@@ -77,14 +77,17 @@ internal sealed partial class TurnRunner(
         }
     }
 
-    /// <summary>Carries out one tool call. Returns the turn's result when the action ended the call.</summary>
-    private async ValueTask<TurnResult?> RunActionAsync(FunctionCallContent call, int replyId, StringBuilder spoken, List<string> actions, TurnTimeline timeline, CancellationToken ct)
+    /// <summary>
+    /// Carries out one tool call. Returns the turn's result when the action ended the call, and the tool result the
+    /// model reads: what actually happened, or why it did not.
+    /// </summary>
+    private async ValueTask<(TurnResult? Ended, string Result)> RunActionAsync(FunctionCallContent call, int replyId, StringBuilder spoken, List<string> actions, TurnTimeline timeline, CancellationToken ct)
     {
         var action = AgentTools.Parse(call, agent, out var error);
         if (action is null)
         {
             LogToolRejected(logger, timeline.CallId, timeline.TurnId, error!);
-            return null;
+            return (null, "refused: " + error);
         }
         LogToolCalled(logger, timeline.CallId, timeline.TurnId, call.Name);
         switch (action)
@@ -93,27 +96,37 @@ internal sealed partial class TurnRunner(
                 await CloseWithLineAsync(agent.OperatorLine, replyId, spoken, timeline, ct);
                 await transport.SendAsync(new EndCall(Handoff.Json(Handoff.LiveAgent, transfer.Reason, timeline.CallId, clock.GetUtcNow())), ct);
                 actions.Add($"transferred to a person ({transfer.Reason})");
-                return new TurnResult(TurnOutcome.Completed, spoken.ToString()) { Actions = actions };
+                return (new TurnResult(TurnOutcome.Completed, spoken.ToString()) { Actions = actions }, "done");
             case HangUp hangUp:
                 await CloseWithLineAsync(agent.GoodbyeLine, replyId, spoken, timeline, ct);
                 await transport.SendAsync(new EndCall(Handoff.Json(Handoff.AgentEnded, hangUp.Reason, timeline.CallId, clock.GetUtcNow())), ct);
                 actions.Add($"ended the call ({hangUp.Reason})");
-                return new TurnResult(TurnOutcome.Completed, spoken.ToString()) { Actions = actions };
+                return (new TurnResult(TurnOutcome.Completed, spoken.ToString()) { Actions = actions }, "done");
             case ChangeLanguage language:
-                await transport.SendAsync(new SwitchLanguage(language.Language, language.Language), ct);
-                actions.Add($"switched the language to {language.Language}");
-                return null;
+                return (null, await CommandAsync(new SwitchLanguage(language.Language, language.Language), $"switched the language to {language.Language}", actions, timeline, ct));
             case PressDigits digits:
-                await transport.SendAsync(new SendDigits(digits.Digits), ct);
-                actions.Add($"sent the digits {digits.Digits}");
-                return null;
+                return (null, await CommandAsync(new SendDigits(digits.Digits), $"sent the digits {digits.Digits}", actions, timeline, ct));
             case PlayHoldMusic:
-                await transport.SendAsync(new PlayAudio(agent.HoldMusicUrl!), ct);
-                actions.Add("played hold music");
-                return null;
+                return (null, await CommandAsync(new PlayAudio(agent.HoldMusicUrl!), "played hold music", actions, timeline, ct));
             default:
-                return null;
+                return (null, "refused: unknown action");
         }
+    }
+
+    /// <summary>Sends a call-control command; a transport that cannot carry it out says why, and the model hears that.</summary>
+    private async ValueTask<string> CommandAsync(TransportCommand command, string done, List<string> actions, TurnTimeline timeline, CancellationToken ct)
+    {
+        try
+        {
+            await transport.SendAsync(command, ct);
+        }
+        catch (CommandRejectedException ex)
+        {
+            LogToolRejected(logger, timeline.CallId, timeline.TurnId, ex.Message);
+            return "failed: " + ex.Message;
+        }
+        actions.Add(done);
+        return "done: " + done;
     }
 
     /// <summary>Closes the reply before the session ends: says <paramref name="line"/> unless the model already spoke.</summary>

@@ -23,6 +23,12 @@ public sealed record SpeechPipelineOptions
     /// <summary>How far ahead of real time audio is sent to the carrier (absorbs jitter; bounds what <c>clear</c> must drop).</summary>
     public TimeSpan PlayoutLead { get; init; } = TimeSpan.FromMilliseconds(60);
 
+    /// <summary>
+    /// After speech synthesis failed once on a call, the longest the apology's synthesis may take to open before the
+    /// call is handed off without it.
+    /// </summary>
+    public TimeSpan FallbackSpeechBudget { get; init; } = TimeSpan.FromSeconds(3);
+
     /// <summary>Voice activity detection thresholds.</summary>
     public VadOptions Vad { get; init; } = new();
 
@@ -34,6 +40,7 @@ public sealed record SpeechPipelineOptions
         if (BargeInMinSpeech < TimeSpan.Zero) errors.Add("BargeInMinSpeech must not be negative.");
         if (BargeInConfirmation <= TimeSpan.Zero) errors.Add("BargeInConfirmation must be positive.");
         if (PlayoutLead < TimeSpan.Zero || PlayoutLead > TimeSpan.FromSeconds(1)) errors.Add("PlayoutLead must be 0..1000 ms.");
+        if (FallbackSpeechBudget <= TimeSpan.Zero || FallbackSpeechBudget > TimeSpan.FromSeconds(10)) errors.Add("FallbackSpeechBudget must be 1 ms..10 s.");
         errors.AddRange(Vad.Validate());
         return errors;
     }
