@@ -25,12 +25,14 @@ public sealed class MediaStreamsToolTests
         await caller.PlayAsync(await TestAudio.SpeechMuLaw8kAsync("Dial extension one for me.")).DefaultTimeout();
 
         var toneBytes = 2 * (DtmfTones.ToneMs + DtmfTones.GapMs) * 8;
-        await caller.WaitForHeardAudioAsync(toneBytes).DefaultTimeout(TimeSpan.FromSeconds(30));
+        await caller.WaitForHeardAudioAsync(toneBytes + 1600).DefaultTimeout(TimeSpan.FromSeconds(30));
         var heard = caller.GetHeardAudio();
-        var pcm = new short[toneBytes];
-        MuLaw.Decode(heard.AsSpan(0, toneBytes), pcm);
-        AssertKeypadPair(pcm.AsSpan(0, 800), 8000, 697, 1209); // '1'
-        AssertKeypadPair(pcm.AsSpan(1440, 800), 8000, 941, 1477); // '#'
+        var pcm = new short[heard.Length];
+        MuLaw.Decode(heard, pcm);
+        var start = FirstSound(pcm, 8000);
+        Assert.True(pcm.Length >= start + 1440 + 800, $"heard {pcm.Length} samples, tones from {start}");
+        AssertKeypadPair(pcm.AsSpan(start, 800), 8000, 697, 1209); // '1'
+        AssertKeypadPair(pcm.AsSpan(start + 1440, 800), 8000, 941, 1477); // '#'
         var followUp = await server.Model.Requests.WhenReceived(1).DefaultTimeout(TimeSpan.FromSeconds(20));
         Assert.Equal("done: sent the digits 1#", followUp.Messages.SelectMany(m => m.ToolResults).Single().Content);
     }
@@ -84,9 +86,16 @@ public sealed class MediaStreamsToolTests
         Assert.Equal(["transfer_to_human", "end_call", "switch_language", "send_digits"], request.ToolNames);
     }
 
+    /// <summary>The window holds the keypad pair: each tone within Q.24's ±1.5 % (plus the 10 Hz analysis step).</summary>
     internal static void AssertKeypadPair(ReadOnlySpan<short> tone, int rate, int low, int high)
     {
-        Assert.InRange(ToneAnalysis.DominantFrequency(tone, rate, 650, 1000), low - 10, low + 10);
-        Assert.InRange(ToneAnalysis.DominantFrequency(tone, rate, 1150, 1700), high - 10, high + 10);
+        var lowFound = ToneAnalysis.DominantFrequency(tone, rate, 650, 1000);
+        var highFound = ToneAnalysis.DominantFrequency(tone, rate, 1150, 1700);
+        Assert.InRange(lowFound, low * 0.985 - 10, low * 1.015 + 10);
+        Assert.InRange(highFound, high * 0.985 - 10, high * 1.015 + 10);
     }
+
+    /// <summary>Where the first tone starts in what the caller heard (the line may deliver a little silence first).</summary>
+    internal static int FirstSound(ReadOnlySpan<short> heard, int rate)
+        => (int)((AudioEdit.FirstActivity(heard, rate) ?? TimeSpan.Zero).TotalSeconds * rate);
 }

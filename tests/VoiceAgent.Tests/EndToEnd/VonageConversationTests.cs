@@ -79,9 +79,12 @@ public sealed class VonageConversationTests : IAsyncLifetime
         await caller.PlayAsync(await TestAudio.SpeechPcm16kAsync("Press five for me.")).DefaultTimeout();
 
         var toneBytes = (VoiceAgent.Speech.Audio.DtmfTones.ToneMs + VoiceAgent.Speech.Audio.DtmfTones.GapMs) * 32;
-        await caller.WaitForHeardAudioAsync(toneBytes).DefaultTimeout(TimeSpan.FromSeconds(30));
-        var pcm = new short[toneBytes / 2];
-        VoiceAgent.Speech.Audio.Pcm16.ToSamples(caller.GetHeardAudio().AsSpan(0, toneBytes), pcm);
-        MediaStreamsToolTests.AssertKeypadPair(pcm.AsSpan(0, 1600), 16000, 770, 1336);
+        await caller.WaitForHeardAudioAsync(toneBytes + 6400).DefaultTimeout(TimeSpan.FromSeconds(30));
+        var heard = caller.GetHeardAudio();
+        var pcm = new short[heard.Length / 2];
+        VoiceAgent.Speech.Audio.Pcm16.ToSamples(heard.AsSpan(0, pcm.Length * 2), pcm);
+        var start = MediaStreamsToolTests.FirstSound(pcm, 16000);
+        Assert.True(pcm.Length >= start + 1600, $"heard {pcm.Length} samples, tone from {start}");
+        MediaStreamsToolTests.AssertKeypadPair(pcm.AsSpan(start, 1600), 16000, 770, 1336);
     }
 }
