@@ -25,9 +25,12 @@ internal static class BenchCommand
             var levels = (args.Get("--calls") ?? "1").Split(',').Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
             return await MediaBench.RunAsync(levels, args.GetInt("--turns", 10), args.Get("--isolated") == "true", output, cancellationToken);
         }
+        if (scenario == "echo")
+            return await EchoBench.RunAsync(args.GetInt("--rate", 8000), args.Get("--verbose") == "true", output,
+                args.Get("--min-speech-ms") is null ? null : args.GetInt("--min-speech-ms", 400));
         if (scenario != "relay")
         {
-            await output.WriteLineAsync($"Unknown scenario '{scenario}'. Known: relay, media.");
+            await output.WriteLineAsync($"Unknown scenario '{scenario}'. Known: relay, media, echo.");
             return 2;
         }
 

@@ -16,6 +16,7 @@ internal sealed class BargeInDecision(TimeSpan minSpeech, long timestampFrequenc
     private readonly long _minSpeechTicks = (long)(minSpeech.TotalSeconds * timestampFrequency);
     private long _candidateSince; // onset of caller speech that may become a barge-in; 0 = none
     private bool _wordsSinceOnset;
+    private long _echoPathChangedAt;
 
     /// <summary>A barge-in happened and STT has not yet produced words for it.</summary>
     public bool Pending { get; private set; }
@@ -24,7 +25,18 @@ internal sealed class BargeInDecision(TimeSpan minSpeech, long timestampFrequenc
     public void SpeechStarted(long onsetAt)
     {
         _wordsSinceOnset = false;
-        _candidateSince = onsetAt;
+        _candidateSince = Math.Max(onsetAt, _echoPathChangedAt);
+    }
+
+    /// <summary>
+    /// The echo canceller just found a new echo path (an echo appeared or moved): speech that began before now may be
+    /// that echo, heard before the canceller had learned it. The candidate's clock restarts now, so it must last the
+    /// minimum again, by which time the canceller has converged and echo alone has stopped.
+    /// </summary>
+    public void EchoPathChanged(long at)
+    {
+        _echoPathChangedAt = at;
+        if (_candidateSince != 0 && _candidateSince < at) _candidateSince = at;
     }
 
     /// <summary>The caller's speech ended. True when a pending barge-in now waits for words (start the confirmation timer).</summary>
@@ -41,7 +53,10 @@ internal sealed class BargeInDecision(TimeSpan minSpeech, long timestampFrequenc
         Pending = false;
     }
 
-    /// <summary>One frame at <paramref name="at"/>. True when this frame makes the caller's speech a barge-in.</summary>
+    /// <summary>
+    /// One frame at <paramref name="at"/>; <paramref name="callerSpeaking"/> is this frame's own evidence (not the
+    /// detector's hang-over). True when this frame makes the caller's speech a barge-in.
+    /// </summary>
     public bool Frame(long at, bool callerSpeaking, bool agentSpeaking)
     {
         if (_candidateSince == 0 || !callerSpeaking || at - _candidateSince < _minSpeechTicks) return false;

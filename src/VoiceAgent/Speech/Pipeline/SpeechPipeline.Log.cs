@@ -62,6 +62,9 @@ internal sealed partial class SpeechPipeline
     [LoggerMessage(EventId = 5018, Level = LogLevel.Information, Message = "Call {CallId}: {Digits} keypad symbols queued as {DurationMs} ms of tones")]
     private static partial void LogTonesQueued(ILogger logger, string callId, int digits, int durationMs);
 
+    [LoggerMessage(EventId = 5020, Level = LogLevel.Information, Message = "Call {CallId}: echo of our playback found at {DelayMs:F0} ms; cancelling it")]
+    private static partial void LogEchoPath(ILogger logger, string callId, double delayMs);
+
     [LoggerMessage(EventId = 5019, Level = LogLevel.Information, Message = "Call {CallId}: speech switched to locale {Locale}")]
     private static partial void LogLanguageSwitched(ILogger logger, string callId, string locale);
 }

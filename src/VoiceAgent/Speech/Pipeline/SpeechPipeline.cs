@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using VoiceAgent.Conversation;
 using VoiceAgent.Observability;
 using VoiceAgent.Speech.Audio;
+using VoiceAgent.Speech.Echo;
 using VoiceAgent.Speech.Vad;
 
 namespace VoiceAgent.Speech.Pipeline;
@@ -25,6 +26,9 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     private readonly string _transportName;
     private readonly AudioFormat _format;
     private readonly VoiceActivityDetector _vad;
+    private readonly EchoCanceller _echo;
+    private readonly PlayedFrameQueue _playedFrames;
+    private readonly byte[] _cancelledFrame;
     private readonly short[] _inboundPcm;
     private readonly short[] _playedPcm;
     private readonly PlaybackTracker _tracker;
@@ -73,6 +77,9 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         _transportName = transportName;
         _format = carrier.Format;
         _vad = new VoiceActivityDetector(options.Vad, _format.SampleRate);
+        _echo = new EchoCanceller(_format.SampleRate);
+        _playedFrames = new PlayedFrameQueue(_format.SamplesPerFrame);
+        _cancelledFrame = new byte[_format.FrameBytes];
         _inboundPcm = new short[_format.SamplesPerFrame];
         _playedPcm = new short[_format.SamplesPerFrame];
         _tracker = new PlaybackTracker(clock);
@@ -128,14 +135,31 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     /// <summary>One frame of caller audio, in the carrier's format.</summary>
     public async ValueTask OnAudioAsync(ReadOnlyMemory<byte> frame, long receivedAt, CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _sttSession) is { } stt) await stt.SendAudioAsync(frame, cancellationToken);
-        if (frame.Length != _format.FrameBytes) return; // odd sizes still reach STT; VAD runs on whole frames
+        if (frame.Length != _format.FrameBytes)
+        {
+            // Odd sizes still reach STT as they are; cancellation and VAD run on whole frames.
+            if (Volatile.Read(ref _sttSession) is { } raw) await raw.SendAudioAsync(frame, cancellationToken);
+            return;
+        }
         VadEvent vad;
+        bool echoPathChanged, voiced, cancelled;
         lock (_gate)
         {
             _format.Decode(frame.Span, _inboundPcm);
+            // Echo cancellation before VAD and STT, referenced to what we played in playout order (one frame per frame).
+            _echo.Process(_playedFrames.Take(), _inboundPcm);
+            cancelled = _echo.Active;
+            echoPathChanged = _echo.SinceNewPath == 0;
             vad = _vad.Process(_inboundPcm);
-            if (_vad.IsSpeaking && _vad.SpeechProbability >= 0.5f) _lastVoicedFrameAt = receivedAt + FrameTicks;
+            voiced = _vad.IsSpeaking && _vad.SpeechProbability >= 0.5f;
+            if (voiced) _lastVoicedFrameAt = receivedAt + FrameTicks;
+            if (cancelled) _format.Encode(_inboundPcm, _cancelledFrame);
+        }
+        if (Volatile.Read(ref _sttSession) is { } stt) await stt.SendAudioAsync(cancelled ? _cancelledFrame : frame, cancellationToken);
+        if (echoPathChanged)
+        {
+            LogEchoPath(_logger, _callId, _echo.DelayMs ?? -1);
+            lock (_gate) _bargeIn.EchoPathChanged(receivedAt);
         }
         switch (vad.Kind)
         {
@@ -163,7 +187,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
 
         // Barge-in: caller speech during playback that has lasted long enough to be more than a blip.
         bool bargeIn;
-        lock (_gate) bargeIn = _bargeIn.Frame(receivedAt, _vad.IsSpeaking, _active is not null || _tracker.HasUnplayedAudio);
+        lock (_gate) bargeIn = _bargeIn.Frame(receivedAt, voiced, _active is not null || _tracker.HasUnplayedAudio);
         if (bargeIn) await BargeInAsync(receivedAt, cancellationToken);
     }
 
@@ -201,6 +225,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
             _generation++;
             _tracker.Cleared();
             _vad.ClearPlayback();
+            _playedFrames.Clear(); // the carrier drops what it had not played yet
             _lastTimeline = null;
         }
         await _carrier.ClearAsync(cancellationToken);
@@ -450,6 +475,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
             _generation++;
             _tracker.Cleared();
             _vad.ClearPlayback();
+            _playedFrames.Clear(); // the carrier drops what it had not played yet
             _lastTimeline = null;
         }
         await _carrier.ClearAsync(cancellationToken);
@@ -525,6 +551,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
                 {
                     _format.Decode(item.Frame, _playedPcm);
                     _vad.ObservePlayback(_playedPcm);
+                    _playedFrames.Add(_playedPcm);
                 }
                 if (item.ReplyId != lastReply && !tone)
                 {

@@ -95,4 +95,26 @@ public sealed class BargeInDecisionTests
 
         Assert.False(decision.SpeechEnded());
     }
+
+    [Fact]
+    public void A_newly_found_echo_path_restarts_the_clock_of_speech_that_began_before_it()
+    {
+        var decision = Decision();
+        decision.SpeechStarted(Ms(0)); // echo, heard before the canceller had found it
+        decision.EchoPathChanged(Ms(200));
+
+        Assert.False(decision.Frame(Ms(400), true, true));
+        Assert.True(decision.Frame(Ms(600), true, true));
+    }
+
+    [Fact]
+    public void Speech_confirmed_after_a_new_echo_path_is_dated_no_earlier_than_the_path()
+    {
+        var decision = Decision();
+        decision.EchoPathChanged(Ms(300));
+        decision.SpeechStarted(Ms(100)); // the detector dates the onset back before the path was found
+
+        Assert.False(decision.Frame(Ms(500), true, true));
+        Assert.True(decision.Frame(Ms(700), true, true));
+    }
 }
