@@ -27,7 +27,8 @@ internal static class BenchCommand
         }
         if (scenario == "echo")
             return await EchoBench.RunAsync(args.GetInt("--rate", 8000), args.Get("--verbose") == "true", output,
-                args.Get("--min-speech-ms") is null ? null : args.GetInt("--min-speech-ms", 400));
+                args.Get("--min-speech-ms") is null ? null : args.GetInt("--min-speech-ms", 400),
+                args.Get("--trace-cell") is null ? null : args.GetInt("--trace-cell", 0), args.Get("--no-canceller") == "true");
         if (scenario != "relay")
         {
             await output.WriteLineAsync($"Unknown scenario '{scenario}'. Known: relay, media, echo.");

@@ -11,7 +11,7 @@ namespace VoiceAgent.Cli.Bench;
 /// </summary>
 internal static class EchoBench
 {
-    public static async Task<int> RunAsync(int sampleRate, bool verbose, TextWriter output, int? minSpeechMs = null)
+    public static async Task<int> RunAsync(int sampleRate, bool verbose, TextWriter output, int? minSpeechMs = null, int? traceCell = null, bool traceWithoutCanceller = false)
     {
         var options = minSpeechMs is { } minMs ? new Speech.Pipeline.SpeechPipelineOptions { BargeInMinSpeech = TimeSpan.FromMilliseconds(minMs) } : new Speech.Pipeline.SpeechPipelineOptions();
         if (sampleRate is not (8000 or 16000))
@@ -20,11 +20,16 @@ internal static class EchoBench
             return 2;
         }
         var cells = EchoMatrix.Cells();
-        if (Environment.GetEnvironmentVariable("ECHO_TRACE") is { } traceCell)
+        if (traceCell is { } index)
         {
-            var cell = cells[int.Parse(traceCell, CultureInfo.InvariantCulture)];
-            await output.WriteLineAsync(cell.ToString());
-            await output.WriteLineAsync(EchoMatrix.Run(cell, sampleRate, Environment.GetEnvironmentVariable("ECHO_OFF") is null, trace: output).ToString());
+            // One cell, frame by frame every 500 ms and at every VAD event: delay found, ERLE, double talk, VAD state.
+            if (index < 0 || index >= cells.Count)
+            {
+                await output.WriteLineAsync($"--trace-cell must be 0..{cells.Count - 1}.");
+                return 2;
+            }
+            await output.WriteLineAsync(cells[index].ToString());
+            await output.WriteLineAsync(EchoMatrix.Run(cells[index], sampleRate, !traceWithoutCanceller, options, output).ToString());
             return 0;
         }
         await output.WriteLineAsync($"Echo matrix at {sampleRate} Hz: {cells.Count} cells; barge-in must come within {EchoMatrix.BargeInLimitMs} ms of caller onset; barge-in needs {options.BargeInMinSpeech.TotalMilliseconds} ms of caller speech.");

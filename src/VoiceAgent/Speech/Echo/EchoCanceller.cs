@@ -35,7 +35,8 @@ internal sealed class EchoCanceller
     private readonly int _pre;
     private readonly int _history;
     private readonly float[] _far; // double-written ring: any window of up to _history samples is contiguous
-    private readonly float[] _weights; // _weights[i] multiplies the i-th sample of the (ascending) far window
+    private readonly float[] _weights;
+    private readonly float[] _error; // _weights[i] multiplies the i-th sample of the (ascending) far window
     private readonly EchoDelayEstimator _delay;
     private long _time; // samples processed so far (of each side)
     private int _doubleTalkHold;
@@ -53,6 +54,7 @@ internal sealed class EchoCanceller
         _history = (MaxDelayMs + TailMs + 40) * sampleRate / 1000;
         _far = new float[2 * _history];
         _weights = new float[_taps];
+        _error = new float[_frame];
         _regularisation = _taps * QuietFarPower;
         _delay = new EchoDelayEstimator(sampleRate);
     }
@@ -60,8 +62,14 @@ internal sealed class EchoCanceller
     /// <summary>Bulk echo delay in milliseconds, or null before an echo was found.</summary>
     public double? DelayMs => _delay.DelaySamples < 0 ? null : _delay.DelaySamples * 1000.0 / (_frame * 50);
 
-    /// <summary>True once an echo was found and is being cancelled.</summary>
+    /// <summary>True once an echo was found and is being learned.</summary>
     public bool Active => _delay.DelaySamples >= 0;
+
+    /// <summary>True while the output is the cancelled signal (the filter removes at least <see cref="MinErleDb"/>).</summary>
+    public bool Cancelling { get; private set; }
+
+    /// <summary>Below this echo return loss enhancement the line passes through untouched.</summary>
+    public const double MinErleDb = 6;
 
     /// <summary>Echo return loss enhancement over recent single-talk frames, in dB (0 before any).</summary>
     public double ErleDb => _errorPower <= 0 || _nearPower <= 0 ? 0 : 10 * Math.Log10(_nearPower / _errorPower);
@@ -122,7 +130,7 @@ internal sealed class EchoCanceller
             errorPower += e * e;
             // Regularised: when the far end is quiet (pauses), line noise in e must not blow the taps up.
             if (adapt) VectorMath.AddScaled(_weights, x, step * e / (VectorMath.Dot(x, x) + _regularisation));
-            near[i] = (short)Math.Clamp(MathF.Round(e), short.MinValue, short.MaxValue);
+            _error[i] = e;
         }
         errorPower /= _frame;
         if (adapt)
@@ -130,6 +138,11 @@ internal sealed class EchoCanceller
             _nearPower = 0.9f * _nearPower + 0.1f * nearPower;
             _errorPower = 0.9f * _errorPower + 0.1f * errorPower;
         }
+        // Fail safe: the output is the cancelled signal only while the filter measurably removes echo; a filter that has
+        // not converged (or locked onto a wrong path) passes the line through untouched, as if there were no canceller.
+        Cancelling = ErleDb >= MinErleDb;
+        if (Cancelling)
+            for (var i = 0; i < _frame; i++) near[i] = (short)Math.Clamp(MathF.Round(_error[i]), short.MinValue, short.MaxValue);
         _time += _frame;
     }
 

@@ -96,7 +96,7 @@ internal static class EchoMatrix
             vad.ObservePlayback(far);
             var e = vad.Process(inbound);
             if (cancelEcho && canceller.SinceNewPath == 0) decision.EchoPathChanged(origin + at + frame);
-            if (trace is not null && (f % 25 == 0 || e.HasValue || (at > 2400 * sampleRate / 1000 && at < 3400 * sampleRate / 1000)))
+            if (trace is not null && (f % 25 == 0 || e.HasValue))
                 trace.WriteLine($"{at * 1000 / sampleRate,6} ms delay {canceller.DelayMs?.ToString("0") ?? "-",4} erle {canceller.ErleDb,5:0.0} dt {canceller.DoubleTalk,-5} vad {e.Kind} speaking {vad.IsSpeaking} p {vad.SpeechProbability:0.00} in {Audio.Pcm16.Dbfs(inbound):0.0} dBFS");
             var now = origin + at + frame;
             if (e.Kind == VadEventKind.SpeechStarted) decision.SpeechStarted(now - (long)((e.DetectedAt - e.Timestamp).TotalSeconds * sampleRate));

@@ -82,14 +82,15 @@ internal sealed partial class SpeechPipeline
                 }
                 catch (Exception ex)
                 {
+                    // The provider opened again and dropped again: the reply ends here, the next one tries afresh.
                     LogTtsFailed(owner._logger, owner._callId, Id, ex.GetType().Name, ex.Message);
-                    await GiveUpAsync(assembler, ex);
+                    owner.EnqueueEnd(this, assembler);
                     return;
                 }
             }
         }
 
-        /// <summary>Synthesis failed again after a re-open: close what was voiced and tell the engine the voice is gone.</summary>
+        /// <summary>Synthesis dropped and could not be re-opened: close what was voiced and tell the engine the voice is gone.</summary>
         private async ValueTask GiveUpAsync(AudioFrameAssembler assembler, Exception ex)
         {
             owner.EnqueueEnd(this, assembler);

@@ -147,8 +147,9 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         {
             _format.Decode(frame.Span, _inboundPcm);
             // Echo cancellation before VAD and STT, referenced to what we played in playout order (one frame per frame).
-            _echo.Process(_playedFrames.Take(), _inboundPcm);
-            cancelled = _echo.Active;
+            var played = _playedFrames.Take();
+            if (_options.EchoCancellation) _echo.Process(played, _inboundPcm);
+            cancelled = _echo.Cancelling;
             echoPathChanged = _echo.SinceNewPath == 0;
             vad = _vad.Process(_inboundPcm);
             voiced = _vad.IsSpeaking && _vad.SpeechProbability >= 0.5f;

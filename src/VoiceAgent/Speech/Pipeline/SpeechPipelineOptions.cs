@@ -29,6 +29,14 @@ public sealed record SpeechPipelineOptions
     /// </summary>
     public TimeSpan FallbackSpeechBudget { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// Run the adaptive echo canceller (<c>Speech/Echo</c>) on caller audio before VAD and STT. Off by default: on the
+    /// matrix it removes 15–30 dB of echo, but over real sockets the played frames are lined up with inbound frames by
+    /// arrival order, which jitters by whole frames under load and makes the bulk delay jump (see docs); until inbound
+    /// audio is aligned by the carrier's media timestamps, the VAD's echo guard alone is the safer default.
+    /// </summary>
+    public bool EchoCancellation { get; init; }
+
     /// <summary>Voice activity detection thresholds.</summary>
     public VadOptions Vad { get; init; } = new();
 
