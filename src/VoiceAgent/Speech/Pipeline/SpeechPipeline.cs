@@ -302,7 +302,9 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     {
         lock (_gate)
         {
-            if (!string.IsNullOrWhiteSpace(t.Text)) _bargeIn.Words(); // words: the barge-in was real
+            // Words confirm a barge-in, unless they are the agent's own words coming back (echo): then it stays
+            // unconfirmed and ends as a false interruption, and the agent resumes.
+            if (!string.IsNullOrWhiteSpace(t.Text) && !(_bargeIn.Pending && EchoWords.AreAgentsOwn(t.Text, _tracker.ReplyText()))) _bargeIn.Words();
             if (t.IsFinal) _utterance.AddFinal(t.Text, t.Confidence, t.Duration);
         }
         if (t.SpeechFinal) await FlushUtteranceAsync(t.ReceivedAt, cancellationToken);
