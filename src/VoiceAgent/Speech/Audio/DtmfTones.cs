@@ -3,7 +3,7 @@ namespace VoiceAgent.Speech.Audio;
 /// <summary>
 /// Keypad tones (ITU-T Q.23 frequency pairs) rendered as PCM for the outbound audio of a media stream: each digit is
 /// <see cref="ToneMs"/> of its two sines followed by <see cref="GapMs"/> of silence (Q.24 asks for at least 40 ms of
-/// each); <c>w</c> is <see cref="PauseMs"/> of silence. Each sine sits about 9 dB below full scale, so the pair never
+/// each); <c>w</c> is <see cref="PauseMs"/> of silence. Each sine peaks about 15 dB below full scale, so the pair never
 /// clips and survives G.711.
 /// </summary>
 internal static class DtmfTones
