@@ -36,6 +36,7 @@ public sealed class ElevenLabsEmulator : EmulatorHost
     private readonly Channel<ElevenLabsEmulatorSession> _arrivals = Channel.CreateUnbounded<ElevenLabsEmulatorSession>();
     private ImmutableList<ElevenLabsEmulatorSession> _sessions = [];
     private ElevenLabsEmulatorBehavior _behavior;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<int> _rejections = new();
 
     public ElevenLabsEmulator(ElevenLabsEmulatorBehavior? behavior = null, TimeProvider? clock = null)
     {
@@ -48,6 +49,14 @@ public sealed class ElevenLabsEmulator : EmulatorHost
     {
         get => Volatile.Read(ref _behavior);
         set => Volatile.Write(ref _behavior, value ?? throw new ArgumentNullException(nameof(value)));
+    }
+
+    /// <summary>Fault: answers the next <paramref name="count"/> upgrades with <paramref name="statusCode"/>; later ones follow <see cref="Behavior"/>.</summary>
+    public void RejectNextUpgrades(int statusCode = 503, int count = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(statusCode, 400);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        for (var i = 0; i < count; i++) _rejections.Enqueue(statusCode);
     }
 
     /// <summary>The clock every recorded timestamp is taken from.</summary>
@@ -73,7 +82,7 @@ public sealed class ElevenLabsEmulator : EmulatorHost
         _arrivals.Writer.TryWrite(session);
         try
         {
-            if (behavior.RejectUpgradeWithStatus is { } status)
+            if ((_rejections.TryDequeue(out var queued) ? queued : behavior.RejectUpgradeWithStatus) is { } status)
             {
                 session.RejectedWithStatus = status;
                 context.Response.StatusCode = status;

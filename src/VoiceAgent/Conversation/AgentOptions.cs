@@ -24,6 +24,12 @@ public sealed record AgentOptions
     /// <summary>Spoken before a hand-off to a person.</summary>
     public string OperatorLine { get; init; } = "Let me connect you with a person. One moment please.";
 
+    /// <summary>
+    /// Said (audio path) when speech recognition or synthesis fails for good, before the call is handed to a person;
+    /// spoken through a last bounded synthesis attempt, and the hand-off happens even if that fails too.
+    /// </summary>
+    public string SpeechFailureLine { get; init; } = "Sorry, I'm having trouble with the line. Let me connect you with a person.";
+
     /// <summary>Spoken before the agent ends the call.</summary>
     public string GoodbyeLine { get; init; } = "Thanks for calling. Goodbye.";
 
@@ -44,6 +50,7 @@ public sealed record AgentOptions
         if (string.IsNullOrWhiteSpace(SystemPrompt)) errors.Add("SystemPrompt is empty: point SYSTEM_PROMPT_FILE at a persona file.");
         if (HistoryTurns is < 1 or > 200) errors.Add($"HistoryTurns must be 1..200 (got {HistoryTurns}).");
         if (string.IsNullOrWhiteSpace(FallbackLine)) errors.Add("FallbackLine is empty: the caller would hear silence when the model fails.");
+        if (string.IsNullOrWhiteSpace(SpeechFailureLine)) errors.Add("SpeechFailureLine is empty: the caller would hear nothing before a hand-off when speech fails.");
         if (HoldMusicUrl is not null && !(Uri.TryCreate(HoldMusicUrl, UriKind.Absolute, out var music) && music.Scheme is "http" or "https"))
             errors.Add($"HoldMusicUrl must be an absolute http(s) URL (got '{HoldMusicUrl}').");
         foreach (var digit in DtmfBindings.Keys)

@@ -35,6 +35,9 @@ internal sealed partial class CallSession
     [LoggerMessage(EventId = EventIds.DtmfReceived, Level = LogLevel.Information, Message = "Call {CallId}: caller pressed {Digit}")]
     private static partial void LogDigit(ILogger logger, string callId, string digit);
 
+    [LoggerMessage(EventId = EventIds.CarrierError + 100, Level = LogLevel.Error, Message = "Call {CallId}: speech unavailable ({Reason}); apologising and handing the call off")]
+    private static partial void LogSpeechUnavailable(ILogger logger, string callId, string reason);
+
     [LoggerMessage(EventId = EventIds.CarrierError, Level = LogLevel.Warning, Message = "Call {CallId}: carrier reported an error: {Description}")]
     private static partial void LogCarrierError(ILogger logger, string callId, string description);
 }

@@ -28,6 +28,7 @@ internal sealed partial class CallSession
     private string? _lastFullReply;
     private (string Full, string Heard)? _lastCut;
     private int _nextReplyId;
+    private bool _handingOff;
 
     public CallSession(CallSessionDependencies deps, ICallTransport transport, string transportName, string provisionalCallId)
     {
@@ -100,6 +101,9 @@ internal sealed partial class CallSession
                 return true;
             case TransportError error:
                 LogCarrierError(_logger, CallId, error.Description);
+                return true;
+            case SpeechUnavailable lost:
+                await OnSpeechUnavailableAsync(lost, ct);
                 return true;
             case TurnFinished finished:
                 OnTurnFinished(finished);
@@ -213,6 +217,17 @@ internal sealed partial class CallSession
                 await _transport.SendAsync(new EndCall(HandoffJson(Handoff.CallerEnded, $"caller pressed {digit.Digit} to end the call")), ct);
                 break;
         }
+    }
+
+    /// <summary>The agent can no longer hear or speak: stop, apologise, hand off. Only the first failure acts.</summary>
+    private async ValueTask OnSpeechUnavailableAsync(SpeechUnavailable lost, CancellationToken ct)
+    {
+        LogSpeechUnavailable(_logger, CallId, lost.Reason);
+        if (_handingOff) return;
+        _handingOff = true;
+        await CutCurrentReplyAsync(heard: null, closeTalkCycle: true, lost.ReceivedAt, ct);
+        await SayAsync(_deps.Agent.SpeechFailureLine, ct);
+        await _transport.SendAsync(new EndCall(HandoffJson(Handoff.LiveAgent, lost.Reason)), ct);
     }
 
     private void OnTurnFinished(TurnFinished finished)

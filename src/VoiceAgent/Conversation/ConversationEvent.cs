@@ -39,5 +39,12 @@ public sealed record DigitPressed(string Digit) : ConversationEvent;
 /// <summary>The carrier reported an error about something we sent; the call continues.</summary>
 public sealed record TransportError(string Description) : ConversationEvent;
 
+/// <summary>
+/// Audio path: speech recognition or synthesis failed for good (the provider could not be reached again), so the
+/// agent can no longer hear or no longer speak to the caller. The engine stops the reply, apologises through
+/// whatever voice is left and hands the call off; the call never stays open deaf or mute.
+/// </summary>
+public sealed record SpeechUnavailable(string Reason) : ConversationEvent;
+
 /// <summary>The call is over (socket closed, <c>stop</c>, hang-up).</summary>
 public sealed record CallEnded(string Reason) : ConversationEvent;

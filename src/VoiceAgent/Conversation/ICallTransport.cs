@@ -6,7 +6,10 @@ namespace VoiceAgent.Conversation;
 /// </summary>
 public interface ICallTransport
 {
-    /// <summary>Sends a command to the carrier. Completes when the frame has been handed to the socket.</summary>
+    /// <summary>
+    /// Sends a command to the carrier. Completes when the frame has been handed to the socket.
+    /// A call-control command the transport cannot carry out throws <see cref="CommandRejectedException"/>.
+    /// </summary>
     ValueTask SendAsync(TransportCommand command, CancellationToken cancellationToken);
 
     /// <summary>

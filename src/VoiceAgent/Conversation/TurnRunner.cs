@@ -94,7 +94,6 @@ internal sealed partial class TurnRunner(
             return (null, NotPerformed + error);
         }
         LogToolCalled(logger, timeline.CallId, timeline.TurnId, call.Name);
-        string done;
         switch (action)
         {
             case TransferToHuman transfer:
@@ -108,22 +107,30 @@ internal sealed partial class TurnRunner(
                 actions.Add($"ended the call ({hangUp.Reason})");
                 return (new TurnResult(TurnOutcome.Completed, spoken.ToString()) { Actions = actions, Handoff = (Handoff.AgentEnded, hangUp.Reason) }, Done + actions[^1]);
             case ChangeLanguage language:
-                await transport.SendAsync(new SwitchLanguage(language.Language, language.Language), ct);
-                done = $"switched the language to {language.Language}";
-                break;
+                return (null, await CommandAsync(new SwitchLanguage(language.Language, language.Language), $"switched the language to {language.Language}", actions, timeline, ct));
             case PressDigits digits:
-                await transport.SendAsync(new SendDigits(digits.Digits), ct);
-                done = $"sent the digits {digits.Digits}";
-                break;
+                return (null, await CommandAsync(new SendDigits(digits.Digits), $"sent the digits {digits.Digits}", actions, timeline, ct));
             case PlayHoldMusic:
-                await transport.SendAsync(new PlayAudio(agent.HoldMusicUrl!), ct);
-                done = "played hold music";
-                break;
+                return (null, await CommandAsync(new PlayAudio(agent.HoldMusicUrl!), "played hold music", actions, timeline, ct));
             default:
                 return (null, NotPerformed + $"tool '{call.Name}' has no handler");
         }
+    }
+
+    /// <summary>Sends a call-control command; a transport that cannot carry it out says why, and the model hears that.</summary>
+    private async ValueTask<string> CommandAsync(TransportCommand command, string done, List<string> actions, TurnTimeline timeline, CancellationToken ct)
+    {
+        try
+        {
+            await transport.SendAsync(command, ct);
+        }
+        catch (CommandRejectedException ex)
+        {
+            LogToolRejected(logger, timeline.CallId, timeline.TurnId, ex.Message);
+            return NotPerformed + ex.Message;
+        }
         actions.Add(done);
-        return (null, Done + done);
+        return Done + done;
     }
 
     /// <summary>Closes the reply before the session ends: says <paramref name="line"/> unless the model already spoke.</summary>

@@ -177,6 +177,22 @@ public sealed class CallSessionTests
     }
 
     [Fact]
+    public async Task Speech_becoming_unavailable_speaks_the_apology_then_hands_the_call_off()
+    {
+        var agent = new AgentOptions();
+        await using var call = new SessionHarness(DelegateChatClient.Replying("unused"), agent);
+        await call.StartCallAsync();
+        await call.PostAsync(new SpeechUnavailable("speech recognition failed: test"));
+        await call.PostAsync(new SpeechUnavailable("speech synthesis failed: test"));
+
+        Assert.Equal(agent.SpeechFailureLine, await call.Transport.NextReplyAsync());
+        var end = await call.Transport.NextAsync<EndCall>();
+        using var handoff = JsonDocument.Parse(end.HandoffData!);
+        Assert.Equal("live-agent-handoff", handoff.RootElement.GetProperty("reasonCode").GetString());
+        Assert.Equal("speech recognition failed: test", handoff.RootElement.GetProperty("reason").GetString());
+    }
+
+    [Fact]
     public async Task The_repeat_digit_says_the_last_reply_again_without_asking_the_model()
     {
         var model = DelegateChatClient.Replying("We close at five.");

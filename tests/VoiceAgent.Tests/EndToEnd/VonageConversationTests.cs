@@ -63,4 +63,25 @@ public sealed class VonageConversationTests : IAsyncLifetime
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, caller.CloseStatus);
         Assert.Equal(0, _server.Stt.ConnectionsAccepted);
     }
+
+    [Fact]
+    public async Task Send_digits_on_a_vonage_call_plays_keypad_tones_in_16_khz_pcm()
+    {
+        _server.Stt.EnqueueTranscript("Press five for me.");
+        _server.Model.Enqueue(ChatReply.ToolCall("send_digits", """{"digits":"5"}"""));
+        _server.Model.Enqueue(ChatReply.Text("Done."));
+        var (socket, headers) = await AnswerAsync("aaaaaaaa-bbbb-cccc-dddd-0123456789ad");
+        await using var caller = await VonageCaller.ConnectAsync(socket, new VonageCallerOptions { Headers = headers }, CancellationToken.None).DefaultTimeout();
+
+        await caller.PlayAsync(await TestAudio.SpeechPcm16kAsync("Press five for me.")).DefaultTimeout();
+
+        var toneBytes = (VoiceAgent.Speech.Audio.DtmfTones.ToneMs + VoiceAgent.Speech.Audio.DtmfTones.GapMs) * 32;
+        await caller.WaitForHeardAudioAsync(toneBytes + 6400).DefaultTimeout(TimeSpan.FromSeconds(30));
+        var heard = caller.GetHeardAudio();
+        var pcm = new short[heard.Length / 2];
+        VoiceAgent.Speech.Audio.Pcm16.ToSamples(heard.AsSpan(0, pcm.Length * 2), pcm);
+        var start = MediaStreamsToolTests.FirstSound(pcm, 16000);
+        Assert.True(pcm.Length >= start + 1600, $"heard {pcm.Length} samples, tone from {start}");
+        MediaStreamsToolTests.AssertKeypadPair(pcm.AsSpan(start, 1600), 16000, 770, 1336);
+    }
 }

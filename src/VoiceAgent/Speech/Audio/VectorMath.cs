@@ -33,4 +33,28 @@ internal static class VectorMath
 
         return sum;
     }
+
+    /// <summary>w[i] += scale·x[i] over the shorter of the two spans (the NLMS update).</summary>
+    public static void AddScaled(Span<float> w, ReadOnlySpan<float> x, float scale)
+    {
+        int length = Math.Min(w.Length, x.Length);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && length >= Vector<float>.Count)
+        {
+            Span<Vector<float>> vw = MemoryMarshal.Cast<float, Vector<float>>(w[..length]);
+            ReadOnlySpan<Vector<float>> vx = MemoryMarshal.Cast<float, Vector<float>>(x[..length]);
+            var s = new Vector<float>(scale);
+            for (int v = 0; v < vw.Length; v++)
+            {
+                vw[v] += s * vx[v];
+            }
+
+            i = vw.Length * Vector<float>.Count;
+        }
+
+        for (; i < length; i++)
+        {
+            w[i] += scale * x[i];
+        }
+    }
 }

@@ -35,7 +35,7 @@ internal sealed class AudioCallFactory(
 
     public (CallSession Session, SpeechPipeline Pipeline) Create(IAudioTransport carrier, string transportName)
     {
-        var pipeline = new SpeechPipeline(carrier, stt, tts, options, sessions.Clock, metrics, loggers.CreateLogger<SpeechPipeline>(), transportName);
+        var pipeline = new SpeechPipeline(carrier, stt, tts, options, locales, sessions.Clock, metrics, loggers.CreateLogger<SpeechPipeline>(), transportName);
         var session = sessions.Create(pipeline, transportName);
         pipeline.Attach(session.PostAsync);
         return (session, pipeline);

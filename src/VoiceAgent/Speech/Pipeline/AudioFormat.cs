@@ -22,4 +22,11 @@ public sealed record AudioFormat(string Name, int SampleRate, int FrameBytes, by
         if (SttEncoding == "mulaw") MuLaw.Decode(frame, samples);
         else Pcm16.ToSamples(frame, samples);
     }
+
+    /// <summary>Encodes PCM samples into one carrier frame.</summary>
+    public void Encode(ReadOnlySpan<short> samples, Span<byte> frame)
+    {
+        if (SttEncoding == "mulaw") MuLaw.Encode(samples, frame);
+        else Pcm16.ToBytes(samples, frame);
+    }
 }

@@ -4,4 +4,7 @@ namespace VoiceAgent.Speech.Pipeline;
 internal interface ICallLocales
 {
     Task<CallLocale> ResolveAsync(string? from, IReadOnlyDictionary<string, string> parameters, CancellationToken cancellationToken);
+
+    /// <summary>The whole table as it stands now (a mid-call language switch looks its row up here).</summary>
+    Task<LocaleTable> TableAsync(CancellationToken cancellationToken);
 }

@@ -43,6 +43,20 @@ public sealed class LocaleTable : ICallLocales
     Task<CallLocale> ICallLocales.ResolveAsync(string? from, IReadOnlyDictionary<string, string> parameters, CancellationToken cancellationToken)
         => Task.FromResult(Resolve(from, parameters));
 
+    Task<LocaleTable> ICallLocales.TableAsync(CancellationToken cancellationToken) => Task.FromResult(this);
+    /// <summary>
+    /// The row for a language a model or caller names: a row name (<c>es-MX</c>), else a row whose STT language is
+    /// exactly it (<c>es</c>), else the first row of the same primary language (<c>es-US</c> → <c>es-ES</c>); null when none.
+    /// </summary>
+    public CallLocale? Find(string language)
+    {
+        language = language.Trim().Replace('_', '-');
+        var primary = language.Split('-', '_')[0];
+        return _rows.FirstOrDefault(r => r.Name.Equals(language, StringComparison.OrdinalIgnoreCase))
+            ?? _rows.FirstOrDefault(r => r.SttLanguage.Equals(language, StringComparison.OrdinalIgnoreCase))
+            ?? (primary.Length >= 2 ? _rows.FirstOrDefault(r => r.Name.Split('-')[0].Equals(primary, StringComparison.OrdinalIgnoreCase)) : null);
+    }
+
     public CallLocale Resolve(string? from, IReadOnlyDictionary<string, string> parameters)
     {
         if (parameters.TryGetValue("locale", out var requested))

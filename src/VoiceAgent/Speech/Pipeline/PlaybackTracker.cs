@@ -52,6 +52,14 @@ internal sealed class PlaybackTracker(TimeProvider clock)
         return false; // stale (before a clear) or unknown
     }
 
+    /// <summary>All the text of the current reply that was synthesised so far (heard or still queued).</summary>
+    public string ReplyText()
+    {
+        var text = new StringBuilder();
+        foreach (var segment in _segments) text.Append(segment.Text);
+        return text.ToString();
+    }
+
     /// <summary>What the caller heard of the current reply, as of now.</summary>
     public string HeardText()
     {

@@ -78,15 +78,25 @@ internal sealed partial class SpeechPipeline
                 catch (Exception ex) when (attempt == 0)
                 {
                     LogTtsFailed(owner._logger, owner._callId, Id, ex.GetType().Name, ex.Message);
-                    if (!await ReopenAsync()) { owner.EnqueueEnd(this, assembler); return; }
+                    if (!await ReopenAsync()) { await GiveUpAsync(assembler, ex); return; }
                 }
                 catch (Exception ex)
                 {
+                    // The provider opened again and dropped again: the reply ends here, the next one tries afresh.
                     LogTtsFailed(owner._logger, owner._callId, Id, ex.GetType().Name, ex.Message);
                     owner.EnqueueEnd(this, assembler);
                     return;
                 }
             }
+        }
+
+        /// <summary>Synthesis dropped and could not be re-opened: close what was voiced and tell the engine the voice is gone.</summary>
+        private async ValueTask GiveUpAsync(AudioFrameAssembler assembler, Exception ex)
+        {
+            owner.EnqueueEnd(this, assembler);
+            if (_cts.IsCancellationRequested) return;
+            Interlocked.Increment(ref owner._voiceFailures);
+            await owner.SpeechLostAsync($"speech synthesis failed mid-reply: {ex.GetType().Name}");
         }
 
         private async Task<bool> ReopenAsync()
@@ -110,7 +120,7 @@ internal sealed partial class SpeechPipeline
             }
             catch (OperationCanceledException)
             {
-                return false;
+                return false; // the reply was cut while re-opening: nothing left to voice
             }
         }
 

@@ -43,6 +43,28 @@ internal sealed partial class SpeechPipeline
     [LoggerMessage(EventId = 5012, Level = LogLevel.Information, Message = "Call {CallId}: ending the media session (hand-off data: {HasHandoff})")]
     private static partial void LogEndCall(ILogger logger, string callId, bool hasHandoff);
 
-    [LoggerMessage(EventId = 5013, Level = LogLevel.Warning, Message = "Call {CallId}: {Command} is not supported on {Transport}; ignored")]
+    [LoggerMessage(EventId = 5013, Level = LogLevel.Warning, Message = "Call {CallId}: {Command} is not supported on {Transport}; refused")]
     private static partial void LogUnsupported(ILogger logger, string callId, string command, string transport);
+
+    // 5014-5029: failures that end in something the caller hears, and call control on the audio path.
+    [LoggerMessage(EventId = 5014, Level = LogLevel.Error, Message = "Call {CallId}: speech lost ({Reason}); asking the engine to apologise and hand off")]
+    private static partial void LogSpeechLost(ILogger logger, string callId, string reason);
+
+    [LoggerMessage(EventId = 5015, Level = LogLevel.Debug, Message = "Call {CallId}: a spare TTS socket failed to open ({ExceptionType})")]
+    private static partial void LogSpareTtsFailed(ILogger logger, string callId, string exceptionType);
+
+    [LoggerMessage(EventId = 5016, Level = LogLevel.Warning, Message = "Call {CallId}: pipeline loops did not stop within 3 s of the call ending")]
+    private static partial void LogLoopsDidNotStop(ILogger logger, string callId);
+
+    [LoggerMessage(EventId = 5017, Level = LogLevel.Information, Message = "Call {CallId}: playout stopped, the carrier socket is gone ({ExceptionType})")]
+    private static partial void LogPlayoutStopped(ILogger logger, string callId, string exceptionType);
+
+    [LoggerMessage(EventId = 5018, Level = LogLevel.Information, Message = "Call {CallId}: {Digits} keypad symbols queued as {DurationMs} ms of tones")]
+    private static partial void LogTonesQueued(ILogger logger, string callId, int digits, int durationMs);
+
+    [LoggerMessage(EventId = 5020, Level = LogLevel.Information, Message = "Call {CallId}: echo of our playback found at {DelayMs:F0} ms; cancelling it")]
+    private static partial void LogEchoPath(ILogger logger, string callId, double delayMs);
+
+    [LoggerMessage(EventId = 5019, Level = LogLevel.Information, Message = "Call {CallId}: speech switched to locale {Locale}")]
+    private static partial void LogLanguageSwitched(ILogger logger, string callId, string locale);
 }

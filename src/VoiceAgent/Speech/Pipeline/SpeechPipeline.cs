@@ -1,9 +1,9 @@
-using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using VoiceAgent.Conversation;
 using VoiceAgent.Observability;
 using VoiceAgent.Speech.Audio;
+using VoiceAgent.Speech.Echo;
 using VoiceAgent.Speech.Vad;
 
 namespace VoiceAgent.Speech.Pipeline;
@@ -26,17 +26,28 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     private readonly string _transportName;
     private readonly AudioFormat _format;
     private readonly VoiceActivityDetector _vad;
+    private readonly EchoCanceller _echo;
+    private readonly PlayedFrameQueue _playedFrames;
+    private readonly byte[] _cancelledFrame;
     private readonly short[] _inboundPcm;
     private readonly short[] _playedPcm;
     private readonly PlaybackTracker _tracker;
     private readonly Channel<PlayoutItem> _playout = Channel.CreateUnbounded<PlayoutItem>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _life = new();
     private readonly object _gate = new();
-    private readonly StringBuilder _utterance = new();
+    private readonly UtteranceAssembler _utterance = new();
+    private readonly BargeInDecision _bargeIn;
+    private readonly ICallLocales _locales;
 
     private Func<ConversationEvent, CancellationToken, ValueTask> _post = (_, _) => ValueTask.CompletedTask;
     private ISpeechToTextSession? _sttSession;
+    private CancellationTokenSource? _sttLoopStop;
     private Task _sttLoop = Task.CompletedTask;
+    private Task _confirmation = Task.CompletedTask;
+    private CallLocale? _locale;
+    private int _speechLost; // 1 once the engine was told speech recognition or synthesis is gone
+    private int _voiceFailures; // TTS opens that failed on this call; after one, the next open is bounded
+    private int _pendingToneFrames;
     private Task _playoutLoop = Task.CompletedTask;
     private TextToSpeechStreamOptions _ttsOptions = new("", "");
     private Task<ITextToSpeechStream>? _preparedTts;
@@ -45,20 +56,17 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     private int _cancelledUpTo = -1;
     private volatile int _generation;
     private string _callId = "pending";
-    private double _utteranceConfidence = 1;
     private long _lastSpeechEndedAt;
     private long _lastSpeechStartedAt;
     private long _lastVoicedFrameAt;
     private long _lastFlushAt;
     private bool _callerSpeechSinceFlush;
-    private long _bargeInCandidateSince;
-    private TimeSpan _utteranceDuration;
-    private bool _bargeInPending;
-    private bool _wordsSinceSpeechStart;
 
-    public SpeechPipeline(IAudioTransport carrier, ISpeechToText stt, ITextToSpeech tts, SpeechPipelineOptions options,
+    public SpeechPipeline(IAudioTransport carrier, ISpeechToText stt, ITextToSpeech tts, SpeechPipelineOptions options, ICallLocales locales,
         TimeProvider clock, VoiceAgentMetrics metrics, ILogger logger, string transportName)
     {
+        _locales = locales;
+        _bargeIn = new BargeInDecision(options.BargeInMinSpeech, clock.TimestampFrequency);
         _carrier = carrier;
         _stt = stt;
         _tts = tts;
@@ -69,6 +77,9 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         _transportName = transportName;
         _format = carrier.Format;
         _vad = new VoiceActivityDetector(options.Vad, _format.SampleRate);
+        _echo = new EchoCanceller(_format.SampleRate);
+        _playedFrames = new PlayedFrameQueue(_format.SamplesPerFrame);
+        _cancelledFrame = new byte[_format.FrameBytes];
         _inboundPcm = new short[_format.SamplesPerFrame];
         _playedPcm = new short[_format.SamplesPerFrame];
         _tracker = new PlaybackTracker(clock);
@@ -76,11 +87,14 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
 
     private long FrameTicks => _clock.TimestampFrequency / 50;
 
-    /// <summary>True while a reply is being synthesised or its audio has not finished playing.</summary>
+    /// <summary>True while a reply is being synthesised or its audio (or keypad tones) has not finished playing.</summary>
     public bool AgentSpeaking
     {
-        get { lock (_gate) return _active is not null || _tracker.HasUnplayedAudio; }
+        get { lock (_gate) return _active is not null || _tracker.HasUnplayedAudio || _pendingToneFrames > 0; }
     }
+
+    /// <summary>Keypad tones and a mid-call language switch are carried out here; hold music (a URL to stream) is not, so it is never offered.</summary>
+    public CallCapabilities Capabilities => CallCapabilities.SendDigits | CallCapabilities.SwitchLanguage;
 
     /// <summary>Where events for the engine go (the call's mailbox).</summary>
     public void Attach(Func<ConversationEvent, CancellationToken, ValueTask> post) => _post = post;
@@ -89,13 +103,31 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     public async Task StartAsync(CallInfo call, CallLocale locale, string? greeting, CancellationToken cancellationToken)
     {
         _callId = call.CallSid;
-        _ttsOptions = new TextToSpeechStreamOptions(locale.TtsVoiceId, _format.TtsOutputFormat, locale.TtsLanguageCode);
-        _sttSession = await _stt.ConnectAsync(new SpeechToTextSessionOptions(locale.SttModel, locale.SttLanguage, _format.SttEncoding, _format.SampleRate), cancellationToken);
-        _sttLoop = RunSttLoopAsync(_life.Token);
+        _locale = locale;
+        _ttsOptions = TtsOptionsFor(locale);
+        await StartSttAsync(locale, cancellationToken);
         _playoutLoop = RunPlayoutAsync(_life.Token);
         LogStarted(_logger, _callId, locale.Name, _format.Name);
         await _post(new CallStarted(call with { Language = locale.SttLanguage }) { ReceivedAt = _clock.GetTimestamp() }, cancellationToken);
         if (!string.IsNullOrWhiteSpace(greeting)) await SendAsync(new SpeakToken(greeting, Last: true, ReplyId: 0), cancellationToken);
+    }
+
+    private TextToSpeechStreamOptions TtsOptionsFor(CallLocale locale) => new(locale.TtsVoiceId, _format.TtsOutputFormat, locale.TtsLanguageCode);
+
+    /// <summary>Opens an STT session for <paramref name="locale"/> and starts reading it; the previous session, if any, is closed after.</summary>
+    private async Task StartSttAsync(CallLocale locale, CancellationToken cancellationToken)
+    {
+        var session = await _stt.ConnectAsync(new SpeechToTextSessionOptions(locale.SttModel, locale.SttLanguage, _format.SttEncoding, _format.SampleRate), cancellationToken);
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(_life.Token);
+        var (oldSession, oldStop, oldLoop) = (_sttSession, _sttLoopStop, _sttLoop);
+        Volatile.Write(ref _sttSession, session);
+        _sttLoopStop = stop;
+        _sttLoop = RunSttLoopAsync(session, stop.Token);
+        if (oldStop is null) return;
+        await oldStop.CancelAsync();
+        await oldLoop;
+        await oldSession!.DisposeAsync();
+        oldStop.Dispose();
     }
 
     // ───────────── inbound: carrier → VAD/STT → engine ─────────────
@@ -103,14 +135,32 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     /// <summary>One frame of caller audio, in the carrier's format.</summary>
     public async ValueTask OnAudioAsync(ReadOnlyMemory<byte> frame, long receivedAt, CancellationToken cancellationToken)
     {
-        if (_sttSession is { } stt) await stt.SendAudioAsync(frame, cancellationToken);
-        if (frame.Length != _format.FrameBytes) return; // odd sizes still reach STT; VAD runs on whole frames
+        if (frame.Length != _format.FrameBytes)
+        {
+            // Odd sizes still reach STT as they are; cancellation and VAD run on whole frames.
+            if (Volatile.Read(ref _sttSession) is { } raw) await raw.SendAudioAsync(frame, cancellationToken);
+            return;
+        }
         VadEvent vad;
+        bool echoPathChanged, voiced, cancelled;
         lock (_gate)
         {
             _format.Decode(frame.Span, _inboundPcm);
+            // Echo cancellation before VAD and STT, referenced to what we played in playout order (one frame per frame).
+            var played = _playedFrames.Take();
+            if (_options.EchoCancellation) _echo.Process(played, _inboundPcm);
+            cancelled = _echo.Cancelling;
+            echoPathChanged = _echo.SinceNewPath == 0;
             vad = _vad.Process(_inboundPcm);
-            if (_vad.IsSpeaking && _vad.SpeechProbability >= 0.5f) _lastVoicedFrameAt = receivedAt + FrameTicks;
+            voiced = _vad.IsSpeaking && _vad.SpeechProbability >= 0.5f;
+            if (voiced) _lastVoicedFrameAt = receivedAt + FrameTicks;
+            if (cancelled) _format.Encode(_inboundPcm, _cancelledFrame);
+        }
+        if (Volatile.Read(ref _sttSession) is { } stt) await stt.SendAudioAsync(cancelled ? _cancelledFrame : frame, cancellationToken);
+        if (echoPathChanged)
+        {
+            LogEchoPath(_logger, _callId, _echo.DelayMs ?? -1);
+            lock (_gate) _bargeIn.EchoPathChanged(receivedAt);
         }
         switch (vad.Kind)
         {
@@ -118,11 +168,10 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
                 LogSpeech(_logger, _callId, "started", AgentSpeaking);
                 lock (_gate)
                 {
-                    _wordsSinceSpeechStart = false;
                     _callerSpeechSinceFlush = true;
                     // The detector confirms speech some frames after it began; date it from the audio itself.
                     _lastSpeechStartedAt = receivedAt - (long)((vad.DetectedAt - vad.Timestamp).TotalSeconds * _clock.TimestampFrequency);
-                    _bargeInCandidateSince = _lastSpeechStartedAt;
+                    _bargeIn.SpeechStarted(_lastSpeechStartedAt);
                 }
                 break;
             case VadEventKind.SpeechEnded:
@@ -130,24 +179,16 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
                 lock (_gate)
                 {
                     _lastSpeechEndedAt = receivedAt;
-                    _bargeInCandidateSince = 0;
-                    confirm = _bargeInPending && !_wordsSinceSpeechStart;
+                    confirm = _bargeIn.SpeechEnded();
                 }
                 LogSpeech(_logger, _callId, "ended", AgentSpeaking);
-                if (confirm) _ = ConfirmBargeInAsync(_life.Token);
+                if (confirm) _confirmation = ConfirmBargeInAsync(_life.Token);
                 break;
         }
 
         // Barge-in: caller speech during playback that has lasted long enough to be more than a blip.
         bool bargeIn;
-        lock (_gate)
-        {
-            bargeIn = _bargeInCandidateSince != 0 && _vad.IsSpeaking
-                && _clock.GetElapsedTime(_bargeInCandidateSince, receivedAt) >= _options.BargeInMinSpeech
-                && (_active is not null || _tracker.HasUnplayedAudio);
-            if (bargeIn || !(_active is not null || _tracker.HasUnplayedAudio) && _clock.GetElapsedTime(_bargeInCandidateSince, receivedAt) >= _options.BargeInMinSpeech)
-                _bargeInCandidateSince = 0;
-        }
+        lock (_gate) bargeIn = _bargeIn.Frame(receivedAt, voiced, _active is not null || _tracker.HasUnplayedAudio);
         if (bargeIn) await BargeInAsync(receivedAt, cancellationToken);
     }
 
@@ -185,7 +226,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
             _generation++;
             _tracker.Cleared();
             _vad.ClearPlayback();
-            _bargeInPending = true;
+            _playedFrames.Clear(); // the carrier drops what it had not played yet
             _lastTimeline = null;
         }
         await _carrier.ClearAsync(cancellationToken);
@@ -197,27 +238,25 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     /// <summary>After barge-in speech ended: if STT produced no words in time, it was a cough, not a turn.</summary>
     private async Task ConfirmBargeInAsync(CancellationToken cancellationToken)
     {
-        try
-        {
-            await Task.Delay(_options.BargeInConfirmation, _clock, cancellationToken);
-            lock (_gate)
-            {
-                if (!_bargeInPending || _wordsSinceSpeechStart || _vad.IsSpeaking) return;
-                _bargeInPending = false;
-            }
-            LogFalseInterruption(_logger, _callId);
-            await _post(new FalseInterruption { ReceivedAt = _clock.GetTimestamp() }, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
+        await Task.Delay(_options.BargeInConfirmation, _clock, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (cancellationToken.IsCancellationRequested) return; // the call ended first
+        bool falseInterruption;
+        lock (_gate) falseInterruption = _bargeIn.ConfirmationElapsed(_vad.IsSpeaking);
+        if (!falseInterruption) return;
+        LogFalseInterruption(_logger, _callId);
+        await _post(new FalseInterruption { ReceivedAt = _clock.GetTimestamp() }, cancellationToken);
     }
 
-    private async Task RunSttLoopAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads one STT session until it is replaced or the call ends. A fatal error, a failure of the read itself or the
+    /// session ending on its own leaves the call deaf: the engine is told, and it apologises and hands the call off.
+    /// </summary>
+    private async Task RunSttLoopAsync(ISpeechToTextSession session, CancellationToken cancellationToken)
     {
+        string? lost = null;
         try
         {
-            await foreach (var e in _sttSession!.ReadEventsAsync(cancellationToken))
+            await foreach (var e in session.ReadEventsAsync(cancellationToken))
             {
                 switch (e)
                 {
@@ -232,32 +271,41 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
                         break;
                     case SpeechError err:
                         LogSttError(_logger, _callId, err.Message, err.Fatal);
+                        if (err.Fatal) lost = "speech recognition failed: " + err.Message;
                         break;
                 }
+                if (lost is not null) break;
             }
+            if (lost is null && !cancellationToken.IsCancellationRequested) lost = "speech recognition ended unexpectedly";
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            return; // replaced (language switch) or the call ended: nothing more to hear from this session
         }
+        catch (Exception ex)
+        {
+            LogSttError(_logger, _callId, ex.Message, true);
+            lost = $"speech recognition failed: {ex.GetType().Name}";
+        }
+        if (lost is not null) await SpeechLostAsync(lost);
+    }
+
+    /// <summary>Speech recognition or synthesis is gone for good: tell the engine once, so it apologises and hands off.</summary>
+    private async ValueTask SpeechLostAsync(string reason)
+    {
+        if (Interlocked.Exchange(ref _speechLost, 1) != 0) return;
+        LogSpeechLost(_logger, _callId, reason);
+        await _post(new SpeechUnavailable(reason) { ReceivedAt = _clock.GetTimestamp() }, _life.Token);
     }
 
     private async ValueTask OnTranscriptAsync(TranscriptReceived t, CancellationToken cancellationToken)
     {
-        var text = t.Text.Trim();
         lock (_gate)
         {
-            if (text.Length > 0)
-            {
-                _wordsSinceSpeechStart = true;
-                _bargeInPending = false; // words: the barge-in was real
-            }
-            if (t.IsFinal && text.Length > 0)
-            {
-                if (_utterance.Length > 0) _utterance.Append(' ');
-                _utterance.Append(text);
-                _utteranceConfidence = Math.Min(_utteranceConfidence, t.Confidence);
-                _utteranceDuration += t.Duration;
-            }
+            // Words confirm a barge-in, unless they are the agent's own words coming back (echo): then it stays
+            // unconfirmed and ends as a false interruption, and the agent resumes.
+            if (!string.IsNullOrWhiteSpace(t.Text) && !(_bargeIn.Pending && EchoWords.AreAgentsOwn(t.Text, _tracker.ReplyText()))) _bargeIn.Words();
+            if (t.IsFinal) _utterance.AddFinal(t.Text, t.Confidence, t.Duration);
         }
         if (t.SpeechFinal) await FlushUtteranceAsync(t.ReceivedAt, cancellationToken);
     }
@@ -271,17 +319,15 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         bool echoBleed;
         lock (_gate)
         {
-            text = _utterance.ToString();
-            confidence = _utteranceConfidence;
-            _utterance.Clear();
-            _utteranceConfidence = 1;
+            var utterance = _utterance.Take();
+            text = utterance.Text;
+            confidence = utterance.Confidence;
             // The artefact rule asks when the caller *started* talking relative to the agent stopping: our VAD's
             // onset when it heard this utterance, else the final's arrival less the speech it covers.
             var playedAt = _tracker.ReplyPlayedAt;
             var startedAt = _lastSpeechStartedAt > playedAt ? _lastSpeechStartedAt
-                : finalAt - (long)(_utteranceDuration.TotalSeconds * _clock.TimestampFrequency);
+                : finalAt - (long)(utterance.Duration.TotalSeconds * _clock.TimestampFrequency);
             sinceAgentStopped = _active is null && !_tracker.HasUnplayedAudio && playedAt != 0 ? _clock.GetElapsedTime(playedAt, startedAt) : null;
-            _utteranceDuration = TimeSpan.Zero;
             // Caller speech end: the end of the last frame our detector heard as speech in this utterance (the
             // detector's own end event comes a hang-over later, often after the transcript).
             speechEndedAt = _lastVoicedFrameAt > _lastFlushAt ? _lastVoicedFrameAt : 0;
@@ -323,9 +369,15 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
                 await WaitForPlaybackAsync(cancellationToken);
                 await _carrier.HangUpAsync(end.HandoffData, cancellationToken);
                 break;
+            case SendDigits digits:
+                QueueTones(digits.Digits);
+                break;
+            case SwitchLanguage language:
+                await SwitchLanguageAsync(language.TranscriptionLanguage ?? language.TtsLanguage, cancellationToken);
+                break;
             default:
                 LogUnsupported(_logger, _callId, command.GetType().Name, _transportName);
-                break;
+                throw new CommandRejectedException($"{command.GetType().Name} is not supported on {_transportName}");
         }
     }
 
@@ -359,13 +411,20 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     {
         var prepared = Interlocked.Exchange(ref _preparedTts, null);
         ITextToSpeechStream stream;
+        // After one failure, the next open (the apology) gets a bounded budget: a clean hand-off beats a long wait.
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (Volatile.Read(ref _voiceFailures) > 0) budget.CancelAfter(_options.FallbackSpeechBudget);
         try
         {
-            stream = prepared is not null ? await prepared : await _tts.OpenAsync(_ttsOptions, cancellationToken);
+            stream = prepared is not null && Volatile.Read(ref _voiceFailures) == 0 ? await prepared.WaitAsync(budget.Token) : await _tts.OpenAsync(_ttsOptions, budget.Token);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // Fail once: this reply's remaining tokens are dropped (no re-open per token), and the engine is told.
             LogTtsFailed(_logger, _callId, replyId, ex.GetType().Name, ex.Message);
+            lock (_gate) _cancelledUpTo = Math.Max(_cancelledUpTo, replyId);
+            if (prepared is not null) await DisposeWhenOpenAsync(prepared);
+            if (Interlocked.Increment(ref _voiceFailures) == 1) await SpeechLostAsync("speech synthesis failed: " + ex.GetType().Name);
             return null;
         }
         AudioTurnTimeline timeline;
@@ -386,15 +445,28 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     /// <summary>Opens the next reply's TTS socket while the model is still thinking.</summary>
     private void PrepareTts()
     {
+        if (Volatile.Read(ref _voiceFailures) > 0) return; // the next reply opens its own, bounded
         var next = _tts.OpenAsync(_ttsOptions, _life.Token).AsTask();
         var old = Interlocked.Exchange(ref _preparedTts, next);
-        if (old is not null) _ = DisposeWhenOpenAsync(old);
+        if (old is not null) _spareClosing = DisposeWhenOpenAsync(old);
     }
 
-    private static async Task DisposeWhenOpenAsync(Task<ITextToSpeechStream> pending)
+    private Task _spareClosing = Task.CompletedTask;
+
+    /// <summary>Closes a spare TTS socket once it has opened; one that failed to open is logged (the reply that needed it reports its own failure).</summary>
+    private async Task DisposeWhenOpenAsync(Task<ITextToSpeechStream> pending)
     {
-        try { await (await pending).DisposeAsync(); }
-        catch (Exception) { } // a spare socket that failed to open needs no cleanup
+        ITextToSpeechStream stream;
+        try
+        {
+            stream = await pending;
+        }
+        catch (Exception ex)
+        {
+            LogSpareTtsFailed(_logger, _callId, ex.GetType().Name);
+            return;
+        }
+        await stream.DisposeAsync();
     }
 
     private async ValueTask StopPlaybackAsync(ActiveReply? reply, CancellationToken cancellationToken)
@@ -406,6 +478,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
             _generation++;
             _tracker.Cleared();
             _vad.ClearPlayback();
+            _playedFrames.Clear(); // the carrier drops what it had not played yet
             _lastTimeline = null;
         }
         await _carrier.ClearAsync(cancellationToken);
@@ -457,7 +530,9 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         {
             await foreach (var item in _playout.Reader.ReadAllAsync(cancellationToken))
             {
-                if (item.Generation != _generation) continue;
+                var tone = item.ReplyId == ToneReplyId;
+                if (tone) lock (_gate) _pendingToneFrames--;
+                if (item.Generation != _generation && !tone) continue; // keypad tones are for the far end: a clear does not drop them
                 if (item.Mark is not null)
                 {
                     await _carrier.SendMarkAsync(item.Mark, cancellationToken);
@@ -472,15 +547,16 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
                     if (_metrics.PlayoutLatenessEnabled)
                         _metrics.RecordPlayoutLateness((double)(now - sendAt) / _clock.TimestampFrequency * 1000, _transportName);
                 }
-                if (item.Generation != _generation) continue;
+                if (item.Generation != _generation && !tone) continue;
                 await _carrier.SendAudioAsync(item.Frame, cancellationToken);
                 playhead = Math.Max(playhead, now) + frameTicks;
                 lock (_gate)
                 {
                     _format.Decode(item.Frame, _playedPcm);
                     _vad.ObservePlayback(_playedPcm);
+                    _playedFrames.Add(_playedPcm);
                 }
-                if (item.ReplyId != lastReply)
+                if (item.ReplyId != lastReply && !tone)
                 {
                     lastReply = item.ReplyId;
                     OnFirstFrameSent(item.ReplyId);
@@ -489,7 +565,57 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            return; // the call ended: whatever is still queued will never play
         }
+        catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or IOException or ObjectDisposedException)
+        {
+            LogPlayoutStopped(_logger, _callId, ex.GetType().Name); // the carrier's socket is gone; its receive loop ends the call
+        }
+    }
+
+    // ───────────── call control on the audio path: keypad tones, language ─────────────
+
+    /// <summary>Playout items with this reply id are keypad tones: never cut by a clear, never counted as a reply.</summary>
+    private const int ToneReplyId = int.MinValue;
+
+    /// <summary>Renders keypad tones into the outbound audio, after whatever is already queued.</summary>
+    private void QueueTones(string digits)
+    {
+        if (!DtmfTones.IsValid(digits)) throw new CommandRejectedException($"'{digits}' holds a symbol that is not a keypad digit (0-9, *, #, A-D) or w");
+        var pcm = DtmfTones.Render(digits, _format.SampleRate);
+        var samples = _format.SamplesPerFrame;
+        var frames = (pcm.Length + samples - 1) / samples;
+        lock (_gate) _pendingToneFrames += frames;
+        Span<short> whole = stackalloc short[samples];
+        for (var i = 0; i < frames; i++)
+        {
+            var frame = new byte[_format.FrameBytes];
+            var slice = pcm.AsSpan(i * samples, Math.Min(samples, pcm.Length - i * samples));
+            whole.Clear();
+            slice.CopyTo(whole);
+            _format.Encode(whole, frame);
+            _playout.Writer.TryWrite(new PlayoutItem(_generation, frame, null, ToneReplyId));
+        }
+        LogTonesQueued(_logger, _callId, digits.Length, frames * 20);
+    }
+
+    /// <summary>
+    /// Switches speech recognition and synthesis to the locale-table row for <paramref name="language"/> (a row name
+    /// such as <c>es-MX</c>, or a language such as <c>es</c>): a new STT session first, then the old one closed, and
+    /// the next reply voiced in the row's voice. A language with no row is refused, and the call stays as it was.
+    /// </summary>
+    private async ValueTask SwitchLanguageAsync(string? language, CancellationToken cancellationToken)
+    {
+        var table = await _locales.TableAsync(cancellationToken);
+        var row = language is null ? null : table.Find(language)
+            ?? throw new CommandRejectedException($"no locale for '{language}'; this line speaks {string.Join(", ", table.Rows.Select(r => r.Name))}");
+        if (row is null) throw new CommandRejectedException("no language given");
+        if (_locale is { } current && current == row) return;
+        await StartSttAsync(row, cancellationToken);
+        _locale = row;
+        _ttsOptions = TtsOptionsFor(row);
+        if (Interlocked.Exchange(ref _preparedTts, null) is { } stale) _spareClosing = DisposeWhenOpenAsync(stale); // opened in the old voice
+        LogLanguageSwitched(_logger, _callId, row.Name);
     }
 
     private void OnFirstFrameSent(int replyId)
@@ -519,8 +645,17 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         lock (_gate) { active = _active; _active = null; }
         if (active is not null) await active.CancelAsync();
         if (Interlocked.Exchange(ref _preparedTts, null) is { } prepared) await DisposeWhenOpenAsync(prepared);
-        await Task.WhenAll(_sttLoop, _playoutLoop).WaitAsync(TimeSpan.FromSeconds(3)).ContinueWith(_ => { }, TaskScheduler.Default);
+        // Every loop ends on the cancelled token (they catch only that); a loop that does not is reported, not awaited forever.
+        try
+        {
+            await Task.WhenAll(_sttLoop, _playoutLoop, _confirmation, _spareClosing).WaitAsync(TimeSpan.FromSeconds(3), _clock);
+        }
+        catch (TimeoutException)
+        {
+            LogLoopsDidNotStop(_logger, _callId);
+        }
         if (_sttSession is not null) await _sttSession.DisposeAsync();
+        _sttLoopStop?.Dispose();
         _life.Dispose();
     }
 }

@@ -23,6 +23,20 @@ public sealed record SpeechPipelineOptions
     /// <summary>How far ahead of real time audio is sent to the carrier (absorbs jitter; bounds what <c>clear</c> must drop).</summary>
     public TimeSpan PlayoutLead { get; init; } = TimeSpan.FromMilliseconds(60);
 
+    /// <summary>
+    /// After speech synthesis failed once on a call, the longest the apology's synthesis may take to open before the
+    /// call is handed off without it.
+    /// </summary>
+    public TimeSpan FallbackSpeechBudget { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Run the adaptive echo canceller (<c>Speech/Echo</c>) on caller audio before VAD and STT. Off by default: on the
+    /// matrix it removes 15–30 dB of echo, but over real sockets the played frames are lined up with inbound frames by
+    /// arrival order, which jitters by whole frames under load and makes the bulk delay jump (see docs); until inbound
+    /// audio is aligned by the carrier's media timestamps, the VAD's echo guard alone is the safer default.
+    /// </summary>
+    public bool EchoCancellation { get; init; }
+
     /// <summary>Voice activity detection thresholds.</summary>
     public VadOptions Vad { get; init; } = new();
 
@@ -34,6 +48,7 @@ public sealed record SpeechPipelineOptions
         if (BargeInMinSpeech < TimeSpan.Zero) errors.Add("BargeInMinSpeech must not be negative.");
         if (BargeInConfirmation <= TimeSpan.Zero) errors.Add("BargeInConfirmation must be positive.");
         if (PlayoutLead < TimeSpan.Zero || PlayoutLead > TimeSpan.FromSeconds(1)) errors.Add("PlayoutLead must be 0..1000 ms.");
+        if (FallbackSpeechBudget <= TimeSpan.Zero || FallbackSpeechBudget > TimeSpan.FromSeconds(10)) errors.Add("FallbackSpeechBudget must be 1 ms..10 s.");
         errors.AddRange(Vad.Validate());
         return errors;
     }

@@ -11,8 +11,11 @@ namespace VoiceAgent.Storage.Records;
 internal sealed partial class StoredLocales(IRecordsStore store, RecordsStartup startup, LocaleTable fallback, ILogger<StoredLocales> logger) : ICallLocales
 {
     public async Task<CallLocale> ResolveAsync(string? from, IReadOnlyDictionary<string, string> parameters, CancellationToken cancellationToken)
+        => (await TableAsync(cancellationToken)).Resolve(from, parameters);
+
+    public async Task<LocaleTable> TableAsync(CancellationToken cancellationToken)
     {
-        if (!startup.Migrated.IsCompletedSuccessfully) return fallback.Resolve(from, parameters);
+        if (!startup.Migrated.IsCompletedSuccessfully) return fallback;
         try
         {
             var rows = await store.GetLocalesAsync(cancellationToken);
@@ -20,15 +23,15 @@ internal sealed partial class StoredLocales(IRecordsStore store, RecordsStartup 
             if (defaultRow is null)
             {
                 LogFallback(logger, $"no row for the default locale {fallback.Default.Name}");
-                return fallback.Resolve(from, parameters);
+                return fallback;
             }
-            return new LocaleTable(rows, defaultRow.Name).Resolve(from, parameters);
+            return new LocaleTable(rows, defaultRow.Name);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             // A store problem never fails the call: it goes on with the built-in rows.
             LogFallback(logger, ex.Message);
-            return fallback.Resolve(from, parameters);
+            return fallback;
         }
     }
 

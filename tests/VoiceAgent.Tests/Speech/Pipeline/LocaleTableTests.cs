@@ -40,4 +40,19 @@ public sealed class LocaleTableTests
         }
         finally { File.Delete(path); }
     }
+
+    [Theory]
+    [InlineData("es-MX", "es-MX")]
+    [InlineData("de", "de-DE")]
+    [InlineData("FR-fr", "fr-FR")]
+    [InlineData("es-US", "es-ES")]
+    [InlineData("en_GB", "en-GB")]
+    public void A_language_named_by_the_model_finds_its_row_by_name_stt_language_or_primary_language(string language, string expected)
+        => Assert.Equal(expected, Table.Find(language)?.Name);
+
+    [Theory]
+    [InlineData("ja-JP")]
+    [InlineData("x")]
+    [InlineData("")]
+    public void A_language_without_a_row_is_not_found(string language) => Assert.Null(Table.Find(language));
 }

@@ -65,4 +65,16 @@ public sealed class PlaybackTrackerTests
         Assert.Equal(clock.GetTimestamp(), tracker.ReplyPlayedAt);
         Assert.False(tracker.HasUnplayedAudio);
     }
+
+    [Fact]
+    public void The_reply_text_is_everything_synthesised_so_far_heard_or_queued()
+    {
+        var tracker = new PlaybackTracker(new ManualTimeProvider());
+        tracker.BeginReply();
+        tracker.Queued("m1", "Our hours ", Every100Ms, endOfReply: false);
+        tracker.Queued("m2", "are nine to five.", Every100Ms, endOfReply: false);
+        tracker.MarkPlayed("m1");
+
+        Assert.Equal("Our hours are nine to five.", tracker.ReplyText());
+    }
 }

@@ -1,0 +1,58 @@
+using VoiceAgent.Speech.Echo;
+
+namespace VoiceAgent.Tests.Speech.Echo;
+
+/// <summary>
+/// The barge-in chain (echo canceller → VAD → barge-in decision) on the echo matrix, in audio time. Deterministic.
+/// What the whole matrix scores (false and missed barge-in rates per cell) is printed by <c>bench --scenario echo</c>;
+/// these tests pin the cells it must always get right.
+/// </summary>
+public sealed class EchoMatrixTests
+{
+    public static TheoryData<int, double, bool> EchoFromTheStart()
+    {
+        var data = new TheoryData<int, double, bool>();
+        foreach (var delay in new[] { 20, 60, 120, 250, 400 })
+            foreach (var gain in new[] { -20.0, -12, -6 })
+                foreach (var noise in new[] { false, true })
+                    data.Add(delay, gain, noise);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(EchoFromTheStart))]
+    public void Echo_present_from_the_start_never_makes_the_agent_cut_itself_off(int delayMs, double gainDb, bool noise)
+    {
+        var outcome = EchoMatrix.Run(new EchoCell(delayMs, gainDb, MidReply: false, noise, ChangingPath: false, Caller: false), 8000);
+
+        Assert.False(outcome.FalseBargeIn);
+    }
+
+    public static TheoryData<int, double, bool> LoudEchoFromTheStart()
+    {
+        var data = new TheoryData<int, double, bool>();
+        foreach (var delay in new[] { 20, 60, 120, 250, 400 })
+            foreach (var gain in new[] { -12.0, -6 }) // at -20 dB the caller is only -34 dBFS; the bench reports those cells
+                foreach (var noise in new[] { false, true })
+                    data.Add(delay, gain, noise);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(LoudEchoFromTheStart))]
+    public void A_caller_6_dB_above_the_echo_stops_the_agent(int delayMs, double gainDb, bool noise)
+    {
+        var outcome = EchoMatrix.Run(new EchoCell(delayMs, gainDb, MidReply: false, noise, ChangingPath: false, Caller: true), 8000);
+
+        Assert.False(outcome.FalseBargeIn);
+        Assert.NotNull(outcome.BargeInAfterOnsetMs);
+    }
+
+    [Fact]
+    public void Without_the_canceller_the_same_echo_cuts_the_agent_off_somewhere_in_the_matrix()
+    {
+        var cells = EchoMatrix.Cells().Where(c => !c.Caller && !c.ChangingPath).ToList();
+
+        Assert.Contains(cells, c => EchoMatrix.Run(c, 8000, cancelEcho: false).FalseBargeIn);
+    }
+}
