@@ -29,6 +29,8 @@ public static partial class VoiceAgentServer
         var settings = VoiceAgentSettings.From(builder.Configuration);
         if (settings.SystemPromptFile is null)
             settings = settings with { SystemPromptFile = Path.Combine(AppContext.BaseDirectory, "Prompts", "agent.md") };
+        // Every setting is parsed and checked once, here, before anything starts: all mistakes listed together.
+        if (settings.Validate() is { Count: > 0 } errors) throw new InvalidSettingsException(errors);
 
         var emulators = new List<IAsyncDisposable>();
         if (settings.AnthropicApiKey is null && settings.OpenAIApiKey is null)

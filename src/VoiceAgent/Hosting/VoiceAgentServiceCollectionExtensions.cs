@@ -28,7 +28,7 @@ public static class VoiceAgentServiceCollectionExtensions
         var errors = settings.Validate().ToList();
         var agent = AgentOptionsFrom(settings, errors);
         if (errors.Count > 0)
-            throw new InvalidOperationException("Invalid configuration:" + Environment.NewLine + " - " + string.Join(Environment.NewLine + " - ", errors));
+            throw new InvalidSettingsException(errors);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
