@@ -72,10 +72,18 @@ public static partial class VoiceAgentServer
             startup.DevCredentialsDir = settings.DataDir;
         }
 
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes);
+        builder.Services.Configure<FormOptions>(form =>
+        {
+            form.BufferBody = false;
+            form.ValueLengthLimit = (int)Math.Min(settings.MaxRequestBodyBytes, int.MaxValue);
+            form.MultipartBodyLengthLimit = settings.MaxRequestBodyBytes;
+        });
         builder.Services.AddVoiceAgent(settings);
         builder.Services.AddHostedService(_ => new OfflineEmulators(emulators));
         var app = builder.Build();
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
+        app.UseRequestBodyCap(settings.MaxRequestBodyBytes);
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = settings.WebSocketKeepAliveInterval, KeepAliveTimeout = settings.WebSocketKeepAliveTimeout });
         app.MapVoiceAgent();
         startup.Report(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("VoiceAgent.Startup"), settings);
         return app;
