@@ -95,6 +95,9 @@ internal sealed partial class CallSession
             case TurnFinished finished:
                 OnTurnFinished(finished);
                 return true;
+            case CallTimeLimitReached:
+                await OnTimeLimitAsync(ct);
+                return false;
             case CallEnded ended:
                 LogCallEndedBy(_logger, CallId, ended.Reason);
                 return false;
@@ -185,6 +188,15 @@ internal sealed partial class CallSession
                 await _transport.SendAsync(new EndCall(HandoffJson(Handoff.CallerEnded, $"caller pressed {digit.Digit} to end the call")), ct);
                 break;
         }
+    }
+
+    /// <summary>The maximum call length: whatever is being said is cut, the goodbye line spoken, the call ended.</summary>
+    private async ValueTask OnTimeLimitAsync(CancellationToken ct)
+    {
+        LogCallEndedBy(_logger, CallId, "maximum call length reached");
+        await CutCurrentReplyAsync(heard: null, closeTalkCycle: true, _deps.Clock.GetTimestamp(), ct);
+        await SayAsync(_deps.Agent.GoodbyeLine, ct);
+        await _transport.SendAsync(new EndCall(HandoffJson(Handoff.AgentEnded, "maximum call length reached")), ct);
     }
 
     private void OnTurnFinished(TurnFinished finished)

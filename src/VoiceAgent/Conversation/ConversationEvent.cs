@@ -41,3 +41,6 @@ public sealed record TransportError(string Description) : ConversationEvent;
 
 /// <summary>The call is over (socket closed, <c>stop</c>, hang-up).</summary>
 public sealed record CallEnded(string Reason) : ConversationEvent;
+
+/// <summary>The call reached its maximum length: the agent says goodbye and ends it.</summary>
+public sealed record CallTimeLimitReached : ConversationEvent;

@@ -12,6 +12,7 @@ using VoiceAgent.Telephony.MediaStreams;
 using VoiceAgent.Telephony.Vonage;
 using VoiceAgent.Telephony.Twilio.Rest;
 using VoiceAgent.Telephony.Twilio.Security;
+using VoiceAgent.Telephony.WebSockets;
 
 namespace VoiceAgent.Hosting;
 
@@ -35,6 +36,13 @@ public static class VoiceAgentServiceCollectionExtensions
         services.TryAddSingleton(settings);
         services.TryAddSingleton(agent);
         services.TryAddSingleton<VoiceAgentMetrics>();
+        services.TryAddSingleton(new CarrierLimits
+        {
+            StartTimeout = settings.SocketStartTimeout,
+            IdleTimeout = settings.CarrierIdleTimeout,
+            SendStallTimeout = settings.SendStallTimeout,
+            MaxCallLength = settings.MaxCallLength,
+        });
         services.AddTwilioSecurity(new TwilioSecurityOptions
         {
             AuthToken = settings.TwilioAuthToken,
@@ -57,7 +65,8 @@ public static class VoiceAgentServiceCollectionExtensions
             sp.GetRequiredService<CallSessionFactory>(),
             sp.GetRequiredService<VoiceAgentMetrics>(),
             sp.GetRequiredService<ILogger<RelayConnectionHandler>>(),
-            sp.GetRequiredService<TwilioRequestValidator>().IsAccountAllowed));
+            sp.GetRequiredService<TwilioRequestValidator>().IsAccountAllowed,
+            sp.GetRequiredService<CarrierLimits>()));
         AddSpeech(services, settings);
         services.TryAddSingleton(sp => new ReadinessProbe(ModelRegistration.ReadinessTargets(settings), sp.GetRequiredService<TimeProvider>()));
         return services;
@@ -101,7 +110,8 @@ public static class VoiceAgentServiceCollectionExtensions
             sp.GetRequiredService<CallHandoff>(),
             sp.GetRequiredService<VoiceAgentMetrics>(),
             sp.GetRequiredService<ILogger<MediaStreamsConnectionHandler>>(),
-            sp.GetRequiredService<TwilioRequestValidator>().IsAccountAllowed));
+            sp.GetRequiredService<TwilioRequestValidator>().IsAccountAllowed,
+            sp.GetRequiredService<CarrierLimits>()));
         services.TryAddSingleton(_ => new VonageCallAuthenticator(SecretFile.LoadOrCreateKey(settings.DataDir, "vonage-call-key")));
         services.TryAddSingleton<VonageConnectionHandler>();
     }

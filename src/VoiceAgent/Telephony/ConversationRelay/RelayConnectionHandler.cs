@@ -16,7 +16,8 @@ internal sealed partial class RelayConnectionHandler(
     CallSessionFactory sessions,
     VoiceAgentMetrics metrics,
     ILogger<RelayConnectionHandler> logger,
-    Func<string?, bool> isAccountAllowed)
+    Func<string?, bool> isAccountAllowed,
+    CarrierLimits limits)
 {
     internal const string TransportName = "conversation-relay";
     private const int MaxFrameBytes = 64 * 1024;
@@ -25,13 +26,15 @@ internal sealed partial class RelayConnectionHandler(
     {
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         using var callCts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        using var transport = new RelayTransport(socket);
+        using var watch = new CarrierWatch(limits, sessions.Clock, watchIdle: false);
+        var writer = new CarrierSocketWriter(socket, watch, sessions.Clock);
+        using var transport = new RelayTransport(writer);
         var session = sessions.Create(transport, TransportName);
         var sessionTask = session.RunAsync(callCts.Token);
         var closeStatus = WebSocketCloseStatus.NormalClosure;
         try
         {
-            closeStatus = await ReceiveAsync(socket, session, sessionTask, callCts.Token);
+            closeStatus = await ReceiveAsync(socket, session, sessionTask, watch, callCts.Token);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
         {
@@ -47,19 +50,37 @@ internal sealed partial class RelayConnectionHandler(
             await callCts.CancelAsync();
             try { await sessionTask; }
             catch (Exception ex) { LogCallFailed(logger, session.CallId, ex); } // the call's edge: one call dies, the server lives
+            await writer.DisposeAsync();
             await WebSocketClosing.CloseQuietlyAsync(socket, closeStatus, closeStatus == WebSocketCloseStatus.PolicyViolation ? "account not allowed" : "call ended");
         }
     }
 
-    private async Task<WebSocketCloseStatus> ReceiveAsync(WebSocket socket, CallSession session, Task sessionTask, CancellationToken ct)
+    private async Task<WebSocketCloseStatus> ReceiveAsync(WebSocket socket, CallSession session, Task sessionTask, CarrierWatch watch, CancellationToken ct)
     {
         using var reader = new WebSocketMessageReader(socket, MaxFrameBytes);
         var clock = sessions.Clock;
         var receiving = reader.ReadAsync(ct).AsTask();
+        var timeLimitPosted = false;
         while (true)
         {
             // The engine may end the call by itself (a failure at its edge): stop reading then.
-            if (await Task.WhenAny(receiving, sessionTask) == sessionTask) return WebSocketCloseStatus.NormalClosure;
+            var next = await Task.WhenAny(receiving, sessionTask, watch.Expired);
+            if (next == sessionTask) return WebSocketCloseStatus.NormalClosure;
+            if (next == watch.Expired)
+            {
+                var deadline = await watch.Expired;
+                LogDeadline(logger, session.CallId, deadline);
+                if (deadline == CarrierDeadline.MaxCallLength && !timeLimitPosted)
+                {
+                    // Polite: the engine says goodbye and sends `end`; Twilio then closes the socket (the stall limit bounds the wait).
+                    timeLimitPosted = true;
+                    watch.RearmAfterTimeLimit();
+                    await session.PostAsync(new CallTimeLimitReached { ReceivedAt = clock.GetTimestamp() }, ct);
+                    continue;
+                }
+                await session.PostAsync(new CallEnded(deadline.Reason()) { ReceivedAt = clock.GetTimestamp() }, ct);
+                return deadline == CarrierDeadline.NeverStarted ? WebSocketCloseStatus.PolicyViolation : WebSocketCloseStatus.NormalClosure;
+            }
             var message = await receiving;
             var receivedAt = clock.GetTimestamp();
             if (message.IsClose)
@@ -67,12 +88,12 @@ internal sealed partial class RelayConnectionHandler(
                 await session.PostAsync(new CallEnded("carrier closed the socket") { ReceivedAt = receivedAt }, ct);
                 return WebSocketCloseStatus.NormalClosure;
             }
-            if (await HandleFrameAsync(message, session, receivedAt, ct) is { } policyViolation) return policyViolation;
+            if (await HandleFrameAsync(message, session, watch, receivedAt, ct) is { } policyViolation) return policyViolation;
             receiving = reader.ReadAsync(ct).AsTask();
         }
     }
 
-    private async ValueTask<WebSocketCloseStatus?> HandleFrameAsync(WebSocketMessage message, CallSession session, long receivedAt, CancellationToken ct)
+    private async ValueTask<WebSocketCloseStatus?> HandleFrameAsync(WebSocketMessage message, CallSession session, CarrierWatch watch, long receivedAt, CancellationToken ct)
     {
         if (message.TooLarge) { Reject(session, "frame over 64 KiB"); return null; }
         if (message.Type != WebSocketMessageType.Text) { Reject(session, "binary frame"); return null; }
@@ -81,6 +102,7 @@ internal sealed partial class RelayConnectionHandler(
         if (parsed.Rejection is not null) { Reject(session, parsed.Rejection); return null; }
         if (parsed.Ignored is not null) { LogFrameIgnored(logger, session.CallId, parsed.Ignored); return null; }
 
+        if (parsed.Event is CallStarted) watch.Started();
         if (parsed.Event is CallStarted started && !isAccountAllowed(started.Call.AccountSid))
         {
             LogAccountRejected(logger, started.Call.CallSid);
@@ -108,6 +130,9 @@ internal sealed partial class RelayConnectionHandler(
 
     [LoggerMessage(EventId = EventIds.AccountRejected, Level = LogLevel.Warning, Message = "Call {CallSid}: AccountSid not on the allow-list; closing the socket")]
     private static partial void LogAccountRejected(ILogger logger, string callSid);
+
+    [LoggerMessage(EventId = EventIds.CarrierDeadline, Level = LogLevel.Warning, Message = "Call {CallId}: ending the call: {Deadline}")]
+    private static partial void LogDeadline(ILogger logger, string callId, CarrierDeadline deadline);
 
     [LoggerMessage(EventId = EventIds.CallFailed, Level = LogLevel.Error, Message = "Call {CallId} failed")]
     private static partial void LogCallFailed(ILogger logger, string callId, Exception exception);

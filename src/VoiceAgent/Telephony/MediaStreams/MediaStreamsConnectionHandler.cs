@@ -21,7 +21,8 @@ internal sealed partial class MediaStreamsConnectionHandler(
     CallHandoff handoff,
     VoiceAgentMetrics metrics,
     ILogger<MediaStreamsConnectionHandler> logger,
-    Func<string?, bool> isAccountAllowed)
+    Func<string?, bool> isAccountAllowed,
+    CarrierLimits limits)
 {
     internal const string TransportName = "media-streams";
     private const int MaxFrameBytes = 64 * 1024;
@@ -31,16 +32,38 @@ internal sealed partial class MediaStreamsConnectionHandler(
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         using var callCts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         using var reader = new WebSocketMessageReader(socket, MaxFrameBytes);
+        using var watch = new CarrierWatch(limits, calls.Clock, watchIdle: true);
+        var writer = new CarrierSocketWriter(socket, watch, calls.Clock);
         MediaStreamsAudioTransport? carrier = null;
         AudioCall? call = null;
         var callId = "pending";
         var audio = new byte[1024];
+        var timeLimitPosted = false;
         try
         {
+            Task<WebSocketMessage>? receiving = null;
             while (!callCts.IsCancellationRequested)
             {
-                var message = await reader.ReadAsync(callCts.Token);
+                receiving ??= reader.ReadAsync(callCts.Token).AsTask();
+                if (await Task.WhenAny(receiving, watch.Expired) != receiving)
+                {
+                    var deadline = await watch.Expired;
+                    LogDeadline(logger, callId, deadline);
+                    if (deadline == CarrierDeadline.MaxCallLength && !timeLimitPosted && call is not null)
+                    {
+                        // Polite: the engine says goodbye and hangs up; one stall period bounds how long that may take.
+                        timeLimitPosted = true;
+                        watch.RearmAfterTimeLimit();
+                        await call.Session.PostAsync(new CallTimeLimitReached { ReceivedAt = calls.Clock.GetTimestamp() }, callCts.Token);
+                        continue;
+                    }
+                    if (call is not null) await call.Session.PostAsync(new CallEnded(deadline.Reason()) { ReceivedAt = calls.Clock.GetTimestamp() }, callCts.Token);
+                    break;
+                }
+                var message = await receiving;
+                receiving = null;
                 var receivedAt = calls.Clock.GetTimestamp();
+                watch.Received();
                 if (message.IsClose) break;
                 if (message.TooLarge || message.Type != WebSocketMessageType.Text) { Reject(callId, message.TooLarge ? "frame over 64 KiB" : "binary frame"); continue; }
 
@@ -66,11 +89,12 @@ internal sealed partial class MediaStreamsConnectionHandler(
                             return;
                         }
                         callId = start.CallSid;
+                        watch.Started();
                         var parameters = start.CustomParameters ?? new Dictionary<string, string>();
                         var info = new CallInfo(start.CallSid, parameters.GetValueOrDefault("From") ?? parameters.GetValueOrDefault("from"),
                             parameters.GetValueOrDefault("To") ?? parameters.GetValueOrDefault("to"), parameters)
                         { SessionId = start.StreamSid ?? m.StreamSid, AccountSid = start.AccountSid, Direction = "inbound" };
-                        carrier = new MediaStreamsAudioTransport(socket, start.StreamSid ?? m.StreamSid ?? "", start.CallSid, handoff);
+                        carrier = new MediaStreamsAudioTransport(writer, start.StreamSid ?? m.StreamSid ?? "", start.CallSid, handoff);
                         call = await AudioCall.StartAsync(calls, carrier, TransportName, info, callCts.Token);
                         break;
                     case "media" when call is not null && m.Media?.Payload is { } payload:
@@ -106,6 +130,7 @@ internal sealed partial class MediaStreamsConnectionHandler(
             await callCts.CancelAsync();
             if (call is not null) await call.DisposeAsync();
             carrier?.Dispose();
+            await writer.DisposeAsync();
             await WebSocketClosing.CloseQuietlyAsync(socket, WebSocketCloseStatus.NormalClosure, "call ended");
         }
     }
@@ -124,6 +149,9 @@ internal sealed partial class MediaStreamsConnectionHandler(
 
     [LoggerMessage(EventId = EventIds.AccountRejected + 10, Level = LogLevel.Warning, Message = "Call {CallSid}: AccountSid not on the allow-list; closing the media socket")]
     private static partial void LogAccountRejected(ILogger logger, string callSid);
+
+    [LoggerMessage(EventId = EventIds.CarrierDeadline + 1, Level = LogLevel.Warning, Message = "Call {CallId} (media): ending the call: {Deadline}")]
+    private static partial void LogDeadline(ILogger logger, string callId, CarrierDeadline deadline);
 
     [LoggerMessage(EventId = EventIds.CallFailed + 10, Level = LogLevel.Error, Message = "Call {CallId} (media) failed")]
     private static partial void LogCallFailed(ILogger logger, string callId, Exception exception);
