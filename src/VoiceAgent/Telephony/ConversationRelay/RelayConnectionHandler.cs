@@ -34,7 +34,7 @@ internal sealed partial class RelayConnectionHandler(
         var closeStatus = WebSocketCloseStatus.NormalClosure;
         try
         {
-            closeStatus = await ReceiveAsync(socket, session, sessionTask, watch, callCts.Token);
+            closeStatus = await ReceiveAsync(socket, session, sessionTask, watch, context.RequestAborted, callCts.Token);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
         {
@@ -55,11 +55,12 @@ internal sealed partial class RelayConnectionHandler(
         }
     }
 
-    private async Task<WebSocketCloseStatus> ReceiveAsync(WebSocket socket, CallSession session, Task sessionTask, CarrierWatch watch, CancellationToken ct)
+    /// <param name="readToken">Only the connection's own abort: cancelling a receive aborts the socket, and ending the call closes it properly.</param>
+    private async Task<WebSocketCloseStatus> ReceiveAsync(WebSocket socket, CallSession session, Task sessionTask, CarrierWatch watch, CancellationToken readToken, CancellationToken ct)
     {
         using var reader = new WebSocketMessageReader(socket, MaxFrameBytes);
         var clock = sessions.Clock;
-        var receiving = reader.ReadAsync(ct).AsTask();
+        var receiving = reader.ReadAsync(readToken).AsTask();
         var timeLimitPosted = false;
         while (true)
         {
@@ -89,7 +90,7 @@ internal sealed partial class RelayConnectionHandler(
                 return WebSocketCloseStatus.NormalClosure;
             }
             if (await HandleFrameAsync(message, session, watch, receivedAt, ct) is { } policyViolation) return policyViolation;
-            receiving = reader.ReadAsync(ct).AsTask();
+            receiving = reader.ReadAsync(readToken).AsTask();
         }
     }
 

@@ -44,7 +44,8 @@ internal sealed partial class MediaStreamsConnectionHandler(
             Task<WebSocketMessage>? receiving = null;
             while (!callCts.IsCancellationRequested)
             {
-                receiving ??= reader.ReadAsync(callCts.Token).AsTask();
+                // Reads are not cancelled with the call: cancelling a receive aborts the socket, and ending the call closes it properly.
+                receiving ??= reader.ReadAsync(context.RequestAborted).AsTask();
                 if (await Task.WhenAny(receiving, watch.Expired) != receiving)
                 {
                     var deadline = await watch.Expired;
