@@ -32,7 +32,8 @@ static int Help()
     Console.WriteLine("""
         voiceagent call  [--url http://127.0.0.1:8080] [--public-base-url URL] [--auth-token T --account-sid AC…] [--data-dir DIR] [--from +1…]
             Terminal softphone: plays Twilio's side of a ConversationRelay call. Type to talk; /interrupt, /dtmf 1, /hangup.
-        voiceagent bench [--turns 300] [--scenario relay|media] [--calls N]
+        voiceagent bench [--turns 300] [--scenario relay|media|stalled] [--calls N]
+          stalled: [--calls 50] [--readers 4] [--reply-mb 4] [--server-dll path/VoiceAgent.Server.dll] [--server-env KEY=V,KEY=V]
             Measures the latency the server adds, on local emulators.
         """);
     return 0;

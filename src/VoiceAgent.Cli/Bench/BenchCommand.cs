@@ -25,9 +25,10 @@ internal static class BenchCommand
             var levels = (args.Get("--calls") ?? "1").Split(',').Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
             return await MediaBench.RunAsync(levels, args.GetInt("--turns", 10), args.Get("--isolated") == "true", output, cancellationToken);
         }
+        if (scenario == "stalled") return await StalledCallersBench.RunAsync(args, output, cancellationToken);
         if (scenario != "relay")
         {
-            await output.WriteLineAsync($"Unknown scenario '{scenario}'. Known: relay, media.");
+            await output.WriteLineAsync($"Unknown scenario '{scenario}'. Known: relay, media, stalled.");
             return 2;
         }
 

@@ -31,7 +31,7 @@ public sealed class CarrierLimitTests
     public async Task A_media_socket_that_never_sends_start_is_closed()
     {
         await using var server = await AudioServer.StartAsync(new Dictionary<string, string?> { ["SOCKET_START_TIMEOUT_MS"] = "200" });
-        await using var client = await RawWebSocketClient.ConnectAsync(server.Address, "/ws/media", AudioServer.SignedMediaUrl, RelayServer.AuthToken, CancellationToken.None).DefaultTimeout();
+        await using var client = await RawWebSocketCaller.ConnectAsync(server.Address, "/ws/media", AudioServer.SignedMediaUrl, RelayServer.AuthToken, CancellationToken.None).DefaultTimeout();
         await client.SendTextAsync("""{"event":"connected","protocol":"Call","version":"1.0.0"}""", CancellationToken.None).DefaultTimeout();
 
         await client.DrainUntilClosedAsync(CancellationToken.None).DefaultTimeout(HangGuard);
@@ -56,7 +56,7 @@ public sealed class CarrierLimitTests
             ["WEBSOCKET_KEEPALIVE_TIMEOUT_MS"] = "200",
             ["WELCOME_GREETING"] = "",
         });
-        await using var client = await RawWebSocketClient.ConnectAsync(server.Address, "/ws/relay", RelayServer.SignedSocketUrl, RelayServer.AuthToken, CancellationToken.None).DefaultTimeout();
+        await using var client = await RawWebSocketCaller.ConnectAsync(server.Address, "/ws/relay", RelayServer.SignedSocketUrl, RelayServer.AuthToken, CancellationToken.None).DefaultTimeout();
         await client.SendTextAsync(SetupJson(RelayServer.NewCallSid()), CancellationToken.None).DefaultTimeout();
 
         // It reads the pings but never answers them: Kestrel's pong timeout ends the connection.
@@ -93,7 +93,7 @@ public sealed class CarrierLimitTests
         var chunk = new string('a', 4000) + " ";
         server.Model.Enqueue(new ChatReply { TextChunks = Enumerable.Repeat(chunk, 4000).ToArray(), InterTokenDelay = TimeSpan.Zero });
 
-        await using var stuck = await RawWebSocketClient.ConnectAsync(server.Address, "/ws/relay", RelayServer.SignedSocketUrl, RelayServer.AuthToken, CancellationToken.None).DefaultTimeout();
+        await using var stuck = await RawWebSocketCaller.ConnectAsync(server.Address, "/ws/relay", RelayServer.SignedSocketUrl, RelayServer.AuthToken, CancellationToken.None).DefaultTimeout();
         await stuck.SendTextAsync(SetupJson(RelayServer.NewCallSid()), CancellationToken.None).DefaultTimeout();
         await stuck.SendTextAsync("""{"type":"prompt","voicePrompt":"Tell me everything.","lang":"en-US","last":true}""", CancellationToken.None).DefaultTimeout();
         await server.Model.Requests.WhenReceived(0).DefaultTimeout();

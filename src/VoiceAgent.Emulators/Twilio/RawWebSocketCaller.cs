@@ -1,32 +1,30 @@
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
-using VoiceAgent.Emulators.Twilio;
-
-namespace VoiceAgent.Tests.TestSupport;
+namespace VoiceAgent.Emulators.Twilio;
 
 /// <summary>
-/// A WebSocket client on a bare TCP socket that does only what a test tells it: it never answers a ping and reads
+/// A Twilio-signed WebSocket client on a bare TCP socket that does only what it is told (tests, the bench): it never answers a ping and reads
 /// nothing unless asked, like a carrier whose process hung or whose network went away. The socket's receive buffer
 /// is small, so a peer that does not read fills quickly.
 /// </summary>
-internal sealed class RawWebSocketClient : IAsyncDisposable
+public sealed class RawWebSocketCaller : IAsyncDisposable
 {
     private readonly TcpClient _tcp;
     private readonly NetworkStream _stream;
 
-    private RawWebSocketClient(TcpClient tcp)
+    private RawWebSocketCaller(TcpClient tcp)
     {
         _tcp = tcp;
         _stream = tcp.GetStream();
     }
 
     /// <summary>Connects and completes a Twilio-signed upgrade of <paramref name="path"/>; throws unless the server answers 101.</summary>
-    public static async Task<RawWebSocketClient> ConnectAsync(Uri server, string path, string signedWssUrl, string authToken, CancellationToken ct)
+    public static async Task<RawWebSocketCaller> ConnectAsync(Uri server, string path, string signedWssUrl, string authToken, CancellationToken ct)
     {
         var tcp = new TcpClient { ReceiveBufferSize = 4096 };
         await tcp.ConnectAsync(server.Host, server.Port, ct);
-        var client = new RawWebSocketClient(tcp);
+        var client = new RawWebSocketCaller(tcp);
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
         var signature = new TwilioRequestSigner(authToken).SignWebSocketUpgrade(signedWssUrl);
         var head = $"GET {path} HTTP/1.1\r\nHost: {server.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
