@@ -16,6 +16,7 @@ namespace VoiceAgent.Server;
 public static partial class VoiceAgentServer
 {
     public const string DefaultUrl = "http://127.0.0.1:8080";
+    private const int CarrierSocketSendBufferBytes = 64 * 1024;
 
     /// <summary>Builds the app. <paramref name="overrides"/> win over environment and appsettings (tests use them).</summary>
     public static async Task<WebApplication> BuildAsync(string[] args, IDictionary<string, string?>? overrides = null, CancellationToken cancellationToken = default)
@@ -73,6 +74,15 @@ public static partial class VoiceAgentServer
         }
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes);
+        // Accepted sockets inherit the listener's send buffer: a fixed 64 KiB (instead of autotuning up to
+        // net.ipv4.tcp_wmem's 4 MB) keeps what a carrier that stopped reading can soak up per call small, so the
+        // per-call outbound queue, not the kernel, decides when the turn waits. A phone call needs ~8-32 KB/s.
+        builder.WebHost.UseSockets(sockets => sockets.CreateBoundListenSocket = endpoint =>
+        {
+            var listener = Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+            listener.SendBufferSize = CarrierSocketSendBufferBytes;
+            return listener;
+        });
         builder.Services.Configure<FormOptions>(form =>
         {
             form.BufferBody = false;

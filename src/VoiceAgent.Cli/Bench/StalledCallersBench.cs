@@ -109,7 +109,7 @@ internal static class StalledCallersBench
                 await caller.DisposeAsync();
             }
             var waveSeconds = waveClock.Elapsed.TotalSeconds;
-            await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+            await Task.Delay(TimeSpan.FromSeconds(15), cancellationToken);
             await sampling.CancelAsync();
             await sampler;
             var after = server.ResidentMegabytes();
@@ -117,7 +117,7 @@ internal static class StalledCallersBench
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"bench stalled: {stalledCount} ConversationRelay callers stop reading while {replyMegabytes} MB replies stream; {readers} reading callers x 5 turns meanwhile"));
             if (extraEnv.Count > 0) await output.WriteLineAsync("  server environment: " + string.Join(' ', extraEnv.Select(e => $"{e.Key}={e.Value}")));
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  server RSS: before {before:F0} MB, peak {peak:F0} MB, after {after:F0} MB (5 s after the last stalled call closed)"));
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  server RSS: before {before:F0} MB, peak {peak:F0} MB, after {after:F0} MB (15 s after the last stalled call closed)"));
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  stalled calls ended by the server: {ended}/{stalledCount} within {waveSeconds:F1} s of the wave's start"));
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  reading calls' turns completed: {completed}/{readers * 5}; caller prompt -> first text frame: {LatencyStats.Of(latencies)}"));
             return ended == stalledCount && completed == readers * 5 ? 0 : 1;

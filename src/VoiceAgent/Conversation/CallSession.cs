@@ -59,6 +59,11 @@ internal sealed partial class CallSession
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
+        catch (IOException ex)
+        {
+            // The carrier's socket is gone (closed, or aborted after it stopped reading): the call is over, not failed.
+            LogCallEndedBy(_logger, CallId, "carrier socket gone: " + ex.Message);
+        }
         finally
         {
             _mailbox.Writer.TryComplete();
