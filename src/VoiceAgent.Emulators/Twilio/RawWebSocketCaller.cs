@@ -10,21 +10,17 @@ namespace VoiceAgent.Emulators.Twilio;
 /// </summary>
 public sealed class RawWebSocketCaller : IAsyncDisposable
 {
-    private readonly TcpClient _tcp;
     private readonly NetworkStream _stream;
 
-    private RawWebSocketCaller(TcpClient tcp)
-    {
-        _tcp = tcp;
-        _stream = tcp.GetStream();
-    }
+    private RawWebSocketCaller(Socket socket) => _stream = new NetworkStream(socket, ownsSocket: true);
 
     /// <summary>Connects and completes a Twilio-signed upgrade of <paramref name="path"/>; throws unless the server answers 101.</summary>
     public static async Task<RawWebSocketCaller> ConnectAsync(Uri server, string path, string signedWssUrl, string authToken, CancellationToken ct)
     {
-        var tcp = new TcpClient { ReceiveBufferSize = 4096 };
-        await tcp.ConnectAsync(server.Host, server.Port, ct);
-        var client = new RawWebSocketCaller(tcp);
+        // The option must be set on the very socket that connects (a TcpClient may replace its socket on connect).
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+        await socket.ConnectAsync(System.Net.IPAddress.Parse(server.Host), server.Port, ct);
+        var client = new RawWebSocketCaller(socket);
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
         var signature = new TwilioRequestSigner(authToken).SignWebSocketUpgrade(signedWssUrl);
         var head = $"GET {path} HTTP/1.1\r\nHost: {server.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -78,9 +74,5 @@ public sealed class RawWebSocketCaller : IAsyncDisposable
         return head.ToString();
     }
 
-    public ValueTask DisposeAsync()
-    {
-        _tcp.Dispose();
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask DisposeAsync() => _stream.DisposeAsync();
 }
