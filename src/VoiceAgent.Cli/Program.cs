@@ -34,8 +34,10 @@ static int Help()
     Console.WriteLine("""
         voiceagent call  [--url http://127.0.0.1:8080] [--public-base-url URL] [--auth-token T --account-sid AC…] [--data-dir DIR] [--from +1…]
             Terminal softphone: plays Twilio's side of a ConversationRelay call. Type to talk; /interrupt, /dtmf 1, /hangup.
-        voiceagent bench [--turns 300] [--scenario relay|media|micro] [--calls N] [--redis-url redis://127.0.0.1:6379]
-            Measures the latency the server adds, on local emulators; micro: µs and bytes per audio frame.
+        voiceagent bench [--turns 300] [--scenario relay|media|micro|echo|stalled] [--calls N] [--redis-url redis://127.0.0.1:6379]
+            Measures the latency the server adds, on local emulators; micro: µs and bytes per audio frame; echo: the
+            speakerphone echo matrix; stalled: server RSS under a wave of callers that stop reading.
+          stalled: [--calls 50] [--readers 4] [--reply-mb 4] [--server-dll path/VoiceAgent.Server.dll] [--server-env KEY=V,KEY=V]
         voiceagent rekey [--data-dir DIR]
             Re-encrypts stored transcripts under TRANSCRIPT_ENCRYPTION_KEY (older keys in TRANSCRIPT_ENCRYPTION_OLD_KEYS).
             Uses the server's environment: DATABASE_URL (else SQLite in DATA_DIR) and the keys.

@@ -26,13 +26,14 @@ internal static class BenchCommand
             return await MediaBench.RunAsync(levels, args.GetInt("--turns", 10), args.Get("--isolated") == "true", output, cancellationToken);
         }
         if (scenario == "micro") return await MicroBench.RunAsync(output, cancellationToken);
+        if (scenario == "stalled") return await StalledCallersBench.RunAsync(args, output, cancellationToken);
         if (scenario == "echo")
             return await EchoBench.RunAsync(args.GetInt("--rate", 8000), args.Get("--verbose") == "true", output,
                 args.Get("--min-speech-ms") is null ? null : args.GetInt("--min-speech-ms", 400),
                 args.Get("--trace-cell") is null ? null : args.GetInt("--trace-cell", 0), args.Get("--no-canceller") == "true");
         if (scenario != "relay")
         {
-            await output.WriteLineAsync($"Unknown scenario '{scenario}'. Known: relay, media, micro, echo.");
+            await output.WriteLineAsync($"Unknown scenario '{scenario}'. Known: relay, media, micro, echo, stalled.");
             return 2;
         }
 

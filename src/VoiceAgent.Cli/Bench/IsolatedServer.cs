@@ -30,10 +30,25 @@ internal sealed partial class IsolatedServer : IAsyncDisposable
     public TimeSpan CpuTime { get { _process.Refresh(); return _process.TotalProcessorTime; } }
     public IReadOnlyCollection<(double SpeechEndToAudio, double ServerShare)> Replies => _replies;
 
-    public static async Task<IsolatedServer> StartAsync(IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    /// <summary>The server's resident memory now (VmRSS from /proc), in MB; 0 where /proc is not available.</summary>
+    public double ResidentMegabytes()
+    {
+        var status = $"/proc/{_process.Id}/status";
+        if (!File.Exists(status)) return 0;
+        foreach (var line in File.ReadLines(status))
+        {
+            if (!line.StartsWith("VmRSS:", StringComparison.Ordinal)) continue;
+            var kb = long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+            return kb / 1024.0;
+        }
+        return 0;
+    }
+
+    /// <param name="serverDll">A published <c>VoiceAgent.Server.dll</c>; null runs the one built next to the CLI.</param>
+    public static async Task<IsolatedServer> StartAsync(IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken, string? serverDll = null)
     {
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "VoiceAgent.Server.dll")])
+        var start = new ProcessStartInfo("dotnet", [serverDll ?? Path.Combine(AppContext.BaseDirectory, "VoiceAgent.Server.dll")])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -67,6 +67,11 @@ internal sealed partial class CallSession
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
+        catch (IOException ex)
+        {
+            // The carrier's socket is gone (closed, or aborted after it stopped reading): the call is over, not failed.
+            LogCallEndedBy(_logger, CallId, "carrier socket gone: " + ex.Message);
+        }
         finally
         {
             _mailbox.Writer.TryComplete();
@@ -108,6 +113,9 @@ internal sealed partial class CallSession
             case TurnFinished finished:
                 OnTurnFinished(finished);
                 return true;
+            case CallTimeLimitReached:
+                await OnTimeLimitAsync(ct);
+                return false;
             case CallEnded ended:
                 _endedReason = ended.Reason;
                 _endedNormally = true;
@@ -228,6 +236,15 @@ internal sealed partial class CallSession
         await CutCurrentReplyAsync(heard: null, closeTalkCycle: true, lost.ReceivedAt, ct);
         await SayAsync(_deps.Agent.SpeechFailureLine, ct);
         await _transport.SendAsync(new EndCall(HandoffJson(Handoff.LiveAgent, lost.Reason)), ct);
+    }
+
+    /// <summary>The maximum call length: whatever is being said is cut, the goodbye line spoken, the call ended.</summary>
+    private async ValueTask OnTimeLimitAsync(CancellationToken ct)
+    {
+        LogCallEndedBy(_logger, CallId, "maximum call length reached");
+        await CutCurrentReplyAsync(heard: null, closeTalkCycle: true, _deps.Clock.GetTimestamp(), ct);
+        await SayAsync(_deps.Agent.GoodbyeLine, ct);
+        await _transport.SendAsync(new EndCall(HandoffJson(Handoff.AgentEnded, "maximum call length reached")), ct);
     }
 
     private void OnTurnFinished(TurnFinished finished)

@@ -48,3 +48,6 @@ public sealed record SpeechUnavailable(string Reason) : ConversationEvent;
 
 /// <summary>The call is over (socket closed, <c>stop</c>, hang-up).</summary>
 public sealed record CallEnded(string Reason) : ConversationEvent;
+
+/// <summary>The call reached its maximum length: the agent says goodbye and ends it.</summary>
+public sealed record CallTimeLimitReached : ConversationEvent;

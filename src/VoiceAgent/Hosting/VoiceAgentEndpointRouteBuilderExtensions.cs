@@ -191,7 +191,7 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
             Language = settings.RelayLanguage,
             Voice = settings.ElevenLabsVoiceId,
             SpeechModel = settings.RelaySpeechModel,
-            Interruptible = Enum.Parse<ConversationRelayInputMode>(settings.RelayInterruptible, ignoreCase: true),
+            Interruptible = settings.RelayInterruptible,
             DtmfDetection = settings.RelayDtmfDetection,
             IntelligenceService = settings.RelayIntelligenceService,
             Preemptible = true,

@@ -17,6 +17,7 @@ using VoiceAgent.Telephony.Vonage;
 using VoiceAgent.Telephony.Vonage.Security;
 using VoiceAgent.Telephony.Twilio.Rest;
 using VoiceAgent.Telephony.Twilio.Security;
+using VoiceAgent.Telephony.WebSockets;
 
 namespace VoiceAgent.Hosting;
 
@@ -33,7 +34,7 @@ public static class VoiceAgentServiceCollectionExtensions
         var errors = settings.Validate().ToList();
         var agent = AgentOptionsFrom(settings, errors);
         if (errors.Count > 0)
-            throw new InvalidOperationException("Invalid configuration:" + Environment.NewLine + " - " + string.Join(Environment.NewLine + " - ", errors));
+            throw new InvalidSettingsException(errors);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
@@ -41,6 +42,13 @@ public static class VoiceAgentServiceCollectionExtensions
         services.TryAddSingleton(agent);
         services.TryAddSingleton(TransportAvailability.From(settings));
         services.TryAddSingleton<VoiceAgentMetrics>();
+        services.TryAddSingleton(new CarrierLimits
+        {
+            StartTimeout = settings.SocketStartTimeout,
+            IdleTimeout = settings.CarrierIdleTimeout,
+            SendStallTimeout = settings.SendStallTimeout,
+            MaxCallLength = settings.MaxCallLength,
+        });
         services.AddTwilioSecurity(new TwilioSecurityOptions
         {
             AuthToken = settings.TwilioAuthToken,
@@ -67,7 +75,8 @@ public static class VoiceAgentServiceCollectionExtensions
             sp.GetRequiredService<VoiceAgentMetrics>(),
             sp.GetRequiredService<ILogger<RelayConnectionHandler>>(),
             sp.GetRequiredService<TwilioRequestValidator>().IsAccountAllowed,
-            sp.GetRequiredService<LiveCalls>()));
+            sp.GetRequiredService<LiveCalls>(),
+            sp.GetRequiredService<CarrierLimits>()));
         AddSpeech(services, settings);
         services.AddVoiceAgentRecords(settings);
         services.TryAddSingleton(sp => new ReadinessProbe(ModelRegistration.ReadinessTargets(settings), sp.GetRequiredService<TimeProvider>(),
@@ -114,7 +123,8 @@ public static class VoiceAgentServiceCollectionExtensions
             sp.GetRequiredService<VoiceAgentMetrics>(),
             sp.GetRequiredService<ILogger<MediaStreamsConnectionHandler>>(),
             sp.GetRequiredService<TwilioRequestValidator>().IsAccountAllowed,
-            sp.GetRequiredService<LiveCalls>()));
+            sp.GetRequiredService<LiveCalls>(),
+            sp.GetRequiredService<CarrierLimits>()));
         services.TryAddSingleton(_ => new VonageCallAuthenticator(SecretFile.LoadOrCreateKey(settings.DataDir, "vonage-call-key")));
         services.TryAddSingleton<VonageConnectionHandler>();
         services.TryAddSingleton(sp => new VonageWebhookVerifier(

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using VoiceAgent.Telephony.Twilio.TwiML;
 
 namespace VoiceAgent.Hosting;
 
@@ -74,7 +75,7 @@ public sealed record VoiceAgentSettings
 
     public string RelayLanguage { get; init; } = "en-US";
     public string RelaySpeechModel { get; init; } = "nova-3-general";
-    public string RelayInterruptible { get; init; } = "any";
+    public ConversationRelayInputMode RelayInterruptible { get; init; } = ConversationRelayInputMode.Any;
     public bool RelayDtmfDetection { get; init; } = true;
     public string? RelayIntelligenceService { get; init; }
     /// <summary>Number the <c>&lt;Connect action&gt;</c> callback dials when a call is handed off; none = hang up.</summary>
@@ -108,6 +109,24 @@ public sealed record VoiceAgentSettings
     /// <summary>On SIGTERM, how long active calls may go on before they are handed over to another instance.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Largest HTTP request body accepted on any endpoint; Twilio's webhooks are a few KB.</summary>
+    public long MaxRequestBodyBytes { get; init; } = 64 * 1024;
+    /// <summary>A socket that has not sent its opening message (setup, connected/start, Vonage's first message) by then is closed.</summary>
+    public TimeSpan SocketStartTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>How often the server pings an idle WebSocket.</summary>
+    public TimeSpan WebSocketKeepAliveInterval { get; init; } = TimeSpan.FromSeconds(15);
+    /// <summary>How long a ping may go unanswered before the socket is dropped.</summary>
+    public TimeSpan WebSocketKeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(15);
+    /// <summary>Silence on a media socket (Media Streams, Vonage) for this long means the call is gone; media flows every 20 ms.</summary>
+    public TimeSpan CarrierIdleTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>A call's carrier that accepts nothing for this long is ended (the output budget stays full).</summary>
+    public TimeSpan SendStallTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>The longest a call may last; it is then ended politely.</summary>
+    public TimeSpan MaxCallLength { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Values that could not be read (malformed number, boolean, choice); listed by <see cref="Validate"/>.</summary>
+    public IReadOnlyList<string> ParseErrors { get; init; } = [];
+
     public static string DefaultDataDir() => Path.Combine(
         Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".voiceagent");
 
@@ -115,12 +134,14 @@ public sealed record VoiceAgentSettings
     public static VoiceAgentSettings From(IConfiguration config)
     {
         var d = new VoiceAgentSettings();
-        string? S(string key) => string.IsNullOrWhiteSpace(config[key]) ? null : config[key]!.Trim();
-        int I(string key, int fallback) => S(key) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-        bool B(string key, bool fallback) => S(key) is { } v ? bool.Parse(v) : fallback;
-        TimeSpan Ms(string key, TimeSpan fallback) => S(key) is { } v ? TimeSpan.FromMilliseconds(int.Parse(v, CultureInfo.InvariantCulture)) : fallback;
+        var r = new SettingReader(config);
+        string? S(string key) => r.String(key);
+        int I(string key, int fallback) => r.Int(key, fallback);
+        bool B(string key, bool fallback) => r.Bool(key, fallback);
+        double D(string key, double fallback) => r.Double(key, fallback);
+        TimeSpan Ms(string key, TimeSpan fallback) => r.Milliseconds(key, fallback);
 
-        return new VoiceAgentSettings
+        var settings = new VoiceAgentSettings
         {
             PublicBaseUrl = S("PUBLIC_BASE_URL") ?? d.PublicBaseUrl,
             TwilioAccountSid = S("TWILIO_ACCOUNT_SID"),
@@ -153,15 +174,13 @@ public sealed record VoiceAgentSettings
             DeepgramUtteranceEndMs = I("DEEPGRAM_UTTERANCE_END_MS", d.DeepgramUtteranceEndMs),
             DeepgramVadEvents = B("DEEPGRAM_VAD_EVENTS", d.DeepgramVadEvents),
             DeepgramSmartFormat = B("DEEPGRAM_SMART_FORMAT", d.DeepgramSmartFormat),
-            ElevenLabsStability = S("ELEVENLABS_STABILITY") is { } st ? double.Parse(st, CultureInfo.InvariantCulture) : d.ElevenLabsStability,
-            ElevenLabsSimilarityBoost = S("ELEVENLABS_SIMILARITY_BOOST") is { } sb ? double.Parse(sb, CultureInfo.InvariantCulture) : d.ElevenLabsSimilarityBoost,
-            ElevenLabsSpeed = S("ELEVENLABS_SPEED") is { } sp ? double.Parse(sp, CultureInfo.InvariantCulture) : d.ElevenLabsSpeed,
-            ElevenLabsChunkSchedule = S("ELEVENLABS_CHUNK_SCHEDULE") is { } cs
-                ? cs.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray()
-                : d.ElevenLabsChunkSchedule,
+            ElevenLabsStability = D("ELEVENLABS_STABILITY", d.ElevenLabsStability),
+            ElevenLabsSimilarityBoost = D("ELEVENLABS_SIMILARITY_BOOST", d.ElevenLabsSimilarityBoost),
+            ElevenLabsSpeed = D("ELEVENLABS_SPEED", d.ElevenLabsSpeed),
+            ElevenLabsChunkSchedule = r.IntList("ELEVENLABS_CHUNK_SCHEDULE", d.ElevenLabsChunkSchedule),
             LocalesFile = S("LOCALES_FILE"),
             DefaultLocale = S("DEFAULT_LOCALE") ?? d.DefaultLocale,
-            SttMinConfidence = S("STT_MIN_CONFIDENCE") is { } conf ? double.Parse(conf, CultureInfo.InvariantCulture) : d.SttMinConfidence,
+            SttMinConfidence = D("STT_MIN_CONFIDENCE", d.SttMinConfidence),
             SttArtefactWindow = Ms("STT_ARTEFACT_WINDOW_MS", d.SttArtefactWindow),
             DataDir = S("DATA_DIR") ?? d.DataDir,
             SystemPromptFile = S("SYSTEM_PROMPT_FILE"),
@@ -170,7 +189,7 @@ public sealed record VoiceAgentSettings
             DtmfBindings = S("DTMF_BINDINGS") ?? d.DtmfBindings,
             RelayLanguage = S("RELAY_LANGUAGE") ?? d.RelayLanguage,
             RelaySpeechModel = S("RELAY_SPEECH_MODEL") ?? d.RelaySpeechModel,
-            RelayInterruptible = S("RELAY_INTERRUPTIBLE") ?? d.RelayInterruptible,
+            RelayInterruptible = r.Choice("RELAY_INTERRUPTIBLE", d.RelayInterruptible),
             RelayDtmfDetection = B("RELAY_DTMF_DETECTION", d.RelayDtmfDetection),
             RelayIntelligenceService = S("RELAY_INTELLIGENCE_SERVICE"),
             TransferNumber = S("TRANSFER_NUMBER"),
@@ -184,11 +203,19 @@ public sealed record VoiceAgentSettings
             CallEndWebhookUrl = S("CALL_END_WEBHOOK_URL"),
             CallEndWebhookSecret = S("CALL_END_WEBHOOK_SECRET"),
             RedisUrl = S("REDIS_URL"),
-            SessionTtl = S("SESSION_TTL_SECONDS") is { } ttl ? TimeSpan.FromSeconds(int.Parse(ttl, CultureInfo.InvariantCulture)) : d.SessionTtl,
+            SessionTtl = r.Seconds("SESSION_TTL_SECONDS", d.SessionTtl),
             SessionMaxTurns = I("SESSION_MAX_TURNS", d.SessionMaxTurns),
-            CallbackResumeWindow = S("CALLBACK_RESUME_WINDOW_SECONDS") is { } window ? TimeSpan.FromSeconds(int.Parse(window, CultureInfo.InvariantCulture)) : d.CallbackResumeWindow,
-            DrainTimeout = S("DRAIN_TIMEOUT_SECONDS") is { } drain ? TimeSpan.FromSeconds(int.Parse(drain, CultureInfo.InvariantCulture)) : d.DrainTimeout,
+            CallbackResumeWindow = r.Seconds("CALLBACK_RESUME_WINDOW_SECONDS", d.CallbackResumeWindow),
+            DrainTimeout = r.Seconds("DRAIN_TIMEOUT_SECONDS", d.DrainTimeout),
+            MaxRequestBodyBytes = r.Long("MAX_REQUEST_BODY_BYTES", d.MaxRequestBodyBytes),
+            SocketStartTimeout = Ms("SOCKET_START_TIMEOUT_MS", d.SocketStartTimeout),
+            WebSocketKeepAliveInterval = Ms("WEBSOCKET_KEEPALIVE_INTERVAL_MS", d.WebSocketKeepAliveInterval),
+            WebSocketKeepAliveTimeout = Ms("WEBSOCKET_KEEPALIVE_TIMEOUT_MS", d.WebSocketKeepAliveTimeout),
+            CarrierIdleTimeout = Ms("CARRIER_IDLE_TIMEOUT_MS", d.CarrierIdleTimeout),
+            SendStallTimeout = Ms("SEND_STALL_TIMEOUT_MS", d.SendStallTimeout),
+            MaxCallLength = r.Seconds("MAX_CALL_SECONDS", d.MaxCallLength),
         };
+        return settings with { ParseErrors = r.Errors };
     }
 
     /// <summary>True when any provider key (model, speech-to-text, text-to-speech) is set: not the offline mode.</summary>
@@ -200,7 +227,7 @@ public sealed record VoiceAgentSettings
     /// <summary>Lists every error with a hint on how to fix it; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
-        var errors = new List<string>();
+        var errors = new List<string>(ParseErrors);
         if (!Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var publicUri) || publicUri.Scheme is not ("http" or "https"))
             errors.Add($"PUBLIC_BASE_URL must be an absolute http(s) URL such as https://voice.example.com (got '{PublicBaseUrl}').");
         else if (publicUri.AbsolutePath != "/" || publicUri.Query.Length > 0)
@@ -234,6 +261,19 @@ public sealed record VoiceAgentSettings
         if (TwilioAccountSid is not null && !TwilioAccountSid.StartsWith("AC", StringComparison.Ordinal))
             errors.Add("TWILIO_ACCOUNT_SID must start with 'AC'.");
         ValidateRecords(errors);
+        if (HistoryTurns < 1) errors.Add($"HISTORY_TURNS must be at least 1 (got {HistoryTurns}).");
+        if (ElevenLabsStability is < 0 or > 1 || double.IsNaN(ElevenLabsStability)) errors.Add($"ELEVENLABS_STABILITY must be between 0 and 1, e.g. 0.5 (got {ElevenLabsStability.ToString(CultureInfo.InvariantCulture)}).");
+        if (ElevenLabsSimilarityBoost is < 0 or > 1 || double.IsNaN(ElevenLabsSimilarityBoost)) errors.Add($"ELEVENLABS_SIMILARITY_BOOST must be between 0 and 1, e.g. 0.75 (got {ElevenLabsSimilarityBoost.ToString(CultureInfo.InvariantCulture)}).");
+        if (ElevenLabsSpeed is < 0.7 or > 1.2 || double.IsNaN(ElevenLabsSpeed)) errors.Add($"ELEVENLABS_SPEED must be between 0.7 and 1.2, e.g. 1.0 (got {ElevenLabsSpeed.ToString(CultureInfo.InvariantCulture)}).");
+        if (SttMinConfidence is < 0 or > 1 || double.IsNaN(SttMinConfidence)) errors.Add($"STT_MIN_CONFIDENCE must be between 0 and 1, e.g. 0.65 (got {SttMinConfidence.ToString(CultureInfo.InvariantCulture)}).");
+        if (HoldMusicUrl is not null && !IsAbsolute(HoldMusicUrl, "http", "https")) errors.Add($"HOLD_MUSIC_URL must be an absolute http(s) URL of an audio file (got '{HoldMusicUrl}').");
+        if (MaxRequestBodyBytes is < 1024 or > 16 * 1024 * 1024) errors.Add($"MAX_REQUEST_BODY_BYTES must be 1024..16777216, e.g. 65536 (got {MaxRequestBodyBytes}).");
+        Positive(errors, "SOCKET_START_TIMEOUT_MS", SocketStartTimeout, "5000");
+        Positive(errors, "WEBSOCKET_KEEPALIVE_INTERVAL_MS", WebSocketKeepAliveInterval, "15000");
+        Positive(errors, "WEBSOCKET_KEEPALIVE_TIMEOUT_MS", WebSocketKeepAliveTimeout, "15000");
+        Positive(errors, "CARRIER_IDLE_TIMEOUT_MS", CarrierIdleTimeout, "5000");
+        Positive(errors, "SEND_STALL_TIMEOUT_MS", SendStallTimeout, "10000");
+        if (MaxCallLength <= TimeSpan.Zero) errors.Add($"MAX_CALL_SECONDS must be a positive number of seconds, e.g. 3600 (got {MaxCallLength.TotalSeconds.ToString(CultureInfo.InvariantCulture)}).");
         return errors;
     }
 
@@ -255,6 +295,11 @@ public sealed record VoiceAgentSettings
             errors.Add($"CALL_END_WEBHOOK_URL must be an absolute http(s) URL (got '{CallEndWebhookUrl}').");
         if (CallEndWebhookUrl is not null && CallEndWebhookSecret is null)
             errors.Add("CALL_END_WEBHOOK_SECRET must be set with CALL_END_WEBHOOK_URL: receivers verify the X-VoiceAgent-Signature HMAC with it.");
+    }
+
+    private static void Positive(List<string> errors, string name, TimeSpan value, string example)
+    {
+        if (value <= TimeSpan.Zero) errors.Add($"{name} must be a positive number of milliseconds, e.g. {example} (got {value.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)}).");
     }
 
     private static bool IsAbsolute(string url, params string[] schemes)

@@ -30,6 +30,8 @@ internal static class EventIds
     public const int SignatureRejected = 3002;
     public const int AccountRejected = 3003;
     public const int FrameIgnored = 3004;
+    // 3050-3052: a carrier limit ended the call (start, idle, send stall, max length): relay, +1 Media Streams, +2 Vonage
+    public const int CarrierDeadline = 3050;
     // 4xxx: start-up
     public const int EmulatedProviders = 4000;
     public const int SignatureBypass = 4001;

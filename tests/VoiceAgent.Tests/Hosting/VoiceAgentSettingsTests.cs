@@ -59,4 +59,50 @@ public sealed class VoiceAgentSettingsTests
         Assert.Equal(1.1, settings.ElevenLabsSpeed);
         Assert.Equal(0.7, settings.SttMinConfidence);
     }
+
+    [Theory]
+    [InlineData("HISTORY_TURNS", "eight", "whole number")]
+    [InlineData("SEND_STALL_TIMEOUT_MS", "10s", "milliseconds")]
+    [InlineData("STT_MIN_CONFIDENCE", "0,7", "number with a dot")]
+    [InlineData("DEEPGRAM_SMART_FORMAT", "yes", "true or false")]
+    [InlineData("RELAY_INTERRUPTIBLE", "sometimes", "one of none, dtmf, speech, any")]
+    [InlineData("ELEVENLABS_CHUNK_SCHEDULE", "50,lots", "comma-separated whole numbers")]
+    [InlineData("ANTHROPIC_BASE_URL", "api.anthropic.com", "http(s) origin")]
+    public void A_malformed_value_is_listed_naming_the_variable_and_the_fix(string key, string value, string fix)
+    {
+        var error = Assert.Single(From((key, value)).Validate());
+        Assert.StartsWith(key, error, StringComparison.Ordinal);
+        Assert.Contains(fix, error, StringComparison.Ordinal);
+        Assert.Contains(value, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_malformed_value_is_listed_at_once_without_throwing()
+    {
+        var errors = From(("OPENAI_MAX_TOKENS", "lots"), ("ELEVENLABS_SPEED", "fast"), ("RECORDING", "x"), ("DEV_BYPASS_SIGNATURE", "1"),
+            ("RELAY_INTERRUPTIBLE", "2"), ("OPENAI_BASE_URL", "localhost:11434/v1"), ("MAX_CALL_SECONDS", "1h")).Validate();
+
+        Assert.Equal(6, errors.Count);
+        foreach (var key in new[] { "OPENAI_MAX_TOKENS", "ELEVENLABS_SPEED", "DEV_BYPASS_SIGNATURE", "RELAY_INTERRUPTIBLE", "OPENAI_BASE_URL", "MAX_CALL_SECONDS" })
+            Assert.Contains(errors, e => e.StartsWith(key, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_relay_interruptible_choice_is_parsed_once_at_start_up()
+        => Assert.Equal(VoiceAgent.Telephony.Twilio.TwiML.ConversationRelayInputMode.Speech, From(("RELAY_INTERRUPTIBLE", "Speech")).RelayInterruptible);
+
+    [Fact]
+    public void Abuse_limits_have_documented_defaults_and_out_of_range_values_are_listed()
+    {
+        var defaults = From();
+        Assert.Equal(64 * 1024, defaults.MaxRequestBodyBytes);
+        Assert.Equal(TimeSpan.FromSeconds(5), defaults.SocketStartTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(5), defaults.CarrierIdleTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(10), defaults.SendStallTimeout);
+        Assert.Equal(TimeSpan.FromHours(1), defaults.MaxCallLength);
+
+        var errors = From(("MAX_REQUEST_BODY_BYTES", "10"), ("SOCKET_START_TIMEOUT_MS", "0"), ("CARRIER_IDLE_TIMEOUT_MS", "-5"),
+            ("WEBSOCKET_KEEPALIVE_TIMEOUT_MS", "0"), ("MAX_CALL_SECONDS", "0")).Validate();
+        Assert.Equal(5, errors.Count);
+    }
 }

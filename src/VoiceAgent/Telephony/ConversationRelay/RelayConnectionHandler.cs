@@ -18,7 +18,8 @@ internal sealed partial class RelayConnectionHandler(
     VoiceAgentMetrics metrics,
     ILogger<RelayConnectionHandler> logger,
     Func<string?, bool> isAccountAllowed,
-    LiveCalls liveCalls)
+    LiveCalls liveCalls,
+    CarrierLimits limits)
 {
     internal const string TransportName = "conversation-relay";
     private const int MaxFrameBytes = 64 * 1024;
@@ -27,7 +28,9 @@ internal sealed partial class RelayConnectionHandler(
     {
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         using var callCts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        using var transport = new RelayTransport(socket);
+        using var watch = new CarrierWatch(limits, sessions.Clock, watchIdle: false);
+        var writer = new CarrierSocketWriter(socket, watch, sessions.Clock);
+        using var transport = new RelayTransport(writer);
         // A drain hands the call over by stopping its engine (no more sends), then closing the socket with 1001.
         using var handover = new CancellationTokenSource();
         using var registration = liveCalls.Register(handover);
@@ -37,7 +40,7 @@ internal sealed partial class RelayConnectionHandler(
         var closeStatus = WebSocketCloseStatus.NormalClosure;
         try
         {
-            closeStatus = await ReceiveAsync(socket, session, sessionTask, () => registration.HandedOver, callCts.Token);
+            closeStatus = await ReceiveAsync(socket, session, sessionTask, watch, () => registration.HandedOver, context.RequestAborted, callCts.Token);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
         {
@@ -53,22 +56,41 @@ internal sealed partial class RelayConnectionHandler(
             await callCts.CancelAsync();
             try { await sessionTask; }
             catch (Exception ex) { LogCallFailed(logger, session.CallId, ex); } // the call's edge: one call dies, the server lives
+            await writer.DisposeAsync();
             await WebSocketClosing.CloseQuietlyAsync(socket, closeStatus, closeStatus == WebSocketCloseStatus.PolicyViolation ? "account not allowed" : "call ended");
         }
     }
 
-    private async Task<WebSocketCloseStatus> ReceiveAsync(WebSocket socket, CallSession session, Task sessionTask, Func<bool> handedOver, CancellationToken ct)
+    /// <param name="readToken">Only the connection's own abort: cancelling a receive aborts the socket, and ending the call closes it properly.</param>
+    private async Task<WebSocketCloseStatus> ReceiveAsync(WebSocket socket, CallSession session, Task sessionTask, CarrierWatch watch, Func<bool> handedOver, CancellationToken readToken, CancellationToken ct)
     {
         using var reader = new WebSocketMessageReader(socket, MaxFrameBytes);
         var clock = sessions.Clock;
-        var receiving = reader.ReadAsync(ct).AsTask();
+        var receiving = reader.ReadAsync(readToken).AsTask();
+        var timeLimitPosted = false;
         while (true)
         {
             // The engine may end the call by itself (a failure at its edge): stop reading then.
-            if (await Task.WhenAny(receiving, sessionTask) == sessionTask)
+            var next = await Task.WhenAny(receiving, sessionTask, watch.Expired);
+            if (next == sessionTask)
             {
                 if (handedOver()) await HandOverAsync(socket, receiving);
                 return WebSocketCloseStatus.NormalClosure;
+            }
+            if (next == watch.Expired)
+            {
+                var deadline = await watch.Expired;
+                LogDeadline(logger, session.CallId, deadline);
+                if (deadline == CarrierDeadline.MaxCallLength && !timeLimitPosted)
+                {
+                    // Polite: the engine says goodbye and sends `end`; Twilio then closes the socket (the stall limit bounds the wait).
+                    timeLimitPosted = true;
+                    watch.RearmAfterTimeLimit();
+                    await session.PostAsync(new CallTimeLimitReached { ReceivedAt = clock.GetTimestamp() }, ct);
+                    continue;
+                }
+                await session.PostAsync(new CallEnded(deadline.Reason()) { ReceivedAt = clock.GetTimestamp() }, ct);
+                return deadline == CarrierDeadline.NeverStarted ? WebSocketCloseStatus.PolicyViolation : WebSocketCloseStatus.NormalClosure;
             }
             var message = await receiving;
             var receivedAt = clock.GetTimestamp();
@@ -77,8 +99,8 @@ internal sealed partial class RelayConnectionHandler(
                 await session.PostAsync(new CallEnded("carrier closed the socket") { ReceivedAt = receivedAt }, ct);
                 return WebSocketCloseStatus.NormalClosure;
             }
-            if (await HandleFrameAsync(message, session, receivedAt, ct) is { } policyViolation) return policyViolation;
-            receiving = reader.ReadAsync(ct).AsTask();
+            if (await HandleFrameAsync(message, session, watch, receivedAt, ct) is { } policyViolation) return policyViolation;
+            receiving = reader.ReadAsync(readToken).AsTask();
         }
     }
 
@@ -91,10 +113,13 @@ internal sealed partial class RelayConnectionHandler(
     {
         await WebSocketClosing.CloseOutputQuietlyAsync(socket, WebSocketCloseStatus.EndpointUnavailable, "instance draining");
         try { await receiving.WaitAsync(TimeSpan.FromSeconds(2)); }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or TimeoutException) { /* closing anyway */ }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or TimeoutException)
+        {
+            // The carrier did not answer the close in time or dropped: the socket is being disposed either way.
+        }
     }
 
-    private async ValueTask<WebSocketCloseStatus?> HandleFrameAsync(WebSocketMessage message, CallSession session, long receivedAt, CancellationToken ct)
+    private async ValueTask<WebSocketCloseStatus?> HandleFrameAsync(WebSocketMessage message, CallSession session, CarrierWatch watch, long receivedAt, CancellationToken ct)
     {
         if (message.TooLarge) { Reject(session, "frame over 64 KiB"); return null; }
         if (message.Type != WebSocketMessageType.Text) { Reject(session, "binary frame"); return null; }
@@ -103,6 +128,7 @@ internal sealed partial class RelayConnectionHandler(
         if (parsed.Rejection is not null) { Reject(session, parsed.Rejection); return null; }
         if (parsed.Ignored is not null) { LogFrameIgnored(logger, session.CallId, parsed.Ignored); return null; }
 
+        if (parsed.Event is CallStarted) watch.Started();
         if (parsed.Event is CallStarted started && !isAccountAllowed(started.Call.AccountSid))
         {
             LogAccountRejected(logger, started.Call.CallSid);
@@ -130,6 +156,9 @@ internal sealed partial class RelayConnectionHandler(
 
     [LoggerMessage(EventId = EventIds.AccountRejected, Level = LogLevel.Warning, Message = "Call {CallSid}: AccountSid not on the allow-list; closing the socket")]
     private static partial void LogAccountRejected(ILogger logger, string callSid);
+
+    [LoggerMessage(EventId = EventIds.CarrierDeadline, Level = LogLevel.Warning, Message = "Call {CallId}: ending the call: {Deadline}")]
+    private static partial void LogDeadline(ILogger logger, string callId, CarrierDeadline deadline);
 
     [LoggerMessage(EventId = EventIds.CallFailed, Level = LogLevel.Error, Message = "Call {CallId} failed")]
     private static partial void LogCallFailed(ILogger logger, string callId, Exception exception);

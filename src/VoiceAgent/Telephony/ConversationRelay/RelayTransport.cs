@@ -1,21 +1,35 @@
 using System.Net.WebSockets;
 using VoiceAgent.Conversation;
+using VoiceAgent.Telephony.WebSockets;
 
 namespace VoiceAgent.Telephony.ConversationRelay;
 
-/// <summary>The engine's transport for a ConversationRelay socket: one JSON text frame per command.</summary>
-internal sealed class RelayTransport(WebSocket socket) : ICallTransport, IDisposable
+/// <summary>
+/// The engine's transport for a ConversationRelay socket: one JSON text frame per command, queued on the
+/// socket's one bounded writer. A full queue (Twilio not reading) makes the turn wait here, which stops it
+/// reading the model stream.
+/// </summary>
+internal sealed class RelayTransport(CarrierSocketWriter writer) : ICallTransport, IDisposable
 {
-    private readonly RelayFrameWriter _writer = new();
+    private readonly RelayFrameWriter _encoder = new();
+    private readonly SemaphoreSlim _encoding = new(1, 1);
 
     /// <summary>ConversationRelay has a frame for each: <c>language</c>, <c>sendDigits</c>, <c>play</c>.</summary>
     public CallCapabilities Capabilities => CallCapabilities.SwitchLanguage | CallCapabilities.SendDigits | CallCapabilities.PlayAudio;
 
     public async ValueTask SendAsync(TransportCommand command, CancellationToken cancellationToken)
     {
-        var frame = _writer.Encode(command);
-        await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+        await _encoding.WaitAsync(cancellationToken);
+        try
+        {
+            await writer.SendAsync(_encoder.Encode(command), WebSocketMessageType.Text, cancellationToken);
+        }
+        finally { _encoding.Release(); }
     }
 
-    public void Dispose() => _writer.Dispose();
+    public void Dispose()
+    {
+        _encoder.Dispose();
+        _encoding.Dispose();
+    }
 }

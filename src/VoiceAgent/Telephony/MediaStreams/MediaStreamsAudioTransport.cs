@@ -4,14 +4,16 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using VoiceAgent.Speech.Pipeline;
 using VoiceAgent.Telephony.Twilio.Rest;
+using VoiceAgent.Telephony.WebSockets;
 
 namespace VoiceAgent.Telephony.MediaStreams;
 
 /// <summary>
 /// Writes Media Streams outbound frames (<c>media</c>, <c>mark</c>, <c>clear</c>) to Twilio's socket. Frames are
-/// encoded into one reused buffer; writes are serialised because the playout loop and barge-in both send.
+/// encoded into one reused buffer (encoding is serialised because the playout loop and barge-in both send) and
+/// queued on the socket's one bounded writer; <c>clear</c> also drops media still queued on our side.
 /// </summary>
-internal sealed class MediaStreamsAudioTransport(WebSocket socket, string streamSid, string callSid, CallHandoff handoff) : IAudioTransport, IDisposable
+internal sealed class MediaStreamsAudioTransport(CarrierSocketWriter writer, string streamSid, string callSid, CallHandoff handoff) : IAudioTransport, IDisposable
 {
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly ArrayBufferWriter<byte> _buffer = new(512);
@@ -28,7 +30,7 @@ internal sealed class MediaStreamsAudioTransport(WebSocket socket, string stream
             Base64.EncodeToUtf8(frame.Span, _base64, out _, out var written);
             w.WriteString("payload"u8, _base64.AsSpan(0, written));
             w.WriteEndObject();
-        }, cancellationToken);
+        }, cancellationToken, droppable: true);
 
     public ValueTask SendMarkAsync(string name, CancellationToken cancellationToken)
         => SendAsync(w =>
@@ -41,11 +43,14 @@ internal sealed class MediaStreamsAudioTransport(WebSocket socket, string stream
         }, cancellationToken);
 
     public ValueTask ClearAsync(CancellationToken cancellationToken)
-        => SendAsync(w =>
+    {
+        writer.DropQueuedAudio();
+        return SendAsync(w =>
         {
             w.WriteString("event"u8, "clear"u8);
             w.WriteString("streamSid"u8, streamSid);
         }, cancellationToken);
+    }
 
     /// <summary>
     /// A hand-off to a person redirects the live call over REST (Twilio then ends the stream itself); otherwise closing
@@ -54,21 +59,14 @@ internal sealed class MediaStreamsAudioTransport(WebSocket socket, string stream
     public async ValueTask HangUpAsync(string? handoffData, CancellationToken cancellationToken)
     {
         if (await handoff.TryTransferAsync(callSid, handoffData, cancellationToken)) return;
-        await _sendLock.WaitAsync(cancellationToken);
-        try
-        {
-            if (socket.State == WebSocketState.Open)
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "agent ended the call", cancellationToken);
-        }
-        finally { _sendLock.Release(); }
+        await writer.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "agent ended the call", cancellationToken);
     }
 
-    private async ValueTask SendAsync(Action<Utf8JsonWriter> write, CancellationToken cancellationToken)
+    private async ValueTask SendAsync(Action<Utf8JsonWriter> write, CancellationToken cancellationToken, bool droppable = false)
     {
         await _sendLock.WaitAsync(cancellationToken);
         try
         {
-            if (socket.State != WebSocketState.Open) return;
             _buffer.ResetWrittenCount();
             using (var writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true }))
             {
@@ -76,7 +74,7 @@ internal sealed class MediaStreamsAudioTransport(WebSocket socket, string stream
                 write(writer);
                 writer.WriteEndObject();
             }
-            await socket.SendAsync(_buffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+            await writer.SendAsync(_buffer.WrittenMemory, WebSocketMessageType.Text, cancellationToken, droppable);
         }
         finally { _sendLock.Release(); }
     }

@@ -23,7 +23,8 @@ internal sealed partial class MediaStreamsConnectionHandler(
     VoiceAgentMetrics metrics,
     ILogger<MediaStreamsConnectionHandler> logger,
     Func<string?, bool> isAccountAllowed,
-    LiveCalls liveCalls)
+    LiveCalls liveCalls,
+    CarrierLimits limits)
 {
     internal const string TransportName = "media-streams";
     private const int MaxFrameBytes = 64 * 1024;
@@ -35,16 +36,39 @@ internal sealed partial class MediaStreamsConnectionHandler(
         // A drain hands the call over by ending the socket: Twilio runs the <Redirect> and another instance resumes it.
         using var registration = liveCalls.Register(callCts);
         using var reader = new WebSocketMessageReader(socket, MaxFrameBytes);
+        using var watch = new CarrierWatch(limits, calls.Clock, watchIdle: true);
+        var writer = new CarrierSocketWriter(socket, watch, calls.Clock);
         MediaStreamsAudioTransport? carrier = null;
         AudioCall? call = null;
         var callId = "pending";
         var audio = new byte[1024];
+        var timeLimitPosted = false;
         try
         {
+            Task<WebSocketMessage>? receiving = null;
             while (!callCts.IsCancellationRequested)
             {
-                var message = await reader.ReadAsync(callCts.Token);
+                // Reads are not cancelled with the call: cancelling a receive aborts the socket, and ending the call closes it properly.
+                receiving ??= reader.ReadAsync(context.RequestAborted).AsTask();
+                if (await Task.WhenAny(receiving, watch.Expired) != receiving)
+                {
+                    var deadline = await watch.Expired;
+                    LogDeadline(logger, callId, deadline);
+                    if (deadline == CarrierDeadline.MaxCallLength && !timeLimitPosted && call is not null)
+                    {
+                        // Polite: the engine says goodbye and hangs up; one stall period bounds how long that may take.
+                        timeLimitPosted = true;
+                        watch.RearmAfterTimeLimit();
+                        await call.Session.PostAsync(new CallTimeLimitReached { ReceivedAt = calls.Clock.GetTimestamp() }, callCts.Token);
+                        continue;
+                    }
+                    if (call is not null) await call.Session.PostAsync(new CallEnded(deadline.Reason()) { ReceivedAt = calls.Clock.GetTimestamp() }, callCts.Token);
+                    break;
+                }
+                var message = await receiving;
+                receiving = null;
                 var receivedAt = calls.Clock.GetTimestamp();
+                watch.Received();
                 if (message.IsClose) break;
                 if (message.TooLarge || message.Type != WebSocketMessageType.Text) { Reject(callId, message.TooLarge ? "frame over 64 KiB" : "binary frame"); continue; }
 
@@ -70,11 +94,12 @@ internal sealed partial class MediaStreamsConnectionHandler(
                             return;
                         }
                         callId = start.CallSid;
+                        watch.Started();
                         var parameters = start.CustomParameters ?? new Dictionary<string, string>();
                         var info = new CallInfo(start.CallSid, parameters.GetValueOrDefault("From") ?? parameters.GetValueOrDefault("from"),
                             parameters.GetValueOrDefault("To") ?? parameters.GetValueOrDefault("to"), parameters)
                         { SessionId = start.StreamSid ?? m.StreamSid, AccountSid = start.AccountSid, Direction = "inbound" };
-                        carrier = new MediaStreamsAudioTransport(socket, start.StreamSid ?? m.StreamSid ?? "", start.CallSid, handoff);
+                        carrier = new MediaStreamsAudioTransport(writer, start.StreamSid ?? m.StreamSid ?? "", start.CallSid, handoff);
                         call = await AudioCall.StartAsync(calls, carrier, TransportName, info, callCts.Token);
                         break;
                     case "media" when call is not null && m.Media?.Payload is { } payload:
@@ -110,6 +135,7 @@ internal sealed partial class MediaStreamsConnectionHandler(
             await callCts.CancelAsync();
             if (call is not null) await call.DisposeAsync();
             carrier?.Dispose();
+            await writer.DisposeAsync();
             await WebSocketClosing.CloseQuietlyAsync(socket, WebSocketCloseStatus.NormalClosure, "call ended");
         }
     }
@@ -128,6 +154,9 @@ internal sealed partial class MediaStreamsConnectionHandler(
 
     [LoggerMessage(EventId = EventIds.AccountRejected + 10, Level = LogLevel.Warning, Message = "Call {CallSid}: AccountSid not on the allow-list; closing the media socket")]
     private static partial void LogAccountRejected(ILogger logger, string callSid);
+
+    [LoggerMessage(EventId = EventIds.CarrierDeadline + 1, Level = LogLevel.Warning, Message = "Call {CallId} (media): ending the call: {Deadline}")]
+    private static partial void LogDeadline(ILogger logger, string callId, CarrierDeadline deadline);
 
     [LoggerMessage(EventId = EventIds.CallFailed + 10, Level = LogLevel.Error, Message = "Call {CallId} (media) failed")]
     private static partial void LogCallFailed(ILogger logger, string callId, Exception exception);

@@ -18,7 +18,8 @@ internal sealed partial class VonageConnectionHandler(
     AudioCallFactory calls,
     VonageCallAuthenticator authenticator,
     VoiceAgentMetrics metrics,
-    ILogger<VonageConnectionHandler> logger)
+    ILogger<VonageConnectionHandler> logger,
+    CarrierLimits limits)
 {
     internal const string TransportName = "vonage";
     private const int MaxFrameBytes = 64 * 1024;
@@ -28,15 +29,38 @@ internal sealed partial class VonageConnectionHandler(
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         using var callCts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         using var reader = new WebSocketMessageReader(socket, MaxFrameBytes);
-        using var carrier = new VonageAudioTransport(socket);
+        using var watch = new CarrierWatch(limits, calls.Clock, watchIdle: true);
+        var writer = new CarrierSocketWriter(socket, watch, calls.Clock);
+        var carrier = new VonageAudioTransport(writer);
         AudioCall? call = null;
         var callId = "pending";
+        var timeLimitPosted = false;
         try
         {
+            Task<WebSocketMessage>? receiving = null;
             while (!callCts.IsCancellationRequested)
             {
-                var message = await reader.ReadAsync(callCts.Token);
+                // Reads are not cancelled with the call: cancelling a receive aborts the socket, and ending the call closes it properly.
+                receiving ??= reader.ReadAsync(context.RequestAborted).AsTask();
+                if (await Task.WhenAny(receiving, watch.Expired) != receiving)
+                {
+                    var deadline = await watch.Expired;
+                    LogDeadline(logger, callId, deadline);
+                    if (deadline == CarrierDeadline.MaxCallLength && !timeLimitPosted && call is not null)
+                    {
+                        // Polite: the engine says goodbye and hangs up; one stall period bounds how long that may take.
+                        timeLimitPosted = true;
+                        watch.RearmAfterTimeLimit();
+                        await call.Session.PostAsync(new CallTimeLimitReached { ReceivedAt = calls.Clock.GetTimestamp() }, callCts.Token);
+                        continue;
+                    }
+                    if (call is not null) await call.Session.PostAsync(new CallEnded(deadline.Reason()) { ReceivedAt = calls.Clock.GetTimestamp() }, callCts.Token);
+                    return;
+                }
+                var message = await receiving;
+                receiving = null;
                 var receivedAt = calls.Clock.GetTimestamp();
+                watch.Received();
                 if (message.IsClose) break;
                 if (message.TooLarge) { Reject(callId, "frame over 64 KiB"); continue; }
                 if (message.Type == WebSocketMessageType.Binary)
@@ -67,6 +91,7 @@ internal sealed partial class VonageConnectionHandler(
                             return;
                         }
                         callId = uuid!;
+                        watch.Started();
                         var parameters = (e.Extra ?? []).Where(p => p.Key != VonageCallSecret.HeaderName)
                             .ToDictionary(p => p.Key, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.ToString());
                         var from = NormalizeNumber(parameters.GetValueOrDefault("from"));
@@ -100,6 +125,7 @@ internal sealed partial class VonageConnectionHandler(
         {
             await callCts.CancelAsync();
             if (call is not null) await call.DisposeAsync();
+            await writer.DisposeAsync();
             await WebSocketClosing.CloseQuietlyAsync(socket, WebSocketCloseStatus.NormalClosure, "call ended");
         }
     }
@@ -121,6 +147,9 @@ internal sealed partial class VonageConnectionHandler(
 
     [LoggerMessage(EventId = EventIds.SocketClosed + 20, Level = LogLevel.Information, Message = "Call {CallId}: Vonage socket ended ({Reason})")]
     private static partial void LogSocketEnded(ILogger logger, string callId, string reason);
+
+    [LoggerMessage(EventId = EventIds.CarrierDeadline + 2, Level = LogLevel.Warning, Message = "Call {CallId} (vonage): ending the call: {Deadline}")]
+    private static partial void LogDeadline(ILogger logger, string callId, CarrierDeadline deadline);
 
     [LoggerMessage(EventId = EventIds.CallFailed + 20, Level = LogLevel.Error, Message = "Call {CallId} (vonage) failed")]
     private static partial void LogCallFailed(ILogger logger, string callId, Exception exception);

@@ -23,4 +23,7 @@ internal enum TwilioRejectReason
 
     /// <summary>The request is authentic but its <c>AccountSid</c> is not on the allow-list.</summary>
     AccountNotAllowed,
+
+    /// <summary>The body is over the configured request body cap (answered 413, never buffered).</summary>
+    BodyTooLarge,
 }

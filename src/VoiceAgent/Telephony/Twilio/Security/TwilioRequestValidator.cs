@@ -79,6 +79,7 @@ internal sealed partial class TwilioRequestValidator
         TwilioRejectReason.BodyHashMismatch => "body does not match bodySHA256",
         TwilioRejectReason.UnreadableBody => "unreadable request body",
         TwilioRejectReason.AccountNotAllowed => "AccountSid not allowed",
+        TwilioRejectReason.BodyTooLarge => "request body too large",
         _ => "rejected",
     };
 
@@ -114,6 +115,10 @@ internal sealed partial class TwilioRequestValidator
             try
             {
                 form = await request.ReadFormAsync(cancellationToken);
+            }
+            catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                return TwilioRejectReason.BodyTooLarge;
             }
             catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
             {
@@ -154,6 +159,10 @@ internal sealed partial class TwilioRequestValidator
             while ((read = await request.Body.ReadAsync(buffer.AsMemory(), cancellationToken)) > 0)
                 sha256.AppendData(buffer, 0, read);
             request.Body.Position = 0;
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TwilioRejectReason.BodyTooLarge;
         }
         catch (Exception ex) when (ex is IOException or BadHttpRequestException)
         {

@@ -4,7 +4,7 @@ namespace VoiceAgent.Telephony.Twilio.Security;
 
 /// <summary>
 /// Runs <see cref="TwilioRequestValidator"/> before a route handler; a rejected request gets 403 with a
-/// short plain-text reason and the handler never runs (so a WebSocket is never accepted).
+/// short plain-text reason (413 for a body over the cap) and the handler never runs (so a WebSocket is never accepted).
 /// </summary>
 internal sealed class TwilioSignatureEndpointFilter(TwilioRequestValidator validator) : IEndpointFilter
 {
@@ -12,6 +12,8 @@ internal sealed class TwilioSignatureEndpointFilter(TwilioRequestValidator valid
     {
         var httpContext = context.HttpContext;
         var reason = await validator.ValidateAsync(httpContext, httpContext.RequestAborted);
+        if (reason == TwilioRejectReason.BodyTooLarge)
+            return TypedResults.Text(TwilioRequestValidator.Describe(reason), "text/plain; charset=utf-8", statusCode: StatusCodes.Status413PayloadTooLarge);
         if (reason != TwilioRejectReason.None)
             return TypedResults.Text(TwilioRequestValidator.Describe(reason), "text/plain; charset=utf-8", statusCode: StatusCodes.Status403Forbidden);
         return await next(context);

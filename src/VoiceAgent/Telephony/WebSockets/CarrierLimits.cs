@@ -1,0 +1,23 @@
+namespace VoiceAgent.Telephony.WebSockets;
+
+/// <summary>
+/// How long a carrier socket may take to start, stay silent, refuse our output, and last. Validated with the
+/// rest of the settings at start-up (see <c>VoiceAgentSettings.Validate</c>).
+/// </summary>
+internal sealed record CarrierLimits
+{
+    /// <summary>No opening message (setup, connected/start, Vonage's first message) by then: the socket is closed.</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Media transports only: no frame at all for this long means the call is gone (media flows every 20 ms).</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>One write to the carrier pending this long (the peer stopped reading): the call is ended.</summary>
+    public TimeSpan SendStallTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest call; it is then ended politely (goodbye line, then the carrier's end).</summary>
+    public TimeSpan MaxCallLength { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Frames queued for one carrier socket before the sender (and so the model stream) waits.</summary>
+    public int OutboundQueueFrames { get; init; } = 64;
+}
