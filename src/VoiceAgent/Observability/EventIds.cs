@@ -42,4 +42,9 @@ internal static class EventIds
     public const int VonageWebhookRejected = 6110;
     public const int VonageCallStatus = 6111;
     public const int VonageEventUnreadable = 6112;
+    // 73xx (race): the first-token race of model requests (FirstTokenRaceChatClient)
+    public const int ModelRaceStarted = 7300;
+    public const int ModelRaceWon = 7301;
+    public const int ModelRaceLost = 7302;
+    public const int ModelRaceTeardownFailed = 7303;
 }
