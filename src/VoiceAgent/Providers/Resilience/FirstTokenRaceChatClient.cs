@@ -89,12 +89,14 @@ internal sealed partial class FirstTokenRaceChatClient : DelegatingChatClient
             using var timer = owner._clock.CreateTimer(static due => ((TaskCompletionSource)due!).TrySetResult(), raceDue, owner._raceAfter, Timeout.InfiniteTimeSpan);
             _first = Attempt.Start(owner._first, messages, options, owner._logger, cancellationToken);
 
-            // Each step settles one of: the timer, the first attempt, the second attempt.
+            // Each step settles one of: the timer, the first attempt, the second attempt. An attempt stays pending
+            // until a step has handled it (it may already have completed: a fast failure).
+            bool firstSettled = false, secondSettled = false;
             for (var step = 0; step < 3; step++)
             {
                 var pending = new List<Task>(3);
-                if (!_first.FirstToken.IsCompleted) pending.Add(_first.FirstToken);
-                if (_second is { FirstToken.IsCompleted: false }) pending.Add(_second.FirstToken);
+                if (!firstSettled) pending.Add(_first.FirstToken);
+                if (_second is not null && !secondSettled) pending.Add(_second.FirstToken);
                 if (_second is null) pending.Add(raceDue.Task);
                 var done = await Task.WhenAny(pending).ConfigureAwait(false);
 
@@ -103,8 +105,10 @@ internal sealed partial class FirstTokenRaceChatClient : DelegatingChatClient
                     StartSecond(ModelRaceTrigger.FirstTokenTimeout);
                     continue;
                 }
-                var attempt = done == _first.FirstToken ? _first : _second!;
+                var attempt = done == _first.FirstToken && !firstSettled ? _first : _second!;
                 var other = ReferenceEquals(attempt, _first) ? _second : _first;
+                if (ReferenceEquals(attempt, _first)) firstSettled = true;
+                else secondSettled = true;
                 if (attempt.Failure is null) return Win(attempt, other);
 
                 if (cancellationToken.IsCancellationRequested)
@@ -118,8 +122,8 @@ internal sealed partial class FirstTokenRaceChatClient : DelegatingChatClient
                     StartSecond(ModelRaceTrigger.FirstRequestFailed);
                     continue;
                 }
-                if (other is { FirstToken.IsCompleted: false }) continue;
-                throw Lose(other!.Failure!, attempt.Failure);
+                if (other!.Failure is null) continue; // still running, or already won (handled on the next step)
+                throw Lose(other.Failure, attempt.Failure);
             }
             throw new InvalidOperationException("The first-token race settled neither attempt.");
         }

@@ -213,6 +213,22 @@ public sealed class FirstTokenRaceTests : IDisposable
     }
 
     [Fact]
+    public async Task RequestsThatFailInstantlyStillEndInTheFallbackOutcome()
+    {
+        var requests = 0;
+        var model = new DelegateChatClient((_, _) =>
+        {
+            Interlocked.Increment(ref requests);
+            throw new HttpRequestException("Service Unavailable", null, HttpStatusCode.ServiceUnavailable);
+        });
+        using var race = Race(model);
+
+        var failed = await Assert.ThrowsAsync<ModelRaceFailedException>(() => race.GetStreamingResponseAsync(Hello).CollectAsync().DefaultTimeout());
+        Assert.Equal(TurnOutcome.ProviderFailed, ProviderFailureOutcome.From(failed));
+        Assert.Equal(2, requests);
+    }
+
+    [Fact]
     public async Task BothTooSlowEndsInTheFirstTokenTimeoutFallbackWhenEachGivesUp()
     {
         var model = new ScriptedModel();
