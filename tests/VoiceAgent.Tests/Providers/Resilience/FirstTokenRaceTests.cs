@@ -47,6 +47,23 @@ public sealed class FirstTokenRaceTests : IDisposable
     }
 
     [Fact]
+    public async Task TheWinningReplyTellsTheTurnWhichRequestWonAndWhenTheSecondWentOut()
+    {
+        var model = new ScriptedModel();
+        using var race = Race(model);
+        var reply = race.GetStreamingResponseAsync(Hello).CollectAsync();
+        await model.NextRequestAsync().DefaultTimeout();
+        _time.Advance(RaceAfter);
+        var secondSentAt = _time.GetTimestamp();
+        var second = await model.NextRequestAsync().DefaultTimeout();
+        second.Say("Hi.");
+        second.End();
+
+        var updates = await reply.DefaultTimeout();
+        Assert.Equal(new ModelRaceResult(ModelRaceOutcome.SecondWon, ModelRaceTrigger.FirstTokenTimeout, "anthropic", secondSentAt), ModelRaceResult.Of(updates[0]));
+    }
+
+    [Fact]
     public async Task TheLosersLateTokensNeverReachTheCaller()
     {
         var model = new ScriptedModel();
