@@ -179,6 +179,7 @@ internal sealed partial class FirstTokenRaceChatClient : DelegatingChatClient
         private readonly CancellationTokenSource _cancel;
         private readonly ILogger _logger;
         private Task? _teardown;
+        private Exception? _failure;
 
         private Attempt(ModelRaceLane lane, ChatMessage[] messages, ChatOptions? options, ILogger logger, CancellationToken cancellationToken)
         {
@@ -193,7 +194,7 @@ internal sealed partial class FirstTokenRaceChatClient : DelegatingChatClient
         public IAsyncEnumerator<ChatResponseUpdate> Stream { get; }
         public List<ChatResponseUpdate> Buffered { get; } = [];
         public Task FirstToken { get; }
-        public Exception? Failure { get; private set; }
+        public Exception? Failure { get => Volatile.Read(ref _failure); private set => Volatile.Write(ref _failure, value); }
 
         public static Attempt Start(ModelRaceLane lane, ChatMessage[] messages, ChatOptions? options, ILogger logger, CancellationToken cancellationToken)
             => new(lane, messages, options, logger, cancellationToken);
