@@ -3,6 +3,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using VoiceAgent.Conversation.Tools;
 using VoiceAgent.Observability;
+using VoiceAgent.Providers.Resilience;
 
 namespace VoiceAgent.Conversation;
 
@@ -40,6 +41,7 @@ internal sealed partial class TurnRunner(
                 var roundText = new StringBuilder();
                 await foreach (var update in model.GetStreamingResponseAsync(messages, options.Clone(), cancellationToken).WithCancellation(cancellationToken))
                 {
+                    if (ModelRaceResult.Of(update) is { } race) timeline.RecordModelRace(race);
                     foreach (var content in update.Contents)
                         if (content is FunctionCallContent call) calls.Add(call);
                     var text = update.Text;

@@ -1,18 +1,40 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using VoiceAgent.Conversation;
 using VoiceAgent.Conversation.Tools;
+using VoiceAgent.Observability;
 using VoiceAgent.Providers.Anthropic;
 using VoiceAgent.Providers.OpenAI;
 using VoiceAgent.Providers.Resilience;
 
 namespace VoiceAgent.Hosting;
 
-/// <summary>Builds the model client the settings ask for, wrapped in the stream watchdog.</summary>
+/// <summary>
+/// Builds the model client the settings ask for: each provider wrapped in the stream watchdog (a request that
+/// never speaks is abandoned at the give-up deadline, a started stream that stalls is cut), and the two raced by
+/// <see cref="FirstTokenRaceChatClient"/> (a second request after MODEL_FIRST_TOKEN_TIMEOUT_MS or an early failure,
+/// to the same provider or to LLM_FALLBACK_PROVIDER).
+/// </summary>
 internal static class ModelRegistration
 {
-    public static IChatClient CreateChatClient(VoiceAgentSettings settings, TimeProvider clock)
+    public static IChatClient CreateChatClient(VoiceAgentSettings settings, TimeProvider clock, VoiceAgentMetrics? metrics = null, ILoggerFactory? loggerFactory = null)
     {
-        var client = settings.EffectiveLlmProvider == "openai"
+        var primary = CreateLane(settings, settings.EffectiveLlmProvider, clock, ownRequestSettings: false);
+        var second = settings.LlmFallbackProvider is { } fallback && fallback != settings.EffectiveLlmProvider
+            ? CreateLane(settings, fallback, clock, ownRequestSettings: true)
+            : primary;
+        return new FirstTokenRaceChatClient(primary, second, settings.ModelFirstTokenTimeout, clock, metrics,
+            (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<FirstTokenRaceChatClient>());
+    }
+
+    /// <summary>
+    /// One provider behind the watchdog. The fallback lane asks for its own model and output cap (the request's
+    /// options name the primary provider's).
+    /// </summary>
+    private static ModelRaceLane CreateLane(VoiceAgentSettings settings, string provider, TimeProvider clock, bool ownRequestSettings)
+    {
+        var client = provider == "openai"
             ? OpenAIChatClientFactory.Create(new OpenAIModelOptions
             {
                 ApiKey = settings.OpenAIApiKey ?? "",
@@ -27,7 +49,12 @@ internal static class ModelRegistration
                 Model = settings.AnthropicModel,
                 MaxTokens = settings.AnthropicMaxTokens,
             });
-        return client.WithWatchdog(clock, settings.ModelFirstTokenTimeout, settings.ModelStallTimeout);
+        var guarded = client.WithWatchdog(clock, settings.EffectiveModelGiveUpTimeout, settings.ModelStallTimeout);
+        return ownRequestSettings
+            ? new ModelRaceLane(provider, guarded,
+                provider == "openai" ? settings.OpenAIModel : settings.AnthropicModel,
+                provider == "openai" ? settings.OpenAIMaxTokens : settings.AnthropicMaxTokens)
+            : new ModelRaceLane(provider, guarded);
     }
 
     public static ChatOptions CreateChatOptions(VoiceAgentSettings settings, AgentOptions agent) => new()

@@ -58,7 +58,7 @@ public static class VoiceAgentServiceCollectionExtensions
             BypassSignature = settings.DevBypassSignature,
         });
 
-        services.TryAddSingleton(sp => ModelRegistration.CreateChatClient(settings, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => ModelRegistration.CreateChatClient(settings, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<VoiceAgentMetrics>(), sp.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton(sp => new CallSessionDependencies(
             sp.GetRequiredService<IChatClient>(),
             ModelRegistration.CreateChatOptions(settings, sp.GetRequiredService<AgentOptions>()),

@@ -35,7 +35,12 @@ public sealed record VoiceAgentSettings
     public string OpenAIBaseUrl { get; init; } = "https://api.openai.com/v1";
     public string OpenAIModel { get; init; } = "gpt-4o";
     public int OpenAIMaxTokens { get; init; } = 120;
-    public TimeSpan ModelFirstTokenTimeout { get; init; } = TimeSpan.FromSeconds(4);
+    /// <summary>No first token by then: race a second request (same provider, or <see cref="LlmFallbackProvider"/>).</summary>
+    public TimeSpan ModelFirstTokenTimeout { get; init; } = TimeSpan.FromMilliseconds(800);
+    /// <summary>A model request with no first token by then is abandoned; null = 4 × <see cref="ModelFirstTokenTimeout"/>.</summary>
+    public TimeSpan? ModelGiveUpTimeout { get; init; }
+    /// <summary><c>anthropic</c> or <c>openai</c>: the provider raced on a slow or failed first token; null races the same provider.</summary>
+    public string? LlmFallbackProvider { get; init; }
     public TimeSpan ModelStallTimeout { get; init; } = TimeSpan.FromSeconds(3);
 
     public string? DeepgramApiKey { get; init; }
@@ -162,6 +167,8 @@ public sealed record VoiceAgentSettings
             OpenAIMaxTokens = I("OPENAI_MAX_TOKENS", d.OpenAIMaxTokens),
             ModelFirstTokenTimeout = Ms("MODEL_FIRST_TOKEN_TIMEOUT_MS", d.ModelFirstTokenTimeout),
             ModelStallTimeout = Ms("MODEL_STALL_TIMEOUT_MS", d.ModelStallTimeout),
+            ModelGiveUpTimeout = S("MODEL_GIVE_UP_TIMEOUT_MS") is null ? null : Ms("MODEL_GIVE_UP_TIMEOUT_MS", default),
+            LlmFallbackProvider = S("LLM_FALLBACK_PROVIDER")?.ToLowerInvariant(),
             DeepgramApiKey = S("DEEPGRAM_API_KEY"),
             DeepgramBaseUrl = S("DEEPGRAM_BASE_URL") ?? d.DeepgramBaseUrl,
             ElevenLabsApiKey = S("ELEVENLABS_API_KEY"),
@@ -224,6 +231,9 @@ public sealed record VoiceAgentSettings
     /// <summary>The model provider in effect: explicit choice, else whichever key is set.</summary>
     public string EffectiveLlmProvider => LlmProvider ?? (AnthropicApiKey is null && OpenAIApiKey is not null ? "openai" : "anthropic");
 
+    /// <summary>How long one model request may go without a first token before it is abandoned.</summary>
+    public TimeSpan EffectiveModelGiveUpTimeout => ModelGiveUpTimeout ?? ModelFirstTokenTimeout * 4;
+
     /// <summary>Lists every error with a hint on how to fix it; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -243,6 +253,14 @@ public sealed record VoiceAgentSettings
         if (OpenAIMaxTokens is < 1 or > 8192) errors.Add($"OPENAI_MAX_TOKENS must be 1..8192 (got {OpenAIMaxTokens}).");
         if (ModelFirstTokenTimeout <= TimeSpan.Zero || ModelStallTimeout <= TimeSpan.Zero)
             errors.Add("MODEL_FIRST_TOKEN_TIMEOUT_MS and MODEL_STALL_TIMEOUT_MS must be positive.");
+        if (ModelGiveUpTimeout is { } giveUp && giveUp <= TimeSpan.Zero)
+            errors.Add($"MODEL_GIVE_UP_TIMEOUT_MS must be positive (got {giveUp.TotalMilliseconds:0}); unset it for 4 × MODEL_FIRST_TOKEN_TIMEOUT_MS.");
+        if (LlmFallbackProvider is not (null or "anthropic" or "openai"))
+            errors.Add($"LLM_FALLBACK_PROVIDER must be 'anthropic' or 'openai' (got '{LlmFallbackProvider}'); unset it to race the same provider.");
+        else if (LlmFallbackProvider == "anthropic" && AnthropicApiKey is null)
+            errors.Add("LLM_FALLBACK_PROVIDER=anthropic needs ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL if not api.anthropic.com); set it or unset LLM_FALLBACK_PROVIDER.");
+        else if (LlmFallbackProvider == "openai" && OpenAIApiKey is null)
+            errors.Add("LLM_FALLBACK_PROVIDER=openai needs OPENAI_API_KEY (and OPENAI_BASE_URL if not api.openai.com/v1); set it or unset LLM_FALLBACK_PROVIDER.");
         if (SystemPromptFile is not null && !File.Exists(SystemPromptFile))
             errors.Add($"SYSTEM_PROMPT_FILE '{SystemPromptFile}' does not exist.");
         if (DeepgramUtteranceEndMs < 1000)

@@ -73,4 +73,9 @@ internal static class EventIds
     public const int DrainHandedOver = 6211;
     public const int DrainFinished = 6212;
     public const int SessionStoreStarted = 6213;
+    // 73xx (race): the first-token race of model requests (FirstTokenRaceChatClient)
+    public const int ModelRaceStarted = 7300;
+    public const int ModelRaceWon = 7301;
+    public const int ModelRaceLost = 7302;
+    public const int ModelRaceTeardownFailed = 7303;
 }

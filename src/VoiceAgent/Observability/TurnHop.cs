@@ -11,6 +11,8 @@ public enum TurnHop
     TranscriptFinal,
     /// <summary>The model request was handed to the provider client.</summary>
     ModelRequestSent,
+    /// <summary>A second model request was raced (no first token in time, or the first request failed early).</summary>
+    SecondModelRequestSent,
     /// <summary>The first text delta came back from the model.</summary>
     FirstModelDelta,
     /// <summary>The first token of the reply was written to the carrier socket.</summary>

@@ -1,3 +1,5 @@
+using VoiceAgent.Providers.Resilience;
+
 namespace VoiceAgent.Observability;
 
 /// <summary>
@@ -26,6 +28,16 @@ public sealed class TurnTimeline
         if (slot != 0) return false;
         slot = timestamp != 0 ? timestamp : _clock.GetTimestamp();
         return true;
+    }
+
+    /// <summary>What the first-token race did in this turn; null when no second request was needed.</summary>
+    public ModelRaceResult? ModelRace { get; private set; }
+
+    /// <summary>Records a first-token race: its result, and when the second request went out.</summary>
+    internal void RecordModelRace(ModelRaceResult race)
+    {
+        ModelRace ??= race;
+        Mark(TurnHop.SecondModelRequestSent, race.SecondRequestStartedAt);
     }
 
     /// <summary>The raw timestamp of a hop, or 0.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using VoiceAgent.Conversation;
+using VoiceAgent.Providers.Resilience;
 
 namespace VoiceAgent.Observability;
 
@@ -25,6 +26,8 @@ public sealed class VoiceAgentMetrics
     public const string Turns = "voiceagent.turns";
     /// <summary>Malformed or unexpected frames a transport skipped.</summary>
     public const string RejectedFrames = "voiceagent.transport.rejected_frames";
+    /// <summary>Second model requests raced on a slow or failed first token, tagged <c>outcome</c>, <c>trigger</c>, <c>second_provider</c>.</summary>
+    public const string RacedModelRequests = "voiceagent.model.raced_requests";
 
     private readonly Histogram<double> _serverAdded;
     private readonly Histogram<double> _ttft;
@@ -34,6 +37,7 @@ public sealed class VoiceAgentMetrics
     private readonly Histogram<double> _playoutLateness;
     private readonly Counter<long> _turns;
     private readonly Counter<long> _rejectedFrames;
+    private readonly Counter<long> _racedRequests;
 
     public VoiceAgentMetrics(IMeterFactory meterFactory)
     {
@@ -46,6 +50,7 @@ public sealed class VoiceAgentMetrics
         _playoutLateness = meter.CreateHistogram<double>(PlayoutLateness, "ms", "Outbound frame send time minus its real-time deadline");
         _turns = meter.CreateCounter<long>(Turns, "{turn}", "Turns by outcome");
         _rejectedFrames = meter.CreateCounter<long>(RejectedFrames, "{frame}", "Frames a transport skipped");
+        _racedRequests = meter.CreateCounter<long>(RacedModelRequests, "{request}", "Second model requests raced on a slow or failed first token, by outcome");
     }
 
     internal void RecordTurn(TurnTimeline timeline, TurnOutcome outcome, string transport)
@@ -70,6 +75,17 @@ public sealed class VoiceAgentMetrics
     internal void RecordRejectedFrame(string transport, string reason)
     {
         if (_rejectedFrames.Enabled) _rejectedFrames.Add(1, new TagList { { "transport", transport }, { "reason", reason } });
+    }
+
+    internal void RecordModelRace(ModelRaceOutcome outcome, ModelRaceTrigger trigger, string secondProvider)
+    {
+        if (!_racedRequests.Enabled) return;
+        _racedRequests.Add(1, new TagList
+        {
+            { "outcome", outcome switch { ModelRaceOutcome.FirstWon => "first_won", ModelRaceOutcome.SecondWon => "second_won", ModelRaceOutcome.BothFailed => "both_failed", _ => "cancelled" } },
+            { "trigger", trigger == ModelRaceTrigger.FirstTokenTimeout ? "first_token_timeout" : "first_request_failed" },
+            { "second_provider", secondProvider },
+        });
     }
 
     private static void Record(Histogram<double> histogram, double ms, string transport)

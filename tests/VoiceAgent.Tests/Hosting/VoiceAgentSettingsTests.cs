@@ -105,4 +105,27 @@ public sealed class VoiceAgentSettingsTests
             ("WEBSOCKET_KEEPALIVE_TIMEOUT_MS", "0"), ("MAX_CALL_SECONDS", "0")).Validate();
         Assert.Equal(5, errors.Count);
     }
+    [Fact]
+    public void The_model_races_a_second_request_after_800_ms_and_gives_up_at_four_times_that()
+    {
+        var settings = From();
+        Assert.Equal(TimeSpan.FromMilliseconds(800), settings.ModelFirstTokenTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(3200), settings.EffectiveModelGiveUpTimeout);
+        Assert.Null(settings.LlmFallbackProvider);
+        Assert.Equal(TimeSpan.FromSeconds(5), From(("MODEL_GIVE_UP_TIMEOUT_MS", "5000")).EffectiveModelGiveUpTimeout);
+    }
+
+    [Fact]
+    public void A_fallback_provider_without_its_key_is_refused_at_start_up_with_the_fix()
+    {
+        var errors = From(("ANTHROPIC_API_KEY", "k"), ("LLM_FALLBACK_PROVIDER", "OpenAI")).Validate();
+
+        var error = Assert.Single(errors);
+        Assert.Contains("LLM_FALLBACK_PROVIDER=openai needs OPENAI_API_KEY", error, StringComparison.Ordinal);
+        Assert.Empty(From(("ANTHROPIC_API_KEY", "k"), ("OPENAI_API_KEY", "k"), ("LLM_FALLBACK_PROVIDER", "openai")).Validate());
+    }
+
+    [Fact]
+    public void An_unknown_fallback_provider_is_refused()
+        => Assert.Contains(From(("LLM_FALLBACK_PROVIDER", "gemini")).Validate(), e => e.Contains("LLM_FALLBACK_PROVIDER must be 'anthropic' or 'openai'", StringComparison.Ordinal));
 }
