@@ -106,8 +106,8 @@ internal sealed partial class RelayConnectionHandler(
     [LoggerMessage(EventId = EventIds.SocketClosed, Level = LogLevel.Information, Message = "Call {CallId}: socket ended ({Reason})")]
     private static partial void LogSocketClosed(ILogger logger, string callId, string reason);
 
-    [LoggerMessage(EventId = EventIds.AccountRejected, Level = LogLevel.Warning, Message = "Call {CallSid}: AccountSid not on the allow-list; closing the socket")]
-    private static partial void LogAccountRejected(ILogger logger, string callSid);
+    [LoggerMessage(EventId = EventIds.AccountRejected, Level = LogLevel.Warning, Message = "Call {CallId}: AccountSid not on the allow-list; closing the socket")]
+    private static partial void LogAccountRejected(ILogger logger, string callId);
 
     [LoggerMessage(EventId = EventIds.CallFailed, Level = LogLevel.Error, Message = "Call {CallId} failed")]
     private static partial void LogCallFailed(ILogger logger, string callId, Exception exception);
