@@ -14,6 +14,7 @@ try
     {
         "call" => await SoftphoneCommand.RunAsync(arguments, Console.In, Console.Out, cts.Token),
         "bench" => await VoiceAgent.Cli.Bench.BenchCommand.RunAsync(arguments, Console.Out, cts.Token),
+        "analyze" => await VoiceAgent.Cli.Analyze.AnalyzeCommand.RunAsync(arguments, Console.In, Console.Out, Console.Error, cts.Token),
         _ => Help(),
     };
 }
@@ -34,6 +35,8 @@ static int Help()
             Terminal softphone: plays Twilio's side of a ConversationRelay call. Type to talk; /interrupt, /dtmf 1, /hangup.
         voiceagent bench [--turns 300] [--scenario relay|media|micro] [--calls N]
             Measures the latency the server adds, on local emulators; micro: µs and bytes per audio frame.
+        voiceagent analyze [--file server.log|-] [--call CA…] [--since 2026-12-07T02:00:00Z] [--until …] [--transport relay|media|vonage] [--json]
+            Per-hop p50/p95/p99 from the server's JSON logs (LOG_FORMAT=json; standard input without --file) against the latency budget.
         """);
     return 0;
 }

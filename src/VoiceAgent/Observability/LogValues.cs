@@ -28,7 +28,7 @@ internal static partial class LogValues
         });
     }
 
-    // Starts and ends on a digit (or a leading +), not inside a longer alphanumeric token such as a SID.
-    [GeneratedRegex(@"(?<![\w+])\+?\d(?:[\d \-.()]{5,20}\d)(?!\w)", RegexOptions.CultureInvariant)]
+    // Starts on a digit, + or (, ends on a digit, not inside a longer alphanumeric token such as a SID.
+    [GeneratedRegex(@"(?<![\w+(])[+(]?\d[\d \-.()]{5,20}\d(?!\w)", RegexOptions.CultureInvariant)]
     private static partial Regex PhoneNumber();
 }
