@@ -1,5 +1,8 @@
 using System.Text.Json;
+using VoiceAgent.Emulators.ChatScript;
+using VoiceAgent.Server;
 using VoiceAgent.Tests.TestSupport;
+using VoiceAgent.Tests.TestSupport.Audio;
 
 namespace VoiceAgent.Tests.EndToEnd;
 
@@ -60,5 +63,40 @@ public sealed class JsonLogTests
 
         var lines = await server.WaitForLinesAsync("\"EventId\":2001", 1);
         Assert.DoesNotContain(lines, line => line.Contains("7654321", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task On_media_streams_the_turn_summary_and_the_first_audio_line_share_call_and_turn_ids()
+    {
+        await using var server = await JsonLogServer.StartAsync(audio: true);
+        server.Stt!.EnqueueTranscript("What are your opening hours?");
+        server.Model.Enqueue(ChatReply.Text("We are open ", "from nine to five."));
+        await using (var caller = await server.CallMediaAsync())
+        {
+            await caller.PlayAsync(await TestAudio.SpeechMuLaw8kAsync("What are your opening hours?")).DefaultTimeout();
+            await caller.WaitForAudioAsync(8000).DefaultTimeout();
+        }
+
+        await server.WaitForLinesAsync("\"EventId\":5010", 1);
+        var lines = await server.WaitForLinesAsync("\"EventId\":2001", 1);
+        var events = lines.Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
+        var summary = events.Single(e => e.GetProperty("EventId").GetInt32() == TurnSummary).GetProperty("State");
+        var firstAudio = events.Single(e => e.GetProperty("EventId").GetInt32() == 5010);
+        Assert.Equal("Information", firstAudio.GetProperty("LogLevel").GetString());
+        Assert.Equal("media-streams", summary.GetProperty("Transport").GetString());
+        Assert.Equal(summary.GetProperty("CallId").GetString(), firstAudio.GetProperty("State").GetProperty("CallId").GetString());
+        Assert.Equal(summary.GetProperty("TurnId").GetInt32(), firstAudio.GetProperty("State").GetProperty("TurnId").GetInt32());
+        Assert.Equal(JsonValueKind.Number, firstAudio.GetProperty("State").GetProperty("SpeechEndToAudioMs").ValueKind);
+    }
+
+    [Fact]
+    public async Task An_unknown_log_format_stops_start_up_and_names_the_fix()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => VoiceAgentServer.BuildAsync([], new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["LOG_FORMAT"] = "xml",
+        }));
+        Assert.Contains("LOG_FORMAT=json", error.Message, StringComparison.Ordinal);
     }
 }

@@ -2,7 +2,10 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using VoiceAgent.Emulators.Anthropic;
+using VoiceAgent.Emulators.Deepgram;
+using VoiceAgent.Emulators.ElevenLabs;
 using VoiceAgent.Emulators.Twilio;
+using VoiceAgent.Emulators.Twilio.MediaStreams;
 
 namespace VoiceAgent.Tests.TestSupport;
 
@@ -14,25 +17,42 @@ public sealed class JsonLogServer : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _dataDir;
+    private readonly List<IAsyncDisposable> _emulators;
 
-    private JsonLogServer(Process process, AnthropicEmulator model, string dataDir, string logPath, Uri address)
+    private JsonLogServer(Process process, AnthropicEmulator model, List<IAsyncDisposable> emulators, string dataDir, string logPath, Uri address)
     {
         _process = process;
         Model = model;
+        _emulators = emulators;
         _dataDir = dataDir;
         LogPath = logPath;
         Address = address;
     }
 
     public AnthropicEmulator Model { get; }
+    /// <summary>The STT emulator (audio servers only).</summary>
+    public DeepgramEmulator? Stt { get; private init; }
     public string LogPath { get; }
     public Uri Address { get; }
 
     /// <param name="callSessionLevel">Log level of the VoiceAgent categories (Debug shows the per-hop events).</param>
-    public static async Task<JsonLogServer> StartAsync(string callSessionLevel = "Information")
+    /// <param name="audio">Also serve the audio transports, with Deepgram and ElevenLabs emulators in the test process.</param>
+    public static async Task<JsonLogServer> StartAsync(string callSessionLevel = "Information", bool audio = false)
     {
         var model = new AnthropicEmulator(new() { ApiKey = "test-key", InterTokenDelay = TimeSpan.FromMilliseconds(1) });
         await model.StartAsync().DefaultTimeout();
+        var emulators = new List<IAsyncDisposable>();
+        DeepgramEmulator? stt = null;
+        ElevenLabsEmulator? tts = null;
+        if (audio)
+        {
+            stt = new DeepgramEmulator("dg-test-key");
+            await stt.StartAsync().DefaultTimeout();
+            emulators.Add(stt);
+            tts = new ElevenLabsEmulator(new ElevenLabsEmulatorBehavior { ApiKey = "el-test-key" });
+            await tts.StartAsync().DefaultTimeout();
+            emulators.Add(tts);
+        }
         var dataDir = Directory.CreateTempSubdirectory("voiceagent-jsonlog-").FullName;
         var logPath = Path.Combine(dataDir, "server.log");
         var port = FreePort();
@@ -50,12 +70,20 @@ public sealed class JsonLogServer : IAsyncDisposable
         env["ANTHROPIC_BASE_URL"] = model.BaseUrl.ToString().TrimEnd('/');
         env["MODEL_FIRST_TOKEN_TIMEOUT_MS"] = RelayServer.LongTimeoutMs;
         env["MODEL_STALL_TIMEOUT_MS"] = RelayServer.LongTimeoutMs;
+        if (stt is not null && tts is not null)
+        {
+            env["DEEPGRAM_API_KEY"] = "dg-test-key";
+            env["DEEPGRAM_BASE_URL"] = stt.WebSocketBaseUrl.ToString().TrimEnd('/');
+            env["ELEVENLABS_API_KEY"] = "el-test-key";
+            env["ELEVENLABS_BASE_URL"] = tts.WebSocketBaseUrl.ToString().TrimEnd('/');
+            env["WELCOME_GREETING"] = "";
+        }
         env["LOG_FORMAT"] = "json";
         env["Logging__LogLevel__Default"] = "Information";
         // No dots in the name: the shell would not pass such a variable on.
         env["Logging__LogLevel__VoiceAgent"] = callSessionLevel;
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the server");
-        var server = new JsonLogServer(process, model, dataDir, logPath, new Uri($"http://127.0.0.1:{port}"));
+        var server = new JsonLogServer(process, model, emulators, dataDir, logPath, new Uri($"http://127.0.0.1:{port}")) { Stt = stt };
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
         for (var i = 0; i < 300; i++)
         {
@@ -82,6 +110,11 @@ public sealed class JsonLogServer : IAsyncDisposable
         await caller.SendSetupAsync(callSid, RelayServer.AccountSid, from: from).DefaultTimeout();
         return caller;
     }
+
+    /// <summary>Opens a signed Media Streams call.</summary>
+    public async Task<MediaStreamsCaller> CallMediaAsync()
+        => await MediaStreamsCaller.ConnectAsync(new Uri($"ws://{Address.Authority}/ws/media"), AudioServer.SignedMediaUrl, RelayServer.AuthToken,
+            new MediaStreamsCallerOptions { AccountSid = RelayServer.AccountSid }, CancellationToken.None).DefaultTimeout();
 
     /// <summary>The log's lines once it holds <paramref name="count"/> lines containing <paramref name="marker"/> (30 s hang guard).</summary>
     public async Task<string[]> WaitForLinesAsync(string marker, int count)
@@ -121,6 +154,7 @@ public sealed class JsonLogServer : IAsyncDisposable
         }
         _process.Dispose();
         await Model.DisposeAsync();
+        foreach (var emulator in _emulators) await emulator.DisposeAsync();
         Directory.Delete(_dataDir, recursive: true);
     }
 }
