@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace VoiceAgent.Cli.Analyze;
@@ -9,6 +10,14 @@ namespace VoiceAgent.Cli.Analyze;
 /// </summary>
 internal static class AnalyzeCommand
 {
+    // Readable output (→, –) rather than \u escapes; the report is written to a terminal or a file, never into HTML.
+    private static readonly LatencyReportJson Json = new(new JsonSerializerOptions
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
     public static async Task<int> RunAsync(CliArguments arguments, TextReader standardInput, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         AnalyzeOptions options;
@@ -37,7 +46,7 @@ internal static class AnalyzeCommand
         }
 
         var report = LatencyReport.Build(reader, options);
-        if (options.Json) await output.WriteLineAsync(JsonSerializer.Serialize(report, LatencyReportJson.Default.LatencyReport));
+        if (options.Json) await output.WriteLineAsync(JsonSerializer.Serialize(report, Json.LatencyReport));
         else await output.WriteAsync(ReportWriter.Text(report));
         if (report.Turns > 0) return 0;
         await error.WriteLineAsync("analyze: no turn summaries matched (is the server logging with LOG_FORMAT=json at Information, and do the filters match?)");
