@@ -16,6 +16,7 @@ internal sealed class CliArguments
     }
 
     public string Command { get; }
+    public IReadOnlyCollection<string> OptionNames => _options.Keys;
     public string? Get(string name) => _options.GetValueOrDefault(name);
     public int GetInt(string name, int fallback) => Get(name) is { } v ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : fallback;
 }

@@ -15,6 +15,7 @@ try
         "call" => await SoftphoneCommand.RunAsync(arguments, Console.In, Console.Out, cts.Token),
         "bench" => await VoiceAgent.Cli.Bench.BenchCommand.RunAsync(arguments, Console.Out, cts.Token),
         "rekey" => await VoiceAgent.Cli.Records.RekeyCommand.RunAsync(arguments, Console.Out, cts.Token),
+        "analyze" => await VoiceAgent.Cli.Analyze.AnalyzeCommand.RunAsync(arguments, Console.In, Console.Out, Console.Error, cts.Token),
         _ => Help(),
     };
 }
@@ -41,6 +42,8 @@ static int Help()
         voiceagent rekey [--data-dir DIR]
             Re-encrypts stored transcripts under TRANSCRIPT_ENCRYPTION_KEY (older keys in TRANSCRIPT_ENCRYPTION_OLD_KEYS).
             Uses the server's environment: DATABASE_URL (else SQLite in DATA_DIR) and the keys.
+        voiceagent analyze [--file server.log|-] [--call CA…] [--since 2026-12-07T02:00:00Z] [--until …] [--transport relay|media|vonage] [--json]
+            Per-hop p50/p95/p99 from the server's JSON logs (LOG_FORMAT=json; standard input without --file) against the latency budget.
         """);
     return 0;
 }

@@ -25,6 +25,7 @@ public static partial class VoiceAgentServer
         if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
             builder.WebHost.UseUrls(DefaultUrl);
+        LogFormat.Apply(builder.Logging, builder.Configuration);
 
         var startup = new StartupNotes();
         var settings = VoiceAgentSettings.From(builder.Configuration);

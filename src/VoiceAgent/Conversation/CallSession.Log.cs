@@ -14,11 +14,14 @@ internal sealed partial class CallSession
     [LoggerMessage(EventId = EventIds.CallEnded, Level = LogLevel.Information, Message = "Call {CallId} ending: {Reason}")]
     private static partial void LogCallEndedBy(ILogger logger, string callId, string reason);
 
-    [LoggerMessage(EventId = EventIds.TurnHop, Level = LogLevel.Information, Message = "Call {CallId} turn {TurnId} hop {Hop} at +{ElapsedMs:F2} ms")]
+    // Per-hop events are Debug; the one Information line per turn is the summary below. A missing hop is null
+    // (not NaN, which JSON cannot carry). The analyzer (voiceagent analyze) reads these field names: keep them.
+    [LoggerMessage(EventId = EventIds.TurnHop, Level = LogLevel.Debug, Message = "Call {CallId} turn {TurnId} hop {Hop} at +{ElapsedMs:F2} ms")]
     private static partial void LogHop(ILogger logger, string callId, int turnId, TurnHop hop, double elapsedMs);
 
-    [LoggerMessage(EventId = EventIds.TurnCompleted, Level = LogLevel.Information, Message = "Call {CallId} turn {TurnId} {Outcome}: model first delta {ModelTtftMs:F1} ms, server added {ServerAddedMs:F3} ms")]
-    private static partial void LogTurnCompleted(ILogger logger, string callId, int turnId, TurnOutcome outcome, double modelTtftMs, double serverAddedMs);
+    [LoggerMessage(EventId = EventIds.TurnCompleted, Level = LogLevel.Information, Message = "Call {CallId} turn {TurnId} on {Transport} {Outcome}: receive → model request {ReceiveToModelRequestMs:F1} ms → first delta {ModelFirstDeltaMs:F1} ms → first frame {FirstDeltaToFirstFrameMs:F3} ms → last frame {FirstToLastFrameMs:F1} ms (receive → first frame {ReceiveToFirstFrameMs:F1} ms)")]
+    private static partial void LogTurnSummary(ILogger logger, string callId, int turnId, string transport, TurnOutcome outcome,
+        double? receiveToModelRequestMs, double? modelFirstDeltaMs, double? firstDeltaToFirstFrameMs, double? firstToLastFrameMs, double? receiveToFirstFrameMs);
 
     [LoggerMessage(EventId = EventIds.TurnInterrupted, Level = LogLevel.Information, Message = "Call {CallId}: caller interrupted (heard {HeardChars} chars; -1 = unknown)")]
     private static partial void LogInterrupted(ILogger logger, string callId, int heardChars);

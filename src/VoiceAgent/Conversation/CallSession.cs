@@ -105,7 +105,7 @@ internal sealed partial class CallSession
                 await OnDigitAsync(digit, ct);
                 return true;
             case TransportError error:
-                LogCarrierError(_logger, CallId, error.Description);
+                LogCarrierError(_logger, CallId, LogValues.MaskPhoneNumbers(error.Description));
                 return true;
             case SpeechUnavailable lost:
                 await OnSpeechUnavailableAsync(lost, ct);
@@ -339,13 +339,16 @@ internal sealed partial class CallSession
     {
         var timeline = reply.Timeline;
         _deps.Metrics.RecordTurn(timeline, outcome, _transportName);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            var origin = timeline[TurnHop.SocketReceived];
+            foreach (var hop in Enum.GetValues<TurnHop>().Where(h => timeline[h] != 0).OrderBy(h => timeline[h]))
+                LogHop(_logger, CallId, reply.Id, hop, origin == 0 ? 0 : _deps.Clock.GetElapsedTime(origin, timeline[hop]).TotalMilliseconds);
+        }
         if (!_logger.IsEnabled(LogLevel.Information)) return;
-        var origin = timeline[TurnHop.SocketReceived];
-        foreach (var hop in Enum.GetValues<TurnHop>().Where(h => timeline[h] != 0).OrderBy(h => timeline[h]))
-            LogHop(_logger, CallId, reply.Id, hop, origin == 0 ? 0 : _deps.Clock.GetElapsedTime(origin, timeline[hop]).TotalMilliseconds);
-        var modelTtft = timeline.Between(TurnHop.ModelRequestSent, TurnHop.FirstModelDelta);
-        var serverAdded = timeline.Between(TurnHop.FirstModelDelta, TurnHop.FirstTokenSent);
-        LogTurnCompleted(_logger, CallId, reply.Id, outcome, modelTtft, serverAdded);
+        var hops = TurnSummary.From(timeline);
+        LogTurnSummary(_logger, CallId, reply.Id, _transportName, outcome, hops.ReceiveToModelRequestMs, hops.ModelFirstDeltaMs,
+            hops.FirstDeltaToFirstFrameMs, hops.FirstToLastFrameMs, hops.ReceiveToFirstFrameMs);
     }
 
     // The model sees what it did, not only what it said (tool calls are not replayed as such).

@@ -78,7 +78,7 @@ internal sealed partial class TurnRunner(
         catch (Exception ex)
         {
             var outcome = ProviderFailureOutcome.From(ex);
-            LogModelFailed(logger, timeline.CallId, timeline.TurnId, outcome, ex.GetType().Name, ex.Message);
+            LogModelFailed(logger, timeline.CallId, timeline.TurnId, outcome, ex.GetType().Name, LogValues.MaskPhoneNumbers(ex.Message));
             return await SpeakFallbackAsync(outcome, replyId, spoken, timeline, cancellationToken) with { Actions = actions };
         }
     }
@@ -92,7 +92,7 @@ internal sealed partial class TurnRunner(
         var action = AgentTools.Parse(call, agent, transport.Capabilities, out var error);
         if (action is null)
         {
-            LogToolRejected(logger, timeline.CallId, timeline.TurnId, error!);
+            LogToolRejected(logger, timeline.CallId, timeline.TurnId, LogValues.MaskPhoneNumbers(error));
             return (null, NotPerformed + error);
         }
         LogToolCalled(logger, timeline.CallId, timeline.TurnId, call.Name);

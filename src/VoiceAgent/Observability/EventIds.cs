@@ -14,7 +14,9 @@ internal static class EventIds
     public const int CallEnded = 1001;
     public const int CallFailed = 1002;
     // 2xxx: turns
+    /// <summary>One hop of a turn (Debug).</summary>
     public const int TurnHop = 2000;
+    /// <summary>The turn summary: one Information line per turn with the per-hop split (voiceagent analyze reads it).</summary>
     public const int TurnCompleted = 2001;
     public const int TurnInterrupted = 2002;
     public const int TurnFailed = 2003;

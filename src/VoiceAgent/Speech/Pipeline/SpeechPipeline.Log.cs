@@ -25,20 +25,24 @@ internal sealed partial class SpeechPipeline
     [LoggerMessage(EventId = 5006, Level = LogLevel.Warning, Message = "Call {CallId}: STT error: {Message} (fatal: {Fatal})")]
     private static partial void LogSttError(ILogger logger, string callId, string message, bool fatal);
 
-    [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "Call {CallId} reply {ReplyId}: TTS failed ({ExceptionType}: {Reason})")]
-    private static partial void LogTtsFailed(ILogger logger, string callId, int replyId, string exceptionType, string reason);
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "Call {CallId} turn {TurnId}: TTS failed ({ExceptionType}: {Reason})")]
+    private static partial void LogTtsFailed(ILogger logger, string callId, int turnId, string exceptionType, string reason);
 
-    [LoggerMessage(EventId = 5008, Level = LogLevel.Debug, Message = "Call {CallId} reply {ReplyId}: TTS send failed ({ExceptionType})")]
-    private static partial void LogTtsSendFailed(ILogger logger, string callId, int replyId, string exceptionType);
+    [LoggerMessage(EventId = 5008, Level = LogLevel.Debug, Message = "Call {CallId} turn {TurnId}: TTS send failed ({ExceptionType})")]
+    private static partial void LogTtsSendFailed(ILogger logger, string callId, int turnId, string exceptionType);
 
-    [LoggerMessage(EventId = 5009, Level = LogLevel.Warning, Message = "Call {CallId} reply {ReplyId}: TTS reopened, re-sent {Chars} chars not yet voiced")]
-    private static partial void LogTtsReopened(ILogger logger, string callId, int replyId, int chars);
+    [LoggerMessage(EventId = 5009, Level = LogLevel.Warning, Message = "Call {CallId} turn {TurnId}: TTS reopened, re-sent {Chars} chars not yet voiced")]
+    private static partial void LogTtsReopened(ILogger logger, string callId, int turnId, int chars);
 
-    [LoggerMessage(EventId = 5010, Level = LogLevel.Information, Message = "Call {CallId} reply {ReplyId}: first audio out {SpeechEndToAudioMs:F1} ms after speech end (server share {ServerShareMs:F2} ms; STT {SttMs:F1} ms, model first token {ModelMs:F1} ms, TTS {TtsMs:F1} ms)")]
-    private static partial void LogFirstAudio(ILogger logger, string callId, int replyId, double speechEndToAudioMs, double serverShareMs, double sttMs, double modelMs, double ttsMs);
+    // The audio path's per-reply line (Information): the hops only the pipeline sees. The turn's summary (2001,
+    // same CallId and TurnId) carries the model hops and the outcome. A missing hop is null (JSON cannot carry NaN).
+    // The bench (IsolatedServer) and the analyzer read this line: keep its wording and field names.
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Information, Message = "Call {CallId} turn {TurnId}: first audio out {SpeechEndToAudioMs:F1} ms after speech end (server share {ServerShareMs:F2} ms; STT {SttMs:F1} ms, model first token {ModelMs:F1} ms, TTS {TtsMs:F1} ms) on {Transport}")]
+    private static partial void LogFirstAudio(ILogger logger, string callId, int turnId, double? speechEndToAudioMs, double? serverShareMs, double? sttMs, double? modelMs, double? ttsMs, string transport);
 
-    [LoggerMessage(EventId = 5011, Level = LogLevel.Information, Message = "Call {CallId} reply {ReplyId}: played to the end ({PlayMs:F0} ms of audio after the first frame)")]
-    private static partial void LogPlayed(ILogger logger, string callId, int replyId, double playMs);
+    // A hop event: Debug.
+    [LoggerMessage(EventId = 5011, Level = LogLevel.Debug, Message = "Call {CallId} turn {TurnId}: played to the end ({PlayMs:F0} ms of audio after the first frame)")]
+    private static partial void LogPlayed(ILogger logger, string callId, int turnId, double? playMs);
 
     [LoggerMessage(EventId = 5012, Level = LogLevel.Information, Message = "Call {CallId}: ending the media session (hand-off data: {HasHandoff})")]
     private static partial void LogEndCall(ILogger logger, string callId, bool hasHandoff);

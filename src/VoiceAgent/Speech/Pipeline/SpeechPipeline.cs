@@ -205,7 +205,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
                 _lastTimeline = null;
             }
         }
-        if (finished is not null) LogPlayed(_logger, _callId, finished.Hops.TurnId, finished.Ms(finished.Hops[TurnHop.FirstMediaSent], finished.Hops[TurnHop.PlaybackCompleted]));
+        if (finished is not null) LogPlayed(_logger, _callId, finished.Hops.TurnId, LogValues.Ms(finished.Ms(finished.Hops[TurnHop.FirstMediaSent], finished.Hops[TurnHop.PlaybackCompleted])));
         return ValueTask.CompletedTask;
     }
 
@@ -624,10 +624,10 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         lock (_gate) timeline = _lastTimeline;
         if (timeline is null || !timeline.Hops.Mark(TurnHop.FirstMediaSent)) return;
         _metrics.RecordAudioTurn(timeline.SpeechEndToFirstAudioMs, timeline.ServerShareMs, _transportName);
-        LogFirstAudio(_logger, _callId, replyId, timeline.SpeechEndToFirstAudioMs, timeline.ServerShareMs,
-            timeline.Ms(timeline.Hops[TurnHop.SpeechEnded], timeline.Hops[TurnHop.TranscriptFinal]),
-            timeline.Ms(timeline.UtterancePostedAt, timeline.Hops[TurnHop.FirstModelDelta]),
-            timeline.Ms(timeline.LastTextBeforeAudioAt, timeline.Hops[TurnHop.FirstTtsAudio]));
+        LogFirstAudio(_logger, _callId, replyId, LogValues.Ms(timeline.SpeechEndToFirstAudioMs), LogValues.Ms(timeline.ServerShareMs),
+            LogValues.Ms(timeline.Ms(timeline.Hops[TurnHop.SpeechEnded], timeline.Hops[TurnHop.TranscriptFinal])),
+            LogValues.Ms(timeline.Ms(timeline.UtterancePostedAt, timeline.Hops[TurnHop.FirstModelDelta])),
+            LogValues.Ms(timeline.Ms(timeline.LastTextBeforeAudioAt, timeline.Hops[TurnHop.FirstTtsAudio])), _transportName);
     }
 
     private AudioTurnTimeline? _lastTimeline;

@@ -154,8 +154,8 @@ internal sealed partial class RelayConnectionHandler(
     [LoggerMessage(EventId = EventIds.SocketClosed, Level = LogLevel.Information, Message = "Call {CallId}: socket ended ({Reason})")]
     private static partial void LogSocketClosed(ILogger logger, string callId, string reason);
 
-    [LoggerMessage(EventId = EventIds.AccountRejected, Level = LogLevel.Warning, Message = "Call {CallSid}: AccountSid not on the allow-list; closing the socket")]
-    private static partial void LogAccountRejected(ILogger logger, string callSid);
+    [LoggerMessage(EventId = EventIds.AccountRejected, Level = LogLevel.Warning, Message = "Call {CallId}: AccountSid not on the allow-list; closing the socket")]
+    private static partial void LogAccountRejected(ILogger logger, string callId);
 
     [LoggerMessage(EventId = EventIds.CarrierDeadline, Level = LogLevel.Warning, Message = "Call {CallId}: ending the call: {Deadline}")]
     private static partial void LogDeadline(ILogger logger, string callId, CarrierDeadline deadline);

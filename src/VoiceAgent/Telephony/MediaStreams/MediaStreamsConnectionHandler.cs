@@ -152,8 +152,8 @@ internal sealed partial class MediaStreamsConnectionHandler(
     [LoggerMessage(EventId = EventIds.SocketClosed + 10, Level = LogLevel.Information, Message = "Call {CallId}: media socket ended ({Reason})")]
     private static partial void LogSocketEnded(ILogger logger, string callId, string reason);
 
-    [LoggerMessage(EventId = EventIds.AccountRejected + 10, Level = LogLevel.Warning, Message = "Call {CallSid}: AccountSid not on the allow-list; closing the media socket")]
-    private static partial void LogAccountRejected(ILogger logger, string callSid);
+    [LoggerMessage(EventId = EventIds.AccountRejected + 10, Level = LogLevel.Warning, Message = "Call {CallId}: AccountSid not on the allow-list; closing the media socket")]
+    private static partial void LogAccountRejected(ILogger logger, string callId);
 
     [LoggerMessage(EventId = EventIds.CarrierDeadline + 1, Level = LogLevel.Warning, Message = "Call {CallId} (media): ending the call: {Deadline}")]
     private static partial void LogDeadline(ILogger logger, string callId, CarrierDeadline deadline);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using VoiceAgent.Observability;
 using VoiceAgent.Telephony.Twilio.TwiML;
 
 namespace VoiceAgent.Telephony.Twilio.Rest;
@@ -23,7 +24,7 @@ internal sealed partial class CallHandoff(TwilioRestClient? rest, string? transf
         }
         catch (Exception ex) when (ex is TwilioRestException or HttpRequestException or TaskCanceledException)
         {
-            LogTransferFailed(logger, callSid, ex.Message);
+            LogTransferFailed(logger, callSid, LogValues.MaskPhoneNumbers(ex.Message));
             return false;
         }
     }
@@ -42,9 +43,9 @@ internal sealed partial class CallHandoff(TwilioRestClient? rest, string? transf
         }
     }
 
-    [LoggerMessage(EventId = 2110, Level = LogLevel.Information, Message = "Call {CallSid}: redirected to a person over Twilio REST")]
-    private static partial void LogTransferred(ILogger logger, string callSid);
+    [LoggerMessage(EventId = 2110, Level = LogLevel.Information, Message = "Call {CallId}: redirected to a person over Twilio REST")]
+    private static partial void LogTransferred(ILogger logger, string callId);
 
-    [LoggerMessage(EventId = 2111, Level = LogLevel.Warning, Message = "Call {CallSid}: transfer over Twilio REST failed ({Reason}); hanging up instead")]
-    private static partial void LogTransferFailed(ILogger logger, string callSid, string reason);
+    [LoggerMessage(EventId = 2111, Level = LogLevel.Warning, Message = "Call {CallId}: transfer over Twilio REST failed ({Reason}); hanging up instead")]
+    private static partial void LogTransferFailed(ILogger logger, string callId, string reason);
 }
