@@ -19,6 +19,7 @@ internal sealed partial class SpeechPipeline
         private Task _reader = Task.CompletedTask;
         private int _voicedChars;
         private bool _completed;
+        private CancellationTokenRegistration _lifeRegistration;
 
         public int Id { get; } = id;
         public int Generation { get; } = generation;
@@ -26,7 +27,8 @@ internal sealed partial class SpeechPipeline
 
         public void Start(CancellationToken life)
         {
-            life.Register(() => _cts.Cancel());
+            // Unregistered before _cts is disposed, so a call ending after this reply never touches a disposed source.
+            _lifeRegistration = life.Register(static state => ((CancellationTokenSource)state!).Cancel(), _cts);
             _reader = ReadAsync();
         }
 
@@ -131,6 +133,7 @@ internal sealed partial class SpeechPipeline
             await _stream.DisposeAsync();
             try { await _reader.WaitAsync(TimeSpan.FromSeconds(2)); }
             catch (TimeoutException) { LogTtsFailed(owner._logger, owner._callId, Id, "Timeout", "reader did not stop within 2 s"); }
+            await _lifeRegistration.DisposeAsync();
             _cts.Dispose();
         }
     }

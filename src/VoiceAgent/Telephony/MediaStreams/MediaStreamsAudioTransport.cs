@@ -74,7 +74,7 @@ internal sealed class MediaStreamsAudioTransport(CarrierSocketWriter writer, str
                 write(writer);
                 writer.WriteEndObject();
             }
-            await writer.SendAsync(_buffer.WrittenMemory, WebSocketMessageType.Text, cancellationToken, droppable);
+            await writer.SendAsync(_buffer.WrittenMemory, WebSocketMessageType.Text, cancellationToken, droppable, waitUntilWritten: true);
         }
         finally { _sendLock.Release(); }
     }

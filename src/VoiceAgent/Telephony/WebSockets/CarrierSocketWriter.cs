@@ -42,11 +42,12 @@ internal sealed class CarrierSocketWriter : IAsyncDisposable
     /// Queues one whole message; waits while the queue is full. <paramref name="droppable"/> audio is skipped if a
     /// <see cref="DropQueuedAudio"/> comes after it. Throws <see cref="IOException"/> once the socket is gone.
     /// </summary>
-    public async ValueTask SendAsync(ReadOnlyMemory<byte> payload, WebSocketMessageType type, CancellationToken cancellationToken, bool droppable = false)
+    public async ValueTask SendAsync(ReadOnlyMemory<byte> payload, WebSocketMessageType type, CancellationToken cancellationToken, bool droppable = false, bool waitUntilWritten = false)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(payload.Length, 1));
         payload.CopyTo(buffer);
-        var frame = new OutboundFrame(buffer, payload.Length, type, droppable ? Volatile.Read(ref _generation) : -1, Close: null);
+        var written = waitUntilWritten ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+        var frame = new OutboundFrame(buffer, payload.Length, type, droppable ? Volatile.Read(ref _generation) : -1, Close: null, written);
         try
         {
             await _queue.Writer.WriteAsync(frame, cancellationToken);
@@ -61,6 +62,8 @@ internal sealed class CarrierSocketWriter : IAsyncDisposable
             ArrayPool<byte>.Shared.Return(buffer);
             throw;
         }
+        // Queued: the pump owns the buffer now. Media waits for the socket so its pacing sees when audio left.
+        if (written is not null) await written.Task.WaitAsync(cancellationToken);
     }
 
     /// <summary>Audio queued so far but not yet written is skipped (barge-in): the caller must not hear it after a clear.</summary>
@@ -71,7 +74,7 @@ internal sealed class CarrierSocketWriter : IAsyncDisposable
     {
         try
         {
-            await _queue.Writer.WriteAsync(new OutboundFrame([], 0, WebSocketMessageType.Close, -1, (status, reason)), cancellationToken);
+            await _queue.Writer.WriteAsync(new OutboundFrame([], 0, WebSocketMessageType.Close, -1, (status, reason), Written: null), cancellationToken);
         }
         catch (ChannelClosedException)
         {
@@ -98,6 +101,7 @@ internal sealed class CarrierSocketWriter : IAsyncDisposable
                 finally
                 {
                     if (frame.Buffer.Length > 0) ArrayPool<byte>.Shared.Return(frame.Buffer);
+                    frame.Written?.TrySetResult();
                 }
             }
         }
@@ -110,7 +114,10 @@ internal sealed class CarrierSocketWriter : IAsyncDisposable
         {
             _stall.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             while (_queue.Reader.TryRead(out var left))
+            {
                 if (left.Buffer.Length > 0) ArrayPool<byte>.Shared.Return(left.Buffer);
+                left.Written?.TrySetException(new IOException("The carrier socket is closed."));
+            }
         }
     }
 
@@ -128,5 +135,5 @@ internal sealed class CarrierSocketWriter : IAsyncDisposable
         _stall.Dispose();
     }
 
-    private readonly record struct OutboundFrame(byte[] Buffer, int Length, WebSocketMessageType Type, int Generation, (WebSocketCloseStatus Status, string Reason)? Close);
+    private readonly record struct OutboundFrame(byte[] Buffer, int Length, WebSocketMessageType Type, int Generation, (WebSocketCloseStatus Status, string Reason)? Close, TaskCompletionSource? Written);
 }
