@@ -60,7 +60,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     private long _lastSpeechStartedAt;
     private long _lastVoicedFrameAt;
     private long _lastFlushAt;
-    private bool _callerSpeechSinceFlush;
+    private readonly CallerSpeechLedger _callerSpeech = new();
 
     public SpeechPipeline(IAudioTransport carrier, ISpeechToText stt, ITextToSpeech tts, SpeechPipelineOptions options, ICallLocales locales,
         TimeProvider clock, VoiceAgentMetrics metrics, ILogger logger, string transportName)
@@ -154,6 +154,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
             vad = _vad.Process(_inboundPcm);
             voiced = _vad.IsSpeaking && _vad.SpeechProbability >= 0.5f;
             if (voiced) _lastVoicedFrameAt = receivedAt + FrameTicks;
+            _callerSpeech.Frame(voiced);
             if (cancelled) _format.Encode(_inboundPcm, _cancelledFrame);
         }
         if (Volatile.Read(ref _sttSession) is { } stt) await stt.SendAudioAsync(cancelled ? _cancelledFrame : frame, cancellationToken);
@@ -168,7 +169,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
                 LogSpeech(_logger, _callId, "started", AgentSpeaking);
                 lock (_gate)
                 {
-                    _callerSpeechSinceFlush = true;
+                    _callerSpeech.SpeechStarted();
                     // The detector confirms speech some frames after it began; date it from the audio itself.
                     _lastSpeechStartedAt = receivedAt - (long)((vad.DetectedAt - vad.Timestamp).TotalSeconds * _clock.TimestampFrequency);
                     _bargeIn.SpeechStarted(_lastSpeechStartedAt);
@@ -336,8 +337,8 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
             // heard the caller start. A caller who talks over the agent trips the detector (that is barge-in).
             var agentSpeakingNow = _active is not null || _tracker.HasUnplayedAudio;
             var overlapped = agentSpeakingNow || (playedAt != 0 && startedAt < playedAt);
-            echoBleed = overlapped && !_callerSpeechSinceFlush;
-            _callerSpeechSinceFlush = _vad.IsSpeaking;
+            var callerHeard = _callerSpeech.Flush();
+            echoBleed = overlapped && !callerHeard;
         }
         var verdict = TranscriptFilter.Judge(text, confidence, sinceAgentStopped, _options, echoBleed);
         if (verdict != TranscriptVerdict.Accept)

@@ -30,6 +30,14 @@ internal sealed class EchoGuard
 
     private const int EchoLikeFrames = 12;
 
+    /// <summary>
+    /// Frames either side of the measured delay searched for the loudest played frame. Played frames are placed on the
+    /// inbound frame clock by the inbound count at the moment each sentence starts to be sent, and that count lags the
+    /// true playout by whatever the inbound read loop is behind (a frame or three under load, varying from sentence to
+    /// sentence), so the echo of one sentence can sit a few frames off the delay measured on an earlier one.
+    /// </summary>
+    internal const int AlignmentJitterFrames = 3;
+
     private readonly PlaybackHistory _history;
     private readonly EchoPathEstimator? _estimator;
     private readonly int _minDelay;
@@ -46,7 +54,7 @@ internal sealed class EchoGuard
         _maxDelay = (options.EchoMaxDelayMs + frameMs - 1) / frameMs;
         _assumedLossDb = (float)options.EchoReturnLossDb;
         _marginDb = (float)options.EchoMarginDb;
-        _history = new PlaybackHistory(_maxDelay + 2, options.MaxQueuedPlaybackMs / frameMs);
+        _history = new PlaybackHistory(_maxDelay + AlignmentJitterFrames + 1, options.MaxQueuedPlaybackMs / frameMs);
         _estimator = options.EchoAdaptive ? new EchoPathEstimator(_minDelay, _maxDelay, frameMs) : null;
         _relearnAfterFrames = RelearnAfterMs / frameMs;
     }
@@ -79,7 +87,7 @@ internal sealed class EchoGuard
         if (_estimator is { IsConfident: true } found)
         {
             long centre = frame - found.DelayFrames;
-            echoDbfs = _history.MaxLevel(centre - 1, centre + 1) - MeasuredLoss(found.ReturnLossDb);
+            echoDbfs = _history.MaxLevel(centre - AlignmentJitterFrames, centre + AlignmentJitterFrames) - MeasuredLoss(found.ReturnLossDb);
         }
         else if (_estimator is { HasEnoughData: true } bounded)
         {
@@ -93,8 +101,8 @@ internal sealed class EchoGuard
         return echoDbfs + _marginDb;
     }
 
-    /// <summary>The loudest frame played early enough to echo in <paramref name="frame"/> (one frame of slack each side).</summary>
-    private float WindowMax(long frame) => _history.MaxLevel(frame - _maxDelay - 1, frame - _minDelay + 1);
+    /// <summary>The loudest frame played early enough to echo in <paramref name="frame"/> (alignment jitter of slack each side).</summary>
+    private float WindowMax(long frame) => _history.MaxLevel(frame - _maxDelay - AlignmentJitterFrames, frame - _minDelay + AlignmentJitterFrames);
 
     private static float MeasuredLoss(float lossDb) => Math.Clamp(lossDb - MeasuredLossSafetyDb, MinReturnLossDb, MaxReturnLossDb);
 
@@ -147,7 +155,7 @@ internal sealed class EchoGuard
         }
 
         long centre = frame - found.DelayFrames;
-        float played = _history.MaxLevel(centre - 1, centre + 1);
+        float played = _history.MaxLevel(centre - AlignmentJitterFrames, centre + AlignmentJitterFrames);
         if (played < AudiblePlaybackDbfs)
         {
             _echoLikeRun.Clear();

@@ -32,6 +32,47 @@ internal static class VadHarness
         return (events, detector);
     }
 
+    /// <summary>
+    /// Like <see cref="Run"/>, but with the scheduling jitter of a live call: when playback frame t is reported, the
+    /// inbound side has only processed frames up to t − <paramref name="inboundLagAt"/>(t) (inbound frames are read late,
+    /// then in a burst), so the inbound frame count the detector sees at a send moves by a few frames against the true
+    /// playout. The audio itself is unchanged: inbound frame i still holds what the line carried at time i. Frames of
+    /// <paramref name="played"/> that are digital silence are pauses in the reply and are not sent at all, so the
+    /// carrier's queue empties and the next sentence starts playing when it is sent, wherever the inbound count is then.
+    /// </summary>
+    public static (List<VadEvent> Events, VoiceActivityDetector Detector) RunWithInboundLag(short[] inbound, int sampleRate, short[] played, Func<int, int> inboundLagAt, VadOptions? options = null)
+    {
+        var detector = new VoiceActivityDetector(options ?? new VadOptions(), sampleRate);
+        int n = detector.FrameSamples;
+        int inboundFrames = inbound.Length / n;
+        int playedFrames = played.Length / n;
+        var events = new List<VadEvent>();
+        int processed = 0;
+        void ProcessUpTo(int end)
+        {
+            for (; processed < Math.Min(end, inboundFrames); processed++)
+            {
+                VadEvent e = detector.Process(inbound.AsSpan(processed * n, n));
+                if (e.HasValue)
+                {
+                    events.Add(e);
+                }
+            }
+        }
+
+        for (int t = 0; t < playedFrames; t++)
+        {
+            ProcessUpTo(t - inboundLagAt(t));
+            if (played.AsSpan(t * n, n).ContainsAnyExcept((short)0))
+            {
+                detector.ObservePlayback(played.AsSpan(t * n, n));
+            }
+        }
+
+        ProcessUpTo(inboundFrames);
+        return (events, detector);
+    }
+
     /// <summary>Runs Twilio-style μ-law bytes (160 per frame) through a new 8 kHz detector, decoding each frame.</summary>
     public static List<VadEvent> RunMuLaw(byte[] inbound, VadOptions? options = null)
     {

@@ -44,6 +44,25 @@ public partial class VoiceActivityDetectorTests
         Assert.True(events.Count == 0, VadHarness.Describe(events));
     }
 
+    [Theory]
+    [InlineData(3, 0, 75)] // misfired with a ±1 frame window around the measured delay
+    [InlineData(0, 3, 75)]
+    [InlineData(2, 0, 50)]
+    [InlineData(3, 1, 37)]
+    public async Task EchoIsNotSpeechWhenInboundFramesAreProcessedAFewFramesLate(int firstLagFrames, int secondLagFrames, int phaseFrames)
+    {
+        // A live call's inbound reads lag the sends by a varying frame or three (the read loop wakes late, then
+        // catches up in a burst). Each sentence of the reply starts playing when it is sent, and is recorded against
+        // the inbound count of that moment, so its alignment to the inbound frames differs by the lag of that moment.
+        const int rate = 8000;
+        short[] played = await SentencesWithPausesAsync(rate).DefaultTimeout();
+        short[] inbound = AudioEdit.Mix(await LineNoiseAsync(rate, played.Length).DefaultTimeout(), AudioEdit.Delay(AudioEdit.Gain(played, -12), rate, 120));
+
+        (List<VadEvent> events, _) = VadHarness.RunWithInboundLag(inbound, rate, played, t => t / phaseFrames % 2 == 0 ? firstLagFrames : secondLagFrames);
+
+        Assert.True(events.Count == 0, VadHarness.Describe(events));
+    }
+
     [Fact]
     public async Task WithoutTheEchoGuardTheSameEchoIsTakenForSpeech()
     {
@@ -215,6 +234,19 @@ public partial class VoiceActivityDetectorTests
     {
         short[] reply = AudioEdit.ScaleTo(await TestAudio.SpeechAsync(AgentReply, rate).DefaultTimeout(), AgentLevelDbfs);
         return AudioEdit.Concat(AudioEdit.Silence(rate, PlaybackStartMs), reply, AudioEdit.Silence(rate, 1000));
+    }
+
+    private static async Task<short[]> SentencesWithPausesAsync(int rate)
+    {
+        var parts = new List<short[]> { AudioEdit.Silence(rate, PlaybackStartMs) };
+        foreach (string sentence in new[] { "Thanks for calling.", "Your order has shipped and should arrive on Tuesday.", "Is there anything else I can help you with today?", "We are open every day until nine." })
+        {
+            parts.Add(AudioEdit.ScaleTo(await TestAudio.SpeechAsync(sentence, rate).DefaultTimeout(), AgentLevelDbfs));
+            parts.Add(AudioEdit.Silence(rate, 300));
+        }
+
+        parts.Add(AudioEdit.Silence(rate, 1000));
+        return AudioEdit.Concat([.. parts]);
     }
 
     private static async Task<short[]> LineNoiseAsync(int rate, int samples)
