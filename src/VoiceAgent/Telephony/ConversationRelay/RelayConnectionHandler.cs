@@ -67,7 +67,6 @@ internal sealed partial class RelayConnectionHandler(
         using var reader = new WebSocketMessageReader(socket, MaxFrameBytes);
         var clock = sessions.Clock;
         var receiving = reader.ReadAsync(readToken).AsTask();
-        var timeLimitPosted = false;
         while (true)
         {
             // The engine may end the call by itself (a failure at its edge): stop reading then.
@@ -81,15 +80,8 @@ internal sealed partial class RelayConnectionHandler(
             {
                 var deadline = await watch.Expired;
                 LogDeadline(logger, session.CallId, deadline);
-                if (deadline == CarrierDeadline.MaxCallLength && !timeLimitPosted)
-                {
-                    // Polite: the engine says goodbye and sends `end`; Twilio then closes the socket (the stall limit bounds the wait).
-                    timeLimitPosted = true;
-                    watch.RearmAfterTimeLimit();
-                    await session.PostAsync(new CallTimeLimitReached { ReceivedAt = clock.GetTimestamp() }, ct);
-                    continue;
-                }
-                await session.PostAsync(new CallEnded(deadline.Reason()) { ReceivedAt = clock.GetTimestamp() }, ct);
+                // The first maximum-length report makes the engine send `end`; Twilio then closes the socket (the stall limit bounds the wait).
+                if (await watch.ReportAsync(deadline, session, clock, ct)) continue;
                 return deadline == CarrierDeadline.NeverStarted ? WebSocketCloseStatus.PolicyViolation : WebSocketCloseStatus.NormalClosure;
             }
             var message = await receiving;

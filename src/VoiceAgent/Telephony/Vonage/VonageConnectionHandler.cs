@@ -34,7 +34,6 @@ internal sealed partial class VonageConnectionHandler(
         var carrier = new VonageAudioTransport(writer);
         AudioCall? call = null;
         var callId = "pending";
-        var timeLimitPosted = false;
         try
         {
             Task<WebSocketMessage>? receiving = null;
@@ -46,15 +45,7 @@ internal sealed partial class VonageConnectionHandler(
                 {
                     var deadline = await watch.Expired;
                     LogDeadline(logger, callId, deadline);
-                    if (deadline == CarrierDeadline.MaxCallLength && !timeLimitPosted && call is not null)
-                    {
-                        // Polite: the engine says goodbye and hangs up; one stall period bounds how long that may take.
-                        timeLimitPosted = true;
-                        watch.RearmAfterTimeLimit();
-                        await call.Session.PostAsync(new CallTimeLimitReached { ReceivedAt = calls.Clock.GetTimestamp() }, callCts.Token);
-                        continue;
-                    }
-                    if (call is not null) await call.Session.PostAsync(new CallEnded(deadline.Reason()) { ReceivedAt = calls.Clock.GetTimestamp() }, callCts.Token);
+                    if (await watch.ReportAsync(deadline, call?.Session, calls.Clock, callCts.Token)) continue;
                     return;
                 }
                 var message = await receiving;

@@ -49,9 +49,13 @@ internal sealed class CarrierWatch : IDisposable
     /// </summary>
     public void RearmAfterTimeLimit()
     {
+        TimeLimitReported = true;
         Volatile.Write(ref _expired, new TaskCompletionSource<CarrierDeadline>(TaskCreationOptions.RunContinuationsAsynchronously));
         _maxLength?.Change(_limits.SendStallTimeout, Timeout.InfiniteTimeSpan);
     }
+
+    /// <summary>The maximum length was reported once already (the carrier is in its grace period).</summary>
+    public bool TimeLimitReported { get; private set; }
 
     private void Expire(CarrierDeadline deadline) => Volatile.Read(ref _expired).TrySetResult(deadline);
 
