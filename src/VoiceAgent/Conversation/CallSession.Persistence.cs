@@ -17,6 +17,7 @@ internal sealed partial class CallSession
     private CallInfo? _call;
     private int _turnCount;
     private int _persistedVersion = -1;
+    private int _persistedTranscriptVersion = -1;
     private bool _endedNormally;
     private volatile bool _endSent;
     private volatile string? _pendingHandoff;
@@ -26,13 +27,15 @@ internal sealed partial class CallSession
     /// <summary>Caller turns taken on this call, including those before a failover.</summary>
     public int TurnCount => _turnCount;
 
-    private async ValueTask<bool> TryResumeAsync(CallInfo call, CancellationToken ct)
+    /// <summary>The store's answer for this call when the transport did not bring one: one read, resume first.</summary>
+    private async ValueTask<SessionLookup> LookUpAsync(CallInfo call, CancellationToken ct)
+        => _deps.Sessions is { } sessions ? await sessions.LookUpAsync(call.CallSid, call.From, ct) : SessionLookup.None;
+
+    private bool TryResume(CallInfo call, SessionSnapshot? snapshot)
     {
         _call = call;
         _startedAt = _deps.Clock.GetUtcNow();
-        if (_deps.Sessions is not { } sessions) return false;
-        var snapshot = await sessions.FindResumableAsync(call.CallSid, ct);
-        if (snapshot is null) return false;
+        if (_deps.Sessions is null || snapshot is null) return false;
         _history.SetCallContext(snapshot.CallContext ?? RenderCallContext(call));
         _history.Restore(snapshot.Turns.Select(t => new ConversationHistory.Entry(
             t.Role == SessionTurn.UserRole ? ChatRole.User : ChatRole.Assistant, t.Text, t.Interrupted)));
@@ -41,17 +44,12 @@ internal sealed partial class CallSession
         _lastFullReply = _deps.Agent.ReconnectLine;
         _turnCount = snapshot.TurnCount;
         _startedAt = snapshot.StartedAt;
+        // The transcript so far (recorded on whichever instance) comes first; the reconnect line the caller hears follows it.
+        _transcript.Restore(snapshot.Transcript, snapshot.StartedAt, snapshot.TurnCount);
+        _transcript.Agent(_deps.Agent.ReconnectLine);
         _consentDecision = snapshot.ConsentDecision;
         LogSessionResumed(_logger, CallId, snapshot.Turns.Count, snapshot.Instance ?? "?");
         return true;
-    }
-
-    private async ValueTask<SessionSnapshot?> FindCallbackAsync(CallInfo call, CancellationToken ct)
-    {
-        if (_deps.Sessions is not { } sessions) return null;
-        var previous = await sessions.FindCallbackAsync(call.From, call.CallSid, ct);
-        if (previous is not null) LogCallbackOffered(_logger, CallId, previous.Turns.Count);
-        return previous;
     }
 
     /// <summary>The earlier call, appended to the call context so the model can pick it up if the caller wants.</summary>
@@ -66,20 +64,22 @@ internal sealed partial class CallSession
 
     private void PersistIfChanged()
     {
-        if (_history.Version == _persistedVersion) return;
+        if (_history.Version == _persistedVersion && _transcript.Version == _persistedTranscriptVersion) return;
         Persist(SessionStatus.Active);
     }
 
     /// <summary>
-    /// The call's last write. Ended normally (the carrier ended it, or we sent <c>end</c>): never resumed. Torn down any
-    /// other way (socket lost, instance draining): stays resumable, so the carrier's callback can carry it on elsewhere.
+    /// The status of the call's last write. Ended normally (the carrier ended it, or we sent <c>end</c>): never resumed.
+    /// Torn down any other way (socket lost, instance draining): stays resumable, so the carrier's callback can carry it
+    /// on elsewhere.
     /// </summary>
-    private void PersistFinal() => Persist(_endedNormally || _endSent ? SessionStatus.Ended : SessionStatus.Active);
+    private SessionStatus FinalStatus => _endedNormally || _endSent ? SessionStatus.Ended : SessionStatus.Active;
 
     private void Persist(SessionStatus status)
     {
         if (_deps.Sessions is not { } sessions || _call is not { } call) return;
         _persistedVersion = _history.Version;
+        _persistedTranscriptVersion = _transcript.Version;
         sessions.Save(new SessionSnapshot
         {
             CallSid = call.CallSid,
@@ -93,6 +93,7 @@ internal sealed partial class CallSession
             Parameters = call.Parameters,
             CallContext = _history.CallContext,
             Turns = _history.Entries.Select(e => new SessionTurn(e.Role == ChatRole.User ? SessionTurn.UserRole : SessionTurn.AssistantRole, e.Text, e.Interrupted)).ToArray(),
+            Transcript = _transcript.Entries.ToArray(),
             TurnCount = _turnCount,
             ConsentDecision = _consentDecision,
             PendingHandoff = _pendingHandoff,

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using VoiceAgent.Conversation.Transcript;
 using VoiceAgent.Observability;
+using VoiceAgent.Storage.Sessions;
 
 namespace VoiceAgent.Conversation;
 
@@ -76,8 +77,12 @@ internal sealed partial class CallSession
         {
             _mailbox.Writer.TryComplete();
             await CutCurrentReplyAsync(heard: null, closeTalkCycle: false, _deps.Clock.GetTimestamp(), CancellationToken.None);
-            if (_deps.Records is { } records && _transcript.Finish(_transportName, _endedReason) is { } record) await records.SubmitAsync(record, CancellationToken.None);
-            PersistFinal();
+            var final = FinalStatus;
+            // A call left resumable (its socket was lost, or the instance is draining) is not over: its transcript travels
+            // with its state, and whichever instance ends the call files the whole of it, once.
+            if (_deps.Records is { } records && (final == SessionStatus.Ended || _deps.Sessions is null)
+                && _transcript.Finish(_transportName, _endedReason) is { } record) await records.SubmitAsync(record, CancellationToken.None);
+            Persist(final);
             LogCallEnded(_logger, CallId);
         }
     }
@@ -87,7 +92,7 @@ internal sealed partial class CallSession
         switch (@event)
         {
             case CallStarted started:
-                await OnCallStartedAsync(started.Call, ct);
+                await OnCallStartedAsync(started.Call, started.Lookup, ct);
                 return true;
             case UserSaid { IsFinal: false } partial:
                 LogPartialPrompt(_logger, CallId, partial.Text.Length);
@@ -126,16 +131,18 @@ internal sealed partial class CallSession
         }
     }
 
-    private async ValueTask OnCallStartedAsync(CallInfo call, CancellationToken ct)
+    private async ValueTask OnCallStartedAsync(CallInfo call, SessionLookup? lookedUp, CancellationToken ct)
     {
         CallId = call.CallSid;
         _transcript.Started(call);
-        if (await TryResumeAsync(call, ct))
+        var lookup = lookedUp ?? await LookUpAsync(call, ct);
+        if (TryResume(call, lookup.Resumable))
         {
             LogCallStarted(_logger, CallId, _transportName, call.Parameters.Count);
             return;
         }
-        var previous = await FindCallbackAsync(call, ct);
+        var previous = lookup.Previous;
+        if (previous is not null) LogCallbackOffered(_logger, CallId, previous.Turns.Count);
         _history.SetCallContext(RenderCallContext(call) + (previous is null ? "" : RenderPreviousCall(previous)));
         var greeting = previous is null ? _deps.Agent.WelcomeGreeting : _deps.Agent.CallbackGreeting;
         if (!string.IsNullOrWhiteSpace(greeting))

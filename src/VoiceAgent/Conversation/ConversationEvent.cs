@@ -12,7 +12,11 @@ public abstract record ConversationEvent
 }
 
 /// <summary>The call is connected (ConversationRelay <c>setup</c>, Media Streams <c>start</c>, Vonage <c>websocket:connected</c>).</summary>
-public sealed record CallStarted(CallInfo Call) : ConversationEvent;
+public sealed record CallStarted(CallInfo Call) : ConversationEvent
+{
+    /// <summary>The session store's answer for this call when the transport already read it (audio path); null: the engine reads it.</summary>
+    internal Storage.Sessions.SessionLookup? Lookup { get; init; }
+}
 
 /// <summary>The caller said something. Only <paramref name="IsFinal"/> utterances start a turn.</summary>
 public sealed record UserSaid(string Text, bool IsFinal, double? Confidence = null, string? Language = null) : ConversationEvent

@@ -16,10 +16,26 @@ internal sealed class TranscriptRecorder(TimeProvider clock)
 
     public IReadOnlyList<TranscriptEntry> Entries => _entries;
 
+    /// <summary>Goes up on every change; the session store is written only when it (or the history) moved.</summary>
+    public int Version { get; private set; }
+
     public void Started(CallInfo call)
     {
         _call = call;
         _startedAt = clock.GetUtcNow();
+    }
+
+    /// <summary>
+    /// Carries on the transcript of a call resumed from the session store (its instance died or was drained): the
+    /// entries recorded so far, on whichever instance, come first; what is said from now on follows them.
+    /// </summary>
+    public void Restore(IReadOnlyList<TranscriptEntry> entries, DateTimeOffset startedAt, int turns)
+    {
+        _entries.Clear();
+        _entries.AddRange(entries);
+        _startedAt = startedAt;
+        _turns = turns;
+        Version++;
     }
 
     public void Caller(string text)
@@ -34,20 +50,28 @@ internal sealed class TranscriptRecorder(TimeProvider clock)
     }
 
     /// <summary>A reply the caller talked over: <paramref name="heard"/> is what reached them.</summary>
-    public void AgentInterrupted(string heard, string full) => _entries.Add(new(clock.GetUtcNow(), TranscriptEntryKind.Agent, heard, Interrupted: true, FullText: full));
+    public void AgentInterrupted(string heard, string full)
+    {
+        _entries.Add(new(clock.GetUtcNow(), TranscriptEntryKind.Agent, heard, Interrupted: true, FullText: full));
+        Version++;
+    }
 
     /// <summary>The last agent reply, already recorded as complete, turns out to have been talked over.</summary>
     public void LastAgentInterrupted(string heard)
     {
         var index = _entries.FindLastIndex(e => e.Kind == TranscriptEntryKind.Agent);
-        if (index >= 0) _entries[index] = _entries[index] with { Text = heard, Interrupted = true, FullText = _entries[index].Text };
+        if (index < 0) return;
+        _entries[index] = _entries[index] with { Text = heard, Interrupted = true, FullText = _entries[index].Text };
+        Version++;
     }
 
     /// <summary>A barge-in that produced no words: the last reply was heard in full after all.</summary>
     public void LastAgentResumed()
     {
         var index = _entries.FindLastIndex(e => e.Kind == TranscriptEntryKind.Agent);
-        if (index >= 0 && _entries[index] is { Interrupted: true, FullText: { } full }) _entries[index] = _entries[index] with { Text = full, Interrupted = false, FullText = null };
+        if (index < 0 || _entries[index] is not { Interrupted: true, FullText: { } full }) return;
+        _entries[index] = _entries[index] with { Text = full, Interrupted = false, FullText = null };
+        Version++;
     }
 
     public void Digit(string digit)
@@ -62,6 +86,7 @@ internal sealed class TranscriptRecorder(TimeProvider clock)
     {
         _handoffCode = reasonCode;
         _handoffReason = reason;
+        Version++;
     }
 
     /// <summary>The call's record; null when the call never started (no carrier call id to file it under).</summary>
@@ -86,5 +111,9 @@ internal sealed class TranscriptRecorder(TimeProvider clock)
         };
     }
 
-    private void Add(TranscriptEntryKind kind, string text) => _entries.Add(new(clock.GetUtcNow(), kind, text));
+    private void Add(TranscriptEntryKind kind, string text)
+    {
+        _entries.Add(new(clock.GetUtcNow(), kind, text));
+        Version++;
+    }
 }

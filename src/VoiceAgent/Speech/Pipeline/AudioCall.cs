@@ -32,7 +32,8 @@ internal sealed partial class AudioCall : IAsyncDisposable
         var (session, pipeline) = calls.Create(carrier, transportName);
         var audioCall = new AudioCall(session, pipeline, calls.Logger, callToken);
         var locale = await calls.Locales.ResolveAsync(call.From, call.Parameters, callToken); // read per call: table edits need no deploy
-        await pipeline.StartAsync(call, locale, await calls.GreetingForAsync(call, callToken), callToken);
+        var (lookup, greeting) = await calls.LookUpAsync(call, callToken); // read once; the engine gets the same answer
+        await pipeline.StartAsync(call, locale, greeting, lookup, callToken);
         return audioCall;
     }
 

@@ -20,16 +20,17 @@ internal sealed class AudioCallFactory(
     public TimeProvider Clock => sessions.Clock;
     public ICallLocales Locales => locales;
     /// <summary>
-    /// What the pipeline says first: the reconnect line when this CallSid comes back after its stream dropped, the
-    /// call-back offer when the caller rang back within the window, else the welcome greeting. The engine makes the
-    /// same decision from the same store, so its history records the line actually spoken.
+    /// Reads the session store once for a starting call and picks what the pipeline says first: the reconnect line when
+    /// this CallSid comes back after its stream dropped, the call-back offer when the caller rang back within the window,
+    /// else the welcome greeting. The same lookup goes to the engine with <c>CallStarted</c>, so its history records the
+    /// line actually spoken and the store is not read twice.
     /// </summary>
-    public async Task<string?> GreetingForAsync(CallInfo call, CancellationToken cancellationToken)
+    public async Task<(SessionLookup Lookup, string? Greeting)> LookUpAsync(CallInfo call, CancellationToken cancellationToken)
     {
-        if (sessionStore is null) return agent.WelcomeGreeting;
-        if (await sessionStore.FindResumableAsync(call.CallSid, cancellationToken) is not null) return agent.ReconnectLine;
-        if (await sessionStore.FindCallbackAsync(call.From, call.CallSid, cancellationToken) is not null) return agent.CallbackGreeting;
-        return agent.WelcomeGreeting;
+        if (sessionStore is null) return (SessionLookup.None, agent.WelcomeGreeting);
+        var lookup = await sessionStore.LookUpAsync(call.CallSid, call.From, cancellationToken);
+        var greeting = lookup.Resumable is not null ? agent.ReconnectLine : lookup.Previous is not null ? agent.CallbackGreeting : agent.WelcomeGreeting;
+        return (lookup, greeting);
     }
     public ILogger Logger { get; } = loggers.CreateLogger<AudioCall>();
 

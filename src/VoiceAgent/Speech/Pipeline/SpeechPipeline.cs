@@ -99,8 +99,8 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     /// <summary>Where events for the engine go (the call's mailbox).</summary>
     public void Attach(Func<ConversationEvent, CancellationToken, ValueTask> post) => _post = post;
 
-    /// <summary>Connects STT, starts playout, tells the engine the call started and speaks the greeting.</summary>
-    public async Task StartAsync(CallInfo call, CallLocale locale, string? greeting, CancellationToken cancellationToken)
+    /// <summary>Connects STT, starts playout, tells the engine the call started (with the session store's answer) and speaks the greeting.</summary>
+    public async Task StartAsync(CallInfo call, CallLocale locale, string? greeting, Storage.Sessions.SessionLookup lookup, CancellationToken cancellationToken)
     {
         _callId = call.CallSid;
         _locale = locale;
@@ -108,7 +108,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         await StartSttAsync(locale, cancellationToken);
         _playoutLoop = RunPlayoutAsync(_life.Token);
         LogStarted(_logger, _callId, locale.Name, _format.Name);
-        await _post(new CallStarted(call with { Language = locale.SttLanguage }) { ReceivedAt = _clock.GetTimestamp() }, cancellationToken);
+        await _post(new CallStarted(call with { Language = locale.SttLanguage }) { ReceivedAt = _clock.GetTimestamp(), Lookup = lookup }, cancellationToken);
         if (!string.IsNullOrWhiteSpace(greeting)) await SendAsync(new SpeakToken(greeting, Last: true, ReplyId: 0), cancellationToken);
     }
 

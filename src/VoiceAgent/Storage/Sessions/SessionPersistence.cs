@@ -28,6 +28,16 @@ internal sealed partial class SessionPersistence(
     /// <summary>Queues the call's state for the background writer; returns at once.</summary>
     public void Save(SessionSnapshot snapshot) => writer.Enqueue(snapshot);
 
+    /// <summary>
+    /// One look at the store for a starting call: its own resumable state first; only when there is none, the caller's
+    /// earlier call within the call-back window.
+    /// </summary>
+    public async Task<SessionLookup> LookUpAsync(string callSid, string? callerId, CancellationToken cancellationToken)
+    {
+        if (await FindResumableAsync(callSid, cancellationToken) is { } resumable) return new SessionLookup(resumable, null);
+        return await FindCallbackAsync(callerId, callSid, cancellationToken) is { } previous ? new SessionLookup(null, previous) : SessionLookup.None;
+    }
+
     /// <summary>The live state of <paramref name="callSid"/> when the call was not ended normally; null otherwise.</summary>
     public async Task<SessionSnapshot?> FindResumableAsync(string callSid, CancellationToken cancellationToken)
     {

@@ -1,3 +1,5 @@
+using VoiceAgent.Conversation.Transcript;
+
 namespace VoiceAgent.Storage.Sessions;
 
 /// <summary>
@@ -22,6 +24,11 @@ public sealed record SessionSnapshot
     public string? CallContext { get; init; }
     /// <summary>The history window the model sees, oldest first, capped at the store's turn limit.</summary>
     public IReadOnlyList<SessionTurn> Turns { get; init; } = [];
+    /// <summary>
+    /// The call's whole transcript so far (never capped, unlike <see cref="Turns"/>), so the instance that ends a call
+    /// which moved between instances archives every entry, including those recorded on an instance that died.
+    /// </summary>
+    public IReadOnlyList<TranscriptEntry> Transcript { get; init; } = [];
     /// <summary>Caller turns taken so far on this call (not capped).</summary>
     public int TurnCount { get; init; }
     /// <summary>The caller's recording/transcript consent decision, when one was asked (<c>granted</c>, <c>declined</c>).</summary>
