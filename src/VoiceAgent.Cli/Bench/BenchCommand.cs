@@ -27,6 +27,7 @@ internal static class BenchCommand
         }
         if (scenario == "micro") return await MicroBench.RunAsync(output, cancellationToken);
         if (scenario == "stalled") return await StalledCallersBench.RunAsync(args, output, cancellationToken);
+        if (scenario == "sessions") return await SessionsBench.RunAsync(args, output, cancellationToken);
         if (scenario == "echo")
             return await EchoBench.RunAsync(args.GetInt("--rate", 8000), args.Get("--verbose") == "true", output,
                 args.Get("--min-speech-ms") is null ? null : args.GetInt("--min-speech-ms", 400),

@@ -75,12 +75,13 @@ internal sealed partial class CallSession
     /// </summary>
     private SessionStatus FinalStatus => _endedNormally || _endSent ? SessionStatus.Ended : SessionStatus.Active;
 
-    private void Persist(SessionStatus status)
+    /// <summary>Hands the call's state to the background writer; returns what was handed (null: no store, or the call never started).</summary>
+    private SessionSnapshot? Persist(SessionStatus status)
     {
-        if (_deps.Sessions is not { } sessions || _call is not { } call) return;
+        if (_deps.Sessions is not { } sessions || _call is not { } call) return null;
         _persistedVersion = _history.Version;
         _persistedTranscriptVersion = _transcript.Version;
-        sessions.Save(new SessionSnapshot
+        var snapshot = new SessionSnapshot
         {
             CallSid = call.CallSid,
             Transport = _transportName,
@@ -100,7 +101,9 @@ internal sealed partial class CallSession
             Instance = sessions.Instance,
             StartedAt = _startedAt,
             UpdatedAt = _deps.Clock.GetUtcNow(),
-        });
+        };
+        sessions.Save(snapshot);
+        return snapshot;
     }
 
     /// <summary>Notices the <c>end</c> the engine sends (hand-off, end_call), so the call is recorded as ended normally.</summary>

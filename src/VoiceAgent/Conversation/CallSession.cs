@@ -82,7 +82,7 @@ internal sealed partial class CallSession
             // with its state, and whichever instance ends the call files the whole of it, once.
             if (_deps.Records is { } records && (final == SessionStatus.Ended || _deps.Sessions is null)
                 && _transcript.Finish(_transportName, _endedReason) is { } record) await records.SubmitAsync(record, CancellationToken.None);
-            Persist(final);
+            if (Persist(final) is { Status: SessionStatus.Active } left && _deps.Records is not null) _deps.Unresumed?.Watch(left);
             LogCallEnded(_logger, CallId);
         }
     }

@@ -41,6 +41,9 @@ internal static class SessionStoreRegistration
             options,
             $"{Environment.MachineName}:{Environment.ProcessId}",
             sp.GetRequiredService<ILogger<SessionPersistence>>()));
+        services.TryAddSingleton(sp => new UnresumedCallSweeper(sp.GetRequiredService<SessionPersistence>(), sp.GetService<VoiceAgent.Conversation.Transcript.ICallRecordSink>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<UnresumedCallSweeper>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<UnresumedCallSweeper>());
         services.AddSingleton<ICallerDataEraser, SessionCallerDataEraser>();
         services.TryAddSingleton<LiveCalls>();
         services.AddHostedService<DrainService>();

@@ -67,7 +67,8 @@ public static class VoiceAgentServiceCollectionExtensions
             sp.GetRequiredService<VoiceAgentMetrics>(),
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetService<ICallRecordSink>(),
-            sp.GetRequiredService<SessionPersistence>()));
+            sp.GetRequiredService<SessionPersistence>(),
+            sp.GetRequiredService<UnresumedCallSweeper>()));
         services.TryAddSingleton<CallSessionFactory>();
         SessionStoreRegistration.AddSessionStore(services, settings);
         services.TryAddSingleton(sp => new RelayConnectionHandler(

@@ -75,6 +75,7 @@ internal static class EventIds
     public const int DrainHandedOver = 6211;
     public const int DrainFinished = 6212;
     public const int SessionStoreStarted = 6213;
+    public const int UnresumedCallFiled = 6214;
     // 73xx (race): the first-token race of model requests (FirstTokenRaceChatClient)
     public const int ModelRaceStarted = 7300;
     public const int ModelRaceWon = 7301;

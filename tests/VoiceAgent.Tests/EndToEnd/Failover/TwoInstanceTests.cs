@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using VoiceAgent.Conversation;
 using VoiceAgent.Emulators.Anthropic;
+using VoiceAgent.Emulators.ChatScript;
 using VoiceAgent.Emulators.Twilio;
 using VoiceAgent.Storage.Sessions;
 using VoiceAgent.Tests.TestSupport;
@@ -83,6 +84,42 @@ public sealed class TwoInstanceTests : IAsyncLifetime
         Assert.Contains(said, m => m.StartsWith("user:", StringComparison.Ordinal) && m.Contains("I need a plumber on Tuesday", StringComparison.Ordinal));
         Assert.Contains(said, m => m.StartsWith("assistant:", StringComparison.Ordinal) && m.Contains(Lines.ReconnectLine, StringComparison.Ordinal));
         Assert.Single(said, m => m == "user: My name is Ada Lovelace");
+    }
+
+    [Fact]
+    public async Task The_archived_transcript_of_a_call_moved_by_a_kill_holds_both_instances_turns_in_order_exactly_once()
+    {
+        var target = _a;
+        await using var call = await DialAsync(_ => target);
+        await call.Caller.AskAsync("First question on A");
+        await call.Caller.AskAsync("Second question on A");
+        // A's transcript reached Redis up to its last reply: nothing A still held in memory is needed after the kill.
+        await WaitForStoredAsync(call.CallSid, s => s.Transcript.Any(e => e.Text == DefaultChatReply.For("Second question on A")));
+
+        await _a.KillAsync();
+        target = _b;
+        Assert.Null(await call.FollowActionAsync().DefaultTimeout(TimeSpan.FromSeconds(30)));
+        await call.Caller.AskAsync("Third question on B");
+        var verb = await call.HangUpAsync().DefaultTimeout();
+
+        Assert.Equal("Hangup", verb);
+        using var record = await WaitForArchivedTranscriptAsync(_b, call.CallSid);
+        var entries = record.RootElement.GetProperty("entries").EnumerateArray()
+            .Select(e => $"{e.GetProperty("kind").GetString()}: {e.GetProperty("text").GetString()}").ToList();
+        Assert.Equal(
+        [
+            $"Agent: {Lines.WelcomeGreeting}",
+            "Caller: First question on A",
+            $"Agent: {DefaultChatReply.For("First question on A")}",
+            "Caller: Second question on A",
+            $"Agent: {DefaultChatReply.For("Second question on A")}",
+            $"Agent: {Lines.ReconnectLine}",
+            "Caller: Third question on B",
+            $"Agent: {DefaultChatReply.For("Third question on B")}",
+        ], entries);
+        Assert.Equal(3, record.RootElement.GetProperty("turnCount").GetInt32());
+        var times = record.RootElement.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("at").GetDateTimeOffset()).ToList();
+        Assert.Equal(times.Order(), times);
     }
 
     [Fact]
@@ -186,6 +223,34 @@ public sealed class TwoInstanceTests : IAsyncLifetime
             await Task.Delay(25);
         }
         throw new TimeoutException($"{server.Address}/readyz never answered {status}.");
+    }
+
+    /// <summary>The call's state as Redis holds it, once it satisfies <paramref name="condition"/> (written by the instance's background writer).</summary>
+    private async Task<SessionSnapshot> WaitForStoredAsync(string callSid, Func<SessionSnapshot, bool> condition)
+    {
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(RedisConnection.Parse(_redisUrl).Options!).DefaultTimeout();
+        var store = new RedisSessionStore(redis, new SessionStoreOptions(), TimeProvider.System);
+        for (var i = 0; i < 400; i++)
+        {
+            if (await store.LoadAsync(callSid, default).DefaultTimeout() is { } snapshot && condition(snapshot)) return snapshot;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"Redis never held the expected state of {callSid}.");
+    }
+
+    /// <summary>The call's archived record, decrypted by the records store behind <c>GET /admin/calls/{sid}/transcript</c>, once it is filed.</summary>
+    private async Task<JsonDocument> WaitForArchivedTranscriptAsync(ServerProcess server, string callSid)
+    {
+        for (var i = 0; i < 400; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server.Address, $"/admin/calls/{callSid}/transcript?reason=test"));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+            using var response = await _http.SendAsync(request).DefaultTimeout();
+            if (response.StatusCode == HttpStatusCode.OK) return JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"No transcript of {callSid} was archived.");
     }
 
     /// <summary>The call as <c>GET /admin/calls</c> on <paramref name="server"/> lists it, once its state reached Redis.</summary>
