@@ -1,3 +1,4 @@
+using VoiceAgent.Conversation.Transcript;
 using VoiceAgent.Storage.Sessions;
 using VoiceAgent.Tests.TestSupport;
 
@@ -30,6 +31,23 @@ public abstract class SessionStoreContractTests : IAsyncLifetime
         Assert.Equal(("en-GB", "granted", 2, "conversation-relay"), (loaded.Locale, loaded.ConsentDecision, loaded.TurnCount, loaded.Transport));
         Assert.Equal(snapshot.PendingHandoff, loaded.PendingHandoff);
         Assert.Equal("acme", loaded.Parameters["tenant"]);
+    }
+
+    [Fact]
+    public async Task The_whole_transcript_loads_back_in_order_uncapped()
+    {
+        var at = Clock.GetUtcNow();
+        var transcript = Enumerable.Range(1, 12).SelectMany(i => new[]
+        {
+            new TranscriptEntry(at.AddSeconds(2 * i), TranscriptEntryKind.Caller, $"question {i}"),
+            new TranscriptEntry(at.AddSeconds(2 * i + 1), TranscriptEntryKind.Agent, $"answ", Interrupted: true, FullText: $"answer {i}"),
+        }).Append(new TranscriptEntry(at.AddSeconds(30), TranscriptEntryKind.Digit, "5")).ToArray();
+        var snapshot = Snapshot(turns: 5) with { Transcript = transcript };
+        await Store.SaveAsync(snapshot, default).DefaultTimeout();
+
+        var loaded = await Store.LoadAsync(snapshot.CallSid, default).DefaultTimeout();
+
+        Assert.Equal(transcript, loaded!.Transcript); // the turn cap (3) applies to the model's window, not to the transcript
     }
 
     [Fact]
