@@ -29,16 +29,18 @@ internal sealed partial class CallSession
     private (string Full, string Heard)? _lastCut;
     private int _nextReplyId;
     private bool _handingOff;
+    private readonly CallTelemetry _telemetry;
 
-    public CallSession(CallSessionDependencies deps, ICallTransport transport, string transportName, string provisionalCallId)
+    public CallSession(CallSessionDependencies deps, ICallTransport transport, string transportName, string provisionalCallId, CallTelemetry telemetry)
     {
+        _telemetry = telemetry;
         _deps = deps;
         transport = new HandoffWatchingTransport(transport, this);
         _transport = transport;
         _transportName = transportName;
         _history = new ConversationHistory(deps.Agent.HistoryTurns);
         _logger = deps.LoggerFactory.CreateLogger<CallSession>();
-        _runner = new TurnRunner(deps.Model, deps.ModelOptions, transport, deps.Agent, deps.Clock, _logger);
+        _runner = new TurnRunner(deps.Model, deps.ModelOptions, transport, deps.Agent, deps.Clock, _logger, telemetry.Usage);
         _transcript = new TranscriptRecorder(deps.Clock);
         CallId = provisionalCallId;
     }
@@ -76,7 +78,8 @@ internal sealed partial class CallSession
         {
             _mailbox.Writer.TryComplete();
             await CutCurrentReplyAsync(heard: null, closeTalkCycle: false, _deps.Clock.GetTimestamp(), CancellationToken.None);
-            if (_deps.Records is { } records && _transcript.Finish(_transportName, _endedReason) is { } record) await records.SubmitAsync(record, CancellationToken.None);
+            var cost = _telemetry.Finish(_endedReason, Handoff.IsLiveAgent(_pendingHandoff), _turnCount);
+            if (_deps.Records is { } records && _transcript.Finish(_transportName, _endedReason) is { } record) await records.SubmitAsync(record with { Cost = cost }, CancellationToken.None);
             PersistFinal();
             LogCallEnded(_logger, CallId);
         }
@@ -130,6 +133,7 @@ internal sealed partial class CallSession
     {
         CallId = call.CallSid;
         _transcript.Started(call);
+        _telemetry.Started(call.CallSid);
         if (await TryResumeAsync(call, ct))
         {
             LogCallStarted(_logger, CallId, _transportName, call.Parameters.Count);
@@ -168,6 +172,7 @@ internal sealed partial class CallSession
 
     private async ValueTask OnInterruptedAsync(UserInterrupted interrupted, CancellationToken ct)
     {
+        _telemetry.BargeIn();
         if (_current is not null)
         {
             await CutCurrentReplyAsync(interrupted.HeardText, closeTalkCycle: false, interrupted.ReceivedAt, ct);
@@ -231,6 +236,7 @@ internal sealed partial class CallSession
     private async ValueTask OnSpeechUnavailableAsync(SpeechUnavailable lost, CancellationToken ct)
     {
         LogSpeechUnavailable(_logger, CallId, lost.Reason);
+        _telemetry.SpeechFailed(lost.Reason);
         if (_handingOff) return;
         _handingOff = true;
         await CutCurrentReplyAsync(heard: null, closeTalkCycle: true, lost.ReceivedAt, ct);
@@ -339,6 +345,7 @@ internal sealed partial class CallSession
     {
         var timeline = reply.Timeline;
         _deps.Metrics.RecordTurn(timeline, outcome, _transportName);
+        _telemetry.TurnClosed(timeline, outcome);
         if (_logger.IsEnabled(LogLevel.Debug))
         {
             var origin = timeline[TurnHop.SocketReceived];

@@ -6,7 +6,7 @@ using VoiceAgent.Storage.Sessions;
 
 namespace VoiceAgent.Conversation;
 
-/// <summary>What every call shares: the model, the agent's options, the clock, telemetry, and where finished calls' records go, the session store (null: none).</summary>
+/// <summary>What every call shares: the model, the agent's options, the clock, telemetry, and where finished calls' records go, the session store (null: none), tracing (null: no spans) and the price table (null: the built-in one).</summary>
 internal sealed record CallSessionDependencies(
     IChatClient Model,
     ChatOptions ModelOptions,
@@ -15,4 +15,6 @@ internal sealed record CallSessionDependencies(
     VoiceAgentMetrics Metrics,
     ILoggerFactory LoggerFactory,
     ICallRecordSink? Records = null,
-    SessionPersistence? Sessions = null);
+    SessionPersistence? Sessions = null,
+    VoiceAgentTracing? Tracing = null,
+    Observability.Cost.PriceTable? Prices = null);
