@@ -40,5 +40,7 @@ internal static class LatencyBudget
         new("server_share", "server share of speech end → first audio (ours)", Audio, null, null, "first-audio line (5010) ServerShareMs"),
         new("relay_first_frame", "total first audio, server part: receive → first token out", Relay, 1000, 1700, "turn summary (2001) ReceiveToFirstFrameMs; Twilio's STT, relay hops and TTS are outside it"),
         new("audio_first_audio", "total first audio: speech end → first media frame", Audio, null, 500, "first-audio line (5010) SpeechEndToAudioMs"),
+        new("carrier_playout", "first frame sent → first mark echoed (carrier, network, first chunk)", Audio, null, null, "heard line (2050) SentToHeardMs"),
+        new("audio_heard", "caller heard: speech end → first mark echoed", Audio, null, null, "heard line (2050) SpeechEndToHeardMs"),
     ];
 }

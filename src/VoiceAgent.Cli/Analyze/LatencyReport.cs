@@ -11,7 +11,8 @@ internal sealed record LatencyReport(
     int SkippedLines,
     int FirstSkippedLine,
     string PercentileMethod,
-    IReadOnlyList<HopStats> Hops)
+    IReadOnlyList<HopStats> Hops,
+    CostReport? Cost = null)
 {
     public static LatencyReport Build(LogReader reader, AnalyzeOptions options)
     {
@@ -31,7 +32,9 @@ internal sealed record LatencyReport(
             reader.SkippedLines,
             reader.FirstSkippedLine,
             $"nearest rank (the sample at rank ceil(p/100 * n)); p95 flagged unstable below {Percentiles.MinSamplesP95} samples, p99 below {Percentiles.MinSamplesP99} (below those counts the nearest-rank percentile is just the largest sample)",
-            hops);
+            hops,
+            // The per-call lines go through the same filters (call, transport, time window) as the turns.
+            CostReport.From(reader.Calls.Where(c => options.Matches(new TurnRecord(c.CallId, 0) { Transport = c.Transport, Timestamp = c.Timestamp }))));
     }
 }
 

@@ -14,6 +14,10 @@ internal sealed class LogReader
     public const int TurnSummaryEvent = 2001;
     /// <summary>The audio path's per-reply first-audio line.</summary>
     public const int FirstAudioEvent = 5010;
+    /// <summary>The audio path's per-reply "caller heard it" line (first mark echoed): EventIds.TurnHeard.</summary>
+    public const int HeardEvent = 2050;
+    /// <summary>The per-call summary with usage and cost: EventIds.CallCost.</summary>
+    public const int CallCostEvent = 1050;
 
     private static readonly (string Field, string Hop)[] SummaryHops =
     [
@@ -31,7 +35,17 @@ internal sealed class LogReader
         ("SpeechEndToAudioMs", "audio_first_audio"),
     ];
 
+    private static readonly (string Field, string Hop)[] HeardHops =
+    [
+        ("SpeechEndToHeardMs", "audio_heard"),
+        ("SentToHeardMs", "carrier_playout"),
+    ];
+
     private readonly Dictionary<(string CallId, int TurnId), TurnRecord> _turns = new();
+    private readonly Dictionary<string, CallCostRecord> _calls = new(StringComparer.Ordinal);
+
+    /// <summary>The per-call cost lines, one per call (the last one wins if a call was logged twice).</summary>
+    public IEnumerable<CallCostRecord> Calls => _calls.Values;
 
     public int Lines { get; private set; }
     public int SkippedLines { get; private set; }
@@ -65,13 +79,14 @@ internal sealed class LogReader
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("EventId", out var id) || !id.TryGetInt32(out var eventId))
                 return false;
-            if (eventId is not (TurnSummaryEvent or FirstAudioEvent)) return true;
+            if (eventId is not (TurnSummaryEvent or FirstAudioEvent or HeardEvent or CallCostEvent)) return true;
             if (!root.TryGetProperty("State", out var state) || state.ValueKind != JsonValueKind.Object
                 || !root.TryGetProperty("Timestamp", out var ts) || ts.ValueKind != JsonValueKind.String
                 || !DateTimeOffset.TryParse(ts.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var timestamp)
-                || Text(state, "CallId") is not { Length: > 0 } callId
-                || Integer(state, "TurnId") is not { } turnId)
+                || Text(state, "CallId") is not { Length: > 0 } callId)
                 return false;
+            if (eventId == CallCostEvent) return TryReadCost(state, callId, timestamp);
+            if (Integer(state, "TurnId") is not { } turnId) return false;
 
             if (!_turns.TryGetValue((callId, turnId), out var turn))
                 _turns[(callId, turnId)] = turn = new TurnRecord(callId, turnId) { Timestamp = timestamp };
@@ -87,10 +102,19 @@ internal sealed class LogReader
             }
             else
             {
-                Copy(state, FirstAudioHops, turn);
+                Copy(state, eventId == HeardEvent ? HeardHops : FirstAudioHops, turn);
             }
             return true;
         }
+    }
+
+    private bool TryReadCost(JsonElement state, string callId, DateTimeOffset timestamp)
+    {
+        if (Number(state, "TotalCost") is not { } total || Number(state, "DurationSeconds") is not { } seconds || Text(state, "Currency") is not { } currency)
+            return false;
+        _calls[callId] = new CallCostRecord(callId, Text(state, "Transport"), timestamp, seconds, Integer(state, "Turns") ?? 0, currency, total,
+            Number(state, "CarrierCost") ?? 0, Number(state, "SttCost") ?? 0, Number(state, "ModelCost") ?? 0, Number(state, "TtsCost") ?? 0);
+        return true;
     }
 
     private static void Copy(JsonElement state, (string Field, string Hop)[] map, TurnRecord turn)

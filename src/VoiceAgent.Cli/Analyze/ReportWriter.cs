@@ -22,7 +22,18 @@ internal static class ReportWriter
         sb.AppendLine();
         sb.AppendLine(CultureInfo.InvariantCulture, $"~ unstable: p95 from fewer than {Percentiles.MinSamplesP95} samples, p99 from fewer than {Percentiles.MinSamplesP99} (nearest rank: below those counts the percentile is the largest sample).");
         sb.AppendLine("Budget: the documented per-hop budget (docs/latency.md); p95 is compared with its upper end.");
+        if (report.Cost is { } cost) AppendCost(sb, cost);
         return sb.ToString();
+    }
+
+    private static void AppendCost(StringBuilder sb, CostReport cost)
+    {
+        string M(double? amount) => amount is { } v ? v.ToString("F4", CultureInfo.InvariantCulture) : "–";
+        sb.AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Cost ({cost.Currency}, from the per-call summary lines): {cost.Calls} calls, {cost.Minutes:F1} min, {cost.Turns} turns");
+        if (cost.OtherCurrencyCalls > 0) sb.AppendLine(CultureInfo.InvariantCulture, $"  ({cost.OtherCurrencyCalls} calls priced in another currency left out)");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"  total {M(cost.Total)} = carrier {M(cost.Carrier)} + STT {M(cost.SpeechToText)} + model {M(cost.Model)} + TTS {M(cost.TextToSpeech)}");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"  per call: mean {M(cost.PerCallMean)}, p50 {M(cost.PerCallP50)}, p95 {M(cost.PerCallP95)}; per minute {M(cost.PerMinute)}; per turn {M(cost.PerTurn)}");
     }
 
     private static string Ms(double? ms, bool unstable) => ms is { } v ? (unstable ? "~" : "") + v.ToString(v < 10 ? "F2" : "F1", CultureInfo.InvariantCulture) : "–";

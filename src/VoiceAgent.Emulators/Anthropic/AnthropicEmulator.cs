@@ -74,7 +74,7 @@ public sealed class AnthropicEmulator(ChatEmulatorOptions? options = null) : Cha
             Content = content,
             Model = plan.Model,
             StopReason = plan.HasToolCalls ? "tool_use" : "end_turn",
-            Usage = new AnthropicUsageDto { InputTokens = plan.InputTokens, OutputTokens = plan.OutputTokens },
+            Usage = new AnthropicUsageDto { InputTokens = plan.UncachedInputTokens, CacheReadInputTokens = plan.CachedInputTokens, OutputTokens = plan.OutputTokens },
         }, Json.AnthropicMessageDto);
         return response.Body.WriteAsync(body, cancellationToken).AsTask();
     }

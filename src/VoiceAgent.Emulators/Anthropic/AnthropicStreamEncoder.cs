@@ -23,7 +23,7 @@ internal sealed class AnthropicStreamEncoder(SseEventWriter writer, ChatReplyPla
                 Id = plan.ResponseId,
                 Content = [],
                 Model = plan.Model,
-                Usage = new AnthropicUsageDto { InputTokens = plan.InputTokens, OutputTokens = 1 },
+                Usage = new AnthropicUsageDto { InputTokens = plan.UncachedInputTokens, CacheReadInputTokens = plan.CachedInputTokens, OutputTokens = 1 },
             },
         }, Json.AnthropicMessageStartEvent, cancellationToken).ConfigureAwait(false);
         if (!HasText) return;

@@ -31,6 +31,16 @@ public sealed record ChatReply
     public int GateAfterDeltas { get; init; } = 1;
 
     /// <summary>The default reply: <c>"Emulated reply to: &lt;last user text&gt;. Anything else I can help with?"</c>, word by word.</summary>
+    /// <summary>
+    /// Input tokens the provider reports for this reply's request, cached ones included (null: the request's word
+    /// count). Anthropic reports the uncached part as <c>input_tokens</c> beside <c>cache_read_input_tokens</c>; OpenAI
+    /// reports all of them as <c>prompt_tokens</c> with <c>prompt_tokens_details.cached_tokens</c>.
+    /// </summary>
+    public int? InputTokens { get; init; }
+
+    /// <summary>The part of <see cref="InputTokens"/> read from the provider's prompt cache.</summary>
+    public int CachedInputTokens { get; init; }
+
     public static ChatReply Default { get; } = new();
 
     /// <summary>A text reply streamed as exactly these chunks.</summary>

@@ -13,6 +13,10 @@ internal sealed record ChatReplyPlan
     public Task? Gate { get; init; }
     public int GateAfterDeltas { get; init; }
     public required int InputTokens { get; init; }
+    /// <summary>The part of <see cref="InputTokens"/> served from the prompt cache.</summary>
+    public int CachedInputTokens { get; init; }
+    /// <summary>Input tokens not served from the cache (Anthropic's <c>input_tokens</c>).</summary>
+    public int UncachedInputTokens => Math.Max(0, InputTokens - CachedInputTokens);
 
     /// <summary>Tool call argument fragments, per tool call, in the order they are streamed.</summary>
     public required IReadOnlyList<IReadOnlyList<string>> ToolArgumentFragments { get; init; }
@@ -40,7 +44,8 @@ internal sealed record ChatReplyPlan
             Fault = reply.Fault,
             Gate = reply.Gate,
             GateAfterDeltas = reply.GateAfterDeltas,
-            InputTokens = CountWords(request),
+            InputTokens = reply.InputTokens ?? CountWords(request),
+            CachedInputTokens = reply.CachedInputTokens,
         };
     }
 

@@ -9,5 +9,6 @@ internal static class OpenAIUsage
         PromptTokens = plan.InputTokens,
         CompletionTokens = plan.OutputTokens,
         TotalTokens = plan.InputTokens + plan.OutputTokens,
+        PromptTokensDetails = new OpenAIPromptTokensDetailsDto { CachedTokens = plan.CachedInputTokens },
     };
 }

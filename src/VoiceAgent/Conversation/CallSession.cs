@@ -30,16 +30,18 @@ internal sealed partial class CallSession
     private (string Full, string Heard)? _lastCut;
     private int _nextReplyId;
     private bool _handingOff;
+    private readonly CallTelemetry _telemetry;
 
-    public CallSession(CallSessionDependencies deps, ICallTransport transport, string transportName, string provisionalCallId)
+    public CallSession(CallSessionDependencies deps, ICallTransport transport, string transportName, string provisionalCallId, CallTelemetry telemetry)
     {
+        _telemetry = telemetry;
         _deps = deps;
         transport = new HandoffWatchingTransport(transport, this);
         _transport = transport;
         _transportName = transportName;
         _history = new ConversationHistory(deps.Agent.HistoryTurns);
         _logger = deps.LoggerFactory.CreateLogger<CallSession>();
-        _runner = new TurnRunner(deps.Model, deps.ModelOptions, transport, deps.Agent, deps.Clock, _logger);
+        _runner = new TurnRunner(deps.Model, deps.ModelOptions, transport, deps.Agent, deps.Clock, _logger, telemetry.Usage);
         _transcript = new TranscriptRecorder(deps.Clock);
         CallId = provisionalCallId;
     }
@@ -78,10 +80,11 @@ internal sealed partial class CallSession
             _mailbox.Writer.TryComplete();
             await CutCurrentReplyAsync(heard: null, closeTalkCycle: false, _deps.Clock.GetTimestamp(), CancellationToken.None);
             var final = FinalStatus;
+            var cost = _telemetry.Finish(_endedReason, Handoff.IsLiveAgent(_pendingHandoff), _turnCount);
             // A call left resumable (its socket was lost, or the instance is draining) is not over: its transcript travels
             // with its state, and whichever instance ends the call files the whole of it, once.
             if (_deps.Records is { } records && (final == SessionStatus.Ended || _deps.Sessions is null)
-                && _transcript.Finish(_transportName, _endedReason) is { } record) await records.SubmitAsync(record, CancellationToken.None);
+                && _transcript.Finish(_transportName, _endedReason) is { } record) await records.SubmitAsync(record with { Cost = cost }, CancellationToken.None);
             if (Persist(final) is { Status: SessionStatus.Active } left && _deps.Records is not null) _deps.Unresumed?.Watch(left);
             LogCallEnded(_logger, CallId);
         }
@@ -135,6 +138,7 @@ internal sealed partial class CallSession
     {
         CallId = call.CallSid;
         _transcript.Started(call);
+        _telemetry.Started(call.CallSid);
         var lookup = lookedUp ?? await LookUpAsync(call, ct);
         if (TryResume(call, lookup.Resumable))
         {
@@ -175,6 +179,7 @@ internal sealed partial class CallSession
 
     private async ValueTask OnInterruptedAsync(UserInterrupted interrupted, CancellationToken ct)
     {
+        _telemetry.BargeIn();
         if (_current is not null)
         {
             await CutCurrentReplyAsync(interrupted.HeardText, closeTalkCycle: false, interrupted.ReceivedAt, ct);
@@ -238,6 +243,7 @@ internal sealed partial class CallSession
     private async ValueTask OnSpeechUnavailableAsync(SpeechUnavailable lost, CancellationToken ct)
     {
         LogSpeechUnavailable(_logger, CallId, lost.Reason);
+        _telemetry.SpeechFailed(lost.Reason);
         if (_handingOff) return;
         _handingOff = true;
         await CutCurrentReplyAsync(heard: null, closeTalkCycle: true, lost.ReceivedAt, ct);
@@ -346,6 +352,7 @@ internal sealed partial class CallSession
     {
         var timeline = reply.Timeline;
         _deps.Metrics.RecordTurn(timeline, outcome, _transportName);
+        _telemetry.TurnClosed(timeline, outcome);
         if (_logger.IsEnabled(LogLevel.Debug))
         {
             var origin = timeline[TurnHop.SocketReceived];

@@ -6,7 +6,7 @@ using VoiceAgent.Storage.Sessions;
 
 namespace VoiceAgent.Conversation;
 
-/// <summary>What every call shares: the model, the agent's options, the clock, telemetry, where finished calls' records go, the session store (null: none), and who files a lost call that never came back.</summary>
+/// <summary>What every call shares: the model, the agent's options, the clock, telemetry, where finished calls' records go, the session store (null: none), who files a lost call that never came back, tracing (null: no spans) and the price table (null: the built-in one).</summary>
 internal sealed record CallSessionDependencies(
     IChatClient Model,
     ChatOptions ModelOptions,
@@ -16,4 +16,6 @@ internal sealed record CallSessionDependencies(
     ILoggerFactory LoggerFactory,
     ICallRecordSink? Records = null,
     SessionPersistence? Sessions = null,
-    UnresumedCallSweeper? Unresumed = null);
+    UnresumedCallSweeper? Unresumed = null,
+    VoiceAgentTracing? Tracing = null,
+    Observability.Cost.PriceTable? Prices = null);

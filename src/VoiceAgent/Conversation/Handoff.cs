@@ -13,6 +13,22 @@ internal static class Handoff
 
     private static readonly JsonSerializerOptions Options = new(ConversationJsonContext.Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>True when <paramref name="handoffJson"/> (as <see cref="Json"/> writes it) hands the call to a person.</summary>
+    public static bool IsLiveAgent(string? handoffJson)
+    {
+        if (string.IsNullOrEmpty(handoffJson)) return false;
+        try
+        {
+            using var document = JsonDocument.Parse(handoffJson);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("reasonCode", out var code) && code.ValueEquals(LiveAgent);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     public static string Json(string reasonCode, string reason, string callId, DateTimeOffset at) => JsonSerializer.Serialize(
         new Dictionary<string, string>
         {

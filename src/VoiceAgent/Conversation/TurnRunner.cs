@@ -3,6 +3,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using VoiceAgent.Conversation.Tools;
 using VoiceAgent.Observability;
+using VoiceAgent.Observability.Cost;
 using VoiceAgent.Providers.Resilience;
 
 namespace VoiceAgent.Conversation;
@@ -20,7 +21,8 @@ internal sealed partial class TurnRunner(
     ICallTransport transport,
     AgentOptions agent,
     TimeProvider clock,
-    ILogger logger)
+    ILogger logger,
+    CallUsage usage)
 {
     private const int MaxToolRounds = 3;
     internal const string Done = "done: ";
@@ -45,13 +47,18 @@ internal sealed partial class TurnRunner(
                     foreach (var content in update.Contents)
                         if (content is FunctionCallContent call) calls.Add(call);
                     var text = update.Text;
-                    if (text.Length == 0) continue;
+                    if (text.Length == 0)
+                    {
+                        CountUsage(update);
+                        continue;
+                    }
                     lastDelta = clock.GetTimestamp();
                     timeline.Mark(TurnHop.FirstModelDelta, lastDelta);
                     await transport.SendAsync(new SpeakToken(text, Last: false, replyId), cancellationToken);
                     timeline.Mark(TurnHop.FirstTokenSent);
                     spoken.Append(text);
                     roundText.Append(text);
+                    CountUsage(update); // after the text went out: usage never delays a delta
                 }
                 if (calls.Count == 0) break;
 
@@ -81,6 +88,13 @@ internal sealed partial class TurnRunner(
             LogModelFailed(logger, timeline.CallId, timeline.TurnId, outcome, ex.GetType().Name, LogValues.MaskPhoneNumbers(ex.Message));
             return await SpeakFallbackAsync(outcome, replyId, spoken, timeline, cancellationToken) with { Actions = actions };
         }
+    }
+
+    /// <summary>Adds the provider's usage fields carried by <paramref name="update"/> to the call's usage, under the model that answered.</summary>
+    private void CountUsage(ChatResponseUpdate update)
+    {
+        foreach (var content in update.Contents)
+            if (content is UsageContent reported) usage.AddModel(update.ModelId ?? modelOptions.ModelId ?? "unknown", reported.Details);
     }
 
     /// <summary>

@@ -34,6 +34,7 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
     public static IEndpointRouteBuilder MapVoiceAgent(this IEndpointRouteBuilder endpoints)
     {
         HealthEndpoints.Map(endpoints);
+        TelemetryRegistration.MapMetricsEndpoint(endpoints, endpoints.ServiceProvider.GetRequiredService<VoiceAgentSettings>());
         var admin = endpoints.MapGroup("/admin").RequireAdminToken(); // bearer ADMIN_TOKEN on everything under /admin
         AdminRecordsEndpoints.Map(admin);
 

@@ -6,6 +6,7 @@ using VoiceAgent.Conversation;
 using VoiceAgent.Conversation.Transcript;
 using VoiceAgent.Storage;
 using VoiceAgent.Observability;
+using VoiceAgent.Observability.Cost;
 using VoiceAgent.Hosting.Drain;
 using VoiceAgent.Storage.Sessions;
 using VoiceAgent.Telephony.ConversationRelay;
@@ -42,6 +43,8 @@ public static class VoiceAgentServiceCollectionExtensions
         services.TryAddSingleton(agent);
         services.TryAddSingleton(TransportAvailability.From(settings));
         services.TryAddSingleton<VoiceAgentMetrics>();
+        TelemetryRegistration.AddVoiceAgentTelemetry(services, settings);
+        services.TryAddSingleton(settings.PricesFile is { } prices ? PriceTable.Load(prices) : PriceTable.BuiltIn);
         services.TryAddSingleton(new CarrierLimits
         {
             StartTimeout = settings.SocketStartTimeout,
@@ -68,7 +71,9 @@ public static class VoiceAgentServiceCollectionExtensions
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetService<ICallRecordSink>(),
             sp.GetRequiredService<SessionPersistence>(),
-            sp.GetRequiredService<UnresumedCallSweeper>()));
+            sp.GetRequiredService<UnresumedCallSweeper>(),
+            sp.GetRequiredService<VoiceAgentTracing>(),
+            sp.GetRequiredService<PriceTable>()));
         services.TryAddSingleton<CallSessionFactory>();
         SessionStoreRegistration.AddSessionStore(services, settings);
         services.TryAddSingleton(sp => new RelayConnectionHandler(

@@ -129,6 +129,18 @@ public sealed record VoiceAgentSettings
     /// <summary>The longest a call may last; it is then ended politely.</summary>
     public TimeSpan MaxCallLength { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (or a per-signal <c>OTEL_EXPORTER_OTLP_{TRACES,METRICS}_ENDPOINT</c>): set, traces
+    /// and metrics are exported over OTLP by the OpenTelemetry SDK, which reads the other standard <c>OTEL_*</c> variables itself.
+    /// </summary>
+    public string? OtlpEndpoint { get; init; }
+    /// <summary>Serve the metrics for Prometheus to scrape at <c>/metrics</c> (bearer <see cref="MetricsToken"/> required).</summary>
+    public bool PrometheusMetrics { get; init; }
+    /// <summary>Bearer token Prometheus presents on <c>/metrics</c> (<c>authorization: credentials</c> in the scrape config).</summary>
+    public string? MetricsToken { get; init; }
+    /// <summary>A JSON price table replacing the built-in prices key by key (docs/cost.md); null: built-in prices.</summary>
+    public string? PricesFile { get; init; }
+
     /// <summary>Values that could not be read (malformed number, boolean, choice); listed by <see cref="Validate"/>.</summary>
     public IReadOnlyList<string> ParseErrors { get; init; } = [];
 
@@ -221,6 +233,10 @@ public sealed record VoiceAgentSettings
             CarrierIdleTimeout = Ms("CARRIER_IDLE_TIMEOUT_MS", d.CarrierIdleTimeout),
             SendStallTimeout = Ms("SEND_STALL_TIMEOUT_MS", d.SendStallTimeout),
             MaxCallLength = r.Seconds("MAX_CALL_SECONDS", d.MaxCallLength),
+            OtlpEndpoint = S("OTEL_EXPORTER_OTLP_ENDPOINT") ?? S("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") ?? S("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"),
+            PrometheusMetrics = B("PROMETHEUS_METRICS", false),
+            MetricsToken = S("METRICS_TOKEN"),
+            PricesFile = S("PRICES_FILE"),
         };
         return settings with { ParseErrors = r.Errors };
     }
@@ -266,6 +282,21 @@ public sealed record VoiceAgentSettings
         if (DeepgramUtteranceEndMs < 1000)
             errors.Add($"DEEPGRAM_UTTERANCE_END_MS must be at least 1000 (got {DeepgramUtteranceEndMs}); Deepgram sends interim results about once a second, so less gains nothing.");
         if (DeepgramEndpointingMs < 0) errors.Add($"DEEPGRAM_ENDPOINTING_MS must be 0 (off) or positive (got {DeepgramEndpointingMs}).");
+        if (OtlpEndpoint is not null && !IsAbsolute(OtlpEndpoint, "http", "https"))
+            errors.Add($"OTEL_EXPORTER_OTLP_ENDPOINT must be an absolute http(s) URL such as http://collector:4318 (got '{OtlpEndpoint}').");
+        if (PrometheusMetrics && MetricsToken is null)
+            errors.Add("METRICS_TOKEN must be set with PROMETHEUS_METRICS=true: /metrics requires it as a bearer token (generate one with: openssl rand -hex 32).");
+        if (MetricsToken is { Length: < 16 })
+            errors.Add("METRICS_TOKEN must be at least 16 characters (generate one with: openssl rand -hex 32).");
+        if (PricesFile is not null)
+        {
+            if (!File.Exists(PricesFile)) errors.Add($"PRICES_FILE '{PricesFile}' does not exist.");
+            else
+            {
+                try { Observability.Cost.PriceTable.Load(PricesFile); }
+                catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException) { errors.Add($"PRICES_FILE: {ex.Message}"); }
+            }
+        }
         if (LocalesFile is not null && !File.Exists(LocalesFile))
             errors.Add($"LOCALES_FILE '{LocalesFile}' does not exist.");
         if (RedisUrl is not null && Storage.Sessions.RedisConnection.Parse(RedisUrl).Error is { } redisError) errors.Add(redisError);

@@ -13,6 +13,8 @@ internal static class EventIds
     public const int CallStarted = 1000;
     public const int CallEnded = 1001;
     public const int CallFailed = 1002;
+    /// <summary>The per-call summary: usage and its cost (voiceagent analyze reads it).</summary>
+    public const int CallCost = 1050;
     // 2xxx: turns
     /// <summary>One hop of a turn (Debug).</summary>
     public const int TurnHop = 2000;
@@ -26,6 +28,8 @@ internal static class EventIds
     public const int EmptyUtterance = 2007;
     public const int ToolCalled = 2008;
     public const int ToolRejected = 2009;
+    /// <summary>Audio path: the caller heard the reply start (first mark echoed), with speech end → sent and → heard.</summary>
+    public const int TurnHeard = 2050;
     // 3xxx: transports
     public const int FrameRejected = 3000;
     public const int SocketClosed = 3001;
@@ -38,6 +42,9 @@ internal static class EventIds
     public const int EmulatedProviders = 4000;
     public const int SignatureBypass = 4001;
     public const int DevAuthToken = 4002;
+    /// <summary>Where telemetry goes (OTLP endpoint, Prometheus scrape path), and the price table in use.</summary>
+    public const int TelemetryExport = 4050;
+    public const int PriceTableLoaded = 4051;
     // 61xx (secflake): transports refused for missing providers, explicit emulators, Vonage signed webhooks
     public const int TransportRefused = 6100;
     public const int RefusedSocketGone = 6101;

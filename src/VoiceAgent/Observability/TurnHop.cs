@@ -21,6 +21,11 @@ public enum TurnHop
     FirstTtsAudio,
     /// <summary>Audio path: the first media frame of the reply went to the carrier.</summary>
     FirstMediaSent,
+    /// <summary>
+    /// Audio path: the carrier echoed the reply's first mark, i.e. the first chunk of its audio has played to the
+    /// caller (Media Streams, Vonage). The latest moment the caller is proven to have heard the reply start.
+    /// </summary>
+    FirstAudioHeard,
     /// <summary>The last text delta came back from the model.</summary>
     LastModelDelta,
     /// <summary>The frame closing the reply (<c>last:true</c>) was written.</summary>

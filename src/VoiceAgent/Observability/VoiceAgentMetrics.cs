@@ -28,6 +28,20 @@ public sealed class VoiceAgentMetrics
     public const string RejectedFrames = "voiceagent.transport.rejected_frames";
     /// <summary>Second model requests raced on a slow or failed first token, tagged <c>outcome</c>, <c>trigger</c>, <c>second_provider</c>.</summary>
     public const string RacedModelRequests = "voiceagent.model.raced_requests";
+    /// <summary>Audio path: caller speech end → the carrier echoed the reply's first mark (the caller heard it).</summary>
+    public const string SpeechEndToHeard = "voiceagent.turn.speech_end_to_heard";
+    /// <summary>Audio path: first media frame sent → first mark echoed: the carrier's and the network's share.</summary>
+    public const string SentToHeard = "voiceagent.turn.sent_to_heard";
+    /// <summary>Calls in progress on this instance (up-down counter), by transport.</summary>
+    public const string ActiveCalls = "voiceagent.calls.active";
+    /// <summary>Provider failures, tagged <c>provider</c> (model, stt, tts) and <c>kind</c>.</summary>
+    public const string ProviderErrors = "voiceagent.provider.errors";
+    /// <summary>Callers talking over the agent (barge-in), by transport.</summary>
+    public const string BargeIns = "voiceagent.barge_ins";
+    /// <summary>Calls handed to a person (live-agent hand-off), by transport.</summary>
+    public const string Escalations = "voiceagent.escalations";
+    /// <summary>Each call's cost, in the price table's currency (unit), by transport.</summary>
+    public const string CallCost = "voiceagent.call.cost";
 
     private readonly Histogram<double> _serverAdded;
     private readonly Histogram<double> _ttft;
@@ -38,6 +52,13 @@ public sealed class VoiceAgentMetrics
     private readonly Counter<long> _turns;
     private readonly Counter<long> _rejectedFrames;
     private readonly Counter<long> _racedRequests;
+    private readonly Histogram<double> _speechEndToHeard;
+    private readonly Histogram<double> _sentToHeard;
+    private readonly UpDownCounter<long> _activeCalls;
+    private readonly Counter<long> _providerErrors;
+    private readonly Counter<long> _bargeIns;
+    private readonly Counter<long> _escalations;
+    private readonly Histogram<double> _callCost;
 
     public VoiceAgentMetrics(IMeterFactory meterFactory)
     {
@@ -51,12 +72,21 @@ public sealed class VoiceAgentMetrics
         _turns = meter.CreateCounter<long>(Turns, "{turn}", "Turns by outcome");
         _rejectedFrames = meter.CreateCounter<long>(RejectedFrames, "{frame}", "Frames a transport skipped");
         _racedRequests = meter.CreateCounter<long>(RacedModelRequests, "{request}", "Second model requests raced on a slow or failed first token, by outcome");
+        _speechEndToHeard = meter.CreateHistogram<double>(SpeechEndToHeard, "ms", "Caller speech end to the reply's first mark echoed (heard)");
+        _sentToHeard = meter.CreateHistogram<double>(SentToHeard, "ms", "First media frame sent to the reply's first mark echoed");
+        _activeCalls = meter.CreateUpDownCounter<long>(ActiveCalls, "{call}", "Calls in progress");
+        _providerErrors = meter.CreateCounter<long>(ProviderErrors, "{error}", "Provider failures by provider and kind");
+        _bargeIns = meter.CreateCounter<long>(BargeIns, "{barge_in}", "Callers talking over the agent");
+        _escalations = meter.CreateCounter<long>(Escalations, "{call}", "Calls handed to a person");
+        _callCost = meter.CreateHistogram<double>(CallCost, "{currency}", "Cost of each call from its usage and the price table");
     }
 
     internal void RecordTurn(TurnTimeline timeline, TurnOutcome outcome, string transport)
     {
         var tags = new TagList { { "transport", transport }, { "outcome", outcome.ToString() } };
         if (_turns.Enabled) _turns.Add(1, tags);
+        if (outcome is TurnOutcome.ProviderFailed or TurnOutcome.FirstTokenTimeout or TurnOutcome.Stalled)
+            RecordProviderError("model", outcome switch { TurnOutcome.ProviderFailed => "failed", TurnOutcome.FirstTokenTimeout => "first_token_timeout", _ => "stalled" }, transport);
         Record(_serverAdded, timeline.Between(TurnHop.FirstModelDelta, TurnHop.FirstTokenSent), transport);
         Record(_ttft, timeline.Between(TurnHop.ModelRequestSent, TurnHop.FirstModelDelta), transport);
         Record(_receiveToFirst, timeline.Between(TurnHop.SocketReceived, TurnHop.FirstTokenSent), transport);
@@ -66,6 +96,36 @@ public sealed class VoiceAgentMetrics
     {
         Record(_speechEndToAudio, speechEndToFirstAudioMs, transport);
         Record(_audioServerShare, serverShareMs, transport);
+    }
+
+    internal void RecordHeard(double speechEndToHeardMs, double sentToHeardMs, string transport)
+    {
+        Record(_speechEndToHeard, speechEndToHeardMs, transport);
+        Record(_sentToHeard, sentToHeardMs, transport);
+    }
+
+    internal void CallStarted(string transport) => _activeCalls.Add(1, new KeyValuePair<string, object?>("transport", transport));
+
+    internal void CallEnded(string transport) => _activeCalls.Add(-1, new KeyValuePair<string, object?>("transport", transport));
+
+    internal void RecordProviderError(string provider, string kind, string transport)
+    {
+        if (_providerErrors.Enabled) _providerErrors.Add(1, new TagList { { "provider", provider }, { "kind", kind }, { "transport", transport } });
+    }
+
+    internal void RecordBargeIn(string transport)
+    {
+        if (_bargeIns.Enabled) _bargeIns.Add(1, new KeyValuePair<string, object?>("transport", transport));
+    }
+
+    internal void RecordEscalation(string transport)
+    {
+        if (_escalations.Enabled) _escalations.Add(1, new KeyValuePair<string, object?>("transport", transport));
+    }
+
+    internal void RecordCallCost(double cost, string currency, string transport)
+    {
+        if (_callCost.Enabled) _callCost.Record(cost, new TagList { { "transport", transport }, { "currency", currency } });
     }
 
     internal bool PlayoutLatenessEnabled => _playoutLateness.Enabled;

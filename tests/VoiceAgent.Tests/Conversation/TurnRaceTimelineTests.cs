@@ -15,7 +15,7 @@ public sealed class TurnRaceTimelineTests
     {
         var time = new ManualTimeProvider();
         var model = new ScriptedRaceModel(time);
-        var runner = new TurnRunner(model, new ChatOptions(), new RecordingTransport(), new AgentOptions(), time, NullLogger.Instance);
+        var runner = new TurnRunner(model, new ChatOptions(), new RecordingTransport(), new AgentOptions(), time, NullLogger.Instance, new VoiceAgent.Observability.Cost.CallUsage());
         var timeline = new TurnTimeline(time, "CA-test", 1);
 
         var result = await runner.RunAsync(1, [new ChatMessage(ChatRole.User, "Hello")], timeline, CancellationToken.None).DefaultTimeout();

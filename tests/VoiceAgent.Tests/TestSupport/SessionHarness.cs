@@ -16,7 +16,7 @@ public sealed class SessionHarness : IAsyncDisposable
         Transport = transport ?? new RecordingTransport { Capabilities = capabilities };
         var deps = new CallSessionDependencies(model, options ?? new ChatOptions { MaxOutputTokens = 300 }, agent ?? new AgentOptions(),
             TimeProvider.System, new VoiceAgentMetrics(new TestMeterFactory()), NullLoggerFactory.Instance);
-        Session = new CallSession(deps, Transport, "test", "pending-test");
+        Session = new CallSession(deps, Transport, "test", "pending-test", new CallSessionFactory(deps).CreateTelemetry("test"));
         _run = Session.RunAsync(_cts.Token);
     }
 

@@ -23,6 +23,8 @@ public sealed record CallRecord
     public int TurnCount { get; init; }
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<TranscriptEntry> Entries { get; init; } = [];
+    /// <summary>What the call cost, from its usage and the price table; null when it was not computed.</summary>
+    public Observability.Cost.CallCost? Cost { get; init; }
 
     public TimeSpan Duration => EndedAt - StartedAt;
 }

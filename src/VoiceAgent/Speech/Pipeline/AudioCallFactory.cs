@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using VoiceAgent.Conversation;
 using VoiceAgent.Observability;
+using VoiceAgent.Observability.Cost;
 using VoiceAgent.Storage.Sessions;
 
 namespace VoiceAgent.Speech.Pipeline;
@@ -36,8 +37,11 @@ internal sealed class AudioCallFactory(
 
     public (CallSession Session, SpeechPipeline Pipeline) Create(IAudioTransport carrier, string transportName)
     {
-        var pipeline = new SpeechPipeline(carrier, stt, tts, options, locales, sessions.Clock, metrics, loggers.CreateLogger<SpeechPipeline>(), transportName);
-        var session = sessions.Create(pipeline, transportName);
+        var telemetry = sessions.CreateTelemetry(transportName);
+        // STT and TTS are metered per call (audio seconds and characters for the call's cost).
+        var pipeline = new SpeechPipeline(carrier, new MeteredSpeechToText(stt, telemetry.Usage), new MeteredTextToSpeech(tts, telemetry.Usage), options, locales,
+            sessions.Clock, metrics, loggers.CreateLogger<SpeechPipeline>(), transportName) { PlaybackObserver = telemetry };
+        var session = sessions.Create(pipeline, transportName, telemetry);
         pipeline.Attach(session.PostAsync);
         return (session, pipeline);
     }

@@ -23,6 +23,9 @@ internal sealed class PlaybackTracker(TimeProvider clock)
 
     public bool HasUnplayedAudio => _nextPlayed < _segments.Count;
 
+    /// <summary>How many of the current reply's chunks the carrier has confirmed played (grows with each echoed mark).</summary>
+    public int PlayedSegments => _nextPlayed;
+
     /// <summary>When the last audio of a reply finished playing (its final mark came back); 0 if never.</summary>
     public long ReplyPlayedAt { get; private set; }
 

@@ -96,6 +96,9 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     /// <summary>Keypad tones and a mid-call language switch are carried out here; hold music (a URL to stream) is not, so it is never offered.</summary>
     public CallCapabilities Capabilities => CallCapabilities.SendDigits | CallCapabilities.SwitchLanguage;
 
+    /// <summary>Told when a reply's first frame left and when its first mark came back (the call's telemetry); null: nobody.</summary>
+    internal IReplyPlaybackObserver? PlaybackObserver { get; set; }
+
     /// <summary>Where events for the engine go (the call's mailbox).</summary>
     public void Attach(Func<ConversationEvent, CancellationToken, ValueTask> post) => _post = post;
 
@@ -197,15 +200,21 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     public ValueTask OnMarkAsync(string name)
     {
         AudioTurnTimeline? finished = null;
+        TurnTimeline? heard = null;
         lock (_gate)
         {
-            if (_tracker.MarkPlayed(name) && _lastTimeline is { } timeline)
+            var played = _tracker.PlayedSegments;
+            var closed = _tracker.MarkPlayed(name);
+            // The reply's first echoed mark: the caller has heard it start (stamped once per reply).
+            if (_tracker.PlayedSegments > played && _lastTimeline is { } current && current.Hops.Mark(TurnHop.FirstAudioHeard)) heard = current.Hops;
+            if (closed && _lastTimeline is { } timeline)
             {
                 timeline.Hops.Mark(TurnHop.PlaybackCompleted);
                 finished = timeline;
                 _lastTimeline = null;
             }
         }
+        if (heard is not null) PlaybackObserver?.FirstAudioHeard(heard);
         if (finished is not null) LogPlayed(_logger, _callId, finished.Hops.TurnId, LogValues.Ms(finished.Ms(finished.Hops[TurnHop.FirstMediaSent], finished.Hops[TurnHop.PlaybackCompleted])));
         return ValueTask.CompletedTask;
     }
@@ -625,6 +634,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         lock (_gate) timeline = _lastTimeline;
         if (timeline is null || !timeline.Hops.Mark(TurnHop.FirstMediaSent)) return;
         _metrics.RecordAudioTurn(timeline.SpeechEndToFirstAudioMs, timeline.ServerShareMs, _transportName);
+        PlaybackObserver?.FirstAudioSent(replyId, timeline.Hops);
         LogFirstAudio(_logger, _callId, replyId, LogValues.Ms(timeline.SpeechEndToFirstAudioMs), LogValues.Ms(timeline.ServerShareMs),
             LogValues.Ms(timeline.Ms(timeline.Hops[TurnHop.SpeechEnded], timeline.Hops[TurnHop.TranscriptFinal])),
             LogValues.Ms(timeline.Ms(timeline.UtterancePostedAt, timeline.Hops[TurnHop.FirstModelDelta])),

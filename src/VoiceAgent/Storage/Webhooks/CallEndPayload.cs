@@ -23,6 +23,8 @@ internal sealed record CallEndPayload
     /// <summary>Null when the caller opted out of transcript retention.</summary>
     public IReadOnlyList<TranscriptEntry>? Transcript { get; init; }
     public bool TranscriptWithheld { get; init; }
+    /// <summary>The call's cost and the usage it was priced from (null when it was not computed).</summary>
+    public Observability.Cost.CallCost? Cost { get; init; }
 
     public static CallEndPayload Create(CallRecord record, bool withholdTranscript) => new()
     {
@@ -41,6 +43,7 @@ internal sealed record CallEndPayload
         Parameters = record.Parameters,
         Transcript = withholdTranscript ? null : record.Entries,
         TranscriptWithheld = withholdTranscript,
+        Cost = record.Cost,
     };
 }
 
