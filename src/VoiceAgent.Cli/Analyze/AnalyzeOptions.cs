@@ -1,3 +1,4 @@
+using VoiceAgent.Observability;
 namespace VoiceAgent.Cli.Analyze;
 
 /// <summary>The <c>analyze</c> command's filters and output, as validated by <see cref="AnalyzeCommandLine"/>.</summary>

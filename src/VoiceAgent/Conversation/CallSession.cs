@@ -78,6 +78,7 @@ internal sealed partial class CallSession
             await CutCurrentReplyAsync(heard: null, closeTalkCycle: false, _deps.Clock.GetTimestamp(), CancellationToken.None);
             if (_deps.Records is { } records && _transcript.Finish(_transportName, _endedReason) is { } record) await records.SubmitAsync(record, CancellationToken.None);
             PersistFinal();
+            _deps.Monitor?.CallEnded(CallId);
             LogCallEnded(_logger, CallId);
         }
     }
@@ -130,6 +131,7 @@ internal sealed partial class CallSession
     {
         CallId = call.CallSid;
         _transcript.Started(call);
+        _deps.Monitor?.CallStarted(CallId, _transportName);
         if (await TryResumeAsync(call, ct))
         {
             LogCallStarted(_logger, CallId, _transportName, call.Parameters.Count);
@@ -267,7 +269,7 @@ internal sealed partial class CallSession
     private TurnTimeline StartReply(long receivedAt, CancellationToken callToken)
     {
         var id = ++_nextReplyId;
-        var timeline = new TurnTimeline(_deps.Clock, CallId, id);
+        var timeline = new TurnTimeline(_deps.Clock, CallId, id, _deps.Monitor);
         timeline.Mark(TurnHop.SocketReceived, receivedAt);
         var reply = new ReplyHandle(id, timeline);
         var messages = _history.BuildRequest(_deps.Agent.SystemPrompt);
@@ -339,6 +341,7 @@ internal sealed partial class CallSession
     {
         var timeline = reply.Timeline;
         _deps.Metrics.RecordTurn(timeline, outcome, _transportName);
+        _deps.Monitor?.TurnClosed(timeline, outcome, _transportName);
         if (_logger.IsEnabled(LogLevel.Debug))
         {
             var origin = timeline[TurnHop.SocketReceived];

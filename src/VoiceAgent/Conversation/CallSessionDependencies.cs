@@ -6,7 +6,7 @@ using VoiceAgent.Storage.Sessions;
 
 namespace VoiceAgent.Conversation;
 
-/// <summary>What every call shares: the model, the agent's options, the clock, telemetry, and where finished calls' records go, the session store (null: none).</summary>
+/// <summary>What every call shares: the model, the agent's options, the clock, telemetry, where finished calls' records go, the session store (null: none), and the live view the dashboard reads (null: none).</summary>
 internal sealed record CallSessionDependencies(
     IChatClient Model,
     ChatOptions ModelOptions,
@@ -15,4 +15,5 @@ internal sealed record CallSessionDependencies(
     VoiceAgentMetrics Metrics,
     ILoggerFactory LoggerFactory,
     ICallRecordSink? Records = null,
-    SessionPersistence? Sessions = null);
+    SessionPersistence? Sessions = null,
+    Observability.Live.CallMonitor? Monitor = null);

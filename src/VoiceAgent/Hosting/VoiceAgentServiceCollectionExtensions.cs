@@ -6,6 +6,7 @@ using VoiceAgent.Conversation;
 using VoiceAgent.Conversation.Transcript;
 using VoiceAgent.Storage;
 using VoiceAgent.Observability;
+using VoiceAgent.Observability.Live;
 using VoiceAgent.Hosting.Drain;
 using VoiceAgent.Storage.Sessions;
 using VoiceAgent.Telephony.ConversationRelay;
@@ -67,7 +68,10 @@ public static class VoiceAgentServiceCollectionExtensions
             sp.GetRequiredService<VoiceAgentMetrics>(),
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetService<ICallRecordSink>(),
-            sp.GetRequiredService<SessionPersistence>()));
+            sp.GetRequiredService<SessionPersistence>(),
+            sp.GetRequiredService<CallMonitor>()));
+        services.TryAddSingleton<CallMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<CallMonitor>());
         services.TryAddSingleton<CallSessionFactory>();
         SessionStoreRegistration.AddSessionStore(services, settings);
         services.TryAddSingleton(sp => new RelayConnectionHandler(
