@@ -61,6 +61,7 @@
     } else if (e.type === "turn-closed") {
       turnOf(call, e.turnId).outcome = e.outcome;
       call.turns += 1;
+      soonRefreshSnapshot(); // a finished turn changes the percentiles
       if (call.state !== "ended") call.state = "listening";
     } else if (e.type === "call-ended") { call.state = "ended"; call.endedAt = e.at; }
     schedule();
@@ -124,7 +125,7 @@
     $("latency").tBodies[0].replaceChildren(...snapshot.latency.map((r) => {
       const budget = r.budgetHighMs == null ? "ours" : (r.budgetLowMs != null ? r.budgetLowMs + "–" : "≤ ") + r.budgetHighMs + " ms";
       const verdict = r.samples === 0 ? "" : r.budgetHighMs == null ? "" : r.overBudget ? "over" : "ok";
-      return el("tr", { "data-key": r.key }, el("td", { text: r.name }), el("td", { text: String(r.samples) }),
+      return el("tr", { "data-key": r.key, "data-samples": String(r.samples) }, el("td", { text: r.name }), el("td", { text: String(r.samples) }),
         el("td", { text: fmt(r.p50Ms) }), el("td", { text: fmt(r.p95Ms) }), el("td", { text: budget }),
         el("td", { class: verdict, text: verdict === "over" ? "p95 over" : verdict }));
     }));
@@ -136,6 +137,11 @@
     const body = await response.json().catch(() => ({}));
     if (!response.ok) throw new Error(body.detail || response.statusText);
     return body;
+  }
+
+  let refreshTimer = null;
+  function soonRefreshSnapshot() {
+    if (refreshTimer === null) refreshTimer = setTimeout(() => { refreshTimer = null; refreshSnapshot(); }, 250);
   }
 
   async function refreshSnapshot() {
