@@ -229,10 +229,3 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
         public string? Outcome { get; set; }
     }
 }
-
-/// <summary>One reader of the live event stream; disposing it unsubscribes.</summary>
-internal sealed class Subscription(ChannelReader<LiveCallEvent> events, Action leave) : IDisposable
-{
-    public ChannelReader<LiveCallEvent> Events { get; } = events;
-    public void Dispose() => leave();
-}
