@@ -7,6 +7,8 @@ need=()
 command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
 command -v sox >/dev/null 2>&1 || need+=(sox)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+# The dashboard's browser test drives Debian's Chromium through Playwright (ExecutablePath; no browser download).
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

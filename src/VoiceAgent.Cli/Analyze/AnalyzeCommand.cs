@@ -6,7 +6,7 @@ namespace VoiceAgent.Cli.Analyze;
 /// <summary>
 /// <c>voiceagent analyze [--file LOG|-] [--call ID] [--since T] [--until T] [--transport conversation-relay|media-streams|vonage (or relay, media)] [--json]</c>:
 /// per-hop latency percentiles from the server's JSON logs (LOG_FORMAT=json) against the documented budget.
-/// Exit 0 with a report, 1 when no turn matched, 2 on a bad option or an unreadable file.
+/// Exit 0 with a report, 1 when no turn matched, 2 on a bad option (<see cref="AnalyzeCommandLine"/>) or an unreadable file.
 /// </summary>
 internal static class AnalyzeCommand
 {
@@ -18,16 +18,8 @@ internal static class AnalyzeCommand
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     });
 
-    public static async Task<int> RunAsync(CliArguments arguments, TextReader standardInput, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(AnalyzeOptions options, TextReader standardInput, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        AnalyzeOptions options;
-        try { options = AnalyzeOptions.Parse(arguments); }
-        catch (ArgumentException ex)
-        {
-            await error.WriteLineAsync(ex.Message);
-            return 2;
-        }
-
         var reader = new LogReader();
         if (options.File is { } path)
         {

@@ -1,3 +1,4 @@
+using VoiceAgent.Observability;
 using System.Text.Json.Serialization;
 
 namespace VoiceAgent.Cli.Analyze;

@@ -1,3 +1,4 @@
+using VoiceAgent.Observability;
 using System.Globalization;
 using System.Text.Json;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using VoiceAgent.Cli.CommandLine;
 using VoiceAgent.Emulators.Anthropic;
 using VoiceAgent.Emulators.Twilio;
 using VoiceAgent.Hosting;
@@ -15,30 +16,27 @@ namespace VoiceAgent.Cli.Bench;
 /// </summary>
 internal static class BenchCommand
 {
-    public static async Task<int> RunAsync(CliArguments args, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(BenchOptions options, CliConsole console, CancellationToken cancellationToken)
     {
-        var turns = args.GetInt("--turns", 300);
-        var warmup = Math.Min(30, turns / 5);
-        var scenario = args.Get("--scenario") ?? "relay";
-        if (scenario == "media")
+        var output = console.Output;
+        switch (options.Scenario)
         {
-            var levels = (args.Get("--calls") ?? "1").Split(',').Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-            return await MediaBench.RunAsync(levels, args.GetInt("--turns", 10), args.Get("--isolated") == "true", output, cancellationToken);
-        }
-        if (scenario == "micro") return await MicroBench.RunAsync(output, cancellationToken);
-        if (scenario == "stalled") return await StalledCallersBench.RunAsync(args, output, cancellationToken);
-        if (scenario == "sessions") return await SessionsBench.RunAsync(args, output, cancellationToken);
-        if (scenario == "echo")
-            return await EchoBench.RunAsync(args.GetInt("--rate", 8000), args.Get("--verbose") == "true", output,
-                args.Get("--min-speech-ms") is null ? null : args.GetInt("--min-speech-ms", 400),
-                args.Get("--trace-cell") is null ? null : args.GetInt("--trace-cell", 0), args.Get("--no-canceller") == "true");
-        if (scenario != "relay")
-        {
-            await output.WriteLineAsync($"Unknown scenario '{scenario}'. Known: relay, media, micro, echo, stalled.");
-            return 2;
+            case "media":
+                return await MediaBench.RunAsync(options.Calls ?? [1], options.Turns ?? 10, options.Isolated, console, cancellationToken);
+            case "micro":
+                return await MicroBench.RunAsync(output, cancellationToken);
+            case "stalled":
+                return await StalledCallersBench.RunAsync(options.Calls is [var stalled] ? stalled : 50, options.Readers, options.ReplyMegabytes,
+                    options.ServerDll, options.ServerEnvironment, output, cancellationToken);
+            case "sessions":
+                return await SessionsBench.RunAsync(options.RedisUrl, options.Turns, output, cancellationToken);
+            case "echo":
+                return await EchoBench.RunAsync(options.Rate, options.Verbose, output, options.MinSpeechMs, options.TraceCell, options.NoCanceller);
         }
 
-        var redisUrl = args.Get("--redis-url");
+        var turns = options.Turns ?? 300;
+        var warmup = Math.Min(30, turns / 5);
+        var redisUrl = options.RedisUrl;
         var dataDir = Directory.CreateTempSubdirectory("voiceagent-bench-").FullName;
         await using var model = new AnthropicEmulator(new() { ApiKey = "bench", FirstTokenDelay = TimeSpan.Zero, InterTokenDelay = TimeSpan.Zero });
         await model.StartAsync(cancellationToken: cancellationToken);
@@ -64,14 +62,17 @@ internal static class BenchCommand
 
             var clientFirst = new List<double>();
             var sw = Stopwatch.StartNew();
+            var progress = new ProgressLine(console, "bench relay", turns);
             for (var i = 0; i < turns; i++)
             {
                 if (i == warmup) { recorder.Clear(); clientFirst.Clear(); sw.Restart(); }
                 var sentAt = await caller.SendPromptAsync($"Benchmark question number {i}, what are your hours?", cancellationToken: cancellationToken);
                 var reply = await caller.ReadReplyAsync(sentAt, cancellationToken);
                 clientFirst.Add(reply.FirstTokenMs);
+                progress.Report(i + 1);
             }
             sw.Stop();
+            progress.Complete();
 
             await output.WriteLineAsync($"bench relay: {turns - warmup} measured turns after {warmup} warm-up turns, one call, emulator with zero model latency");
             await output.WriteLineAsync($"  server-added (first model delta in -> first text frame out): {LatencyStats.Of(recorder.Values(VoiceAgentMetrics.ServerAddedLatency))}");

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using VoiceAgent.Cli.CommandLine;
 using VoiceAgent.Emulators.Twilio.MediaStreams;
 using VoiceAgent.Observability;
 using VoiceAgent.Server;
@@ -13,13 +14,19 @@ namespace VoiceAgent.Cli.Bench;
 /// </summary>
 internal static class MediaBench
 {
-    public static async Task<int> RunAsync(int[] levels, int turnsPerCall, bool isolated, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(int[] levels, int turnsPerCall, bool isolated, CliConsole console, CancellationToken cancellationToken)
     {
-        if (isolated) return await RunIsolatedAsync(levels, turnsPerCall, output, cancellationToken);
+        var output = console.Output;
+        var progress = new ProgressLine(console, "bench media", levels.Sum());
+        var done = 0;
+        if (isolated) return await RunIsolatedAsync(levels, turnsPerCall, output, progress, cancellationToken);
         await output.WriteLineAsync($"bench media: {turnsPerCall} turns per call; callers, providers and server share this machine ({Environment.ProcessorCount} cores)");
         foreach (var calls in levels)
         {
+            progress.Report(done);
             var result = await RunLevelAsync(calls, turnsPerCall, cancellationToken);
+            progress.Report(done += calls);
+            progress.Complete();
             await output.WriteLineAsync(FormattableString.Invariant($"  calls={calls,4}: speech end -> first audio {result.SpeechEnd}"));
             await output.WriteLineAsync(FormattableString.Invariant($"              server share              {result.Share}"));
             await output.WriteLineAsync(FormattableString.Invariant($"              frame lateness            {result.Lateness}"));
@@ -32,8 +39,9 @@ internal static class MediaBench
     /// The server in its own process: its CPU per call is read apart from the load generator (callers and emulated
     /// providers stay in this process), and its latency comes from its own per-reply log lines.
     /// </summary>
-    private static async Task<int> RunIsolatedAsync(int[] levels, int turns, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<int> RunIsolatedAsync(int[] levels, int turns, TextWriter output, ProgressLine progress, CancellationToken cancellationToken)
     {
+        var done = 0;
         await output.WriteLineAsync($"bench media (isolated server process): {turns} turns per call, {Environment.ProcessorCount} cores shared with the load generator");
         foreach (var calls in levels)
         {
@@ -43,10 +51,13 @@ internal static class MediaBench
             var credentials = VoiceAgent.Hosting.DevelopmentCredentials.TryLoad(dataDir)
                 ?? throw new InvalidOperationException("The server created no development credentials.");
             var cpuBefore = server.CpuTime;
+            progress.Report(done);
             var wall = Stopwatch.StartNew();
             var completed = await RunCallsAsync(new Uri($"ws://{server.Address.Authority}/ws/media"), "ws://127.0.0.1:8080/ws/media",
                 credentials.AuthToken, credentials.AccountSid, calls, turns, cancellationToken);
             wall.Stop();
+            progress.Report(done += calls);
+            progress.Complete();
             var cpu = (server.CpuTime - cpuBefore).TotalSeconds;
             await Task.Delay(500, cancellationToken); // let the last log lines arrive
             var replies = server.Replies.ToArray();

@@ -19,15 +19,14 @@ namespace VoiceAgent.Cli.Bench;
 /// </summary>
 internal static class SessionsBench
 {
-    public static async Task<int> RunAsync(CliArguments args, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string? redisUrl, int? turnsOption, TextWriter output, CancellationToken cancellationToken)
     {
-        var redisUrl = args.Get("--redis-url");
         if (string.IsNullOrWhiteSpace(redisUrl))
         {
             await output.WriteLineAsync("bench --scenario sessions compares the in-process store with Redis: pass --redis-url redis://127.0.0.1:6379 (a redis-server you started).");
             return 2;
         }
-        var turns = args.GetInt("--turns", 300);
+        var turns = turnsOption ?? 300;
         var warmup = Math.Min(30, turns / 5);
         await output.WriteLineAsync($"bench sessions: {turns - warmup} measured turns per store after {warmup} warm-up turns, one relay call each, model emulator with zero latency");
         var inProcess = await RunStoreAsync(null, turns, warmup, cancellationToken);

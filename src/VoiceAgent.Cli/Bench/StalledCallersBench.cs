@@ -18,13 +18,9 @@ internal static class StalledCallersBench
     private const string AuthToken = "bench-auth-token-0123456789";
     private const string AccountSid = "AC0123456789abcdef0123456789abcdef";
 
-    public static async Task<int> RunAsync(CliArguments args, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(int stalledCount, int readers, int replyMegabytes, string? serverDll,
+        IReadOnlyDictionary<string, string> extraEnv, TextWriter output, CancellationToken cancellationToken)
     {
-        var stalledCount = args.GetInt("--calls", 50);
-        var readers = args.GetInt("--readers", 4);
-        var replyMegabytes = args.GetInt("--reply-mb", 4);
-        var serverDll = args.Get("--server-dll");
-        var extraEnv = ParseEnv(args.Get("--server-env"));
 
         await using var model = new AnthropicEmulator(new() { ApiKey = "bench", FirstTokenDelay = TimeSpan.Zero, InterTokenDelay = TimeSpan.Zero });
         await model.StartAsync(cancellationToken: cancellationToken);
@@ -147,10 +143,4 @@ internal static class StalledCallersBench
 
     private static string Setup(string callSid) =>
         $$$"""{"type":"setup","sessionId":"VX1","accountSid":"{{{AccountSid}}}","callSid":"{{{callSid}}}","from":"+15555550100","to":"+15555550199","direction":"inbound","customParameters":{}}""";
-
-    private static Dictionary<string, string> ParseEnv(string? spec) => (spec ?? "")
-        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-        .Select(pair => pair.Split('=', 2))
-        .Where(kv => kv.Length == 2)
-        .ToDictionary(kv => kv[0], kv => kv[1], StringComparer.Ordinal);
 }

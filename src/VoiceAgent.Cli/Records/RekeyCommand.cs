@@ -11,10 +11,10 @@ namespace VoiceAgent.Cli.Records;
 /// </summary>
 internal static class RekeyCommand
 {
-    public static async Task<int> RunAsync(CliArguments arguments, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string? dataDir, TextWriter output, CancellationToken cancellationToken)
     {
         var overrides = new Dictionary<string, string?>();
-        if (arguments.Get("--data-dir") is { } dataDir) overrides["DATA_DIR"] = dataDir;
+        if (dataDir is not null) overrides["DATA_DIR"] = dataDir;
         var config = new ConfigurationBuilder().AddEnvironmentVariables().AddInMemoryCollection(overrides).Build();
         var (count, keyId) = await TranscriptRekeyer.RunAsync(VoiceAgentSettings.From(config), cancellationToken);
         await output.WriteLineAsync($"re-encrypted {count} transcript(s) under key {keyId}");

@@ -12,14 +12,14 @@ namespace VoiceAgent.Cli.Softphone;
 /// </summary>
 internal static class SoftphoneCommand
 {
-    public static async Task<int> RunAsync(CliArguments args, TextReader input, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(SoftphoneOptions args, TextReader input, TextWriter output, CancellationToken cancellationToken)
     {
-        var serverUrl = new Uri(args.Get("--url") ?? Environment.GetEnvironmentVariable("PUBLIC_BASE_URL") ?? "http://127.0.0.1:8080");
-        var publicBaseUrl = args.Get("--public-base-url") ?? serverUrl.GetLeftPart(UriPartial.Authority);
-        var dataDir = args.Get("--data-dir") ?? Environment.GetEnvironmentVariable("DATA_DIR") ?? VoiceAgentSettings.DefaultDataDir();
+        var serverUrl = args.Url ?? new Uri(Environment.GetEnvironmentVariable("PUBLIC_BASE_URL") ?? "http://127.0.0.1:8080");
+        var publicBaseUrl = args.PublicBaseUrl?.ToString().TrimEnd('/') ?? serverUrl.GetLeftPart(UriPartial.Authority);
+        var dataDir = args.DataDir ?? Environment.GetEnvironmentVariable("DATA_DIR") ?? VoiceAgentSettings.DefaultDataDir();
         var dev = DevelopmentCredentials.TryLoad(dataDir);
-        var authToken = args.Get("--auth-token") ?? Environment.GetEnvironmentVariable("TWILIO_AUTH_TOKEN") ?? dev?.AuthToken;
-        var accountSid = args.Get("--account-sid") ?? Environment.GetEnvironmentVariable("TWILIO_ACCOUNT_SID") ?? dev?.AccountSid;
+        var authToken = args.AuthToken ?? Environment.GetEnvironmentVariable("TWILIO_AUTH_TOKEN") ?? dev?.AuthToken;
+        var accountSid = args.AccountSid ?? Environment.GetEnvironmentVariable("TWILIO_ACCOUNT_SID") ?? dev?.AccountSid;
         if (authToken is null || accountSid is null)
         {
             await output.WriteLineAsync($"No Twilio credentials: pass --auth-token/--account-sid, set TWILIO_AUTH_TOKEN/TWILIO_ACCOUNT_SID, or start the server once so it creates development credentials in {dataDir}.");
@@ -27,10 +27,10 @@ internal static class SoftphoneCommand
         }
 
         var callSid = "CA" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var from = args.Get("--from") ?? "+15555550100";
+        var from = args.From ?? "+15555550100";
         var form = new Dictionary<string, string>
         {
-            ["AccountSid"] = accountSid, ["CallSid"] = callSid, ["From"] = from, ["To"] = args.Get("--to") ?? "+15555550199",
+            ["AccountSid"] = accountSid, ["CallSid"] = callSid, ["From"] = from, ["To"] = args.To ?? "+15555550199",
             ["CallStatus"] = "ringing", ["Direction"] = "inbound", ["ApiVersion"] = "2010-04-01",
         };
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };

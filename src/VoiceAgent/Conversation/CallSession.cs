@@ -86,6 +86,7 @@ internal sealed partial class CallSession
             if (_deps.Records is { } records && (final == SessionStatus.Ended || _deps.Sessions is null)
                 && _transcript.Finish(_transportName, _endedReason) is { } record) await records.SubmitAsync(record with { Cost = cost }, CancellationToken.None);
             if (Persist(final) is { Status: SessionStatus.Active } left && _deps.Records is not null) _deps.Unresumed?.Watch(left);
+            _deps.Monitor?.CallEnded(CallId);
             LogCallEnded(_logger, CallId);
         }
     }
@@ -139,6 +140,7 @@ internal sealed partial class CallSession
         CallId = call.CallSid;
         _transcript.Started(call);
         _telemetry.Started(call.CallSid);
+        _deps.Monitor?.CallStarted(CallId, _transportName);
         var lookup = lookedUp ?? await LookUpAsync(call, ct);
         if (TryResume(call, lookup.Resumable))
         {
@@ -280,7 +282,7 @@ internal sealed partial class CallSession
     private TurnTimeline StartReply(long receivedAt, CancellationToken callToken)
     {
         var id = ++_nextReplyId;
-        var timeline = new TurnTimeline(_deps.Clock, CallId, id);
+        var timeline = new TurnTimeline(_deps.Clock, CallId, id, _deps.Monitor);
         timeline.Mark(TurnHop.SocketReceived, receivedAt);
         var reply = new ReplyHandle(id, timeline);
         var messages = _history.BuildRequest(_deps.Agent.SystemPrompt);
@@ -353,6 +355,7 @@ internal sealed partial class CallSession
         var timeline = reply.Timeline;
         _deps.Metrics.RecordTurn(timeline, outcome, _transportName);
         _telemetry.TurnClosed(timeline, outcome);
+        _deps.Monitor?.TurnClosed(timeline, outcome, _transportName);
         if (_logger.IsEnabled(LogLevel.Debug))
         {
             var origin = timeline[TurnHop.SocketReceived];

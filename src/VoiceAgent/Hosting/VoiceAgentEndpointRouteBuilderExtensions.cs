@@ -37,6 +37,7 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
         TelemetryRegistration.MapMetricsEndpoint(endpoints, endpoints.ServiceProvider.GetRequiredService<VoiceAgentSettings>());
         var admin = endpoints.MapGroup("/admin").RequireAdminToken(); // bearer ADMIN_TOKEN on everything under /admin
         AdminRecordsEndpoints.Map(admin);
+        Dashboard.DashboardEndpoints.Map(endpoints);
 
         endpoints.MapPost(RelayTwimlPath, async (HttpRequest request, VoiceAgentSettings settings, AgentOptions agent, TransportAvailability available, SessionPersistence sessions, ILoggerFactory logs) =>
         {

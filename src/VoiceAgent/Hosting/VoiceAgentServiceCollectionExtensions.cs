@@ -7,6 +7,7 @@ using VoiceAgent.Conversation.Transcript;
 using VoiceAgent.Storage;
 using VoiceAgent.Observability;
 using VoiceAgent.Observability.Cost;
+using VoiceAgent.Observability.Live;
 using VoiceAgent.Hosting.Drain;
 using VoiceAgent.Storage.Sessions;
 using VoiceAgent.Telephony.ConversationRelay;
@@ -73,7 +74,10 @@ public static class VoiceAgentServiceCollectionExtensions
             sp.GetRequiredService<SessionPersistence>(),
             sp.GetRequiredService<UnresumedCallSweeper>(),
             sp.GetRequiredService<VoiceAgentTracing>(),
-            sp.GetRequiredService<PriceTable>()));
+            sp.GetRequiredService<PriceTable>(),
+            sp.GetRequiredService<CallMonitor>()));
+        services.TryAddSingleton<CallMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<CallMonitor>());
         services.TryAddSingleton<CallSessionFactory>();
         SessionStoreRegistration.AddSessionStore(services, settings);
         services.TryAddSingleton(sp => new RelayConnectionHandler(

@@ -10,12 +10,14 @@ public sealed class TurnTimeline
 {
     private readonly long[] _stamps = new long[Enum.GetValues<TurnHop>().Length];
     private readonly TimeProvider _clock;
+    private readonly Live.ITurnHopObserver? _observer;
 
-    internal TurnTimeline(TimeProvider clock, string callId, int turnId)
+    internal TurnTimeline(TimeProvider clock, string callId, int turnId, Live.ITurnHopObserver? observer = null)
     {
         _clock = clock;
         CallId = callId;
         TurnId = turnId;
+        _observer = observer;
     }
 
     public string CallId { get; }
@@ -27,6 +29,7 @@ public sealed class TurnTimeline
         ref var slot = ref _stamps[(int)hop];
         if (slot != 0) return false;
         slot = timestamp != 0 ? timestamp : _clock.GetTimestamp();
+        _observer?.HopMarked(this, hop);
         return true;
     }
 
@@ -50,6 +53,9 @@ public sealed class TurnTimeline
         var b = _stamps[(int)to];
         return a == 0 || b == 0 ? double.NaN : _clock.GetElapsedTime(a, b).TotalMilliseconds;
     }
+
+    /// <summary>Milliseconds from the turn's first stamped hop to <paramref name="hop"/>; NaN if it is not stamped.</summary>
+    public double SinceOrigin(TurnHop hop) => Origin is { } origin ? Between(origin, hop) : double.NaN;
 
     /// <summary>The first stamped hop: where this turn's clock starts.</summary>
     public TurnHop? Origin

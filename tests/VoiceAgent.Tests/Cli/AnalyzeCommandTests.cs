@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using VoiceAgent.Cli;
 using VoiceAgent.Cli.Analyze;
+using VoiceAgent.Cli.CommandLine;
 using VoiceAgent.Tests.TestSupport;
 
 namespace VoiceAgent.Tests.Cli;
@@ -220,7 +220,7 @@ public sealed class AnalyzeCommandTests
         using var input = new StringReader(standardInput);
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await AnalyzeCommand.RunAsync(new CliArguments(["analyze", .. options]), input, output, error, CancellationToken.None).DefaultTimeout();
+        var code = await VoiceAgentCli.InvokeAsync(["analyze", .. options], new CliConsole(input, output, error, Interactive: false), CancellationToken.None).DefaultTimeout();
         return (code, output.ToString(), error.ToString());
     }
 

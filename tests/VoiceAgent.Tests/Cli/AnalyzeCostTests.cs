@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using VoiceAgent.Cli;
+using VoiceAgent.Cli.CommandLine;
 using VoiceAgent.Cli.Analyze;
 using VoiceAgent.Tests.TestSupport;
 
@@ -116,7 +116,7 @@ public sealed class AnalyzeCostTests
         using var input = new StringReader(standardInput);
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await AnalyzeCommand.RunAsync(new CliArguments(["analyze", .. options]), input, output, error, CancellationToken.None).DefaultTimeout();
+        var code = await VoiceAgentCli.InvokeAsync(["analyze", .. options], new CliConsole(input, output, error, Interactive: false), CancellationToken.None).DefaultTimeout();
         return (code, output.ToString(), error.ToString());
     }
 }

@@ -1,4 +1,4 @@
-namespace VoiceAgent.Cli.Analyze;
+namespace VoiceAgent.Observability;
 
 /// <summary>One row of the latency budget: a hop, where the server measures it, and the budget it is held to.</summary>
 /// <param name="Key">Stable key (JSON output).</param>
@@ -16,7 +16,7 @@ internal sealed record BudgetRow(string Key, string Name, string[] Transports, d
 /// The documented latency budget (docs/latency.md, "The budget"), from the source's table: STT 300–500 ms,
 /// relay ~50 ms, first model token 400–800 ms, first TTS audio 200–400 ms, total first audio 1.0–1.7 s on
 /// ConversationRelay, ~500 ms round trip on the tuned audio path. Rows without a budget are our own hops, shown
-/// so the split adds up. This is the one table in code; keep docs/latency.md in step.
+/// so the split adds up. This is the one table in code (the analyze command and the live dashboard read it); keep docs/latency.md in step.
 /// </summary>
 internal static class LatencyBudget
 {

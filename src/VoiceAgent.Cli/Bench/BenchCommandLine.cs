@@ -1,0 +1,123 @@
+using System.CommandLine;
+using VoiceAgent.Cli.CommandLine;
+
+namespace VoiceAgent.Cli.Bench;
+
+/// <summary>What <c>voiceagent bench</c> was given; null means the scenario's default.</summary>
+internal sealed record BenchOptions
+{
+    public string Scenario { get; init; } = "relay";
+    public int? Turns { get; init; }
+    public int[]? Calls { get; init; }
+    public bool Isolated { get; init; }
+    public string? RedisUrl { get; init; }
+    public int Rate { get; init; } = 8000;
+    public bool Verbose { get; init; }
+    public int? MinSpeechMs { get; init; }
+    public int? TraceCell { get; init; }
+    public bool NoCanceller { get; init; }
+    public int Readers { get; init; } = 4;
+    public int ReplyMegabytes { get; init; } = 4;
+    public string? ServerDll { get; init; }
+    public IReadOnlyDictionary<string, string> ServerEnvironment { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>
+/// <c>voiceagent bench</c>: its options, their validation and help. An option that the chosen scenario does not
+/// use is an error rather than silently ignored.
+/// </summary>
+internal static class BenchCommandLine
+{
+    public static Command Create(CliConsole console)
+    {
+        var scenario = new Option<string>("--scenario")
+        {
+            Description = "relay: server-added latency on ConversationRelay; media: real-time Media Streams callers; micro: µs and bytes per "
+                + "audio frame; echo: the speakerphone echo matrix; stalled: server memory under callers that stop reading; sessions: Redis vs in-process session store write time per turn.",
+            DefaultValueFactory = _ => "relay",
+            HelpName = "name",
+        };
+        scenario.AcceptOnlyFromAmong("relay", "media", "micro", "echo", "stalled", "sessions");
+        var turns = OptionValues.OptionalInteger("--turns", "Turns to measure (relay: per run, default 300; media: per call, default 10).", 1);
+        var calls = new Option<int[]?>("--calls") { Description = "media: concurrent callers per level, e.g. 1,10,40 (default 1); stalled: callers that stop reading (default 50).", HelpName = "n[,n…]" };
+        calls.CustomParser = OptionValues.IntegerList("--calls", "", 1, []).CustomParser;
+        var isolated = OptionValues.Switch("--isolated", "media: run the server in its own process and read its CPU apart from the load generator.");
+        var redisUrl = OptionValues.Text("--redis-url", "relay: use the Redis session store at this URL (e.g. redis://127.0.0.1:6379) and time its writes.", "url");
+        var rate = OptionValues.Integer("--rate", "echo: sample rate, 8000 (Twilio) or 16000 (Vonage).", 8000, 8000, "hz");
+        rate.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is not (8000 or 16000)) result.AddError("--rate must be 8000 (Twilio) or 16000 (Vonage).");
+        });
+        var verbose = OptionValues.Switch("--verbose", "echo: print every cell.");
+        var minSpeech = OptionValues.OptionalInteger("--min-speech-ms", "echo: caller speech needed for a barge-in (default: the pipeline's).", 1, "ms");
+        var traceCell = OptionValues.OptionalInteger("--trace-cell", "echo: trace one cell frame by frame.", 0, "index");
+        var noCanceller = OptionValues.Switch("--no-canceller", "echo: with --trace-cell, trace without the echo canceller.");
+        var readers = OptionValues.Integer("--readers", "stalled: callers that keep reading during the wave.", 0, 4);
+        var replyMb = OptionValues.Integer("--reply-mb", "stalled: size of each streamed reply in MB.", 1, 4, "mb");
+        var serverDll = OptionValues.Text("--server-dll", "stalled: the VoiceAgent.Server.dll to run (default: the one built next to this tool).", "path");
+        serverDll.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { Length: > 0 } path && !File.Exists(path)) result.AddError($"--server-dll '{path}' does not exist.");
+        });
+        var serverEnv = new Option<IReadOnlyDictionary<string, string>>("--server-env")
+        {
+            Description = "stalled: extra environment for the server process.",
+            HelpName = "KEY=V[,KEY=V…]",
+            DefaultValueFactory = _ => new Dictionary<string, string>(),
+            CustomParser = result =>
+            {
+                var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var pair in result.Tokens.Single().Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    var parts = pair.Split('=', 2);
+                    if (parts.Length != 2 || parts[0].Length == 0)
+                    {
+                        result.AddError($"--server-env: '{pair}' is not KEY=VALUE.");
+                        continue;
+                    }
+                    environment[parts[0]] = parts[1];
+                }
+                return environment;
+            },
+        };
+
+        var command = new Command("bench", "Measures the latency the server adds, on local emulators (see docs/latency.md).")
+        {
+            scenario, turns, calls, isolated, redisUrl, rate, verbose, minSpeech, traceCell, noCanceller, readers, replyMb, serverDll, serverEnv,
+        };
+        var usedBy = new (Option Option, string[] Scenarios)[]
+        {
+            (turns, ["relay", "media", "sessions"]), (calls, ["media", "stalled"]), (isolated, ["media"]), (redisUrl, ["relay", "sessions"]),
+            (rate, ["echo"]), (verbose, ["echo"]), (minSpeech, ["echo"]), (traceCell, ["echo"]), (noCanceller, ["echo"]),
+            (readers, ["stalled"]), (replyMb, ["stalled"]), (serverDll, ["stalled"]), (serverEnv, ["stalled"]),
+        };
+        command.Validators.Add(result =>
+        {
+            if (!result.TryGetValue(scenario, out var chosen) || chosen is null) return;
+            foreach (var (option, scenarios) in usedBy)
+            {
+                if (result.GetResult(option) is { Implicit: false } && !scenarios.Contains(chosen, StringComparer.Ordinal))
+                    result.AddError($"{option.Name} does not apply to --scenario {chosen} (it is for {string.Join(", ", scenarios)}).");
+            }
+            if (chosen == "stalled" && result.TryGetValue(calls, out var counts) && counts is { Length: > 1 }) result.AddError("--calls takes one number with --scenario stalled.");
+        });
+        command.SetAction((parseResult, cancellationToken) => BenchCommand.RunAsync(new BenchOptions
+        {
+            Scenario = parseResult.GetValue(scenario) ?? "relay",
+            Turns = parseResult.GetValue(turns),
+            Calls = parseResult.GetValue(calls),
+            Isolated = parseResult.GetValue(isolated),
+            RedisUrl = parseResult.GetValue(redisUrl),
+            Rate = parseResult.GetValue(rate),
+            Verbose = parseResult.GetValue(verbose),
+            MinSpeechMs = parseResult.GetValue(minSpeech),
+            TraceCell = parseResult.GetValue(traceCell),
+            NoCanceller = parseResult.GetValue(noCanceller),
+            Readers = parseResult.GetValue(readers),
+            ReplyMegabytes = parseResult.GetValue(replyMb),
+            ServerDll = parseResult.GetValue(serverDll),
+            ServerEnvironment = parseResult.GetValue(serverEnv) ?? new Dictionary<string, string>(),
+        }, console, cancellationToken));
+        return command;
+    }
+}

@@ -1,0 +1,231 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using VoiceAgent.Conversation;
+
+namespace VoiceAgent.Observability.Live;
+
+/// <summary>
+/// The live view of this instance's calls for the dashboard. Calls report into one bounded inbox with a
+/// non-blocking write (when it is full the oldest event is dropped and counted); one pump owns the state (live
+/// and recently ended calls, their latest turns, a window of finished turns for percentiles) and copies each
+/// event to every subscriber's own bounded channel, again dropping the oldest when a browser reads too slowly.
+/// So a slow or stuck browser costs at most its own 256 events; it never slows a call or another browser.
+/// </summary>
+internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
+{
+    public const int SubscriberCapacity = 256;
+    private const int InboxCapacity = 8192;
+    private const int TurnsKept = 20;
+    private const int EndedCallsKept = 50;
+    private const int WindowSamplesKept = 5000;
+    public static readonly TimeSpan Window = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan EndedCallsShownFor = TimeSpan.FromMinutes(10);
+
+    private readonly TimeProvider _clock;
+    private readonly Channel<LiveCallEvent> _inbox;
+    private readonly ConcurrentDictionary<long, Channel<LiveCallEvent>> _subscribers = new();
+    private long _nextSubscriber;
+    private long _dropped;
+
+    // Owned by the pump; read by others only through _snapshot.
+    private readonly Dictionary<string, CallState> _calls = new(StringComparer.Ordinal);
+    private readonly Queue<(DateTimeOffset At, string Transport, IReadOnlyDictionary<string, double> Values)> _window = new();
+    private DashboardSnapshot? _snapshot;
+
+    public CallMonitor(TimeProvider clock)
+    {
+        _clock = clock;
+        _inbox = Channel.CreateBounded<LiveCallEvent>(
+            new BoundedChannelOptions(InboxCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest },
+            _ => Interlocked.Increment(ref _dropped));
+    }
+
+    /// <summary>The latest state, rebuilt by the pump after every event.</summary>
+    public DashboardSnapshot Snapshot => Volatile.Read(ref _snapshot) ?? Empty();
+
+    public void CallStarted(string callId, string transport) => Post(new("call-started", callId, _clock.GetUtcNow(), Transport: transport, State: "listening"));
+
+    public void CallEnded(string callId) => Post(new("call-ended", callId, _clock.GetUtcNow(), State: "ended"));
+
+    public void TurnClosed(TurnTimeline timeline, TurnOutcome outcome, string transport) => Post(new("turn-closed", timeline.CallId, _clock.GetUtcNow(),
+        Transport: transport, TurnId: timeline.TurnId, Outcome: outcome.ToString(), Ms: Finite(timeline.Between(TurnHop.SocketReceived, TurnHop.FirstTokenSent)))
+    {
+        Summary = TurnSummary.From(timeline),
+    });
+
+    public void HopMarked(TurnTimeline timeline, TurnHop hop) =>
+        Post(new("hop", timeline.CallId, _clock.GetUtcNow(), TurnId: timeline.TurnId, Hop: HopName(hop), Ms: Finite(timeline.SinceOrigin(hop)) ?? 0));
+
+    /// <summary>A new reader of the event stream; dispose it to leave. Reads its events from <see cref="Subscription.Events"/>.</summary>
+    public Subscription Subscribe()
+    {
+        var id = Interlocked.Increment(ref _nextSubscriber);
+        var channel = Channel.CreateBounded<LiveCallEvent>(new BoundedChannelOptions(SubscriberCapacity)
+        {
+            SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.DropOldest,
+        });
+        _subscribers[id] = channel;
+        return new Subscription(channel.Reader, () => { if (_subscribers.TryRemove(id, out var c)) c.Writer.TryComplete(); });
+    }
+
+    /// <summary>The number of open subscriptions (event streams).</summary>
+    public int Subscribers => _subscribers.Count;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        Volatile.Write(ref _snapshot, Empty());
+        try
+        {
+            while (await _inbox.Reader.WaitToReadAsync(stoppingToken))
+            {
+                while (_inbox.Reader.TryRead(out var @event))
+                {
+                    Apply(@event);
+                    foreach (var subscriber in _subscribers.Values) subscriber.Writer.TryWrite(@event);
+                }
+                Volatile.Write(ref _snapshot, BuildSnapshot());
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            foreach (var subscriber in _subscribers.Values) subscriber.Writer.TryComplete();
+        }
+    }
+
+    private void Post(LiveCallEvent @event) => _inbox.Writer.TryWrite(@event);
+
+    private void Apply(LiveCallEvent e)
+    {
+        if (!_calls.TryGetValue(e.CallId, out var call))
+        {
+            if (e.Type == "call-ended") return;
+            call = new CallState(e.CallId, e.Transport ?? "unknown", e.At);
+            _calls[e.CallId] = call;
+        }
+        switch (e.Type)
+        {
+            case "call-started":
+                call.Transport = e.Transport ?? call.Transport;
+                call.State = "listening";
+                break;
+            case "hop" when e.TurnId is { } turnId && e.Hop is { } hop:
+                var turn = call.Turn(turnId);
+                turn.Hops.TryAdd(hop, e.Ms ?? 0);
+                call.State = hop switch
+                {
+                    "socket-received" or "speech-ended" or "transcript-final" or "model-request-sent" => "thinking",
+                    "first-token-sent" or "first-media-sent" => "speaking",
+                    "interrupted" => "interrupted",
+                    _ => call.State,
+                };
+                break;
+            case "turn-closed" when e.TurnId is { } turnId:
+                call.Turn(turnId).Outcome = e.Outcome;
+                call.TurnsClosed++;
+                if (call.State != "ended") call.State = "listening";
+                if (e.Summary is { } summary) AddToWindow(e.At, e.Transport ?? call.Transport, summary);
+                break;
+            case "call-ended":
+                call.State = "ended";
+                call.EndedAt = e.At;
+                break;
+        }
+    }
+
+    private void AddToWindow(DateTimeOffset at, string transport, TurnSummary summary)
+    {
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        void Add(string key, double? ms) { if (ms is { } v) values[key] = v; }
+        Add("receive_to_model_request", summary.ReceiveToModelRequestMs);
+        Add("model_first_token", summary.ModelFirstDeltaMs);
+        Add("first_delta_to_first_frame", summary.FirstDeltaToFirstFrameMs);
+        Add("first_to_last_frame", summary.FirstToLastFrameMs);
+        if (transport == LatencyBudget.ConversationRelay) Add("relay_first_frame", summary.ReceiveToFirstFrameMs);
+        _window.Enqueue((at, transport, values));
+        while (_window.Count > WindowSamplesKept) _window.Dequeue();
+    }
+
+    private DashboardSnapshot BuildSnapshot()
+    {
+        var now = _clock.GetUtcNow();
+        while (_window.TryPeek(out var oldest) && now - oldest.At > Window) _window.Dequeue();
+        foreach (var stale in _calls.Values.Where(c => c.EndedAt is { } ended && now - ended > EndedCallsShownFor).Select(c => c.CallId).ToList())
+            _calls.Remove(stale);
+        foreach (var extra in _calls.Values.Where(c => c.EndedAt is not null).OrderByDescending(c => c.EndedAt).Skip(EndedCallsKept).Select(c => c.CallId).ToList())
+            _calls.Remove(extra);
+
+        var calls = _calls.Values
+            .OrderBy(c => c.EndedAt is null ? 0 : 1).ThenByDescending(c => c.StartedAt)
+            .Select(c => new LiveCallView(c.CallId, c.Transport, c.State, c.StartedAt, c.EndedAt, c.TurnsClosed,
+                c.Turns.Select(t => new LiveTurnView(t.TurnId, new Dictionary<string, double>(t.Hops), t.Outcome)).ToArray()))
+            .ToArray();
+        var latency = LatencyBudget.Rows.Where(r => r.Observable).Select(row =>
+        {
+            var samples = _window.Where(w => row.Transports.Contains(w.Transport, StringComparer.Ordinal) && w.Values.ContainsKey(row.Key))
+                .Select(w => w.Values[row.Key]).Order().ToArray();
+            var p50 = NearestRank(samples, 0.50);
+            var p95 = NearestRank(samples, 0.95);
+            return new LatencyRowView(row.Key, row.Name, samples.Length, p50, p95, row.Low, row.High, p95 is { } p && row.High is { } high && p > high);
+        }).Where(r => r.Samples > 0 || r.BudgetHighMs is not null).ToArray();
+        return new DashboardSnapshot(now, (int)Window.TotalMinutes, calls, latency, Interlocked.Read(ref _dropped));
+    }
+
+    private DashboardSnapshot Empty() => new(_clock.GetUtcNow(), (int)Window.TotalMinutes, [], [], 0);
+
+    /// <summary>Nearest-rank percentile, as the analyze command computes it.</summary>
+    private static double? NearestRank(double[] sorted, double p) =>
+        sorted.Length == 0 ? null : Math.Round(sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)], 1);
+
+    private static double? Finite(double value) => double.IsFinite(value) ? Math.Round(value, 2) : null;
+
+    /// <summary>The hop's name on the wire: <c>FirstTokenSent</c> → <c>first-token-sent</c>.</summary>
+    internal static string HopName(TurnHop hop) => hop switch
+    {
+        TurnHop.SocketReceived => "socket-received",
+        TurnHop.SpeechEnded => "speech-ended",
+        TurnHop.TranscriptFinal => "transcript-final",
+        TurnHop.ModelRequestSent => "model-request-sent",
+        TurnHop.SecondModelRequestSent => "second-model-request-sent",
+        TurnHop.FirstModelDelta => "first-model-delta",
+        TurnHop.FirstTokenSent => "first-token-sent",
+        TurnHop.FirstTtsAudio => "first-tts-audio",
+        TurnHop.FirstMediaSent => "first-media-sent",
+        TurnHop.LastModelDelta => "last-model-delta",
+        TurnHop.LastFrameSent => "last-frame-sent",
+        TurnHop.PlaybackCompleted => "playback-completed",
+        TurnHop.Interrupted => "interrupted",
+        _ => hop.ToString(),
+    };
+
+    private sealed class CallState(string callId, string transport, DateTimeOffset startedAt)
+    {
+        public string CallId { get; } = callId;
+        public string Transport { get; set; } = transport;
+        public DateTimeOffset StartedAt { get; } = startedAt;
+        public DateTimeOffset? EndedAt { get; set; }
+        public string State { get; set; } = "listening";
+        public int TurnsClosed { get; set; }
+        public List<TurnState> Turns { get; } = [];
+
+        public TurnState Turn(int turnId)
+        {
+            var turn = Turns.FirstOrDefault(t => t.TurnId == turnId);
+            if (turn is not null) return turn;
+            turn = new TurnState(turnId);
+            Turns.Add(turn);
+            if (Turns.Count > TurnsKept) Turns.RemoveAt(0);
+            return turn;
+        }
+    }
+
+    private sealed class TurnState(int turnId)
+    {
+        public int TurnId { get; } = turnId;
+        public Dictionary<string, double> Hops { get; } = new(StringComparer.Ordinal);
+        public string? Outcome { get; set; }
+    }
+}
