@@ -20,7 +20,7 @@ public sealed record EscalationOptions
     /// <summary>How many times the same question (the newest included) means a loop (<c>LOOP_REPEAT_COUNT</c>).</summary>
     public int LoopRepeatCount { get; init; } = 3;
 
-    /// <summary>Word-set similarity (0..1) at which two caller utterances count as the same question (<c>LOOP_SIMILARITY</c>).</summary>
+    /// <summary>Content-word overlap (0..1) at which two caller utterances count as the same question (<c>LOOP_SIMILARITY</c>).</summary>
     public double LoopSimilarity { get; init; } = 0.7;
 
     /// <summary>How many recent caller turns the loop detector looks back over (<c>LOOP_WINDOW_TURNS</c>).</summary>

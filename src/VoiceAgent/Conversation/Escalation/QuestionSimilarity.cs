@@ -3,8 +3,9 @@ using System.Collections.Frozen;
 namespace VoiceAgent.Conversation.Escalation;
 
 /// <summary>
-/// How alike two caller utterances are: Jaccard similarity of their content words (normalised, filler and
-/// acknowledgement words dropped, a trailing plural "s" folded). Utterances with fewer than two content words are
+/// How alike two caller utterances are: the overlap coefficient of their content words (shared words over the smaller
+/// set; normalised, filler and acknowledgement words dropped, a trailing plural "s" folded), so a rephrasing that adds
+/// words ("where is my parcel, the one I ordered") still counts as the same question. Utterances with fewer than two content words are
 /// not questions ("yes", "okay thanks") and never match, so a caller confirming three times is not a loop.
 /// </summary>
 internal static class QuestionSimilarity
@@ -32,6 +33,6 @@ internal static class QuestionSimilarity
     {
         if (a.Count < 2 || b.Count < 2) return 0;
         var shared = a.Count(b.Contains);
-        return (double)shared / (a.Count + b.Count - shared);
+        return (double)shared / Math.Min(a.Count, b.Count);
     }
 }

@@ -38,7 +38,8 @@ internal static class SentimentScorer
         for (var i = 0; i < words.Length; i++)
         {
             if (!Lexicon.TryGetValue(words[i], out var weight)) continue;
-            var negated = (i > 0 && Negations.Contains(words[i - 1])) || (i > 1 && Negations.Contains(words[i - 2]));
+            // "not good", "not very good"; but in "not bad thanks" the "not" belongs to "bad", not to "thanks".
+            var negated = (i > 0 && Negations.Contains(words[i - 1])) || (i > 1 && Negations.Contains(words[i - 2]) && !Lexicon.ContainsKey(words[i - 1]));
             if (weight > 0 && negated) weight = -weight;
             else if (weight < 0 && negated) weight = 0; // "not bad", "not wrong"
             if (weight < 0 && i > 0 && Intensifiers.Contains(words[i - 1])) weight -= 1;
