@@ -26,7 +26,12 @@ public sealed partial class TwilioRestEmulator
     private readonly ConcurrentQueue<TwilioStatusCallback> _callbacks = new();
     private readonly SemaphoreSlim _callbackSignal = new(0);
     private readonly HttpClient _callbackHttp = new() { Timeout = TimeSpan.FromSeconds(15) };
+    private readonly ConcurrentDictionary<(string Room, string Label), TaskCompletionSource<EmulatedParticipant>> _joins = new();
     private int _sequence;
+
+    /// <summary>Completes when a participant with <paramref name="label"/> has joined the room <paramref name="friendlyName"/>.</summary>
+    public Task<EmulatedParticipant> WaitForParticipantAsync(string friendlyName, string label)
+        => _joins.GetOrAdd((friendlyName, label), _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
     /// <summary>Maps a public callback URL to the server that answers it (tests: the server under test on 127.0.0.1).</summary>
     public Func<Uri, Uri> CallbackRoute { get; set; } = static uri => uri;
@@ -136,9 +141,12 @@ public sealed partial class TwilioRestEmulator
         var said = string.Join(" ", conference.Parent!.ElementsBeforeSelf("Say").Select(s => s.Value));
         var name = conference.Value.Trim();
         var room = _conferences.GetOrAdd(name, n => new EmulatedConference("CF" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), n));
-        room.Join(new EmulatedParticipant(callSid, (string?)conference.Attribute("participantLabel"),
+        var participant = new EmulatedParticipant(callSid, (string?)conference.Attribute("participantLabel"),
             (string?)conference.Attribute("startConferenceOnEnter") != "false", (string?)conference.Attribute("endConferenceOnExit") == "true",
-            (string?)conference.Attribute("waitUrl"), said));
+            (string?)conference.Attribute("waitUrl"), said);
+        room.Join(participant);
+        if (participant.Label is { } label)
+            _joins.GetOrAdd((name, label), _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(participant);
     }
 
     private IResult ListConferences(HttpContext context, string account)

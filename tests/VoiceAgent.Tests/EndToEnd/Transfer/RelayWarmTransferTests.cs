@@ -64,8 +64,8 @@ public sealed class RelayWarmTransferTests : IAsyncLifetime
         Assert.Equal("true", room.Attribute("startConferenceOnEnter")!.Value);
 
         // The emulated agent answered: it heard the brief, then joined; the room started.
+        var agent = await _rest.WaitForParticipantAsync("xfer-" + call.CallSid, "agent").DefaultTimeout();
         var conference = _rest.Conference("xfer-" + call.CallSid)!;
-        var agent = conference.ByLabel("agent")!;
         Assert.Contains("billing dispute", agent.SaidBeforeJoining, StringComparison.Ordinal);
         Assert.Equal("in-progress", conference.Status);
     }
