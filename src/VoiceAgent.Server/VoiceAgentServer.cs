@@ -20,6 +20,10 @@ public static partial class VoiceAgentServer
 
     /// <summary>Builds the app. <paramref name="overrides"/> win over environment and appsettings (tests use them).</summary>
     public static async Task<WebApplication> BuildAsync(string[] args, IDictionary<string, string?>? overrides = null, CancellationToken cancellationToken = default)
+        => await BuildAsync(args, overrides, configureServices: null, cancellationToken);
+
+    /// <summary>Builds the app; <paramref name="configureServices"/> adds the application's own services (e.g. <c>AddVoiceAgentTool</c>).</summary>
+    public static async Task<WebApplication> BuildAsync(string[] args, IDictionary<string, string?>? overrides, Action<IServiceCollection>? configureServices, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
@@ -77,6 +81,7 @@ public static partial class VoiceAgentServer
             form.MultipartBodyLengthLimit = settings.MaxRequestBodyBytes;
         });
         builder.Services.AddVoiceAgent(settings);
+        configureServices?.Invoke(builder.Services);
         var offlineEmulators = new OfflineEmulators(emulators);
         builder.Services.AddSingleton(offlineEmulators);
         builder.Services.AddHostedService(_ => offlineEmulators);

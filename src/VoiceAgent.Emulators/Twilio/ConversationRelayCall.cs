@@ -38,6 +38,9 @@ public sealed class ConversationRelayCall : IAsyncDisposable
     /// <summary>The <c>&lt;Connect action&gt;</c> URL of the current TwiML; null when it has none.</summary>
     public string? ActionUrl { get; private set; }
 
+    /// <summary>The TwiML the last action callback answered (e.g. a warm transfer's conference); null before one.</summary>
+    public string? LastActionTwiml { get; private set; }
+
     /// <summary>Sessions opened on this call so far (1 + reconnects).</summary>
     public int Sessions { get; private set; }
 
@@ -71,6 +74,7 @@ public sealed class ConversationRelayCall : IAsyncDisposable
         form.Add(new("SessionDuration", ((int)Stopwatch.GetElapsedTime(_sessionStartedAt).TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture)));
         if (Caller.EndHandoffData is { } handoff) form.Add(new("HandoffData", handoff));
         var twiml = await PostAsync(new Uri(ActionUrl), form, cancellationToken);
+        LastActionTwiml = twiml;
         await Caller.DisposeAsync();
         return await RunTwimlAsync(twiml, cancellationToken);
     }

@@ -43,6 +43,12 @@ public sealed record AgentOptions
         ["*"] = DtmfAction.Repeat,
     };
 
+    /// <summary>Tool steps per turn, the filler line while a slow tool runs, the tool timeout.</summary>
+    public ToolOptions Tools { get; init; } = new();
+
+    /// <summary>Which signals hand the caller to a person through the warm transfer.</summary>
+    public EscalationOptions Escalation { get; init; } = new();
+
     /// <summary>Lists every configuration error with a hint; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -53,6 +59,8 @@ public sealed record AgentOptions
         if (string.IsNullOrWhiteSpace(SpeechFailureLine)) errors.Add("SpeechFailureLine is empty: the caller would hear nothing before a hand-off when speech fails.");
         if (HoldMusicUrl is not null && !(Uri.TryCreate(HoldMusicUrl, UriKind.Absolute, out var music) && music.Scheme is "http" or "https"))
             errors.Add($"HoldMusicUrl must be an absolute http(s) URL (got '{HoldMusicUrl}').");
+        errors.AddRange(Tools.Validate());
+        errors.AddRange(Escalation.Validate());
         foreach (var digit in DtmfBindings.Keys)
         {
             if (digit.Length != 1 || !"0123456789*#".Contains(digit[0], StringComparison.Ordinal))

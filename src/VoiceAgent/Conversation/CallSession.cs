@@ -41,7 +41,7 @@ internal sealed partial class CallSession
         _transportName = transportName;
         _history = new ConversationHistory(deps.Agent.HistoryTurns);
         _logger = deps.LoggerFactory.CreateLogger<CallSession>();
-        _runner = new TurnRunner(deps.Model, deps.ModelOptions, transport, deps.Agent, deps.Clock, _logger, telemetry.Usage);
+        _runner = new TurnRunner(deps.Model, deps.ModelOptions, transport, deps.Agent, deps.Clock, _logger, telemetry.Usage, deps.Tools);
         _transcript = new TranscriptRecorder(deps.Clock);
         CallId = provisionalCallId;
     }
@@ -174,6 +174,7 @@ internal sealed partial class CallSession
         _history.AddUser(text);
         _transcript.Caller(text);
         _turnCount++;
+        if (await TryEscalateAsync(text, ct)) return;
         var timeline = StartReply(said.ReceivedAt, ct);
         if (said.SpeechEndedAt != 0) timeline.Mark(TurnHop.SpeechEnded, said.SpeechEndedAt);
         if (said.SpeechEndedAt != 0) timeline.Mark(TurnHop.TranscriptFinal, said.ReceivedAt);
@@ -230,7 +231,9 @@ internal sealed partial class CallSession
                 _history.AddUser($"[The caller pressed {digit.Digit} to reach a person]");
                 await SayAsync(_deps.Agent.OperatorLine, ct);
                 _transcript.HandedOff(Handoff.LiveAgent, $"caller pressed {digit.Digit} for an operator");
-                await _transport.SendAsync(new EndCall(HandoffJson(Handoff.LiveAgent, $"caller pressed {digit.Digit} for an operator")), ct);
+                await _transport.SendAsync(new EndCall(Handoff.Json(Handoff.LiveAgent, $"caller pressed {digit.Digit} for an operator", CallId, _deps.Clock.GetUtcNow(),
+                    _history.Entries.LastOrDefault(e => e.Role == Microsoft.Extensions.AI.ChatRole.User && !e.Text.StartsWith('[')) is { } said ? $"Before pressing {digit.Digit} the caller said: \"{Escalation.CallerText.Quote(said.Text)}\"." : null,
+                    EscalationTrigger.OperatorKey)), ct);
                 break;
             case DtmfAction.End:
                 _history.AddUser($"[The caller pressed {digit.Digit} to end the call]");

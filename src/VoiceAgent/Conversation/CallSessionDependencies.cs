@@ -19,4 +19,5 @@ internal sealed record CallSessionDependencies(
     UnresumedCallSweeper? Unresumed = null,
     VoiceAgentTracing? Tracing = null,
     Observability.Cost.PriceTable? Prices = null,
-    Observability.Live.CallMonitor? Monitor = null);
+    Observability.Live.CallMonitor? Monitor = null,
+    Tools.ApplicationTools? Tools = null);

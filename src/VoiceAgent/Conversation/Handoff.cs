@@ -29,13 +29,21 @@ internal static class Handoff
         }
     }
 
-    public static string Json(string reasonCode, string reason, string callId, DateTimeOffset at) => JsonSerializer.Serialize(
-        new Dictionary<string, string>
+    /// <summary>
+    /// The hand-off data. A live-agent hand-off carries the <paramref name="summary"/> (one sentence for the person who
+    /// takes the call) and the <paramref name="trigger"/> that decided it; the warm transfer reads both for the brief.
+    /// </summary>
+    public static string Json(string reasonCode, string reason, string callId, DateTimeOffset at, string? summary = null, EscalationTrigger? trigger = null)
+    {
+        var data = new Dictionary<string, string>
         {
             ["reasonCode"] = reasonCode,
             ["reason"] = reason,
             ["callSid"] = callId,
             ["at"] = at.ToString("O", CultureInfo.InvariantCulture),
-        },
-        Options.GetTypeInfo(typeof(Dictionary<string, string>)));
+        };
+        if (!string.IsNullOrWhiteSpace(summary)) data["summary"] = summary;
+        if (trigger is { } t) data["trigger"] = EscalationTriggerNames.Of(t);
+        return JsonSerializer.Serialize(data, Options.GetTypeInfo(typeof(Dictionary<string, string>)));
+    }
 }

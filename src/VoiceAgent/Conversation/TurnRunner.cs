@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using VoiceAgent.Conversation.Tools;
@@ -11,7 +12,8 @@ namespace VoiceAgent.Conversation;
 /// <summary>
 /// Runs one agent turn: streams the model and forwards every text delta to the transport the moment it
 /// arrives, stamping the timeline. Tool calls become call-control commands (hand-off, hang-up, language,
-/// digits, hold music); after a non-final action the model is asked to continue. Never throws: cancellation
+/// digits, hold music) or run an application tool; their results go back as tool messages and the model is asked
+/// to continue, for at most <see cref="ToolOptions.MaxSteps"/> steps. Never throws: cancellation
 /// (barge-in) and provider failures come back as a <see cref="TurnOutcome"/>, and a failure is covered by a
 /// spoken fallback so the caller never sits in silence.
 /// </summary>
@@ -22,9 +24,10 @@ internal sealed partial class TurnRunner(
     AgentOptions agent,
     TimeProvider clock,
     ILogger logger,
-    CallUsage usage)
+    CallUsage usage,
+    ApplicationTools? applicationTools = null)
 {
-    private const int MaxToolRounds = 3;
+    private readonly ApplicationTools _appTools = applicationTools ?? ApplicationTools.None;
     internal const string Done = "done: ";
     internal const string NotPerformed = "not performed: ";
 
@@ -33,15 +36,21 @@ internal sealed partial class TurnRunner(
         var spoken = new StringBuilder();
         var actions = new List<string>();
         var options = AgentTools.ForTransport(modelOptions, transport.Capabilities);
+        if (_appTools.Declarations.Count > 0) options.Tools = [.. options.Tools ?? [], .. _appTools.Declarations];
         long lastDelta = 0;
+        var fillerSaid = false;
         try
         {
             timeline.Mark(TurnHop.ModelRequestSent);
-            for (var round = 0; round < MaxToolRounds; round++)
+            for (var step = 0; ; step++)
             {
+                // Past the bound the model is asked once more with tool use off, so the turn ends in speech.
+                var toolsOff = step >= agent.Tools.MaxSteps;
+                var stepOptions = options.Clone();
+                if (toolsOff) stepOptions.ToolMode = ChatToolMode.None;
                 var calls = new List<FunctionCallContent>();
                 var roundText = new StringBuilder();
-                await foreach (var update in model.GetStreamingResponseAsync(messages, options.Clone(), cancellationToken).WithCancellation(cancellationToken))
+                await foreach (var update in model.GetStreamingResponseAsync(messages, stepOptions, cancellationToken).WithCancellation(cancellationToken))
                 {
                     if (ModelRaceResult.Of(update) is { } race) timeline.RecordModelRace(race);
                     foreach (var content in update.Contents)
@@ -52,6 +61,8 @@ internal sealed partial class TurnRunner(
                         CountUsage(update);
                         continue;
                     }
+                    // Text after a tool step continues what was already said: keep the words apart.
+                    if (roundText.Length == 0 && spoken.Length > 0 && !char.IsWhiteSpace(spoken[^1]) && !char.IsWhiteSpace(text[0])) text = " " + text;
                     lastDelta = clock.GetTimestamp();
                     timeline.Mark(TurnHop.FirstModelDelta, lastDelta);
                     await transport.SendAsync(new SpeakToken(text, Last: false, replyId), cancellationToken);
@@ -61,11 +72,26 @@ internal sealed partial class TurnRunner(
                     CountUsage(update); // after the text went out: usage never delays a delta
                 }
                 if (calls.Count == 0) break;
+                if (toolsOff)
+                {
+                    LogToolStepsExhausted(logger, timeline.CallId, timeline.TurnId, agent.Tools.MaxSteps);
+                    if (spoken.Length == 0) await transport.SendAsync(new SpeakToken(agent.FallbackLine, Last: false, replyId), cancellationToken);
+                    if (spoken.Length == 0) spoken.Append(agent.FallbackLine);
+                    break;
+                }
 
                 var results = new List<AIContent>(calls.Count);
                 foreach (var call in calls)
                 {
                     // Each call gets its own result, saying what happened to it and nothing else.
+                    if (_appTools.TryGet(call.Name, out var tool))
+                    {
+                        var (output, filler) = await RunApplicationToolAsync(tool, call, replyId, spoken, !fillerSaid, timeline, cancellationToken);
+                        fillerSaid |= filler;
+                        actions.Add($"used the tool {tool.Name}");
+                        results.Add(new FunctionResultContent(call.CallId, output));
+                        continue;
+                    }
                     var (ended, result) = await RunActionAsync(call, replyId, spoken, actions, timeline, cancellationToken);
                     if (ended is not null) return ended;
                     results.Add(new FunctionResultContent(call.CallId, result));
@@ -112,11 +138,12 @@ internal sealed partial class TurnRunner(
         LogToolCalled(logger, timeline.CallId, timeline.TurnId, call.Name);
         switch (action)
         {
-            case TransferToHuman transfer:
+            case EscalateToHuman escalate:
+                LogEscalated(logger, timeline.CallId, timeline.TurnId, EscalationTriggerNames.Of(escalate.Trigger));
                 await CloseWithLineAsync(agent.OperatorLine, replyId, spoken, timeline, ct);
-                await transport.SendAsync(new EndCall(Handoff.Json(Handoff.LiveAgent, transfer.Reason, timeline.CallId, clock.GetUtcNow())), ct);
-                actions.Add($"transferred to a person ({transfer.Reason})");
-                return (new TurnResult(TurnOutcome.Completed, spoken.ToString()) { Actions = actions, Handoff = (Handoff.LiveAgent, transfer.Reason) }, Done + actions[^1]);
+                await transport.SendAsync(new EndCall(Handoff.Json(Handoff.LiveAgent, escalate.Reason, timeline.CallId, clock.GetUtcNow(), escalate.Summary, escalate.Trigger)), ct);
+                actions.Add($"transferred to a person ({escalate.Reason})");
+                return (new TurnResult(TurnOutcome.Completed, spoken.ToString()) { Actions = actions, Handoff = (Handoff.LiveAgent, escalate.Reason) }, Done + actions[^1]);
             case HangUp hangUp:
                 await CloseWithLineAsync(agent.GoodbyeLine, replyId, spoken, timeline, ct);
                 await transport.SendAsync(new EndCall(Handoff.Json(Handoff.AgentEnded, hangUp.Reason, timeline.CallId, clock.GetUtcNow())), ct);
@@ -131,6 +158,60 @@ internal sealed partial class TurnRunner(
             default:
                 return (null, NotPerformed + $"tool '{call.Name}' has no handler");
         }
+    }
+
+    /// <summary>
+    /// Runs an application tool under <see cref="ToolOptions.Timeout"/>; while it runs longer than
+    /// <see cref="ToolOptions.FillerAfter"/> the caller hears the filler line (once per turn). A failure or timeout is
+    /// reported to the model as <c>not performed: …</c>; cancellation of the turn (barge-in) propagates.
+    /// </summary>
+    private async ValueTask<(string Result, bool SaidFiller)> RunApplicationToolAsync(VoiceAgentTool tool, FunctionCallContent call, int replyId, StringBuilder spoken, bool fillerAllowed, TurnTimeline timeline, CancellationToken ct)
+    {
+        LogToolCalled(logger, timeline.CallId, timeline.TurnId, call.Name);
+        var arguments = JsonSerializer.SerializeToElement(call.Arguments ?? new Dictionary<string, object?>(), AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>)));
+        using var deadline = new CancellationTokenSource(agent.Tools.Timeout, clock);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
+        var run = InvokeAsync(tool, new ToolInvocation(timeline.CallId, arguments), linked.Token);
+        var saidFiller = false;
+        if (fillerAllowed && !run.IsCompleted)
+        {
+            using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var wait = Task.Delay(agent.Tools.FillerAfter, clock, stopWaiting.Token);
+            if (await Task.WhenAny(run, wait) == wait && wait.IsCompletedSuccessfully && !run.IsCompleted)
+            {
+                var line = spoken.Length > 0 && !char.IsWhiteSpace(spoken[^1]) ? " " + agent.Tools.FillerLine + " " : agent.Tools.FillerLine + " ";
+                await transport.SendAsync(new SpeakToken(line, Last: false, replyId), ct);
+                timeline.Mark(TurnHop.FirstTokenSent);
+                spoken.Append(line);
+                saidFiller = true;
+            }
+            await stopWaiting.CancelAsync();
+        }
+        try
+        {
+            return (await run, saidFiller);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            LogToolFailed(logger, timeline.CallId, timeline.TurnId, tool.Name, "timed out");
+            return (NotPerformed + $"the tool {tool.Name} did not answer within {agent.Tools.Timeout.TotalSeconds:0.#} s", saidFiller);
+        }
+        catch (Exception ex)
+        {
+            // The application's handler failed: the model hears that it failed, never the exception text (it may hold data).
+            LogToolFailed(logger, timeline.CallId, timeline.TurnId, tool.Name, ex.GetType().Name);
+            return (NotPerformed + $"the tool {tool.Name} failed", saidFiller);
+        }
+    }
+
+    private static async Task<string> InvokeAsync(VoiceAgentTool tool, ToolInvocation invocation, CancellationToken ct)
+    {
+        await Task.Yield(); // the handler never runs on the turn's stack, so a synchronous one cannot hold the filler back
+        return await tool.Handler(invocation, ct) ?? "";
     }
 
     /// <summary>Sends a call-control command; a transport that cannot carry it out says why, and the model hears that.</summary>
@@ -189,6 +270,15 @@ internal sealed partial class TurnRunner(
 
     [LoggerMessage(EventId = EventIds.ToolCalled, Level = LogLevel.Information, Message = "Call {CallId} turn {TurnId}: model called {Tool}")]
     private static partial void LogToolCalled(ILogger logger, string callId, int turnId, string tool);
+
+    [LoggerMessage(EventId = EventIds.ToolStepsExhausted, Level = LogLevel.Warning, Message = "Call {CallId} turn {TurnId}: the model still called tools after {Steps} tool steps; tool use was off, the calls were not run")]
+    private static partial void LogToolStepsExhausted(ILogger logger, string callId, int turnId, int steps);
+
+    [LoggerMessage(EventId = EventIds.ToolFailed, Level = LogLevel.Warning, Message = "Call {CallId} turn {TurnId}: application tool {Tool} failed ({Reason})")]
+    private static partial void LogToolFailed(ILogger logger, string callId, int turnId, string tool, string reason);
+
+    [LoggerMessage(EventId = EventIds.EscalationTriggered, Level = LogLevel.Information, Message = "Call {CallId} turn {TurnId}: escalating to a person (trigger {Trigger})")]
+    private static partial void LogEscalated(ILogger logger, string callId, int turnId, string trigger);
 
     [LoggerMessage(EventId = EventIds.ToolRejected, Level = LogLevel.Warning, Message = "Call {CallId} turn {TurnId}: {Error}")]
     private static partial void LogToolRejected(ILogger logger, string callId, int turnId, string error);

@@ -12,6 +12,7 @@ using VoiceAgent.Telephony.Vonage;
 using VoiceAgent.Telephony.Vonage.Ncco;
 using VoiceAgent.Telephony.Vonage.Security;
 using VoiceAgent.Telephony.Twilio.Security;
+using VoiceAgent.Telephony.Twilio.Transfer;
 using VoiceAgent.Telephony.Twilio.TwiML;
 
 namespace VoiceAgent.Hosting;
@@ -51,7 +52,7 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
             return Results.Text(ConversationRelayTwiml.Build(options), "application/xml");
         }).RequireTwilioSignature();
 
-        endpoints.MapPost(RelayActionPath, async (HttpRequest request, VoiceAgentSettings settings, AgentOptions agent, SessionPersistence sessions) =>
+        endpoints.MapPost(RelayActionPath, async (HttpRequest request, VoiceAgentSettings settings, AgentOptions agent, SessionPersistence sessions, WarmTransfer transfer) =>
         {
             var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
             var callback = ConnectActionCallback.FromForm(form);
@@ -61,11 +62,15 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
                 var resume = RelayTwimlOptions(settings, agent, snapshot.Parameters) with { WelcomeGreeting = agent.ReconnectLine };
                 return Results.Text(ConversationRelayTwiml.Build(resume), "application/xml");
             }
+            // A hand-off to a person: the warm transfer (conference with hold audio, the agent briefed before joining).
+            if (callback.CallSid is { } callSid && transfer.CanDial && TransferBrief.FromHandoffData(callback.HandoffData) is { } brief)
+                return Results.Text(await transfer.AnswerRelayHandoffAsync(callSid, callback.To, brief, request.HttpContext.RequestAborted), "application/xml");
             var reply = ConnectActionReply.Build(callback, new ConnectActionReplyOptions { DefaultTransferNumber = settings.TransferNumber });
             return Results.Text(reply, "application/xml");
         }).RequireTwilioSignature();
 
         AdminCallsEndpoint.Map(endpoints);
+        TransferEndpoints.Map(endpoints);
 
         // Socket handlers are resolved only once their transport is known to be configured (their providers need keys).
         endpoints.Map(RelaySocketPath, async (HttpContext context, TransportAvailability available, ILoggerFactory logs) =>
@@ -83,11 +88,14 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
             return Results.Text(MediaStreamTwiml.Build(StreamTwimlOptions(settings, request, form)), "application/xml");
         }).RequireTwilioSignature();
 
-        endpoints.MapPost(StreamResumePath, async (HttpRequest request, VoiceAgentSettings settings, SessionPersistence sessions) =>
+        endpoints.MapPost(StreamResumePath, async (HttpRequest request, VoiceAgentSettings settings, SessionPersistence sessions, WarmTransfer transfer) =>
         {
             // Twilio runs the <Redirect> after <Connect><Stream> when the stream ended with the call still up.
             var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
             var callback = ConnectActionCallback.FromForm(form);
+            // A hand-off whose move into the conference failed over REST: the caller is offered voicemail, not dropped.
+            if (callback.CallSid is { } failedSid && transfer.TakeFailedRedirect(failedSid))
+                return Results.Text(ConferenceTwiml.Voicemail(transfer.Options), "application/xml");
             if (await ResumableAsync(callback, sessions, request.HttpContext.RequestAborted) is { } snapshot)
             {
                 var resume = StreamTwimlOptions(settings, snapshot.Parameters);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using VoiceAgent.Conversation;
+using VoiceAgent.Conversation.Tools;
 using VoiceAgent.Conversation.Transcript;
 using VoiceAgent.Storage;
 using VoiceAgent.Observability;
@@ -19,6 +20,7 @@ using VoiceAgent.Telephony.Vonage;
 using VoiceAgent.Telephony.Vonage.Security;
 using VoiceAgent.Telephony.Twilio.Rest;
 using VoiceAgent.Telephony.Twilio.Security;
+using VoiceAgent.Telephony.Twilio.Transfer;
 using VoiceAgent.Telephony.WebSockets;
 
 namespace VoiceAgent.Hosting;
@@ -75,7 +77,8 @@ public static class VoiceAgentServiceCollectionExtensions
             sp.GetRequiredService<UnresumedCallSweeper>(),
             sp.GetRequiredService<VoiceAgentTracing>(),
             sp.GetRequiredService<PriceTable>(),
-            sp.GetRequiredService<CallMonitor>()));
+            sp.GetRequiredService<CallMonitor>(),
+            new ApplicationTools(sp.GetServices<VoiceAgentTool>())));
         services.TryAddSingleton<CallMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<CallMonitor>());
         services.TryAddSingleton<CallSessionFactory>();
@@ -120,13 +123,8 @@ public static class VoiceAgentServiceCollectionExtensions
             settings.LocalesFile is { } file ? LocaleTable.Load(file) : LocaleTable.BuiltIn(settings.ElevenLabsVoiceId), settings.DefaultLocale));
         services.TryAddSingleton(new SpeechPipelineOptions { MinTranscriptConfidence = settings.SttMinConfidence, ArtefactWindow = settings.SttArtefactWindow });
         services.TryAddSingleton<AudioCallFactory>();
-        services.AddHttpClient(nameof(TwilioRestClient), http => http.Timeout = TimeSpan.FromSeconds(10));
-        services.TryAddSingleton(sp => new CallHandoff(
-            settings.TwilioAccountSid is { } sid && settings.TwilioAuthToken is { } token
-                ? new TwilioRestClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(TwilioRestClient)), new Uri(settings.TwilioApiBaseUrl), sid, token)
-                : null,
-            settings.TransferNumber,
-            sp.GetRequiredService<ILogger<CallHandoff>>()));
+        WarmTransferRegistration.Add(services, settings);
+        services.TryAddSingleton(sp => new CallHandoff(sp.GetRequiredService<WarmTransfer>()));
         services.TryAddSingleton(sp => new MediaStreamsConnectionHandler(
             sp.GetRequiredService<AudioCallFactory>(),
             sp.GetRequiredService<CallHandoff>(),
@@ -153,6 +151,20 @@ public static class VoiceAgentServiceCollectionExtensions
             WelcomeGreeting = settings.WelcomeGreeting,
             DtmfBindings = DtmfBindingParser.Parse(settings.DtmfBindings, errors),
             HoldMusicUrl = settings.HoldMusicUrl,
+            Tools = new ToolOptions { MaxSteps = settings.ToolMaxSteps, FillerAfter = settings.ToolFillerAfter, FillerLine = settings.ToolFillerLine, Timeout = settings.ToolTimeout },
+            Escalation = new EscalationOptions
+            {
+                OnCannotAnswer = settings.EscalateOnCannotAnswer,
+                OnCallerRequest = settings.EscalateOnRequest,
+                OnLoop = settings.EscalateOnLoop,
+                LoopRepeatCount = settings.LoopRepeatCount,
+                LoopSimilarity = settings.LoopSimilarity,
+                LoopWindowTurns = settings.LoopWindowTurns,
+                OnSentiment = settings.EscalateOnSentiment,
+                SentimentWindowTurns = settings.SentimentWindowTurns,
+                SentimentThreshold = settings.SentimentThreshold,
+                SentimentMinNegativeTurns = settings.SentimentMinNegativeTurns,
+            },
         };
         errors.AddRange(agent.Validate());
         return agent;

@@ -88,6 +88,27 @@ public sealed record VoiceAgentSettings
     /// <summary>Public audio URL for the model's <c>play_hold_music</c> tool; unset offers no such tool.</summary>
     public string? HoldMusicUrl { get; init; }
 
+    // Conversation control (issue 8): tools, escalation triggers, warm transfer. Defaults in ToolOptions / EscalationOptions.
+    public int ToolMaxSteps { get; init; } = 3;
+    public TimeSpan ToolFillerAfter { get; init; } = TimeSpan.FromMilliseconds(1200);
+    public string ToolFillerLine { get; init; } = "One moment while I check that.";
+    public TimeSpan ToolTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public bool EscalateOnCannotAnswer { get; init; } = true;
+    public bool EscalateOnRequest { get; init; } = true;
+    public bool EscalateOnLoop { get; init; } = true;
+    public int LoopRepeatCount { get; init; } = 3;
+    public double LoopSimilarity { get; init; } = 0.7;
+    public int LoopWindowTurns { get; init; } = 6;
+    public bool EscalateOnSentiment { get; init; } = true;
+    public int SentimentWindowTurns { get; init; } = 3;
+    public int SentimentThreshold { get; init; } = -6;
+    public int SentimentMinNegativeTurns { get; init; } = 2;
+    /// <summary>Caller id of the warm transfer's agent leg; null uses the number the caller dialled.</summary>
+    public string? TransferCallerId { get; init; }
+    public int TransferRingTimeoutSeconds { get; init; } = 20;
+    public string? TransferUnavailableLine { get; init; }
+    public int TransferVoicemailMaxSeconds { get; init; } = 120;
+
     // Durable records (issue 7): database, encryption at rest, retention, admin API, end-of-call webhook.
     /// <summary>PostgreSQL as a <c>postgres://</c> URL or an Npgsql connection string; null keeps records in SQLite in <see cref="DataDir"/>.</summary>
     public string? DatabaseUrl { get; init; }
@@ -213,6 +234,24 @@ public sealed record VoiceAgentSettings
             RelayIntelligenceService = S("RELAY_INTELLIGENCE_SERVICE"),
             TransferNumber = S("TRANSFER_NUMBER"),
             HoldMusicUrl = S("HOLD_MUSIC_URL"),
+            ToolMaxSteps = I("TOOL_MAX_STEPS", d.ToolMaxSteps),
+            ToolFillerAfter = Ms("TOOL_FILLER_AFTER_MS", d.ToolFillerAfter),
+            ToolFillerLine = S("TOOL_FILLER_LINE") ?? d.ToolFillerLine,
+            ToolTimeout = Ms("TOOL_TIMEOUT_MS", d.ToolTimeout),
+            EscalateOnCannotAnswer = B("ESCALATE_ON_CANNOT_ANSWER", d.EscalateOnCannotAnswer),
+            EscalateOnRequest = B("ESCALATE_ON_REQUEST", d.EscalateOnRequest),
+            EscalateOnLoop = B("ESCALATE_ON_LOOP", d.EscalateOnLoop),
+            LoopRepeatCount = I("LOOP_REPEAT_COUNT", d.LoopRepeatCount),
+            LoopSimilarity = D("LOOP_SIMILARITY", d.LoopSimilarity),
+            LoopWindowTurns = I("LOOP_WINDOW_TURNS", d.LoopWindowTurns),
+            EscalateOnSentiment = B("ESCALATE_ON_SENTIMENT", d.EscalateOnSentiment),
+            SentimentWindowTurns = I("SENTIMENT_WINDOW_TURNS", d.SentimentWindowTurns),
+            SentimentThreshold = I("SENTIMENT_THRESHOLD", d.SentimentThreshold),
+            SentimentMinNegativeTurns = I("SENTIMENT_MIN_NEGATIVE_TURNS", d.SentimentMinNegativeTurns),
+            TransferCallerId = S("TRANSFER_CALLER_ID"),
+            TransferRingTimeoutSeconds = I("TRANSFER_RING_TIMEOUT_SECONDS", d.TransferRingTimeoutSeconds),
+            TransferUnavailableLine = S("TRANSFER_UNAVAILABLE_LINE"),
+            TransferVoicemailMaxSeconds = I("TRANSFER_VOICEMAIL_MAX_SECONDS", d.TransferVoicemailMaxSeconds),
             DatabaseUrl = S("DATABASE_URL"),
             TranscriptEncryptionKey = S("TRANSCRIPT_ENCRYPTION_KEY"),
             TranscriptEncryptionOldKeys = S("TRANSCRIPT_ENCRYPTION_OLD_KEYS"),
@@ -316,6 +355,7 @@ public sealed record VoiceAgentSettings
         if (ElevenLabsSpeed is < 0.7 or > 1.2 || double.IsNaN(ElevenLabsSpeed)) errors.Add($"ELEVENLABS_SPEED must be between 0.7 and 1.2, e.g. 1.0 (got {ElevenLabsSpeed.ToString(CultureInfo.InvariantCulture)}).");
         if (SttMinConfidence is < 0 or > 1 || double.IsNaN(SttMinConfidence)) errors.Add($"STT_MIN_CONFIDENCE must be between 0 and 1, e.g. 0.65 (got {SttMinConfidence.ToString(CultureInfo.InvariantCulture)}).");
         if (HoldMusicUrl is not null && !IsAbsolute(HoldMusicUrl, "http", "https")) errors.Add($"HOLD_MUSIC_URL must be an absolute http(s) URL of an audio file (got '{HoldMusicUrl}').");
+        ValidateTransfer(errors);
         if (MaxRequestBodyBytes is < 1024 or > 16 * 1024 * 1024) errors.Add($"MAX_REQUEST_BODY_BYTES must be 1024..16777216, e.g. 65536 (got {MaxRequestBodyBytes}).");
         Positive(errors, "SOCKET_START_TIMEOUT_MS", SocketStartTimeout, "5000");
         Positive(errors, "WEBSOCKET_KEEPALIVE_INTERVAL_MS", WebSocketKeepAliveInterval, "15000");
@@ -344,6 +384,16 @@ public sealed record VoiceAgentSettings
             errors.Add($"CALL_END_WEBHOOK_URL must be an absolute http(s) URL (got '{CallEndWebhookUrl}').");
         if (CallEndWebhookUrl is not null && CallEndWebhookSecret is null)
             errors.Add("CALL_END_WEBHOOK_SECRET must be set with CALL_END_WEBHOOK_URL: receivers verify the X-VoiceAgent-Signature HMAC with it.");
+    }
+
+    private void ValidateTransfer(List<string> errors)
+    {
+        foreach (var (name, number) in new[] { ("TRANSFER_NUMBER", TransferNumber), ("TRANSFER_CALLER_ID", TransferCallerId) })
+            if (number is not null && !(number.Length is >= 3 and <= 16 && number[0] == '+' && number[1] != '0' && !number.AsSpan(1).ContainsAnyExceptInRange('0', '9')))
+                errors.Add($"{name} must be an E.164 number such as +14155550100 (got a value of {number.Length} characters).");
+        if (TransferRingTimeoutSeconds is < 5 or > 600) errors.Add($"TRANSFER_RING_TIMEOUT_SECONDS must be 5..600, e.g. 20 (got {TransferRingTimeoutSeconds}).");
+        if (TransferVoicemailMaxSeconds is < 5 or > 3600) errors.Add($"TRANSFER_VOICEMAIL_MAX_SECONDS must be 5..3600, e.g. 120 (got {TransferVoicemailMaxSeconds}).");
+        if (TransferUnavailableLine is { } line && string.IsNullOrWhiteSpace(line)) errors.Add("TRANSFER_UNAVAILABLE_LINE is blank: the caller would hear nothing before the voicemail tone.");
     }
 
     private static void Positive(List<string> errors, string name, TimeSpan value, string example)

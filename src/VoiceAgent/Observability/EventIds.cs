@@ -88,4 +88,12 @@ internal static class EventIds
     public const int ModelRaceWon = 7301;
     public const int ModelRaceLost = 7302;
     public const int ModelRaceTeardownFailed = 7303;
+    // 74xx (control): application tools, escalation triggers, warm transfer
+    public const int ToolStepsExhausted = 7400;
+    public const int ToolFailed = 7401;
+    public const int EscalationTriggered = 7402;
+    public const int TransferDialled = 7410;
+    public const int TransferFailed = 7411;
+    public const int TransferAgentUnreached = 7412;
+    public const int TransferVoicemail = 7413;
 }

@@ -58,7 +58,7 @@ public sealed class ToolResultTests
         await call.SayAsync("Hi");
         await call.Transport.NextReplyAsync();
 
-        Assert.Equal([AgentTools.TransferToHumanName, AgentTools.EndCallName, AgentTools.SendDigitsName], model.OfferedTools[0]);
+        Assert.Equal([AgentTools.EscalateToHumanName, AgentTools.EndCallName, AgentTools.SendDigitsName, AgentTools.CannotAnswerName], model.OfferedTools[0]);
     }
 
     [Fact]

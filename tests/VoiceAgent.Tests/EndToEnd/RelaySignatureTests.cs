@@ -117,9 +117,10 @@ public sealed class RelaySignatureTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_connect_action_callback_dials_the_transfer_number_on_a_live_agent_handoff()
+    public async Task The_connect_action_callback_answers_the_warm_transfer_conference_on_a_live_agent_handoff()
     {
-        await using var server = await RelayServer.StartAsync(new Dictionary<string, string?> { ["TRANSFER_NUMBER"] = "+15555550123" });
+        await using var rest = await VoiceAgent.Tests.EndToEnd.Transfer.TransferHarness.StartRestAsync();
+        await using var server = await RelayServer.StartAsync(VoiceAgent.Tests.EndToEnd.Transfer.TransferHarness.Settings(rest));
         List<KeyValuePair<string, string>> form =
         [
             new("AccountSid", RelayServer.AccountSid), new("CallSid", RelayServer.NewCallSid()), new("CallStatus", "in-progress"),
@@ -132,6 +133,7 @@ public sealed class RelaySignatureTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var twiml = XDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal("+15555550123", twiml.Descendants("Dial").Single().Value.Trim());
+        Assert.StartsWith("xfer-CA", twiml.Descendants("Conference").Single().Value, StringComparison.Ordinal);
+        Assert.Equal("+15555550123", (await rest.WaitForCreatedCallAsync().DefaultTimeout()).To);
     }
 }

@@ -18,15 +18,15 @@ public sealed class RelayToolTests : IAsyncLifetime
         await using var caller = await _server.CallAsync();
         await caller.AskAsync("hi");
         var request = await _server.Model.Requests.WhenReceived(0).DefaultTimeout();
-        Assert.Equal(["transfer_to_human", "end_call", "switch_language", "send_digits", "play_hold_music"], request.ToolNames);
+        Assert.Equal(["escalate_to_human", "end_call", "switch_language", "send_digits", "cannot_answer", "play_hold_music"], request.ToolNames);
     }
 
     [Fact]
     public async Task A_transfer_tool_call_speaks_the_handoff_line_and_ends_with_live_agent_handoff_data()
     {
-        _server.Model.Enqueue(ChatReply.ToolCall("transfer_to_human", """{"reason":"billing dispute"}"""));
+        _server.Model.Enqueue(ChatReply.ToolCall("escalate_to_human", """{"reason":"billing dispute","summary":"The caller disputes a charge."}"""));
         await using var caller = await _server.CallAsync();
-        await caller.SendPromptAsync("I want a human.").DefaultTimeout();
+        await caller.SendPromptAsync("Can you sort out my bill?").DefaultTimeout();
 
         var line = await caller.NextOfTypeAsync("text");
         Assert.True(line.Last);

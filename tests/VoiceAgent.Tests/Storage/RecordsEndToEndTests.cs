@@ -79,11 +79,11 @@ public abstract class RecordsEndToEndTests(string kind) : IAsyncLifetime
     public async Task The_agent_s_actions_are_in_the_transcript()
     {
         await using var server = await StartServerAsync();
-        server.Model.Enqueue(VoiceAgent.Emulators.ChatScript.ChatReply.ToolCall("transfer_to_human", """{"reason":"billing dispute"}"""));
+        server.Model.Enqueue(VoiceAgent.Emulators.ChatScript.ChatReply.ToolCall("escalate_to_human", """{"reason":"billing dispute","summary":"The caller disputes a charge."}"""));
         var (caller, callSid) = await DialAsync(server);
         await using (caller)
         {
-            await caller.SendPromptAsync("I want a human.").DefaultTimeout();
+            await caller.SendPromptAsync("Can you sort out my bill?").DefaultTimeout();
             await caller.NextOfTypeAsync("end");
         }
         await WaitForTranscriptAsync(_backend, callSid);

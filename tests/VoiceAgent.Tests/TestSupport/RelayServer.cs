@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using VoiceAgent.Emulators.Anthropic;
@@ -35,7 +36,7 @@ public sealed class RelayServer : IAsyncDisposable
     public Uri Address { get; }
     public Uri SocketUrl => new($"ws://{Address.Authority}/ws/relay");
 
-    public static async Task<RelayServer> StartAsync(IDictionary<string, string?>? settings = null, ChatEmulatorOptionsOverride? model = null)
+    public static async Task<RelayServer> StartAsync(IDictionary<string, string?>? settings = null, ChatEmulatorOptionsOverride? model = null, Action<IServiceCollection>? services = null)
     {
         var emulator = new AnthropicEmulator(new() { ApiKey = "test-key", InterTokenDelay = model?.InterTokenDelay ?? TimeSpan.FromMilliseconds(1) });
         await emulator.StartAsync().DefaultTimeout();
@@ -56,7 +57,7 @@ public sealed class RelayServer : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) config[key] = value;
-        var app = await VoiceAgentServer.BuildAsync([], config).DefaultTimeout();
+        var app = await VoiceAgentServer.BuildAsync([], config, services).DefaultTimeout();
         await app.StartAsync().DefaultTimeout();
         return new RelayServer(app, emulator, dataDir);
     }

@@ -7,8 +7,11 @@ internal abstract record AgentAction
     public virtual bool EndsCall => false;
 }
 
-/// <summary>Hand the caller to a person (ends the session with live-agent hand-off data).</summary>
-internal sealed record TransferToHuman(string Reason) : AgentAction
+/// <summary>
+/// Hand the caller to a person through the warm transfer (ends the session with live-agent hand-off data); the
+/// person hears <paramref name="Reason"/> and <paramref name="Summary"/> before joining.
+/// </summary>
+internal sealed record EscalateToHuman(string Reason, string Summary, EscalationTrigger Trigger) : AgentAction
 {
     public override bool EndsCall => true;
 }

@@ -6,18 +6,22 @@ namespace VoiceAgent.Conversation.Tools;
 /// <summary>The tools the model may call, and the parsing of its calls into <see cref="AgentAction"/>s.</summary>
 internal static class AgentTools
 {
-    public const string TransferToHumanName = "transfer_to_human";
+    public const string EscalateToHumanName = "escalate_to_human";
+    public const string CannotAnswerName = "cannot_answer";
     public const string EndCallName = "end_call";
     public const string SwitchLanguageName = "switch_language";
     public const string SendDigitsName = "send_digits";
     public const string PlayHoldMusicName = "play_hold_music";
 
+    /// <summary>Names an application tool may not take.</summary>
+    public static readonly string[] BuiltInNames = [EscalateToHumanName, CannotAnswerName, EndCallName, SwitchLanguageName, SendDigitsName, PlayHoldMusicName];
+
     public static IList<AITool> Declarations(AgentOptions agent)
     {
         var tools = new List<AITool>
         {
-            Declare(TransferToHumanName, "Transfer the caller to a human colleague. Use when the caller asks for a person or you cannot help.",
-                """{"type":"object","properties":{"reason":{"type":"string","description":"Why the caller needs a person"}},"required":["reason"]}"""),
+            Declare(EscalateToHumanName, "Transfer the caller to a human colleague, who hears your reason and summary before joining. Use when the caller asks for a person or you cannot help.",
+                """{"type":"object","properties":{"reason":{"type":"string","description":"Why the caller needs a person, a few words"},"summary":{"type":"string","description":"One sentence for the colleague: who the caller is and what they need"}},"required":["reason","summary"]}"""),
             Declare(EndCallName, "Hang up after the caller said goodbye or the conversation is clearly over.",
                 """{"type":"object","properties":{"reason":{"type":"string"}},"required":["reason"]}"""),
             Declare(SwitchLanguageName, "Switch the call to another language when the caller asks or speaks it.",
@@ -25,6 +29,9 @@ internal static class AgentTools
             Declare(SendDigitsName, "Send keypad tones to the other end, e.g. an extension. Digits 0-9, * and #; w is a half-second pause.",
                 """{"type":"object","properties":{"digits":{"type":"string"}},"required":["digits"]}"""),
         };
+        if (agent.Escalation.OnCannotAnswer)
+            tools.Add(Declare(CannotAnswerName, "Say you cannot answer: call this instead of guessing when the question is outside what you know or may do.",
+                """{"type":"object","properties":{"question":{"type":"string","description":"The caller's question, in one sentence"}},"required":["question"]}"""));
         if (agent.HoldMusicUrl is not null)
             tools.Add(Declare(PlayHoldMusicName, "Play hold music while the caller waits.", """{"type":"object","properties":{}}"""));
         return tools;
@@ -62,7 +69,12 @@ internal static class AgentTools
         }
         switch (call.Name)
         {
-            case TransferToHumanName: return new TransferToHuman(Argument(call, "reason") ?? "caller asked for a person");
+            case EscalateToHumanName:
+                return new EscalateToHuman(Bounded(Argument(call, "reason"), 200) ?? "the agent decided a person should help",
+                    Bounded(Argument(call, "summary"), 400) ?? "", EscalationTrigger.Model);
+            case CannotAnswerName when agent.Escalation.OnCannotAnswer:
+                var question = Bounded(Argument(call, "question"), 400) ?? "";
+                return new EscalateToHuman("the agent could not answer the caller's question", question.Length == 0 ? "" : "The caller asked: " + question, EscalationTrigger.CannotAnswer);
             case EndCallName: return new HangUp(Argument(call, "reason") ?? "conversation over");
             case SwitchLanguageName when Argument(call, "language") is { Length: >= 2 and <= 35 } language:
                 return new ChangeLanguage(language);
@@ -75,6 +87,8 @@ internal static class AgentTools
                 return null;
         }
     }
+
+    private static string? Bounded(string? text, int max) => string.IsNullOrWhiteSpace(text) ? null : text.Trim() is var t && t.Length > max ? t[..max] : t;
 
     private static AIFunctionDeclaration Declare(string name, string description, string schema)
         => AIFunctionFactory.CreateDeclaration(name, description, JsonElement.Parse(schema));

@@ -13,7 +13,7 @@ namespace VoiceAgent.Telephony.MediaStreams;
 /// encoded into one reused buffer (encoding is serialised because the playout loop and barge-in both send) and
 /// queued on the socket's one bounded writer; <c>clear</c> also drops media still queued on our side.
 /// </summary>
-internal sealed class MediaStreamsAudioTransport(CarrierSocketWriter writer, string streamSid, string callSid, CallHandoff handoff) : IAudioTransport, IDisposable
+internal sealed class MediaStreamsAudioTransport(CarrierSocketWriter writer, string streamSid, string callSid, CallHandoff handoff, string? dialledNumber = null) : IAudioTransport, IDisposable
 {
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly ArrayBufferWriter<byte> _buffer = new(512);
@@ -53,12 +53,12 @@ internal sealed class MediaStreamsAudioTransport(CarrierSocketWriter writer, str
     }
 
     /// <summary>
-    /// A hand-off to a person redirects the live call over REST (Twilio then ends the stream itself); otherwise closing
+    /// A hand-off to a person moves the live call into the warm transfer over REST (Twilio then ends the stream itself); otherwise closing
     /// the socket ends <c>&lt;Connect&gt;&lt;Stream&gt;</c> and Twilio runs the next TwiML or the action URL.
     /// </summary>
     public async ValueTask HangUpAsync(string? handoffData, CancellationToken cancellationToken)
     {
-        if (await handoff.TryTransferAsync(callSid, handoffData, cancellationToken)) return;
+        if (await handoff.TryTransferAsync(callSid, dialledNumber, handoffData, cancellationToken)) return;
         await writer.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "agent ended the call", cancellationToken);
     }
 

@@ -90,7 +90,7 @@ internal sealed partial class MediaStreamsConnectionHandler(
                         var info = new CallInfo(start.CallSid, parameters.GetValueOrDefault("From") ?? parameters.GetValueOrDefault("from"),
                             parameters.GetValueOrDefault("To") ?? parameters.GetValueOrDefault("to"), parameters)
                         { SessionId = start.StreamSid ?? m.StreamSid, AccountSid = start.AccountSid, Direction = "inbound" };
-                        carrier = new MediaStreamsAudioTransport(writer, start.StreamSid ?? m.StreamSid ?? "", start.CallSid, handoff);
+                        carrier = new MediaStreamsAudioTransport(writer, start.StreamSid ?? m.StreamSid ?? "", start.CallSid, handoff, info.To);
                         call = await AudioCall.StartAsync(calls, carrier, TransportName, info, callCts.Token);
                         break;
                     case "media" when call is not null && m.Media?.Payload is { } payload:

@@ -14,6 +14,10 @@ internal sealed record HandoffPayload
     [JsonPropertyName("reason")]
     public string? Reason { get; init; }
 
+    /// <summary>One sentence for the person who takes the call (the warm transfer's brief).</summary>
+    [JsonPropertyName("summary")]
+    public string? Summary { get; init; }
+
     /// <summary>A name from <see cref="ConnectActionReplyOptions.TransferTargets"/>; never a phone number.</summary>
     [JsonPropertyName("transferTarget")]
     public string? TransferTarget { get; init; }
