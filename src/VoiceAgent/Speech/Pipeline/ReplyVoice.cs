@@ -30,6 +30,7 @@ internal sealed class ReplyVoice
     private readonly StringBuilder _textSent = new();
     private bool _completed;
     private bool _reopened;
+    private Task _abandonedOpen = Task.CompletedTask; // an open given up on, closed once it completes
 
     private abstract record Work;
     private sealed record Text(string Value, bool Last) : Work;
@@ -128,6 +129,7 @@ internal sealed class ReplyVoice
         {
             if (stream is not null) await stream.DisposeAsync();
             await reader; // ends on the cancelled token or the closed stream; it reports its own failures
+            await _abandonedOpen;
         }
     }
 
@@ -143,12 +145,12 @@ internal sealed class ReplyVoice
         catch (TimeoutException)
         {
             await bounded.CancelAsync(); // a provider client that honours the token gives up its connect now
-            await DisposeWhenOpenAsync(opening);
+            _abandonedOpen = DisposeWhenOpenAsync(opening); // the reply fails now, not when the provider answers
             throw new TimeoutException($"speech synthesis did not open within {_openBudget.TotalSeconds:0.###} s");
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            await DisposeWhenOpenAsync(opening);
+            _abandonedOpen = DisposeWhenOpenAsync(opening);
             throw;
         }
     }
