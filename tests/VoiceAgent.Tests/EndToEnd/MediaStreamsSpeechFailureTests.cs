@@ -68,4 +68,19 @@ public sealed class MediaStreamsSpeechFailureTests
         Assert.Equal(Apology, server.Tts.Sessions[^1].SpokenText.Trim());
         Assert.Equal(0, server.Model.Requests.Count); // no turn was invented from a deaf line
     }
+
+    [Fact]
+    public async Task Speech_recognition_that_cannot_connect_at_call_start_makes_the_agent_apologise_and_hand_off_instead_of_dropping_the_call()
+    {
+        await using var server = await AudioServer.StartAsync();
+        server.Stt.RejectNextUpgrade(401, count: 10); // a revoked key: no session can be opened for this call
+
+        await using var caller = await server.CallAsync();
+
+        await caller.WaitForAudioAsync(8000).DefaultTimeout(TimeSpan.FromSeconds(30));
+        await caller.WaitForCloseAsync().DefaultTimeout(TimeSpan.FromSeconds(30));
+        Assert.True(caller.ClosedByServer);
+        Assert.Equal(Apology, server.Tts.Sessions[^1].SpokenText.Trim());
+        Assert.Equal(0, server.Model.Requests.Count);
+    }
 }

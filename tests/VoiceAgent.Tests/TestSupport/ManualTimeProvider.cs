@@ -32,6 +32,36 @@ public sealed class ManualTimeProvider : TimeProvider
         }
     }
 
+    /// <summary>
+    /// Completes once at least <paramref name="count"/> timers are waiting to fire: the code under test has reached
+    /// its wait (e.g. a <c>Task.Delay</c> on this clock), so a test can look at what it did before it, then advance.
+    /// </summary>
+    public Task WaitForPendingTimersAsync(int count = 1)
+    {
+        lock (_gate)
+        {
+            if (PendingTimersLocked() >= count) return Task.CompletedTask;
+            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _timerWaiters.Add((count, waiter));
+            return waiter.Task;
+        }
+    }
+
+    private readonly List<(int Count, TaskCompletionSource Done)> _timerWaiters = [];
+
+    private int PendingTimersLocked() => _timers.Count(t => t.DueAt != long.MaxValue);
+
+    private void TimersChangedLocked()
+    {
+        if (_timerWaiters.Count == 0) return;
+        var pending = PendingTimersLocked();
+        foreach (var waiter in _timerWaiters.Where(w => w.Count <= pending).ToList())
+        {
+            _timerWaiters.Remove(waiter);
+            waiter.Done.TrySetResult();
+        }
+    }
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var t = new ManualTimer(this, callback, state);
@@ -52,6 +82,7 @@ public sealed class ManualTimeProvider : TimeProvider
                 DueAt = dueTime == Timeout.InfiniteTimeSpan ? long.MaxValue : owner._ticks + dueTime.Ticks;
                 Period = period == Timeout.InfiniteTimeSpan || period == TimeSpan.Zero ? 0 : period.Ticks;
                 if (!owner._timers.Contains(this)) owner._timers.Add(this);
+                owner.TimersChangedLocked();
             }
             return true;
         }

@@ -60,9 +60,6 @@ internal sealed partial class SpeechPipeline
     [LoggerMessage(EventId = 5016, Level = LogLevel.Warning, Message = "Call {CallId}: pipeline loops did not stop within 3 s of the call ending")]
     private static partial void LogLoopsDidNotStop(ILogger logger, string callId);
 
-    [LoggerMessage(EventId = 5017, Level = LogLevel.Information, Message = "Call {CallId}: playout stopped, the carrier socket is gone ({ExceptionType})")]
-    private static partial void LogPlayoutStopped(ILogger logger, string callId, string exceptionType);
-
     [LoggerMessage(EventId = 5018, Level = LogLevel.Information, Message = "Call {CallId}: {Digits} keypad symbols queued as {DurationMs} ms of tones")]
     private static partial void LogTonesQueued(ILogger logger, string callId, int digits, int durationMs);
 
@@ -71,4 +68,20 @@ internal sealed partial class SpeechPipeline
 
     [LoggerMessage(EventId = 5019, Level = LogLevel.Information, Message = "Call {CallId}: speech switched to locale {Locale}")]
     private static partial void LogLanguageSwitched(ILogger logger, string callId, string locale);
+
+    // 5042-5046: the pipeline's own loop and tasks.
+    [LoggerMessage(EventId = 5042, Level = LogLevel.Debug, Message = "Call {CallId}: speech pipeline loop ended ({Reason})")]
+    private static partial void LogLoopEnded(ILogger logger, string callId, string reason);
+
+    [LoggerMessage(EventId = 5043, Level = LogLevel.Error, Message = "Call {CallId}: speech pipeline failed; ending the call rather than leaving it deaf and mute")]
+    private static partial void LogPipelineFailed(ILogger logger, string callId, Exception exception);
+
+    [LoggerMessage(EventId = 5044, Level = LogLevel.Debug, Message = "Call {CallId}: the engine has ended the call; {Event} not delivered")]
+    private static partial void LogEngineGone(ILogger logger, string callId, string @event);
+
+    [LoggerMessage(EventId = 5045, Level = LogLevel.Warning, Message = "Call {CallId}: playback did not finish within 15 s of the hang-up request; hanging up")]
+    private static partial void LogPlaybackNotFinished(ILogger logger, string callId);
+
+    [LoggerMessage(EventId = 5046, Level = LogLevel.Error, Message = "Call {CallId}: a speech pipeline task failed at the end of the call")]
+    private static partial void LogTaskFailed(ILogger logger, string callId, Exception exception);
 }

@@ -1,10 +1,10 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using VoiceAgent.Conversation;
-using VoiceAgent.Observability;
 using VoiceAgent.Speech.Audio;
 using VoiceAgent.Speech.Echo;
 using VoiceAgent.Speech.Vad;
+using VoiceAgent.Observability;
 
 namespace VoiceAgent.Speech.Pipeline;
 
@@ -14,6 +14,15 @@ namespace VoiceAgent.Speech.Pipeline;
 /// engine's streamed tokens into audio (streaming TTS → 20 ms frames paced in real time, with marks that tell what
 /// was actually heard). To the engine it is just another <see cref="ICallTransport"/>.
 /// </summary>
+/// <remarks>
+/// Shaped like <see cref="CallSession"/>: everything that happens to the call's audio is a message in one mailbox
+/// (<see cref="PipelineInput"/>), and one loop (<see cref="RunAsync"/>) reads it and alone owns the call's speech
+/// state: the detector, the echo canceller, barge-in (<see cref="BargeInDecision"/>), utterance assembly
+/// (<see cref="UtteranceAssembler"/>), what was heard (<see cref="PlaybackTracker"/>) and the reply being voiced. The
+/// parts that wait do so on their own tasks and report back through the mailbox: the STT session's reader, the
+/// reply's TTS stream (<see cref="ReplyVoice"/>) and the real-time playout (<see cref="Playout"/>). The loop awaits
+/// only socket writes (STT audio, <c>clear</c>) and the engine's mailbox.
+/// </remarks>
 internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
 {
     private readonly IAudioTransport _carrier;
@@ -25,6 +34,17 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly string _transportName;
     private readonly AudioFormat _format;
+    private readonly ICallLocales _locales;
+    private readonly Channel<PipelineInput> _mailbox = Channel.CreateBounded<PipelineInput>(
+        new BoundedChannelOptions(512) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly CancellationTokenSource _life = new();
+    private Func<ConversationEvent, CancellationToken, ValueTask> _post = (_, _) => ValueTask.CompletedTask;
+    private Task _loop = Task.CompletedTask;
+    private Task _playoutRun = Task.CompletedTask;
+    private string _callId = "pending";
+    private CallLocale? _locale; // engine side: set by StartAsync and language switches (the engine is this transport's one writer)
+
+    // ── Owned by the loop (RunAsync); set up before it starts, never touched from elsewhere after. ──
     private readonly VoiceActivityDetector _vad;
     private readonly EchoCanceller _echo;
     private readonly PlayedFrameQueue _playedFrames;
@@ -32,35 +52,37 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     private readonly short[] _inboundPcm;
     private readonly short[] _playedPcm;
     private readonly PlaybackTracker _tracker;
-    private readonly Channel<PlayoutItem> _playout = Channel.CreateUnbounded<PlayoutItem>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly CancellationTokenSource _life = new();
-    private readonly object _gate = new();
     private readonly UtteranceAssembler _utterance = new();
     private readonly BargeInDecision _bargeIn;
-    private readonly ICallLocales _locales;
-
-    private Func<ConversationEvent, CancellationToken, ValueTask> _post = (_, _) => ValueTask.CompletedTask;
+    private readonly CallerSpeechLedger _callerSpeech = new();
+    private readonly List<Task> _background = []; // timers, retired sessions and voices: awaited when the call ends
+    private readonly List<TaskCompletionSource> _idleWaiters = [];
+    private Playout _playout = null!;
     private ISpeechToTextSession? _sttSession;
-    private CancellationTokenSource? _sttLoopStop;
-    private Task _sttLoop = Task.CompletedTask;
-    private Task _confirmation = Task.CompletedTask;
-    private CallLocale? _locale;
-    private int _speechLost; // 1 once the engine was told speech recognition or synthesis is gone
-    private int _voiceFailures; // TTS opens that failed on this call; after one, the next open is bounded
-    private int _pendingToneFrames;
-    private Task _playoutLoop = Task.CompletedTask;
+    private CancellationTokenSource? _sttStop;
     private TextToSpeechStreamOptions _ttsOptions = new("", "");
     private Task<ITextToSpeechStream>? _preparedTts;
+    private ReplyInProgress? _active;
     private AudioTurnTimeline? _pendingTimeline;
-    private ActiveReply? _active;
+    private AudioTurnTimeline? _lastTimeline;
     private int _cancelledUpTo = -1;
-    private volatile int _generation;
-    private string _callId = "pending";
-    private long _lastSpeechEndedAt;
+    private int _pendingToneFrames;
+    private int _lastSentReplyId = int.MinValue;
+    private bool _speechLost; // the engine was told speech recognition or synthesis is gone
+    private int _voiceFailures; // replies whose synthesis failed on this call; after one, the next open gets the fallback budget
     private long _lastSpeechStartedAt;
     private long _lastVoicedFrameAt;
     private long _lastFlushAt;
-    private readonly CallerSpeechLedger _callerSpeech = new();
+
+    /// <summary>The reply being voiced: its TTS stream, the frames it is cut into, its marks and its timeline.</summary>
+    private sealed class ReplyInProgress(ReplyVoice voice, AudioTurnTimeline timeline, AudioFrameAssembler assembler)
+    {
+        public ReplyVoice Voice { get; } = voice;
+        public int Id => Voice.ReplyId;
+        public AudioTurnTimeline Timeline { get; } = timeline;
+        public AudioFrameAssembler Assembler { get; } = assembler;
+        public int NextMarkSequence { get; set; }
+    }
 
     public SpeechPipeline(IAudioTransport carrier, ISpeechToText stt, ITextToSpeech tts, SpeechPipelineOptions options, ICallLocales locales,
         TimeProvider clock, VoiceAgentMetrics metrics, ILogger logger, string transportName)
@@ -87,12 +109,6 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
 
     private long FrameTicks => _clock.TimestampFrequency / 50;
 
-    /// <summary>True while a reply is being synthesised or its audio (or keypad tones) has not finished playing.</summary>
-    public bool AgentSpeaking
-    {
-        get { lock (_gate) return _active is not null || _tracker.HasUnplayedAudio || _pendingToneFrames > 0; }
-    }
-
     /// <summary>Keypad tones and a mid-call language switch are carried out here; hold music (a URL to stream) is not, so it is never offered.</summary>
     public CallCapabilities Capabilities => CallCapabilities.SendDigits | CallCapabilities.SwitchLanguage;
 
@@ -102,166 +118,384 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     /// <summary>Where events for the engine go (the call's mailbox).</summary>
     public void Attach(Func<ConversationEvent, CancellationToken, ValueTask> post) => _post = post;
 
-    /// <summary>Connects STT, starts playout, tells the engine the call started (with the session store's answer) and speaks the greeting.</summary>
+    /// <summary>Connects STT, starts the loop and playout, tells the engine the call started (with the session store's answer) and speaks the greeting.</summary>
     public async Task StartAsync(CallInfo call, CallLocale locale, string? greeting, Storage.Sessions.SessionLookup lookup, CancellationToken cancellationToken)
     {
         _callId = call.CallSid;
         _locale = locale;
         _ttsOptions = TtsOptionsFor(locale);
-        await StartSttAsync(locale, cancellationToken);
-        _playoutLoop = RunPlayoutAsync(_life.Token);
+        ISpeechToTextSession? session = null;
+        string? deaf = null;
+        try
+        {
+            session = await _stt.ConnectAsync(SttOptionsFor(locale), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The caller is on the line and must hear something: the call starts without ears and is handed off.
+            LogSttError(_logger, _callId, ex.Message, true);
+            deaf = $"speech recognition failed to connect: {ex.GetType().Name}";
+        }
+        _playout = new Playout(_carrier, _options.PlayoutLead, _clock, _metrics, _transportName,
+            (item, ct) => PostAsync(new FrameSent(item), ct), _logger, _callId);
+        if (session is not null) UseSttSession(session);
+        _loop = RunAsync(_life.Token);
+        _playoutRun = _playout.RunAsync(_life.Token);
         LogStarted(_logger, _callId, locale.Name, _format.Name);
         await _post(new CallStarted(call with { Language = locale.SttLanguage }) { ReceivedAt = _clock.GetTimestamp(), Lookup = lookup }, cancellationToken);
-        if (!string.IsNullOrWhiteSpace(greeting)) await SendAsync(new SpeakToken(greeting, Last: true, ReplyId: 0), cancellationToken);
+        if (deaf is not null) await PostAsync(new SttLost(null, deaf), cancellationToken);
+        else if (!string.IsNullOrWhiteSpace(greeting)) await SendAsync(new SpeakToken(greeting, Last: true, ReplyId: 0), cancellationToken);
     }
 
     private TextToSpeechStreamOptions TtsOptionsFor(CallLocale locale) => new(locale.TtsVoiceId, _format.TtsOutputFormat, locale.TtsLanguageCode);
 
-    /// <summary>Opens an STT session for <paramref name="locale"/> and starts reading it; the previous session, if any, is closed after.</summary>
-    private async Task StartSttAsync(CallLocale locale, CancellationToken cancellationToken)
+    private SpeechToTextSessionOptions SttOptionsFor(CallLocale locale) => new(locale.SttModel, locale.SttLanguage, _format.SttEncoding, _format.SampleRate);
+
+    // ───────────── the carrier's inbound side: one entry per kind, all into the mailbox ─────────────
+
+    /// <summary>One frame of caller audio, in the carrier's format (handled in <see cref="OnInboundFrameAsync"/>).</summary>
+    public ValueTask OnAudioAsync(ReadOnlyMemory<byte> frame, long receivedAt, CancellationToken cancellationToken)
+        => PostAsync(new InboundFrame(frame, receivedAt), cancellationToken);
+
+    /// <summary>The carrier echoed a mark: the audio before it has played (handled in <see cref="OnMarkEchoed"/>).</summary>
+    public ValueTask OnMarkAsync(string name) => PostAsync(new MarkEchoed(name), CancellationToken.None);
+
+    /// <summary>The caller pressed a key.</summary>
+    public ValueTask OnDigitAsync(string digit, long receivedAt, CancellationToken cancellationToken)
+        => PostAsync(new DigitReceived(digit, receivedAt), cancellationToken);
+
+    // ───────────── the engine's side ─────────────
+
+    public async ValueTask SendAsync(TransportCommand command, CancellationToken cancellationToken)
     {
-        var session = await _stt.ConnectAsync(new SpeechToTextSessionOptions(locale.SttModel, locale.SttLanguage, _format.SttEncoding, _format.SampleRate), cancellationToken);
-        var stop = CancellationTokenSource.CreateLinkedTokenSource(_life.Token);
-        var (oldSession, oldStop, oldLoop) = (_sttSession, _sttLoopStop, _sttLoop);
-        Volatile.Write(ref _sttSession, session);
-        _sttLoopStop = stop;
-        _sttLoop = RunSttLoopAsync(session, stop.Token);
-        if (oldStop is null) return;
-        await oldStop.CancelAsync();
-        await oldLoop;
-        await oldSession!.DisposeAsync();
-        oldStop.Dispose();
+        switch (command)
+        {
+            case SpeakToken:
+                await PostAsync(new EngineCommand(command, _clock.GetTimestamp()), cancellationToken);
+                break;
+            case SendDigits digits:
+                if (!DtmfTones.IsValid(digits.Digits)) throw new CommandRejectedException($"'{digits.Digits}' holds a symbol that is not a keypad digit (0-9, *, #, A-D) or w");
+                await PostAsync(new EngineCommand(command, _clock.GetTimestamp()), cancellationToken);
+                break;
+            case EndCall end:
+                LogEndCall(_logger, _callId, end.HandoffData is not null);
+                await WaitForPlaybackAsync(cancellationToken);
+                await _carrier.HangUpAsync(end.HandoffData, cancellationToken);
+                break;
+            case SwitchLanguage language:
+                await SwitchLanguageAsync(language.TranscriptionLanguage ?? language.TtsLanguage, cancellationToken);
+                break;
+            default:
+                LogUnsupported(_logger, _callId, command.GetType().Name, _transportName);
+                throw new CommandRejectedException($"{command.GetType().Name} is not supported on {_transportName}");
+        }
     }
 
-    // ───────────── inbound: carrier → VAD/STT → engine ─────────────
+    /// <summary>
+    /// Switches speech recognition and synthesis to the locale-table row for <paramref name="language"/> (a row name
+    /// such as <c>es-MX</c>, or a language such as <c>es</c>): a new STT session first, then the old one closed, and
+    /// the next reply voiced in the row's voice. A language with no row is refused, and the call stays as it was.
+    /// </summary>
+    private async ValueTask SwitchLanguageAsync(string? language, CancellationToken cancellationToken)
+    {
+        var table = await _locales.TableAsync(cancellationToken);
+        var row = language is null ? null : table.Find(language)
+            ?? throw new CommandRejectedException($"no locale for '{language}'; this line speaks {string.Join(", ", table.Rows.Select(r => r.Name))}");
+        if (row is null) throw new CommandRejectedException("no language given");
+        if (_locale is { } current && current == row) return;
+        var session = await _stt.ConnectAsync(SttOptionsFor(row), cancellationToken); // connected off the loop: the call keeps hearing meanwhile
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!await TryPostAsync(new LocaleSwitched(row, session, done), cancellationToken))
+        {
+            await session.DisposeAsync(); // the call is ending
+            return;
+        }
+        await done.Task.WaitAsync(cancellationToken);
+        _locale = row;
+        LogLanguageSwitched(_logger, _callId, row.Name);
+    }
 
-    /// <summary>One frame of caller audio, in the carrier's format.</summary>
-    public async ValueTask OnAudioAsync(ReadOnlyMemory<byte> frame, long receivedAt, CancellationToken cancellationToken)
+    /// <summary>Waits (at most 15 s) until what was said before has played, so a hang-up does not cut it.</summary>
+    private async ValueTask WaitForPlaybackAsync(CancellationToken cancellationToken)
+    {
+        var idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!await TryPostAsync(new WhenIdle(idle), cancellationToken)) return;
+        try
+        {
+            await idle.Task.WaitAsync(TimeSpan.FromSeconds(15), _clock, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            LogPlaybackNotFinished(_logger, _callId);
+        }
+    }
+
+    // ───────────── the mailbox ─────────────
+
+    /// <summary>Posts to the loop; after the call ended (mailbox closed) there is no one to act, and the input is dropped.</summary>
+    private async ValueTask PostAsync(PipelineInput input, CancellationToken cancellationToken) => await TryPostAsync(input, cancellationToken);
+
+    private async ValueTask<bool> TryPostAsync(PipelineInput input, CancellationToken cancellationToken)
+    {
+        while (await _mailbox.Writer.WaitToWriteAsync(cancellationToken))
+            if (_mailbox.Writer.TryWrite(input)) return true;
+        return false;
+    }
+
+    /// <summary>The one loop: reads the mailbox until the call ends and alone changes the call's speech state.</summary>
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var input in _mailbox.Reader.ReadAllAsync(cancellationToken))
+            {
+                await HandleAsync(input, cancellationToken);
+                if (_idleWaiters.Count > 0 && !AgentSpeaking) ReleaseIdleWaiters();
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            LogLoopEnded(_logger, _callId, "the call ended");
+        }
+        catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or IOException or ObjectDisposedException)
+        {
+            LogLoopEnded(_logger, _callId, "the carrier socket is gone: " + ex.GetType().Name); // its receive loop ends the call
+        }
+        catch (Exception ex)
+        {
+            // The call's edge for its audio: it can no longer hear or speak. End it rather than leave it open, deaf and mute.
+            LogPipelineFailed(_logger, _callId, ex);
+            await HangUpAfterFailureAsync();
+        }
+        finally
+        {
+            _mailbox.Writer.TryComplete();
+            ReleaseIdleWaiters();
+            _active?.Voice.Cancel();
+            _active = null;
+            RetirePreparedTts();
+            _sttStop?.Cancel();
+            _playout.Complete();
+        }
+    }
+
+    private async ValueTask HangUpAfterFailureAsync()
+    {
+        try
+        {
+            await _carrier.HangUpAsync(null, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or IOException or ObjectDisposedException)
+        {
+            LogLoopEnded(_logger, _callId, "the carrier socket is gone: " + ex.GetType().Name);
+        }
+    }
+
+    private ValueTask HandleAsync(PipelineInput input, CancellationToken ct)
+    {
+        switch (input)
+        {
+            case InboundFrame frame:
+                return OnInboundFrameAsync(frame.Frame, frame.ReceivedAt, ct);
+            case FrameSent sent:
+                OnFrameSent(sent.Item);
+                return ValueTask.CompletedTask;
+            case MarkEchoed mark:
+                OnMarkEchoed(mark.Name);
+                return ValueTask.CompletedTask;
+            case DigitReceived digit:
+                return PostToEngineAsync(new DigitPressed(digit.Digit) { ReceivedAt = digit.ReceivedAt }, ct);
+            case EngineCommand { Command: SpeakToken speak } command:
+                return SpeakAsync(speak, command.SentAt, ct);
+            case EngineCommand { Command: SendDigits digits }:
+                QueueTones(digits.Digits);
+                return ValueTask.CompletedTask;
+            case VoiceInput voice:
+                return OnVoiceAsync(voice.Report, ct);
+            case SttInput stt when ReferenceEquals(stt.Session, _sttSession):
+                return OnSpeechEventAsync(stt.Event, ct);
+            case SttLost lost when ReferenceEquals(lost.Session, _sttSession):
+                return SpeechLostAsync(lost.Reason, ct);
+            case LocaleSwitched switched:
+                UseSttSession(switched.Session);
+                _ttsOptions = TtsOptionsFor(switched.Locale);
+                RetirePreparedTts(); // opened in the old voice
+                switched.Done.TrySetResult();
+                return ValueTask.CompletedTask;
+            case ConfirmationDue:
+                return OnConfirmationDueAsync(ct);
+            case WhenIdle idle:
+                _idleWaiters.Add(idle.Done);
+                return ValueTask.CompletedTask;
+            default:
+                return ValueTask.CompletedTask; // events of a replaced STT session
+        }
+    }
+
+    /// <summary>True while a reply is being synthesised or its audio (or keypad tones) has not finished playing.</summary>
+    private bool AgentSpeaking => _active is not null || _tracker.HasUnplayedAudio || _pendingToneFrames > 0;
+
+    private bool ReplyAudible => _active is not null || _tracker.HasUnplayedAudio;
+
+    private void ReleaseIdleWaiters()
+    {
+        foreach (var waiter in _idleWaiters) waiter.TrySetResult();
+        _idleWaiters.Clear();
+    }
+
+    /// <summary>Keeps a task that ends on its own (a timer, a closing socket) so the call's end can wait for it.</summary>
+    private void Track(Task task)
+    {
+        _background.RemoveAll(t => t.IsCompleted);
+        _background.Add(task);
+    }
+
+    /// <summary>Tells the engine; an engine that has already ended its call has no use for the event.</summary>
+    private async ValueTask PostToEngineAsync(ConversationEvent @event, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _post(@event, cancellationToken);
+        }
+        catch (ChannelClosedException)
+        {
+            LogEngineGone(_logger, _callId, @event.GetType().Name);
+        }
+    }
+
+    // ───────────── inbound: carrier → echo canceller, VAD, STT → barge-in ─────────────
+
+    /// <summary>
+    /// Every inbound frame of caller audio passes here, in arrival order, on the loop: the one place to add a
+    /// detector that listens to the caller's line.
+    /// </summary>
+    private async ValueTask OnInboundFrameAsync(ReadOnlyMemory<byte> frame, long receivedAt, CancellationToken cancellationToken)
     {
         if (frame.Length != _format.FrameBytes)
         {
             // Odd sizes still reach STT as they are; cancellation and VAD run on whole frames.
-            if (Volatile.Read(ref _sttSession) is { } raw) await raw.SendAudioAsync(frame, cancellationToken);
+            await SendToSttAsync(frame, cancellationToken);
             return;
         }
-        VadEvent vad;
-        bool echoPathChanged, voiced, cancelled;
-        lock (_gate)
-        {
-            _format.Decode(frame.Span, _inboundPcm);
-            // Echo cancellation before VAD and STT, referenced to what we played in playout order (one frame per frame).
-            var played = _playedFrames.Take();
-            if (_options.EchoCancellation) _echo.Process(played, _inboundPcm);
-            cancelled = _echo.Cancelling;
-            echoPathChanged = _echo.SinceNewPath == 0;
-            vad = _vad.Process(_inboundPcm);
-            voiced = _vad.IsSpeaking && _vad.SpeechProbability >= 0.5f;
-            if (voiced) _lastVoicedFrameAt = receivedAt + FrameTicks;
-            _callerSpeech.Frame(voiced);
-            if (cancelled) _format.Encode(_inboundPcm, _cancelledFrame);
-        }
-        if (Volatile.Read(ref _sttSession) is { } stt) await stt.SendAudioAsync(cancelled ? _cancelledFrame : frame, cancellationToken);
+        _format.Decode(frame.Span, _inboundPcm);
+        // Echo cancellation before VAD and STT, referenced to what we played in playout order (one frame per frame).
+        var played = _playedFrames.Take();
+        if (_options.EchoCancellation) _echo.Process(played, _inboundPcm);
+        var cancelled = _echo.Cancelling;
+        var echoPathChanged = _echo.SinceNewPath == 0;
+        var vad = _vad.Process(_inboundPcm);
+        var voiced = _vad.IsSpeaking && _vad.SpeechProbability >= 0.5f;
+        if (voiced) _lastVoicedFrameAt = receivedAt + FrameTicks;
+        _callerSpeech.Frame(voiced);
+        if (cancelled) _format.Encode(_inboundPcm, _cancelledFrame);
+        await SendToSttAsync(cancelled ? _cancelledFrame : frame, cancellationToken);
         if (echoPathChanged)
         {
             LogEchoPath(_logger, _callId, _echo.DelayMs ?? -1);
-            lock (_gate) _bargeIn.EchoPathChanged(receivedAt);
+            _bargeIn.EchoPathChanged(receivedAt);
         }
         switch (vad.Kind)
         {
             case VadEventKind.SpeechStarted:
                 LogSpeech(_logger, _callId, "started", AgentSpeaking);
-                lock (_gate)
-                {
-                    _callerSpeech.SpeechStarted();
-                    // The detector confirms speech some frames after it began; date it from the audio itself.
-                    _lastSpeechStartedAt = receivedAt - (long)((vad.DetectedAt - vad.Timestamp).TotalSeconds * _clock.TimestampFrequency);
-                    _bargeIn.SpeechStarted(_lastSpeechStartedAt);
-                }
+                _callerSpeech.SpeechStarted();
+                // The detector confirms speech some frames after it began; date it from the audio itself.
+                _lastSpeechStartedAt = receivedAt - (long)((vad.DetectedAt - vad.Timestamp).TotalSeconds * _clock.TimestampFrequency);
+                _bargeIn.SpeechStarted(_lastSpeechStartedAt);
                 break;
             case VadEventKind.SpeechEnded:
-                bool confirm;
-                lock (_gate)
-                {
-                    _lastSpeechEndedAt = receivedAt;
-                    confirm = _bargeIn.SpeechEnded();
-                }
                 LogSpeech(_logger, _callId, "ended", AgentSpeaking);
-                if (confirm) _confirmation = ConfirmBargeInAsync(_life.Token);
+                if (_bargeIn.SpeechEnded()) Track(ConfirmLaterAsync(_life.Token));
                 break;
         }
 
         // Barge-in: caller speech during playback that has lasted long enough to be more than a blip.
-        bool bargeIn;
-        lock (_gate) bargeIn = _bargeIn.Frame(receivedAt, voiced, _active is not null || _tracker.HasUnplayedAudio);
-        if (bargeIn) await BargeInAsync(receivedAt, cancellationToken);
+        if (_bargeIn.Frame(receivedAt, voiced, ReplyAudible)) await BargeInAsync(receivedAt, cancellationToken);
     }
 
-    /// <summary>The carrier echoed a mark: the audio before it has played.</summary>
-    public ValueTask OnMarkAsync(string name)
+    /// <summary>Audio for STT; a session whose socket write fails is lost (the call would be deaf), and the engine is told.</summary>
+    private async ValueTask SendToSttAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken)
     {
-        AudioTurnTimeline? finished = null;
-        TurnTimeline? heard = null;
-        lock (_gate)
+        if (_sttSession is not { } session) return;
+        try
         {
-            var played = _tracker.PlayedSegments;
-            var closed = _tracker.MarkPlayed(name);
-            // The reply's first echoed mark: the caller has heard it start (stamped once per reply).
-            if (_tracker.PlayedSegments > played && _lastTimeline is { } current && current.Hops.Mark(TurnHop.FirstAudioHeard)) heard = current.Hops;
-            if (closed && _lastTimeline is { } timeline)
-            {
-                timeline.Hops.Mark(TurnHop.PlaybackCompleted);
-                finished = timeline;
-                _lastTimeline = null;
-            }
+            await session.SendAudioAsync(audio, cancellationToken);
         }
-        if (heard is not null) PlaybackObserver?.FirstAudioHeard(heard);
-        if (finished is not null) LogPlayed(_logger, _callId, finished.Hops.TurnId, LogValues.Ms(finished.Ms(finished.Hops[TurnHop.FirstMediaSent], finished.Hops[TurnHop.PlaybackCompleted])));
-        return ValueTask.CompletedTask;
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogSttError(_logger, _callId, ex.Message, true);
+            _sttSession = null; // nothing more to send it
+            await SpeechLostAsync($"speech recognition failed: {ex.GetType().Name}", cancellationToken);
+        }
     }
 
-    public ValueTask OnDigitAsync(string digit, long receivedAt, CancellationToken cancellationToken)
-        => _post(new DigitPressed(digit) { ReceivedAt = receivedAt }, cancellationToken);
+    /// <summary>
+    /// The carrier echoed a mark: the one place where playback is acknowledged (what the caller heard, when a reply
+    /// finished playing).
+    /// </summary>
+    private void OnMarkEchoed(string name)
+    {
+        var played = _tracker.PlayedSegments;
+        var closed = _tracker.MarkPlayed(name);
+        // The reply's first echoed mark: the caller has heard it start (stamped once per reply).
+        if (_tracker.PlayedSegments > played && _lastTimeline is { } current && current.Hops.Mark(TurnHop.FirstAudioHeard)) PlaybackObserver?.FirstAudioHeard(current.Hops);
+        if (!closed || _lastTimeline is not { } timeline) return;
+        timeline.Hops.Mark(TurnHop.PlaybackCompleted);
+        _lastTimeline = null;
+        LogPlayed(_logger, _callId, timeline.Hops.TurnId, LogValues.Ms(timeline.Ms(timeline.Hops[TurnHop.FirstMediaSent], timeline.Hops[TurnHop.PlaybackCompleted])));
+    }
 
     /// <summary>Caller speech over the agent: stop the audio at once and tell the engine what was heard.</summary>
     private async ValueTask BargeInAsync(long at, CancellationToken cancellationToken)
     {
-        string heard;
-        ActiveReply? cut;
-        lock (_gate)
-        {
-            heard = _tracker.HeardText();
-            cut = _active;
-            _active = null;
-            if (cut is not null) _cancelledUpTo = Math.Max(_cancelledUpTo, cut.Id);
-            _generation++;
-            _tracker.Cleared();
-            _vad.ClearPlayback();
-            _playedFrames.Clear(); // the carrier drops what it had not played yet
-            _lastTimeline = null;
-        }
-        await _carrier.ClearAsync(cancellationToken);
-        if (cut is not null) await cut.CancelAsync();
+        var heard = _tracker.HeardText();
+        await StopSpeakingAsync(cancellationToken);
         LogBargeIn(_logger, _callId, heard.Length);
-        await _post(new UserInterrupted(heard, null) { ReceivedAt = at }, cancellationToken);
+        await PostToEngineAsync(new UserInterrupted(heard, null) { ReceivedAt = at }, cancellationToken);
     }
 
     /// <summary>After barge-in speech ended: if STT produced no words in time, it was a cough, not a turn.</summary>
-    private async Task ConfirmBargeInAsync(CancellationToken cancellationToken)
+    private async Task ConfirmLaterAsync(CancellationToken cancellationToken)
     {
         await Task.Delay(_options.BargeInConfirmation, _clock, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (cancellationToken.IsCancellationRequested) return; // the call ended first
-        bool falseInterruption;
-        lock (_gate) falseInterruption = _bargeIn.ConfirmationElapsed(_vad.IsSpeaking);
-        if (!falseInterruption) return;
+        await PostAsync(new ConfirmationDue(), CancellationToken.None);
+    }
+
+    private async ValueTask OnConfirmationDueAsync(CancellationToken cancellationToken)
+    {
+        if (!_bargeIn.ConfirmationElapsed(_vad.IsSpeaking)) return;
         LogFalseInterruption(_logger, _callId);
-        await _post(new FalseInterruption { ReceivedAt = _clock.GetTimestamp() }, cancellationToken);
+        await PostToEngineAsync(new FalseInterruption { ReceivedAt = _clock.GetTimestamp() }, cancellationToken);
+    }
+
+    // ───────────── speech recognition ─────────────
+
+    /// <summary>Makes <paramref name="session"/> the call's STT session and starts reading it; the previous one is closed after.</summary>
+    private void UseSttSession(ISpeechToTextSession session)
+    {
+        var (oldSession, oldStop) = (_sttSession, _sttStop);
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(_life.Token);
+        _sttSession = session;
+        _sttStop = stop;
+        var reader = ReadSttAsync(session, stop.Token);
+        Track(reader);
+        if (oldStop is not null) Track(RetireSttAsync(oldSession, oldStop));
+    }
+
+    private static async Task RetireSttAsync(ISpeechToTextSession? session, CancellationTokenSource stop)
+    {
+        await stop.CancelAsync();
+        if (session is not null) await session.DisposeAsync();
+        stop.Dispose();
     }
 
     /// <summary>
-    /// Reads one STT session until it is replaced or the call ends. A fatal error, a failure of the read itself or the
-    /// session ending on its own leaves the call deaf: the engine is told, and it apologises and hands the call off.
+    /// Reads one STT session until it is replaced or the call ends, into the mailbox. A fatal error, a failure of the
+    /// read itself or the session ending on its own leaves the call deaf: reported as <see cref="SttLost"/>, and the
+    /// engine apologises and hands the call off.
     /// </summary>
-    private async Task RunSttLoopAsync(ISpeechToTextSession session, CancellationToken cancellationToken)
+    private async Task ReadSttAsync(ISpeechToTextSession session, CancellationToken cancellationToken)
     {
         string? lost = null;
         try
@@ -270,18 +504,15 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
             {
                 switch (e)
                 {
-                    case TranscriptReceived t:
-                        await OnTranscriptAsync(t, cancellationToken);
-                        break;
-                    case UtteranceEnded u:
-                        await FlushUtteranceAsync(u.ReceivedAt, cancellationToken);
-                        break;
                     case SpeechReconnected r:
                         LogSttReconnected(_logger, _callId, r.Reason);
                         break;
                     case SpeechError err:
                         LogSttError(_logger, _callId, err.Message, err.Fatal);
                         if (err.Fatal) lost = "speech recognition failed: " + err.Message;
+                        break;
+                    case TranscriptReceived or UtteranceEnded:
+                        await PostAsync(new SttInput(session, e), cancellationToken);
                         break;
                 }
                 if (lost is not null) break;
@@ -297,62 +528,57 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
             LogSttError(_logger, _callId, ex.Message, true);
             lost = $"speech recognition failed: {ex.GetType().Name}";
         }
-        if (lost is not null) await SpeechLostAsync(lost);
+        if (lost is not null) await PostAsync(new SttLost(session, lost), CancellationToken.None);
     }
 
-    /// <summary>Speech recognition or synthesis is gone for good: tell the engine once, so it apologises and hands off.</summary>
-    private async ValueTask SpeechLostAsync(string reason)
+    private ValueTask OnSpeechEventAsync(SpeechEvent e, CancellationToken cancellationToken) => e switch
     {
-        if (Interlocked.Exchange(ref _speechLost, 1) != 0) return;
+        TranscriptReceived t => OnTranscriptAsync(t, cancellationToken),
+        UtteranceEnded u => FlushUtteranceAsync(u.ReceivedAt, cancellationToken),
+        _ => ValueTask.CompletedTask,
+    };
+
+    /// <summary>Speech recognition or synthesis is gone for good: tell the engine once, so it apologises and hands off.</summary>
+    private async ValueTask SpeechLostAsync(string reason, CancellationToken cancellationToken)
+    {
+        if (_speechLost) return;
+        _speechLost = true;
         LogSpeechLost(_logger, _callId, reason);
-        await _post(new SpeechUnavailable(reason) { ReceivedAt = _clock.GetTimestamp() }, _life.Token);
+        await PostToEngineAsync(new SpeechUnavailable(reason) { ReceivedAt = _clock.GetTimestamp() }, cancellationToken);
     }
 
     private async ValueTask OnTranscriptAsync(TranscriptReceived t, CancellationToken cancellationToken)
     {
-        lock (_gate)
-        {
-            // Words confirm a barge-in, unless they are the agent's own words coming back (echo): then it stays
-            // unconfirmed and ends as a false interruption, and the agent resumes.
-            if (!string.IsNullOrWhiteSpace(t.Text) && !(_bargeIn.Pending && EchoWords.AreAgentsOwn(t.Text, _tracker.ReplyText()))) _bargeIn.Words();
-            if (t.IsFinal) _utterance.AddFinal(t.Text, t.Confidence, t.Duration);
-        }
+        // Words confirm a barge-in, unless they are the agent's own words coming back (echo): then it stays
+        // unconfirmed and ends as a false interruption, and the agent resumes.
+        if (!string.IsNullOrWhiteSpace(t.Text) && !(_bargeIn.Pending && EchoWords.AreAgentsOwn(t.Text, _tracker.ReplyText()))) _bargeIn.Words();
+        if (t.IsFinal) _utterance.AddFinal(t.Text, t.Confidence, t.Duration);
         if (t.SpeechFinal) await FlushUtteranceAsync(t.ReceivedAt, cancellationToken);
     }
 
     private async ValueTask FlushUtteranceAsync(long finalAt, CancellationToken cancellationToken)
     {
-        string text;
-        double confidence;
-        TimeSpan? sinceAgentStopped;
-        long speechEndedAt;
-        bool echoBleed;
-        lock (_gate)
-        {
-            var utterance = _utterance.Take();
-            text = utterance.Text;
-            confidence = utterance.Confidence;
-            // The artefact rule asks when the caller *started* talking relative to the agent stopping: our VAD's
-            // onset when it heard this utterance, else the final's arrival less the speech it covers.
-            var playedAt = _tracker.ReplyPlayedAt;
-            var startedAt = _lastSpeechStartedAt > playedAt ? _lastSpeechStartedAt
-                : finalAt - (long)(utterance.Duration.TotalSeconds * _clock.TimestampFrequency);
-            sinceAgentStopped = _active is null && !_tracker.HasUnplayedAudio && playedAt != 0 ? _clock.GetElapsedTime(playedAt, startedAt) : null;
-            // Caller speech end: the end of the last frame our detector heard as speech in this utterance (the
-            // detector's own end event comes a hang-over later, often after the transcript).
-            speechEndedAt = _lastVoicedFrameAt > _lastFlushAt ? _lastVoicedFrameAt : 0;
-            _lastFlushAt = finalAt;
-            // Echo bleed: STT heard words that overlapped the agent's audio, yet our echo-guarded detector never
-            // heard the caller start. A caller who talks over the agent trips the detector (that is barge-in).
-            var agentSpeakingNow = _active is not null || _tracker.HasUnplayedAudio;
-            var overlapped = agentSpeakingNow || (playedAt != 0 && startedAt < playedAt);
-            var callerHeard = _callerSpeech.Flush();
-            echoBleed = overlapped && !callerHeard;
-        }
-        var verdict = TranscriptFilter.Judge(text, confidence, sinceAgentStopped, _options, echoBleed);
+        var utterance = _utterance.Take();
+        // The artefact rule asks when the caller *started* talking relative to the agent stopping: our VAD's
+        // onset when it heard this utterance, else the final's arrival less the speech it covers.
+        var playedAt = _tracker.ReplyPlayedAt;
+        var startedAt = _lastSpeechStartedAt > playedAt ? _lastSpeechStartedAt
+            : finalAt - (long)(utterance.Duration.TotalSeconds * _clock.TimestampFrequency);
+        TimeSpan? sinceAgentStopped = !ReplyAudible && playedAt != 0 ? _clock.GetElapsedTime(playedAt, startedAt) : null;
+        // Caller speech end: the end of the last frame our detector heard as speech in this utterance (the
+        // detector's own end event comes a hang-over later, often after the transcript).
+        var speechEndedAt = _lastVoicedFrameAt > _lastFlushAt ? _lastVoicedFrameAt : 0;
+        _lastFlushAt = finalAt;
+        // Echo bleed: STT heard words that overlapped the agent's audio, yet our echo-guarded detector never
+        // heard the caller start. A caller who talks over the agent trips the detector (that is barge-in).
+        var overlapped = ReplyAudible || (playedAt != 0 && startedAt < playedAt);
+        var callerHeard = _callerSpeech.Flush();
+        var echoBleed = overlapped && !callerHeard;
+
+        var verdict = TranscriptFilter.Judge(utterance.Text, utterance.Confidence, sinceAgentStopped, _options, echoBleed);
         if (verdict != TranscriptVerdict.Accept)
         {
-            if (verdict != TranscriptVerdict.Empty) LogTranscriptDropped(_logger, _callId, verdict, confidence, text.Length);
+            if (verdict != TranscriptVerdict.Empty) LogTranscriptDropped(_logger, _callId, verdict, utterance.Confidence, utterance.Text.Length);
             return;
         }
 
@@ -360,110 +586,70 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         if (speechEndedAt != 0) timeline.Hops.Mark(TurnHop.SpeechEnded, speechEndedAt);
         timeline.Hops.Mark(TurnHop.TranscriptFinal, finalAt);
         PrepareTts();
-        lock (_gate) _pendingTimeline = timeline;
+        _pendingTimeline = timeline;
         timeline.UtterancePostedAt = _clock.GetTimestamp();
-        await _post(new UserSaid(text, IsFinal: true, confidence) { ReceivedAt = finalAt, SpeechEndedAt = speechEndedAt }, cancellationToken);
+        await PostToEngineAsync(new UserSaid(utterance.Text, IsFinal: true, utterance.Confidence) { ReceivedAt = finalAt, SpeechEndedAt = speechEndedAt }, cancellationToken);
     }
 
-    // ───────────── outbound: engine → TTS → paced frames ─────────────
+    // ───────────── outbound: engine → the reply's voice → playout ─────────────
 
-    public async ValueTask SendAsync(TransportCommand command, CancellationToken cancellationToken)
+    private async ValueTask SpeakAsync(SpeakToken speak, long sentAt, CancellationToken cancellationToken)
     {
-        switch (command)
+        if (speak.ReplyId <= _cancelledUpTo && speak.ReplyId != 0) return; // tokens of a reply the caller talked over, or whose voice failed
+        var reply = _active;
+        if (reply is null || reply.Id != speak.ReplyId)
         {
-            case SpeakToken speak:
-                await SpeakAsync(speak, cancellationToken);
-                break;
-            case EndCall end:
-                LogEndCall(_logger, _callId, end.HandoffData is not null);
-                await WaitForPlaybackAsync(cancellationToken);
-                await _carrier.HangUpAsync(end.HandoffData, cancellationToken);
-                break;
-            case SendDigits digits:
-                QueueTones(digits.Digits);
-                break;
-            case SwitchLanguage language:
-                await SwitchLanguageAsync(language.TranscriptionLanguage ?? language.TtsLanguage, cancellationToken);
-                break;
-            default:
-                LogUnsupported(_logger, _callId, command.GetType().Name, _transportName);
-                throw new CommandRejectedException($"{command.GetType().Name} is not supported on {_transportName}");
+            if (speak.Token.Length == 0 && speak.Last) return; // closing frame of a reply we never voiced
+            if (reply is not null || (AgentSpeaking && speak.ReplyId != 0))
+                await StopSpeakingAsync(cancellationToken); // a newer reply replaces what is playing
+            reply = StartReply(speak.ReplyId, sentAt);
         }
+        if (speak.Token.Length > 0)
+        {
+            var now = _clock.GetTimestamp();
+            if (reply.Timeline.FirstTextToTtsAt == 0) reply.Timeline.FirstTextToTtsAt = now;
+            if (reply.Timeline.Hops[TurnHop.FirstTtsAudio] == 0) reply.Timeline.LastTextBeforeAudioAt = now;
+        }
+        reply.Voice.Say(speak.Token, speak.Last);
     }
 
-    private async ValueTask SpeakAsync(SpeakToken speak, CancellationToken cancellationToken)
+    private ReplyInProgress StartReply(int replyId, long firstTokenAt)
     {
-        ActiveReply? reply;
-        ActiveReply? superseded = null;
-        var now = _clock.GetTimestamp();
-        lock (_gate)
+        var prepared = _preparedTts;
+        _preparedTts = null;
+        if (_voiceFailures > 0 && prepared is not null)
         {
-            if (speak.ReplyId <= _cancelledUpTo && speak.ReplyId != 0) return; // tokens of a reply the caller talked over
-            reply = _active;
-            if (reply is null || reply.Id != speak.ReplyId)
-            {
-                if (speak.Token.Length == 0 && speak.Last) return; // closing frame of a reply we never voiced
-                superseded = reply;
-                reply = null;
-            }
+            Track(DisposeWhenOpenAsync(prepared));
+            prepared = null;
         }
-        if (superseded is not null || (reply is null && AgentSpeaking && speak.ReplyId != 0))
-            await StopPlaybackAsync(superseded, cancellationToken); // a newer reply replaces what is playing
-        if (reply is null)
-        {
-            reply = await StartReplyAsync(speak.ReplyId, now, cancellationToken);
-            if (reply is null) return;
-        }
-        await reply.SendTextAsync(speak.Token, speak.Last, cancellationToken);
-    }
-
-    private async Task<ActiveReply?> StartReplyAsync(int replyId, long firstTokenAt, CancellationToken cancellationToken)
-    {
-        var prepared = Interlocked.Exchange(ref _preparedTts, null);
-        ITextToSpeechStream stream;
-        // After one failure, the next open (the apology) gets a bounded budget: a clean hand-off beats a long wait.
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (Volatile.Read(ref _voiceFailures) > 0) budget.CancelAfter(_options.FallbackSpeechBudget);
-        try
-        {
-            stream = prepared is not null && Volatile.Read(ref _voiceFailures) == 0 ? await prepared.WaitAsync(budget.Token) : await _tts.OpenAsync(_ttsOptions, budget.Token);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            // Fail once: this reply's remaining tokens are dropped (no re-open per token), and the engine is told.
-            LogTtsFailed(_logger, _callId, replyId, ex.GetType().Name, ex.Message);
-            lock (_gate) _cancelledUpTo = Math.Max(_cancelledUpTo, replyId);
-            if (prepared is not null) await DisposeWhenOpenAsync(prepared);
-            if (Interlocked.Increment(ref _voiceFailures) == 1) await SpeechLostAsync("speech synthesis failed: " + ex.GetType().Name);
-            return null;
-        }
-        AudioTurnTimeline timeline;
-        lock (_gate)
-        {
-            timeline = _pendingTimeline ?? new AudioTurnTimeline(_clock, _callId, replyId);
-            _pendingTimeline = null;
-            timeline.Hops.Mark(TurnHop.FirstModelDelta, firstTokenAt);
-            _tracker.BeginReply();
-            _lastTimeline = timeline;
-        }
-        var reply = new ActiveReply(this, replyId, stream, timeline, _generation);
-        lock (_gate) _active = reply;
-        reply.Start(_life.Token);
-        return reply;
+        // After one failure, the next open (the apology) gets the fallback budget: a clean hand-off beats a long wait.
+        var budget = _voiceFailures > 0 ? _options.FallbackSpeechBudget : _options.SpeechOpenBudget;
+        var voice = new ReplyVoice(replyId, _tts, _ttsOptions, prepared, budget, _clock, (report, ct) => PostAsync(new VoiceInput(report), ct));
+        Track(voice.Completion);
+        var timeline = _pendingTimeline ?? new AudioTurnTimeline(_clock, _callId, replyId);
+        _pendingTimeline = null;
+        timeline.Hops.Mark(TurnHop.FirstModelDelta, firstTokenAt);
+        _tracker.BeginReply();
+        _lastTimeline = timeline;
+        _active = new ReplyInProgress(voice, timeline, new AudioFrameAssembler(_format.FrameBytes, _format.SilenceByte));
+        return _active;
     }
 
     /// <summary>Opens the next reply's TTS socket while the model is still thinking.</summary>
     private void PrepareTts()
     {
-        if (Volatile.Read(ref _voiceFailures) > 0) return; // the next reply opens its own, bounded
-        var next = _tts.OpenAsync(_ttsOptions, _life.Token).AsTask();
-        var old = Interlocked.Exchange(ref _preparedTts, next);
-        if (old is not null) _spareClosing = DisposeWhenOpenAsync(old);
+        if (_voiceFailures > 0) return; // the next reply opens its own, bounded
+        RetirePreparedTts();
+        _preparedTts = _tts.OpenAsync(_ttsOptions, _life.Token).AsTask();
     }
 
-    private Task _spareClosing = Task.CompletedTask;
+    private void RetirePreparedTts()
+    {
+        if (_preparedTts is { } stale) Track(DisposeWhenOpenAsync(stale));
+        _preparedTts = null;
+    }
 
-    /// <summary>Closes a spare TTS socket once it has opened; one that failed to open is logged (the reply that needed it reports its own failure).</summary>
+    /// <summary>Closes a spare TTS socket once it has opened; one that failed to open is logged (no reply needed it).</summary>
     private async Task DisposeWhenOpenAsync(Task<ITextToSpeechStream> pending)
     {
         ITextToSpeechStream stream;
@@ -479,194 +665,140 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         await stream.DisposeAsync();
     }
 
-    private async ValueTask StopPlaybackAsync(ActiveReply? reply, CancellationToken cancellationToken)
+    /// <summary>Cuts what is playing: the reply's synthesis stops, queued audio is dropped here and at the carrier.</summary>
+    private async ValueTask StopSpeakingAsync(CancellationToken cancellationToken)
     {
-        lock (_gate)
+        if (_active is { } cut)
         {
-            if (reply is not null) _cancelledUpTo = Math.Max(_cancelledUpTo, reply.Id);
-            if (ReferenceEquals(_active, reply)) _active = null;
-            _generation++;
-            _tracker.Cleared();
-            _vad.ClearPlayback();
-            _playedFrames.Clear(); // the carrier drops what it had not played yet
-            _lastTimeline = null;
+            _cancelledUpTo = Math.Max(_cancelledUpTo, cut.Id);
+            cut.Voice.Cancel();
+            _active = null;
         }
+        _playout.Clear();
+        _tracker.Cleared();
+        _vad.ClearPlayback();
+        _playedFrames.Clear(); // the carrier drops what it had not played yet
+        _lastTimeline = null;
         await _carrier.ClearAsync(cancellationToken);
-        if (reply is not null) await reply.CancelAsync();
     }
 
-    /// <summary>Called by a reply's reader as synthesised audio arrives.</summary>
-    private void EnqueueChunk(ActiveReply reply, SpeechAudioChunk chunk, AudioFrameAssembler assembler)
+    private async ValueTask OnVoiceAsync(VoiceReport report, CancellationToken cancellationToken)
+    {
+        if (_active is not { } reply || !ReferenceEquals(reply.Voice, report.Voice)) return; // a voice already cut
+        switch (report)
+        {
+            case VoiceAudio audio:
+                reply.Timeline.Hops.Mark(TurnHop.FirstTtsAudio);
+                QueueChunk(reply, audio.Chunk);
+                break;
+            case VoiceFinished finished:
+                if (finished.Failure is { } late) LogTtsFailed(_logger, _callId, reply.Id, late.GetType().Name, late.Message);
+                QueueEnd(reply);
+                break;
+            case VoiceReopened reopened:
+                LogTtsFailed(_logger, _callId, reply.Id, reopened.Drop.GetType().Name, reopened.Drop.Message);
+                LogTtsReopened(_logger, _callId, reply.Id, reopened.ResentChars);
+                break;
+            case VoiceSendFailed failed:
+                LogTtsSendFailed(_logger, _callId, reply.Id, failed.Failure.GetType().Name);
+                break;
+            case VoiceOpenFailed failed:
+                // Fail once: this reply's remaining tokens are dropped (no re-open per token), and the engine is told.
+                LogTtsFailed(_logger, _callId, reply.Id, failed.Failure.GetType().Name, failed.Failure.Message);
+                _cancelledUpTo = Math.Max(_cancelledUpTo, reply.Id);
+                _active = null;
+                _lastTimeline = null;
+                if (++_voiceFailures == 1) await SpeechLostAsync("speech synthesis failed: " + failed.Failure.GetType().Name, cancellationToken);
+                break;
+            case VoiceLost lost:
+                // Synthesis dropped and could not be re-opened: close what was voiced and tell the engine the voice is gone.
+                LogTtsFailed(_logger, _callId, reply.Id, lost.ReopenFailure.GetType().Name, lost.ReopenFailure.Message);
+                QueueEnd(reply);
+                _voiceFailures++;
+                await SpeechLostAsync($"speech synthesis failed mid-reply: {lost.Drop.GetType().Name}", cancellationToken);
+                break;
+        }
+    }
+
+    /// <summary>Cuts synthesised audio into frames for playout, followed by a mark that tells when it has played.</summary>
+    private void QueueChunk(ReplyInProgress reply, SpeechAudioChunk chunk)
     {
         var span = chunk.Audio.Span;
-        while (assembler.TryTakeFrame(ref span, out var frame))
-            _playout.Writer.TryWrite(new PlayoutItem(reply.Generation, frame.ToArray(), null, reply.Id));
-        var mark = $"g{reply.Generation}r{reply.Id}s{reply.NextMarkSequence++}";
-        lock (_gate)
-        {
-            if (reply.Generation != _generation) return;
-            _tracker.Queued(mark, chunk.AlignedText, chunk.CharStartMs, endOfReply: false);
-        }
-        _playout.Writer.TryWrite(new PlayoutItem(reply.Generation, null, mark, reply.Id));
+        while (reply.Assembler.TryTakeFrame(ref span, out var frame)) _playout.EnqueueFrame(frame.ToArray(), reply.Id);
+        var mark = $"g{_playout.Generation}r{reply.Id}s{reply.NextMarkSequence++}";
+        _tracker.Queued(mark, chunk.AlignedText, chunk.CharStartMs, endOfReply: false);
+        _playout.EnqueueMark(mark, reply.Id);
     }
 
-    private void EnqueueEnd(ActiveReply reply, AudioFrameAssembler assembler)
+    private void QueueEnd(ReplyInProgress reply)
     {
-        if (assembler.TryFlush(out var last))
-            _playout.Writer.TryWrite(new PlayoutItem(reply.Generation, last.ToArray(), null, reply.Id));
-        var mark = $"g{reply.Generation}r{reply.Id}end";
-        lock (_gate)
-        {
-            if (reply.Generation != _generation) return;
-            _tracker.Queued(mark, "", [], endOfReply: true);
-            if (ReferenceEquals(_active, reply)) _active = null;
-        }
-        _playout.Writer.TryWrite(new PlayoutItem(reply.Generation, null, mark, reply.Id));
+        if (reply.Assembler.TryFlush(out var last)) _playout.EnqueueFrame(last.ToArray(), reply.Id);
+        var mark = $"g{_playout.Generation}r{reply.Id}end";
+        _tracker.Queued(mark, "", [], endOfReply: true);
+        _playout.EnqueueMark(mark, reply.Id);
+        _active = null;
     }
 
-    /// <summary>
-    /// Sends frames at real-time pace: a frame goes out once the audio already sent is less than
-    /// <see cref="SpeechPipelineOptions.PlayoutLead"/> ahead of the carrier's playhead, so <c>clear</c> has little to
-    /// drop and marks track playback closely. Deadlines come from the clock, not from summed delays, so pacing does not
-    /// drift; how late each wake-up was (our own scheduling delay) is recorded.
-    /// </summary>
-    private async Task RunPlayoutAsync(CancellationToken cancellationToken)
+    /// <summary>Playout put a frame on the carrier's socket: the echo guard and canceller learn what was played, and when.</summary>
+    private void OnFrameSent(PlayoutItem item)
     {
-        var frameTicks = _clock.TimestampFrequency / 50;
-        var leadTicks = (long)(_options.PlayoutLead.TotalSeconds * _clock.TimestampFrequency);
-        long playhead = 0; // when the carrier will have played everything sent so far
-        var lastReply = int.MinValue;
-        try
-        {
-            await foreach (var item in _playout.Reader.ReadAllAsync(cancellationToken))
-            {
-                var tone = item.ReplyId == ToneReplyId;
-                if (tone) lock (_gate) _pendingToneFrames--;
-                if (item.Generation != _generation && !tone) continue; // keypad tones are for the far end: a clear does not drop them
-                if (item.Mark is not null)
-                {
-                    await _carrier.SendMarkAsync(item.Mark, cancellationToken);
-                    continue;
-                }
-                var now = _clock.GetTimestamp();
-                var sendAt = playhead - leadTicks;
-                if (sendAt > now)
-                {
-                    await Task.Delay(TimeSpan.FromSeconds((double)(sendAt - now) / _clock.TimestampFrequency), _clock, cancellationToken);
-                    now = _clock.GetTimestamp();
-                    if (_metrics.PlayoutLatenessEnabled)
-                        _metrics.RecordPlayoutLateness((double)(now - sendAt) / _clock.TimestampFrequency * 1000, _transportName);
-                }
-                if (item.Generation != _generation && !tone) continue;
-                await _carrier.SendAudioAsync(item.Frame, cancellationToken);
-                playhead = Math.Max(playhead, now) + frameTicks;
-                lock (_gate)
-                {
-                    _format.Decode(item.Frame, _playedPcm);
-                    _vad.ObservePlayback(_playedPcm);
-                    _playedFrames.Add(_playedPcm);
-                }
-                if (item.ReplyId != lastReply && !tone)
-                {
-                    lastReply = item.ReplyId;
-                    OnFirstFrameSent(item.ReplyId);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return; // the call ended: whatever is still queued will never play
-        }
-        catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or IOException or ObjectDisposedException)
-        {
-            LogPlayoutStopped(_logger, _callId, ex.GetType().Name); // the carrier's socket is gone; its receive loop ends the call
-        }
-    }
-
-    // ───────────── call control on the audio path: keypad tones, language ─────────────
-
-    /// <summary>Playout items with this reply id are keypad tones: never cut by a clear, never counted as a reply.</summary>
-    private const int ToneReplyId = int.MinValue;
-
-    /// <summary>Renders keypad tones into the outbound audio, after whatever is already queued.</summary>
-    private void QueueTones(string digits)
-    {
-        if (!DtmfTones.IsValid(digits)) throw new CommandRejectedException($"'{digits}' holds a symbol that is not a keypad digit (0-9, *, #, A-D) or w");
-        var pcm = DtmfTones.Render(digits, _format.SampleRate);
-        var samples = _format.SamplesPerFrame;
-        var frames = (pcm.Length + samples - 1) / samples;
-        lock (_gate) _pendingToneFrames += frames;
-        Span<short> whole = stackalloc short[samples];
-        for (var i = 0; i < frames; i++)
-        {
-            var frame = new byte[_format.FrameBytes];
-            var slice = pcm.AsSpan(i * samples, Math.Min(samples, pcm.Length - i * samples));
-            whole.Clear();
-            slice.CopyTo(whole);
-            _format.Encode(whole, frame);
-            _playout.Writer.TryWrite(new PlayoutItem(_generation, frame, null, ToneReplyId));
-        }
-        LogTonesQueued(_logger, _callId, digits.Length, frames * 20);
-    }
-
-    /// <summary>
-    /// Switches speech recognition and synthesis to the locale-table row for <paramref name="language"/> (a row name
-    /// such as <c>es-MX</c>, or a language such as <c>es</c>): a new STT session first, then the old one closed, and
-    /// the next reply voiced in the row's voice. A language with no row is refused, and the call stays as it was.
-    /// </summary>
-    private async ValueTask SwitchLanguageAsync(string? language, CancellationToken cancellationToken)
-    {
-        var table = await _locales.TableAsync(cancellationToken);
-        var row = language is null ? null : table.Find(language)
-            ?? throw new CommandRejectedException($"no locale for '{language}'; this line speaks {string.Join(", ", table.Rows.Select(r => r.Name))}");
-        if (row is null) throw new CommandRejectedException("no language given");
-        if (_locale is { } current && current == row) return;
-        await StartSttAsync(row, cancellationToken);
-        _locale = row;
-        _ttsOptions = TtsOptionsFor(row);
-        if (Interlocked.Exchange(ref _preparedTts, null) is { } stale) _spareClosing = DisposeWhenOpenAsync(stale); // opened in the old voice
-        LogLanguageSwitched(_logger, _callId, row.Name);
-    }
-
-    private void OnFirstFrameSent(int replyId)
-    {
-        AudioTurnTimeline? timeline;
-        lock (_gate) timeline = _lastTimeline;
-        if (timeline is null || !timeline.Hops.Mark(TurnHop.FirstMediaSent)) return;
+        if (item.IsTone) _pendingToneFrames--;
+        _format.Decode(item.Frame, _playedPcm);
+        _vad.ObservePlayback(_playedPcm);
+        _playedFrames.Add(_playedPcm);
+        if (item.IsTone || item.ReplyId == _lastSentReplyId) return;
+        _lastSentReplyId = item.ReplyId;
+        if (_lastTimeline is not { } timeline || !timeline.Hops.Mark(TurnHop.FirstMediaSent)) return;
         _metrics.RecordAudioTurn(timeline.SpeechEndToFirstAudioMs, timeline.ServerShareMs, _transportName);
-        PlaybackObserver?.FirstAudioSent(replyId, timeline.Hops);
-        LogFirstAudio(_logger, _callId, replyId, LogValues.Ms(timeline.SpeechEndToFirstAudioMs), LogValues.Ms(timeline.ServerShareMs),
+        PlaybackObserver?.FirstAudioSent(item.ReplyId, timeline.Hops);
+        LogFirstAudio(_logger, _callId, item.ReplyId, LogValues.Ms(timeline.SpeechEndToFirstAudioMs), LogValues.Ms(timeline.ServerShareMs),
             LogValues.Ms(timeline.Ms(timeline.Hops[TurnHop.SpeechEnded], timeline.Hops[TurnHop.TranscriptFinal])),
             LogValues.Ms(timeline.Ms(timeline.UtterancePostedAt, timeline.Hops[TurnHop.FirstModelDelta])),
             LogValues.Ms(timeline.Ms(timeline.LastTextBeforeAudioAt, timeline.Hops[TurnHop.FirstTtsAudio])), _transportName);
     }
 
-    private AudioTurnTimeline? _lastTimeline;
+    // ───────────── keypad tones ─────────────
 
-    private async ValueTask WaitForPlaybackAsync(CancellationToken cancellationToken)
+    /// <summary>Renders keypad tones into the outbound audio, after whatever is already queued.</summary>
+    private void QueueTones(string digits)
     {
-        for (var i = 0; i < 300 && AgentSpeaking; i++) await Task.Delay(TimeSpan.FromMilliseconds(50), _clock, cancellationToken);
+        var pcm = DtmfTones.Render(digits, _format.SampleRate);
+        var samples = _format.SamplesPerFrame;
+        var frames = (pcm.Length + samples - 1) / samples;
+        _pendingToneFrames += frames;
+        var whole = new short[samples];
+        for (var i = 0; i < frames; i++)
+        {
+            var frame = new byte[_format.FrameBytes];
+            var slice = pcm.AsSpan(i * samples, Math.Min(samples, pcm.Length - i * samples));
+            Array.Clear(whole);
+            slice.CopyTo(whole);
+            _format.Encode(whole, frame);
+            _playout.EnqueueTone(frame);
+        }
+        LogTonesQueued(_logger, _callId, digits.Length, frames * 20);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _life.CancelAsync();
-        _playout.Writer.TryComplete();
-        ActiveReply? active;
-        lock (_gate) { active = _active; _active = null; }
-        if (active is not null) await active.CancelAsync();
-        if (Interlocked.Exchange(ref _preparedTts, null) is { } prepared) await DisposeWhenOpenAsync(prepared);
-        // Every loop ends on the cancelled token (they catch only that); a loop that does not is reported, not awaited forever.
+        _mailbox.Writer.TryComplete();
+        await _loop; // ends on the cancelled token; it catches its own failures
+        // Every task ends on the cancelled token (they catch only that); one that does not is reported, not awaited forever.
         try
         {
-            await Task.WhenAll(_sttLoop, _playoutLoop, _confirmation, _spareClosing).WaitAsync(TimeSpan.FromSeconds(3), _clock);
+            await Task.WhenAll([_playoutRun, .. _background]).WaitAsync(TimeSpan.FromSeconds(3), _clock);
         }
         catch (TimeoutException)
         {
             LogLoopsDidNotStop(_logger, _callId);
         }
+        catch (Exception ex)
+        {
+            LogTaskFailed(_logger, _callId, ex); // the call's edge: the call is over either way
+        }
         if (_sttSession is not null) await _sttSession.DisposeAsync();
-        _sttLoopStop?.Dispose();
+        _sttStop?.Dispose();
         _life.Dispose();
     }
 }

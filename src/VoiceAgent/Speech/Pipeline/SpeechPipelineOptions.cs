@@ -24,6 +24,12 @@ public sealed record SpeechPipelineOptions
     public TimeSpan PlayoutLead { get; init; } = TimeSpan.FromMilliseconds(60);
 
     /// <summary>
+    /// The longest a reply's speech synthesis may take to open (from its first token) before the reply is failed: the
+    /// stream is opened once per reply, never per token, and a failure makes the engine apologise and hand off.
+    /// </summary>
+    public TimeSpan SpeechOpenBudget { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// After speech synthesis failed once on a call, the longest the apology's synthesis may take to open before the
     /// call is handed off without it.
     /// </summary>
@@ -48,6 +54,7 @@ public sealed record SpeechPipelineOptions
         if (BargeInMinSpeech < TimeSpan.Zero) errors.Add("BargeInMinSpeech must not be negative.");
         if (BargeInConfirmation <= TimeSpan.Zero) errors.Add("BargeInConfirmation must be positive.");
         if (PlayoutLead < TimeSpan.Zero || PlayoutLead > TimeSpan.FromSeconds(1)) errors.Add("PlayoutLead must be 0..1000 ms.");
+        if (SpeechOpenBudget <= TimeSpan.Zero || SpeechOpenBudget > TimeSpan.FromSeconds(30)) errors.Add("SpeechOpenBudget must be 1 ms..30 s.");
         if (FallbackSpeechBudget <= TimeSpan.Zero || FallbackSpeechBudget > TimeSpan.FromSeconds(10)) errors.Add("FallbackSpeechBudget must be 1 ms..10 s.");
         errors.AddRange(Vad.Validate());
         return errors;
