@@ -42,6 +42,7 @@ internal sealed partial class CallSession
         _turnCount = snapshot.TurnCount;
         _startedAt = snapshot.StartedAt;
         _consentDecision = snapshot.ConsentDecision;
+        _resumed = true;
         LogSessionResumed(_logger, CallId, snapshot.Turns.Count, snapshot.Instance ?? "?");
         return true;
     }

@@ -29,14 +29,15 @@ internal sealed partial class CallSession
     private (string Full, string Heard)? _lastCut;
     private int _nextReplyId;
     private bool _handingOff;
+    private CancellationToken _callToken;
 
     public CallSession(CallSessionDependencies deps, ICallTransport transport, string transportName, string provisionalCallId)
     {
         _deps = deps;
-        transport = new HandoffWatchingTransport(transport, this);
+        transport = new HandoffWatchingTransport(new PacingTransport(transport, this), this);
         _transport = transport;
         _transportName = transportName;
-        _history = new ConversationHistory(deps.Agent.HistoryTurns);
+        _history = new ConversationHistory(deps.Agent.HistoryTurns, deps.Controls?.History.Policy ?? History.HistoryPolicy.Rolling);
         _logger = deps.LoggerFactory.CreateLogger<CallSession>();
         _runner = new TurnRunner(deps.Model, deps.ModelOptions, transport, deps.Agent, deps.Clock, _logger);
         _transcript = new TranscriptRecorder(deps.Clock);
@@ -55,11 +56,13 @@ internal sealed partial class CallSession
     /// <summary>Runs the call until it ends. Cancellation is the normal way a call is torn down.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        _callToken = cancellationToken;
         try
         {
             await foreach (var @event in _mailbox.Reader.ReadAllAsync(cancellationToken))
             {
                 var goOn = await HandleAsync(@event, cancellationToken);
+                if (goOn) await AfterEventAsync(cancellationToken);
                 PersistIfChanged();
                 if (!goOn) break;
             }
@@ -76,7 +79,10 @@ internal sealed partial class CallSession
         {
             _mailbox.Writer.TryComplete();
             await CutCurrentReplyAsync(heard: null, closeTalkCycle: false, _deps.Clock.GetTimestamp(), CancellationToken.None);
-            if (_deps.Records is { } records && _transcript.Finish(_transportName, _endedReason) is { } record) await records.SubmitAsync(record, CancellationToken.None);
+            DisarmSilence();
+            await AbandonCaptureAsync("the call ended", CancellationToken.None);
+            if (_deps.Records is { } records && FinishRecord() is { } record) await records.SubmitAsync(record, CancellationToken.None);
+            await FinishRecordingAsync();
             PersistFinal();
             LogCallEnded(_logger, CallId);
         }
@@ -84,10 +90,12 @@ internal sealed partial class CallSession
 
     private async ValueTask<bool> HandleAsync(ConversationEvent @event, CancellationToken ct)
     {
+        if (await InterceptAsync(@event, ct) is { } intercepted) return intercepted;
         switch (@event)
         {
             case CallStarted started:
                 await OnCallStartedAsync(started.Call, ct);
+                await BeginControlsAsync(started.Call, ct);
                 return true;
             case UserSaid { IsFinal: false } partial:
                 LogPartialPrompt(_logger, CallId, partial.Text.Length);
@@ -260,6 +268,7 @@ internal sealed partial class CallSession
         _history.AddAssistant(result.SpokenText + ActionNote(result), interrupted: false);
         RecordReply(result, heard: null);
         _lastFullReply = result.SpokenText;
+        _pendingInteraction = result.Interaction;
         CloseTimeline(reply, result.Outcome);
         reply.Dispose();
     }
@@ -270,7 +279,7 @@ internal sealed partial class CallSession
         var timeline = new TurnTimeline(_deps.Clock, CallId, id);
         timeline.Mark(TurnHop.SocketReceived, receivedAt);
         var reply = new ReplyHandle(id, timeline);
-        var messages = _history.BuildRequest(_deps.Agent.SystemPrompt);
+        var messages = BuildModelRequest();
         _current = reply;
         reply.Completion = RunReplyAsync(reply, messages, callToken);
         return timeline;

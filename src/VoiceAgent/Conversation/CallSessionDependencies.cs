@@ -15,4 +15,5 @@ internal sealed record CallSessionDependencies(
     VoiceAgentMetrics Metrics,
     ILoggerFactory LoggerFactory,
     ICallRecordSink? Records = null,
-    SessionPersistence? Sessions = null);
+    SessionPersistence? Sessions = null,
+    Compliance.CallControls? Controls = null);

@@ -70,6 +70,8 @@ internal static class AgentTools
                 return new PressDigits(digits);
             case PlayHoldMusicName when agent.HoldMusicUrl is not null:
                 return new PlayHoldMusic();
+            case var name when ConversationControlTools.Handles(name):
+                return ConversationControlTools.Parse(call, out error);
             default:
                 error = $"tool '{call.Name}' is unknown or its arguments are invalid";
                 return null;

@@ -23,6 +23,8 @@ public sealed record CallRecord
     public int TurnCount { get; init; }
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<TranscriptEntry> Entries { get; init; } = [];
+    /// <summary>The caller opted out (or never answered the consent prompt): <see cref="Entries"/> is empty and nothing may be kept.</summary>
+    public bool TranscriptWithheld { get; init; }
 
     public TimeSpan Duration => EndedAt - StartedAt;
 }

@@ -94,7 +94,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     }
 
     /// <summary>Keypad tones and a mid-call language switch are carried out here; hold music (a URL to stream) is not, so it is never offered.</summary>
-    public CallCapabilities Capabilities => CallCapabilities.SendDigits | CallCapabilities.SwitchLanguage;
+    public CallCapabilities Capabilities => CallCapabilities.SendDigits | CallCapabilities.SwitchLanguage | CallCapabilities.SpeakingRate;
 
     /// <summary>Where events for the engine go (the call's mailbox).</summary>
     public void Attach(Func<ConversationEvent, CancellationToken, ValueTask> post) => _post = post;
@@ -376,6 +376,11 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
             case SwitchLanguage language:
                 await SwitchLanguageAsync(language.TranscriptionLanguage ?? language.TtsLanguage, cancellationToken);
                 break;
+            case ChangePacing { Pace: { } pace }:
+                // Replies from the next one on are voiced at the new speed; a socket opened ahead at the old speed is dropped.
+                _ttsOptions = _ttsOptions with { SpeedFactor = Conversation.Pacing.PacingChange.SpeedFactor(pace) };
+                if (Interlocked.Exchange(ref _preparedTts, null) is { } stale) _spareClosing = DisposeWhenOpenAsync(stale);
+                break;
             default:
                 LogUnsupported(_logger, _callId, command.GetType().Name, _transportName);
                 throw new CommandRejectedException($"{command.GetType().Name} is not supported on {_transportName}");
@@ -614,7 +619,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         if (_locale is { } current && current == row) return;
         await StartSttAsync(row, cancellationToken);
         _locale = row;
-        _ttsOptions = TtsOptionsFor(row);
+        _ttsOptions = TtsOptionsFor(row) with { SpeedFactor = _ttsOptions.SpeedFactor };
         if (Interlocked.Exchange(ref _preparedTts, null) is { } stale) _spareClosing = DisposeWhenOpenAsync(stale); // opened in the old voice
         LogLanguageSwitched(_logger, _callId, row.Name);
     }
