@@ -19,7 +19,14 @@ public static partial class VoiceAgentServer
     private const int CarrierSocketSendBufferBytes = 64 * 1024;
 
     /// <summary>Builds the app. <paramref name="overrides"/> win over environment and appsettings (tests use them).</summary>
-    public static async Task<WebApplication> BuildAsync(string[] args, IDictionary<string, string?>? overrides = null, CancellationToken cancellationToken = default)
+    public static Task<WebApplication> BuildAsync(string[] args, IDictionary<string, string?>? overrides = null, CancellationToken cancellationToken = default)
+        => BuildAsync(args, overrides, configureServices: null, cancellationToken);
+
+    /// <summary>
+    /// Builds the app; <paramref name="configureServices"/> runs after the voice agent's registrations, e.g. to add an
+    /// application's <c>IPaymentHandler</c> with <c>AddPaymentHandler</c>.
+    /// </summary>
+    public static async Task<WebApplication> BuildAsync(string[] args, IDictionary<string, string?>? overrides, Action<IServiceCollection>? configureServices, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
@@ -77,6 +84,7 @@ public static partial class VoiceAgentServer
             form.MultipartBodyLengthLimit = settings.MaxRequestBodyBytes;
         });
         builder.Services.AddVoiceAgent(settings);
+        configureServices?.Invoke(builder.Services);
         var offlineEmulators = new OfflineEmulators(emulators);
         builder.Services.AddSingleton(offlineEmulators);
         builder.Services.AddHostedService(_ => offlineEmulators);

@@ -129,6 +129,9 @@ public sealed record VoiceAgentSettings
     /// <summary>The longest a call may last; it is then ended politely.</summary>
     public TimeSpan MaxCallLength { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>Consent, recording, silence handling and history policy.</summary>
+    public ConversationControlSettings Controls { get; init; } = new();
+
     /// <summary>Values that could not be read (malformed number, boolean, choice); listed by <see cref="Validate"/>.</summary>
     public IReadOnlyList<string> ParseErrors { get; init; } = [];
 
@@ -221,6 +224,7 @@ public sealed record VoiceAgentSettings
             CarrierIdleTimeout = Ms("CARRIER_IDLE_TIMEOUT_MS", d.CarrierIdleTimeout),
             SendStallTimeout = Ms("SEND_STALL_TIMEOUT_MS", d.SendStallTimeout),
             MaxCallLength = r.Seconds("MAX_CALL_SECONDS", d.MaxCallLength),
+            Controls = ConversationControlSettings.From(r),
         };
         return settings with { ParseErrors = r.Errors };
     }
@@ -279,6 +283,7 @@ public sealed record VoiceAgentSettings
         if (TwilioAccountSid is not null && !TwilioAccountSid.StartsWith("AC", StringComparison.Ordinal))
             errors.Add("TWILIO_ACCOUNT_SID must start with 'AC'.");
         ValidateRecords(errors);
+        errors.AddRange(Controls.Validate(this));
         if (HistoryTurns < 1) errors.Add($"HISTORY_TURNS must be at least 1 (got {HistoryTurns}).");
         if (ElevenLabsStability is < 0 or > 1 || double.IsNaN(ElevenLabsStability)) errors.Add($"ELEVENLABS_STABILITY must be between 0 and 1, e.g. 0.5 (got {ElevenLabsStability.ToString(CultureInfo.InvariantCulture)}).");
         if (ElevenLabsSimilarityBoost is < 0 or > 1 || double.IsNaN(ElevenLabsSimilarityBoost)) errors.Add($"ELEVENLABS_SIMILARITY_BOOST must be between 0 and 1, e.g. 0.75 (got {ElevenLabsSimilarityBoost.ToString(CultureInfo.InvariantCulture)}).");

@@ -18,7 +18,7 @@ public sealed class RelayToolTests : IAsyncLifetime
         await using var caller = await _server.CallAsync();
         await caller.AskAsync("hi");
         var request = await _server.Model.Requests.WhenReceived(0).DefaultTimeout();
-        Assert.Equal(["transfer_to_human", "end_call", "switch_language", "send_digits", "play_hold_music"], request.ToolNames);
+        Assert.Equal(["transfer_to_human", "end_call", "switch_language", "send_digits", "play_hold_music", "ask_choice", "set_pacing"], request.ToolNames);
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public sealed class RelayServer : IAsyncDisposable
     public Uri Address { get; }
     public Uri SocketUrl => new($"ws://{Address.Authority}/ws/relay");
 
-    public static async Task<RelayServer> StartAsync(IDictionary<string, string?>? settings = null, ChatEmulatorOptionsOverride? model = null)
+    public static async Task<RelayServer> StartAsync(IDictionary<string, string?>? settings = null, ChatEmulatorOptionsOverride? model = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         var emulator = new AnthropicEmulator(new() { ApiKey = "test-key", InterTokenDelay = model?.InterTokenDelay ?? TimeSpan.FromMilliseconds(1) });
         await emulator.StartAsync().DefaultTimeout();
@@ -53,10 +53,12 @@ public sealed class RelayServer : IAsyncDisposable
             // (e.g. a barge-in abort). Tests of the timeouts themselves pass short ones (RelayProviderFaultTests).
             ["MODEL_FIRST_TOKEN_TIMEOUT_MS"] = LongTimeoutMs,
             ["MODEL_STALL_TIMEOUT_MS"] = LongTimeoutMs,
+            // No silence reprompts in tests that do not test them (a slow machine must not add frames).
+            ["SILENCE_TIMEOUT_MS"] = "0",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) config[key] = value;
-        var app = await VoiceAgentServer.BuildAsync([], config).DefaultTimeout();
+        var app = await VoiceAgentServer.BuildAsync([], config, services).DefaultTimeout();
         await app.StartAsync().DefaultTimeout();
         return new RelayServer(app, emulator, dataDir);
     }

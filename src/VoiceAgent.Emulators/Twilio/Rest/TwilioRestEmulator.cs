@@ -13,7 +13,7 @@ namespace VoiceAgent.Emulators.Twilio.Rest;
 /// (update a live call), HTTP Basic auth with the account SID and auth token, form-encoded parameters, JSON Call
 /// resource or Twilio's error shape. Records every request; a status can be injected for the next one.
 /// </summary>
-public sealed class TwilioRestEmulator(string accountSid, string authToken) : EmulatorHost
+public sealed partial class TwilioRestEmulator(string accountSid, string authToken) : EmulatorHost
 {
     private readonly ConcurrentQueue<int> _faults = new();
     private readonly ConcurrentQueue<TwilioCallUpdate> _updates = new();
@@ -33,7 +33,10 @@ public sealed class TwilioRestEmulator(string accountSid, string authToken) : Em
     }
 
     protected override void MapRoutes(WebApplication app)
-        => app.MapPost("/2010-04-01/Accounts/{account}/Calls/{callFile}", HandleAsync);
+    {
+        app.MapPost("/2010-04-01/Accounts/{account}/Calls/{callFile}", HandleAsync);
+        MapRecordings(app);
+    }
 
     private async Task<IResult> HandleAsync(HttpContext context, string account, string callFile)
     {
@@ -66,7 +69,7 @@ public sealed class TwilioRestEmulator(string accountSid, string authToken) : Em
         catch (FormatException) { return false; }
     }
 
-    private static IResult Error(int status, int code, string message)
+    internal static IResult Error(int status, int code, string message)
     {
         var body = $$"""{"code":{{code}},"message":{{JsonSerializer.Serialize(message, TwilioRestJsonContext.Default.String)}},"more_info":"https://www.twilio.com/docs/errors/{{code}}","status":{{status}}}""";
         return Results.Text(body, "application/json", Encoding.UTF8, status);
