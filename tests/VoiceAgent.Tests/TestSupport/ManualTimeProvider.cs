@@ -20,6 +20,12 @@ public sealed class ManualTimeProvider : TimeProvider
         lock (_gate) return _timers.Any(t => t.DueAt <= _ticks + within.Ticks);
     }
 
+    /// <summary>True when a timer is set to fire exactly <paramref name="dueIn"/> from now.</summary>
+    public bool HasTimerDueIn(TimeSpan dueIn)
+    {
+        lock (_gate) return _timers.Any(t => t.DueAt == _ticks + dueIn.Ticks);
+    }
+
     public void Advance(TimeSpan by)
     {
         long target;
