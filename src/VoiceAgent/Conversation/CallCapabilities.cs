@@ -19,4 +19,7 @@ public enum CallCapabilities
 
     /// <summary>Carries out <see cref="Conversation.PlayAudio"/> (an audio URL is played into the call).</summary>
     PlayAudio = 4,
+
+    /// <summary>Carries out the voice-speed part of <see cref="Conversation.ChangePacing"/> (audio path: the TTS voice speed).</summary>
+    SpeakingRate = 8,
 }

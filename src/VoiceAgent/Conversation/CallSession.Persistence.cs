@@ -48,6 +48,7 @@ internal sealed partial class CallSession
         _transcript.Restore(snapshot.Transcript, snapshot.StartedAt, snapshot.TurnCount);
         _transcript.Agent(_deps.Agent.ReconnectLine);
         _consentDecision = snapshot.ConsentDecision;
+        _resumed = true;
         LogSessionResumed(_logger, CallId, snapshot.Turns.Count, snapshot.Instance ?? "?");
         return true;
     }

@@ -31,15 +31,16 @@ internal sealed partial class CallSession
     private int _nextReplyId;
     private bool _handingOff;
     private readonly CallTelemetry _telemetry;
+    private CancellationToken _callToken;
 
     public CallSession(CallSessionDependencies deps, ICallTransport transport, string transportName, string provisionalCallId, CallTelemetry telemetry)
     {
         _telemetry = telemetry;
         _deps = deps;
-        transport = new HandoffWatchingTransport(transport, this);
+        transport = new HandoffWatchingTransport(new PacingTransport(transport, this), this);
         _transport = transport;
         _transportName = transportName;
-        _history = new ConversationHistory(deps.Agent.HistoryTurns);
+        _history = new ConversationHistory(deps.Agent.HistoryTurns, deps.Controls?.History.Policy ?? History.HistoryPolicy.Rolling);
         _logger = deps.LoggerFactory.CreateLogger<CallSession>();
         _runner = new TurnRunner(deps.Model, deps.ModelOptions, transport, deps.Agent, deps.Clock, _logger, telemetry.Usage, deps.Tools);
         _transcript = new TranscriptRecorder(deps.Clock);
@@ -58,11 +59,13 @@ internal sealed partial class CallSession
     /// <summary>Runs the call until it ends. Cancellation is the normal way a call is torn down.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        _callToken = cancellationToken;
         try
         {
             await foreach (var @event in _mailbox.Reader.ReadAllAsync(cancellationToken))
             {
                 var goOn = await HandleAsync(@event, cancellationToken);
+                if (goOn) await AfterEventAsync(cancellationToken);
                 PersistIfChanged();
                 if (!goOn) break;
             }
@@ -79,12 +82,15 @@ internal sealed partial class CallSession
         {
             _mailbox.Writer.TryComplete();
             await CutCurrentReplyAsync(heard: null, closeTalkCycle: false, _deps.Clock.GetTimestamp(), CancellationToken.None);
+            DisarmSilence();
+            await AbandonCaptureAsync("the call ended", CancellationToken.None);
             var final = FinalStatus;
             var cost = _telemetry.Finish(_endedReason, Handoff.IsLiveAgent(_pendingHandoff), _turnCount);
             // A call left resumable (its socket was lost, or the instance is draining) is not over: its transcript travels
             // with its state, and whichever instance ends the call files the whole of it, once.
             if (_deps.Records is { } records && (final == SessionStatus.Ended || _deps.Sessions is null)
-                && _transcript.Finish(_transportName, _endedReason) is { } record) await records.SubmitAsync(record with { Cost = cost }, CancellationToken.None);
+                && FinishRecord() is { } record) await records.SubmitAsync(record with { Cost = cost }, CancellationToken.None);
+            await FinishRecordingAsync();
             if (Persist(final) is { Status: SessionStatus.Active } left && _deps.Records is not null) _deps.Unresumed?.Watch(left);
             _deps.Monitor?.CallEnded(CallId);
             LogCallEnded(_logger, CallId);
@@ -93,10 +99,12 @@ internal sealed partial class CallSession
 
     private async ValueTask<bool> HandleAsync(ConversationEvent @event, CancellationToken ct)
     {
+        if (await InterceptAsync(@event, ct) is { } intercepted) return intercepted;
         switch (@event)
         {
             case CallStarted started:
                 await OnCallStartedAsync(started.Call, started.Lookup, ct);
+                await BeginControlsAsync(started.Call, ct);
                 return true;
             case UserSaid { IsFinal: false } partial:
                 LogPartialPrompt(_logger, CallId, partial.Text.Length);
@@ -278,6 +286,7 @@ internal sealed partial class CallSession
         _history.AddAssistant(result.SpokenText + ActionNote(result), interrupted: false);
         RecordReply(result, heard: null);
         _lastFullReply = result.SpokenText;
+        _pendingInteraction = result.Interaction;
         CloseTimeline(reply, result.Outcome);
         reply.Dispose();
     }
@@ -288,7 +297,7 @@ internal sealed partial class CallSession
         var timeline = new TurnTimeline(_deps.Clock, CallId, id, _deps.Monitor);
         timeline.Mark(TurnHop.SocketReceived, receivedAt);
         var reply = new ReplyHandle(id, timeline);
-        var messages = _history.BuildRequest(_deps.Agent.SystemPrompt);
+        var messages = BuildModelRequest();
         _current = reply;
         reply.Completion = RunReplyAsync(reply, messages, callToken);
         return timeline;

@@ -20,4 +20,5 @@ internal sealed record CallSessionDependencies(
     VoiceAgentTracing? Tracing = null,
     Observability.Cost.PriceTable? Prices = null,
     Observability.Live.CallMonitor? Monitor = null,
-    Tools.ApplicationTools? Tools = null);
+    Tools.ApplicationTools? Tools = null,
+    Compliance.CallControls? Controls = null);

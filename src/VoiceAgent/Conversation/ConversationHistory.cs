@@ -5,12 +5,53 @@ namespace VoiceAgent.Conversation;
 /// <summary>
 /// What was said on one call, as the model should see it: a pinned call-context entry, then a rolling
 /// window of exchanges. Agent replies that were cut off hold only what the caller actually heard and
-/// are marked as interrupted, so the next turn reflects reality.
+/// are marked as interrupted, so the next turn reflects reality. Under <see cref="History.HistoryPolicy.Summarize"/>
+/// (or when a request overflows its budget) turns leaving the window wait in <see cref="Unsummarised"/> until a
+/// summary of them arrives and replaces them; under <see cref="History.HistoryPolicy.Handoff"/> nothing is trimmed.
 /// </summary>
-internal sealed class ConversationHistory(int maxExchanges)
+internal sealed class ConversationHistory(int maxExchanges, History.HistoryPolicy policy = History.HistoryPolicy.Rolling)
 {
     private readonly List<Entry> _entries = [];
+    private readonly List<Entry> _unsummarised = [];
     private string? _callContext;
+
+    /// <summary>The summary of turns that left the window (null until one was made).</summary>
+    public string? Summary { get; private set; }
+
+    /// <summary>Turns that left the window and are not yet covered by <see cref="Summary"/> (oldest first).</summary>
+    public IReadOnlyList<Entry> Unsummarised => _unsummarised;
+
+    /// <summary>A summary of the first <paramref name="covered"/> unsummarised turns arrived: it replaces them.</summary>
+    public void ApplySummary(string summary, int covered)
+    {
+        Summary = summary;
+        _unsummarised.RemoveRange(0, Math.Min(covered, _unsummarised.Count));
+        Version++;
+    }
+
+    /// <summary>
+    /// Moves the oldest exchange out of the window to wait for a summary (the request was over its token budget);
+    /// false when only one exchange is left.
+    /// </summary>
+    public bool FoldOldestExchange()
+    {
+        if (_entries.Count < 2) return false;
+        var next = _entries.FindIndex(1, e => e.Role == ChatRole.User);
+        if (next < 0) return false;
+        _unsummarised.AddRange(_entries.GetRange(0, next));
+        _entries.RemoveRange(0, next);
+        Version++;
+        return true;
+    }
+
+    /// <summary>Forgets every turn (a call whose caller opted out leaves nothing behind in the session store).</summary>
+    public void Forget()
+    {
+        _entries.Clear();
+        _unsummarised.Clear();
+        Summary = null;
+        Version++;
+    }
 
     internal sealed record Entry(ChatRole Role, string Text, bool Interrupted);
 
@@ -59,11 +100,12 @@ internal sealed class ConversationHistory(int maxExchanges)
     }
 
     /// <summary>The messages for the next model request: system prompt, call context, window.</summary>
-    public List<ChatMessage> BuildRequest(string systemPrompt)
+    public List<ChatMessage> BuildRequest(string systemPrompt, int skipUnsummarised = 0)
     {
         var messages = new List<ChatMessage>(_entries.Count + 2) { new(ChatRole.System, systemPrompt) };
         if (_callContext is not null) Append(messages, ChatRole.User, _callContext);
-        foreach (var entry in _entries)
+        if (Summary is not null) Append(messages, ChatRole.User, "[Notes on the earlier part of this call, summarised: " + Summary + "]");
+        foreach (var entry in _unsummarised.Skip(skipUnsummarised).Concat(_entries))
             Append(messages, entry.Role, entry.Interrupted ? RenderInterrupted(entry.Text) : entry.Text);
         return messages;
     }
@@ -84,15 +126,18 @@ internal sealed class ConversationHistory(int maxExchanges)
 
     private void Trim()
     {
+        if (policy == History.HistoryPolicy.Handoff) return;
         var users = 0;
         for (var i = _entries.Count - 1; i >= 0; i--)
         {
             if (_entries[i].Role != ChatRole.User) continue;
             if (++users > maxExchanges)
             {
-                _entries.RemoveRange(0, i + 1);
                 // Never start the window with a reply to a question the model can no longer see.
-                while (_entries.Count > 0 && _entries[0].Role != ChatRole.User) _entries.RemoveAt(0);
+                var cut = i + 1;
+                while (cut < _entries.Count && _entries[cut].Role != ChatRole.User) cut++;
+                if (policy == History.HistoryPolicy.Summarize) _unsummarised.AddRange(_entries.GetRange(0, cut));
+                _entries.RemoveRange(0, cut);
                 return;
             }
         }

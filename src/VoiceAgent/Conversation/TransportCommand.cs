@@ -18,5 +18,11 @@ public sealed record SendDigits(string Digits) : TransportCommand;
 /// <summary>Switch the speech languages mid-call.</summary>
 public sealed record SwitchLanguage(string? TtsLanguage, string? TranscriptionLanguage) : TransportCommand;
 
+/// <summary>
+/// The caller asked for a different pace. The engine applies <paramref name="Length"/> itself (reply-length instruction);
+/// a transport declaring <see cref="CallCapabilities.SpeakingRate"/> receives <paramref name="Pace"/> and changes the voice speed.
+/// </summary>
+public sealed record ChangePacing(Tools.SpeechPace? Pace, Tools.ReplyLength? Length) : TransportCommand;
+
 /// <summary>End the session; <paramref name="HandoffData"/> (JSON text) reaches the carrier's action callback.</summary>
 public sealed record EndCall(string? HandoffData) : TransportCommand;

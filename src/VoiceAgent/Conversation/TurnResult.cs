@@ -8,4 +8,7 @@ internal sealed record TurnResult(TurnOutcome Outcome, string SpokenText)
 
     /// <summary>When the model handed the call off or hung up: the reason code and its reason.</summary>
     public (string Code, string Reason)? Handoff { get; init; }
+
+    /// <summary>A structured exchange the model asked the engine to run next (keypad card entry, keypad choice).</summary>
+    public Tools.InteractionRequest? Interaction { get; init; }
 }

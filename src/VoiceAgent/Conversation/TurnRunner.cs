@@ -155,6 +155,13 @@ internal sealed partial class TurnRunner(
                 return (null, await CommandAsync(new SendDigits(digits.Digits), $"sent the digits {digits.Digits}", actions, timeline, ct));
             case PlayHoldMusic:
                 return (null, await CommandAsync(new PlayAudio(agent.HoldMusicUrl!), "played hold music", actions, timeline, ct));
+            case InteractionRequest interaction:
+                // The engine runs the exchange (what the caller hears next, then their keys); the model hears the outcome.
+                await CloseWithLineAsync("", replyId, spoken, timeline, ct);
+                actions.Add(interaction.Description);
+                return (new TurnResult(TurnOutcome.Completed, spoken.ToString()) { Actions = actions, Interaction = interaction }, Done + actions[^1]);
+            case SetPacing pacing:
+                return (null, await CommandAsync(new ChangePacing(pacing.Pace, pacing.Length), Pacing.PacingChange.Describe(pacing.Pace, pacing.Length), actions, timeline, ct));
             default:
                 return (null, NotPerformed + $"tool '{call.Name}' has no handler");
         }

@@ -67,7 +67,7 @@ public static class VoiceAgentServiceCollectionExtensions
         services.TryAddSingleton(sp => ModelRegistration.CreateChatClient(settings, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<VoiceAgentMetrics>(), sp.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton(sp => new CallSessionDependencies(
             sp.GetRequiredService<IChatClient>(),
-            ModelRegistration.CreateChatOptions(settings, sp.GetRequiredService<AgentOptions>()),
+            ModelRegistration.CreateChatOptions(settings, sp.GetRequiredService<AgentOptions>()).WithControlTools(sp),
             sp.GetRequiredService<AgentOptions>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<VoiceAgentMetrics>(),
@@ -78,7 +78,8 @@ public static class VoiceAgentServiceCollectionExtensions
             sp.GetRequiredService<VoiceAgentTracing>(),
             sp.GetRequiredService<PriceTable>(),
             sp.GetRequiredService<CallMonitor>(),
-            new ApplicationTools(sp.GetServices<VoiceAgentTool>())));
+            new ApplicationTools(sp.GetServices<VoiceAgentTool>()),
+            sp.GetRequiredService<Conversation.Compliance.CallControls>()));
         services.TryAddSingleton<CallMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<CallMonitor>());
         services.TryAddSingleton<CallSessionFactory>();
@@ -92,6 +93,7 @@ public static class VoiceAgentServiceCollectionExtensions
             sp.GetRequiredService<CarrierLimits>()));
         AddSpeech(services, settings);
         services.AddVoiceAgentRecords(settings);
+        services.AddConversationControls(settings, agent);
         services.TryAddSingleton(sp => new ReadinessProbe(ModelRegistration.ReadinessTargets(settings), sp.GetRequiredService<TimeProvider>(),
             sp.GetServices<IReadinessContributor>(), sp.GetRequiredService<LiveCalls>(), sp.GetService<SessionStoreReadiness>()));
         return services;
@@ -147,8 +149,10 @@ public static class VoiceAgentServiceCollectionExtensions
         var agent = new AgentOptions
         {
             SystemPrompt = settings.SystemPromptFile is { } file && File.Exists(file) ? File.ReadAllText(file) : defaults.SystemPrompt,
-            HistoryTurns = settings.HistoryTurns,
-            WelcomeGreeting = settings.WelcomeGreeting,
+            // HISTORY_TURNS counts caller and agent turns (8 = 4 + 4); the window keeps whole exchanges.
+            HistoryTurns = Math.Max(1, settings.HistoryTurns / 2),
+            // With consent required the carrier's greeting is held back: the notice comes first, the engine greets after.
+            WelcomeGreeting = settings.Controls.ConsentRequired ? null : settings.WelcomeGreeting,
             DtmfBindings = DtmfBindingParser.Parse(settings.DtmfBindings, errors),
             HoldMusicUrl = settings.HoldMusicUrl,
             Tools = new ToolOptions { MaxSteps = settings.ToolMaxSteps, FillerAfter = settings.ToolFillerAfter, FillerLine = settings.ToolFillerLine, Timeout = settings.ToolTimeout },

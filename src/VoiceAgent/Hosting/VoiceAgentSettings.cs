@@ -161,6 +161,8 @@ public sealed record VoiceAgentSettings
     public string? MetricsToken { get; init; }
     /// <summary>A JSON price table replacing the built-in prices key by key (docs/cost.md); null: built-in prices.</summary>
     public string? PricesFile { get; init; }
+    /// <summary>Consent, recording, silence handling and history policy.</summary>
+    public ConversationControlSettings Controls { get; init; } = new();
 
     /// <summary>Values that could not be read (malformed number, boolean, choice); listed by <see cref="Validate"/>.</summary>
     public IReadOnlyList<string> ParseErrors { get; init; } = [];
@@ -276,6 +278,7 @@ public sealed record VoiceAgentSettings
             PrometheusMetrics = B("PROMETHEUS_METRICS", false),
             MetricsToken = S("METRICS_TOKEN"),
             PricesFile = S("PRICES_FILE"),
+            Controls = ConversationControlSettings.From(r),
         };
         return settings with { ParseErrors = r.Errors };
     }
@@ -349,6 +352,7 @@ public sealed record VoiceAgentSettings
         if (TwilioAccountSid is not null && !TwilioAccountSid.StartsWith("AC", StringComparison.Ordinal))
             errors.Add("TWILIO_ACCOUNT_SID must start with 'AC'.");
         ValidateRecords(errors);
+        errors.AddRange(Controls.Validate(this));
         if (HistoryTurns < 1) errors.Add($"HISTORY_TURNS must be at least 1 (got {HistoryTurns}).");
         if (ElevenLabsStability is < 0 or > 1 || double.IsNaN(ElevenLabsStability)) errors.Add($"ELEVENLABS_STABILITY must be between 0 and 1, e.g. 0.5 (got {ElevenLabsStability.ToString(CultureInfo.InvariantCulture)}).");
         if (ElevenLabsSimilarityBoost is < 0 or > 1 || double.IsNaN(ElevenLabsSimilarityBoost)) errors.Add($"ELEVENLABS_SIMILARITY_BOOST must be between 0 and 1, e.g. 0.75 (got {ElevenLabsSimilarityBoost.ToString(CultureInfo.InvariantCulture)}).");

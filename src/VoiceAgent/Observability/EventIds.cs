@@ -96,4 +96,28 @@ internal static class EventIds
     public const int TransferFailed = 7411;
     public const int TransferAgentUnreached = 7412;
     public const int TransferVoicemail = 7413;
+
+    // 7600: consent, recording, payment capture, silence, pacing, structured prompts, history policy (issue 8)
+    public const int ConsentAsked = 7600;
+    public const int ConsentDecided = 7601;
+    public const int ConsentOnFile = 7602;
+    public const int ConsentStoreFailed = 7603; // +1: save failed
+    public const int RecordingStarted = 7610;
+    public const int RecordingPaused = 7611;
+    public const int RecordingResumed = 7612;
+    public const int RecordingFailed = 7613;
+    public const int RecordingArchived = 7614;
+    public const int RecordingArchiveFailed = 7615;
+    public const int PaymentCaptureStarted = 7620;
+    public const int PaymentCaptureFinished = 7621;
+    public const int PaymentCaptureAborted = 7622;
+    public const int SilenceReprompt = 7630;
+    public const int SilenceEnded = 7631;
+    public const int PacingChanged = 7640;
+    public const int ChoiceAsked = 7650;
+    public const int ChoiceAnswered = 7651;
+    public const int HistorySummarised = 7660;
+    public const int HistorySummaryFailed = 7661;
+    public const int HistoryHardCap = 7662;
+    public const int HistoryBudgetExceeded = 7663;
 }

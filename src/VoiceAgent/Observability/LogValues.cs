@@ -12,9 +12,10 @@ internal static partial class LogValues
     public static double? Ms(double ms) => double.IsNaN(ms) || double.IsInfinity(ms) ? null : ms;
 
     /// <summary>
-    /// <paramref name="text"/> with every run that looks like a phone number (an optional +, then 7 to 15 digits,
-    /// optionally separated by spaces, dots, dashes or brackets) replaced by its last two digits behind stars,
-    /// e.g. <c>+15551234567</c> → <c>***67</c>. Call SIDs, ids and short numbers are left alone.
+    /// <paramref name="text"/> with every run that looks like a phone number or a card number (an optional +, then 7 to
+    /// 19 digits, optionally separated by spaces, dots, dashes or brackets) replaced by its last two digits behind
+    /// stars, e.g. <c>+15551234567</c> → <c>***67</c>, <c>4111 1111 1111 1111</c> → <c>***11</c>. Call SIDs, ids and
+    /// short numbers are left alone.
     /// </summary>
     public static string MaskPhoneNumbers(string? text)
     {
@@ -23,12 +24,12 @@ internal static partial class LogValues
         {
             var digits = 0;
             foreach (var c in m.Value) if (char.IsAsciiDigit(c)) digits++;
-            if (digits is < 7 or > 15) return m.Value;
+            if (digits is < 7 or > 19) return m.Value;
             return "***" + m.Value[^2..];
         });
     }
 
     // Starts on a digit, + or (, ends on a digit, not inside a longer alphanumeric token such as a SID.
-    [GeneratedRegex(@"(?<![\w+(])[+(]?\d[\d \-.()]{5,20}\d(?!\w)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![\w+(])[+(]?\d[\d \-.()]{5,28}\d(?!\w)", RegexOptions.CultureInvariant)]
     private static partial Regex PhoneNumber();
 }

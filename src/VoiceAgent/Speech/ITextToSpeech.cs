@@ -22,7 +22,11 @@ public interface ITextToSpeechStream : IAsyncDisposable
 
 /// <summary>Per-reply TTS settings (per-locale voice; output format matched to the transport).</summary>
 /// <param name="OutputFormat">ElevenLabs output format, e.g. <c>ulaw_8000</c> (Twilio) or <c>pcm_16000</c> (Vonage).</param>
-public sealed record TextToSpeechStreamOptions(string VoiceId, string OutputFormat, string? LanguageCode = null);
+public sealed record TextToSpeechStreamOptions(string VoiceId, string OutputFormat, string? LanguageCode = null)
+{
+    /// <summary>Multiplies the configured voice speed (the caller asked for slower or faster); 1 = as configured.</summary>
+    public double SpeedFactor { get; init; } = 1.0;
+}
 
 /// <summary>
 /// Synthesised audio in the stream's output format, with the characters it speaks and their start

@@ -83,7 +83,7 @@ public sealed class MediaStreamsToolTests
         await caller.PlayAsync(await TestAudio.SpeechMuLaw8kAsync("Hello there.")).DefaultTimeout();
 
         var request = await server.Model.Requests.WhenReceived(0).DefaultTimeout(TimeSpan.FromSeconds(20));
-        Assert.Equal(["escalate_to_human", "end_call", "switch_language", "send_digits", "cannot_answer"], request.ToolNames);
+        Assert.Equal(["escalate_to_human", "end_call", "switch_language", "send_digits", "cannot_answer", "ask_choice", "set_pacing"], request.ToolNames);
     }
 
     /// <summary>The window holds the keypad pair: each tone within Q.24's ±1.5 % (plus the 10 Hz analysis step).</summary>

@@ -18,7 +18,7 @@ public sealed class RelayToolTests : IAsyncLifetime
         await using var caller = await _server.CallAsync();
         await caller.AskAsync("hi");
         var request = await _server.Model.Requests.WhenReceived(0).DefaultTimeout();
-        Assert.Equal(["escalate_to_human", "end_call", "switch_language", "send_digits", "cannot_answer", "play_hold_music"], request.ToolNames);
+        Assert.Equal(["escalate_to_human", "end_call", "switch_language", "send_digits", "cannot_answer", "play_hold_music", "ask_choice", "set_pacing"], request.ToolNames);
     }
 
     [Fact]

@@ -61,6 +61,7 @@ public sealed class AudioServer : IAsyncDisposable
             ["WELCOME_GREETING"] = "",
             ["MODEL_FIRST_TOKEN_TIMEOUT_MS"] = RelayServer.LongTimeoutMs, // see RelayServer: no timeout may stand in for a behaviour
             ["MODEL_STALL_TIMEOUT_MS"] = RelayServer.LongTimeoutMs,
+            ["SILENCE_TIMEOUT_MS"] = "0",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:VoiceAgent.Speech"] = Environment.GetEnvironmentVariable("VA_TEST_VERBOSE") is null ? "Warning" : "Debug",
             ["Logging:LogLevel:VoiceAgent.Conversation"] = Environment.GetEnvironmentVariable("VA_TEST_VERBOSE") is null ? "Warning" : "Information",

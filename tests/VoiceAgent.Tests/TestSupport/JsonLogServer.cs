@@ -70,6 +70,7 @@ public sealed class JsonLogServer : IAsyncDisposable
         env["ANTHROPIC_BASE_URL"] = model.BaseUrl.ToString().TrimEnd('/');
         env["MODEL_FIRST_TOKEN_TIMEOUT_MS"] = RelayServer.LongTimeoutMs;
         env["MODEL_STALL_TIMEOUT_MS"] = RelayServer.LongTimeoutMs;
+        env["SILENCE_TIMEOUT_MS"] = "0";
         if (stt is not null && tts is not null)
         {
             env["DEEPGRAM_API_KEY"] = "dg-test-key";

@@ -14,6 +14,18 @@ public sealed class ManualTimeProvider : TimeProvider
     public override long GetTimestamp() { lock (_gate) return _ticks; }
     public override DateTimeOffset GetUtcNow() { lock (_gate) return new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddTicks(_ticks); }
 
+    /// <summary>True when a timer is set to fire within <paramref name="within"/> from now.</summary>
+    public bool HasTimerDueWithin(TimeSpan within)
+    {
+        lock (_gate) return _timers.Any(t => t.DueAt <= _ticks + within.Ticks);
+    }
+
+    /// <summary>True when a timer is set to fire exactly <paramref name="dueIn"/> from now.</summary>
+    public bool HasTimerDueIn(TimeSpan dueIn)
+    {
+        lock (_gate) return _timers.Any(t => t.DueAt == _ticks + dueIn.Ticks);
+    }
+
     public void Advance(TimeSpan by)
     {
         long target;

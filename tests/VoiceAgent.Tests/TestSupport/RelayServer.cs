@@ -54,6 +54,8 @@ public sealed class RelayServer : IAsyncDisposable
             // (e.g. a barge-in abort). Tests of the timeouts themselves pass short ones (RelayProviderFaultTests).
             ["MODEL_FIRST_TOKEN_TIMEOUT_MS"] = LongTimeoutMs,
             ["MODEL_STALL_TIMEOUT_MS"] = LongTimeoutMs,
+            // No silence reprompts in tests that do not test them (a slow machine must not add frames).
+            ["SILENCE_TIMEOUT_MS"] = "0",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) config[key] = value;

@@ -36,6 +36,7 @@ public sealed partial class TwilioRestEmulator(string accountSid, string authTok
     {
         app.MapPost("/2010-04-01/Accounts/{account}/Calls/{callFile}", HandleAsync);
         MapConferenceRoutes(app);
+        MapRecordings(app);
     }
 
     private async Task<IResult> HandleAsync(HttpContext context, string account, string callFile)
@@ -70,7 +71,7 @@ public sealed partial class TwilioRestEmulator(string accountSid, string authTok
         catch (FormatException) { return false; }
     }
 
-    private static IResult Error(int status, int code, string message)
+    internal static IResult Error(int status, int code, string message)
     {
         var body = $$"""{"code":{{code}},"message":{{JsonSerializer.Serialize(message, TwilioRestJsonContext.Default.String)}},"more_info":"https://www.twilio.com/docs/errors/{{code}}","status":{{status}}}""";
         return Results.Text(body, "application/json", Encoding.UTF8, status);

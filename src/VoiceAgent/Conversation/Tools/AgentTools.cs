@@ -14,7 +14,8 @@ internal static class AgentTools
     public const string PlayHoldMusicName = "play_hold_music";
 
     /// <summary>Names an application tool may not take.</summary>
-    public static readonly string[] BuiltInNames = [EscalateToHumanName, CannotAnswerName, EndCallName, SwitchLanguageName, SendDigitsName, PlayHoldMusicName];
+    public static readonly string[] BuiltInNames = [EscalateToHumanName, CannotAnswerName, EndCallName, SwitchLanguageName, SendDigitsName, PlayHoldMusicName,
+        ConversationControlTools.CollectPaymentName, ConversationControlTools.AskChoiceName, ConversationControlTools.SetPacingName];
 
     public static IList<AITool> Declarations(AgentOptions agent)
     {
@@ -82,6 +83,8 @@ internal static class AgentTools
                 return new PressDigits(digits);
             case PlayHoldMusicName when agent.HoldMusicUrl is not null:
                 return new PlayHoldMusic();
+            case var name when ConversationControlTools.Handles(name):
+                return ConversationControlTools.Parse(call, out error);
             default:
                 error = $"tool '{call.Name}' is unknown or its arguments are invalid";
                 return null;

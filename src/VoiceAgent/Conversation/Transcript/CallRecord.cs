@@ -25,6 +25,8 @@ public sealed record CallRecord
     public IReadOnlyList<TranscriptEntry> Entries { get; init; } = [];
     /// <summary>What the call cost, from its usage and the price table; null when it was not computed.</summary>
     public Observability.Cost.CallCost? Cost { get; init; }
+    /// <summary>The caller opted out (or never answered the consent prompt): <see cref="Entries"/> is empty and nothing may be kept.</summary>
+    public bool TranscriptWithheld { get; init; }
 
     public TimeSpan Duration => EndedAt - StartedAt;
 }

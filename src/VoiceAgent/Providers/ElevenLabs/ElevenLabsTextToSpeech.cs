@@ -24,11 +24,18 @@ internal sealed partial class ElevenLabsTextToSpeech : ITextToSpeech
         _options = options;
         _logger = logger;
         _clock = clock;
+        _beginFrame = BeginFrame(options, 1.0);
+    }
+
+    /// <summary>The stream's first message; <paramref name="speedFactor"/> scales the voice speed within ElevenLabs' 0.7–1.2.</summary>
+    private static byte[] BeginFrame(ElevenLabsOptions options, double speedFactor)
+    {
         var voice = options.VoiceSettings;
-        _beginFrame = JsonSerializer.SerializeToUtf8Bytes(
+        var speed = Math.Round(Math.Clamp(voice.Speed * speedFactor, 0.7, 1.2), 2);
+        return JsonSerializer.SerializeToUtf8Bytes(
             new BeginStreamFrame(
                 " ",
-                new VoiceSettingsFrame(voice.Stability, voice.SimilarityBoost, voice.Style, voice.UseSpeakerBoost, voice.Speed),
+                new VoiceSettingsFrame(voice.Stability, voice.SimilarityBoost, voice.Style, voice.UseSpeakerBoost, speed),
                 new GenerationConfigFrame([.. options.ChunkLengthSchedule])),
             ElevenLabsJsonContext.Default.BeginStreamFrame);
     }
@@ -71,7 +78,7 @@ internal sealed partial class ElevenLabsTextToSpeech : ITextToSpeech
         var stream = new ElevenLabsTextToSpeechStream(socket, _logger, _clock, connectTime);
         try
         {
-            await stream.StartAsync(_beginFrame, cancellationToken);
+            await stream.StartAsync(options.SpeedFactor == 1.0 ? _beginFrame : BeginFrame(_options, options.SpeedFactor), cancellationToken);
         }
         catch
         {

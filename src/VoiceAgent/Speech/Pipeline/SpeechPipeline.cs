@@ -110,7 +110,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     private long FrameTicks => _clock.TimestampFrequency / 50;
 
     /// <summary>Keypad tones and a mid-call language switch are carried out here; hold music (a URL to stream) is not, so it is never offered.</summary>
-    public CallCapabilities Capabilities => CallCapabilities.SendDigits | CallCapabilities.SwitchLanguage;
+    public CallCapabilities Capabilities => CallCapabilities.SendDigits | CallCapabilities.SwitchLanguage | CallCapabilities.SpeakingRate;
 
     /// <summary>Told when a reply's first frame left and when its first mark came back (the call's telemetry); null: nobody.</summary>
     internal IReplyPlaybackObserver? PlaybackObserver { get; set; }
@@ -184,6 +184,9 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
                 break;
             case SwitchLanguage language:
                 await SwitchLanguageAsync(language.TranscriptionLanguage ?? language.TtsLanguage, cancellationToken);
+                break;
+            case ChangePacing { Pace: not null }:
+                await PostAsync(new EngineCommand(command, _clock.GetTimestamp()), cancellationToken);
                 break;
             default:
                 LogUnsupported(_logger, _callId, command.GetType().Name, _transportName);
@@ -310,6 +313,11 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
             case EngineCommand { Command: SendDigits digits }:
                 QueueTones(digits.Digits);
                 return ValueTask.CompletedTask;
+            case EngineCommand { Command: ChangePacing { Pace: { } pace } }:
+                // Replies from the next one on are voiced at the new speed; a socket opened ahead at the old speed is dropped.
+                _ttsOptions = _ttsOptions with { SpeedFactor = Conversation.Pacing.PacingChange.SpeedFactor(pace) };
+                RetirePreparedTts();
+                return ValueTask.CompletedTask;
             case VoiceInput voice:
                 return OnVoiceAsync(voice.Report, ct);
             case SttInput stt when ReferenceEquals(stt.Session, _sttSession):
@@ -318,7 +326,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
                 return SpeechLostAsync(lost.Reason, ct);
             case LocaleSwitched switched:
                 UseSttSession(switched.Session);
-                _ttsOptions = TtsOptionsFor(switched.Locale);
+                _ttsOptions = TtsOptionsFor(switched.Locale) with { SpeedFactor = _ttsOptions.SpeedFactor }; // the caller's pace survives a language switch
                 RetirePreparedTts(); // opened in the old voice
                 switched.Done.TrySetResult();
                 return ValueTask.CompletedTask;

@@ -28,7 +28,7 @@ internal sealed partial class TranscriptArchive(
     protected override async Task DeliverAsync(CallRecord record, string? callerHash, CancellationToken cancellationToken)
     {
         await startup.Migrated.WaitAsync(cancellationToken);
-        if (callerHash is not null && await store.GetConsentAsync(callerHash, cancellationToken) == ConsentDecision.Declined)
+        if (record.TranscriptWithheld || (callerHash is not null && await store.GetConsentAsync(callerHash, cancellationToken) == ConsentDecision.Declined))
         {
             LogNotRetained(Logger, record.CallSid);
             return;

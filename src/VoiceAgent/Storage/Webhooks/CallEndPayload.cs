@@ -41,8 +41,8 @@ internal sealed record CallEndPayload
         HandoffReason = record.HandoffReason,
         TurnCount = record.TurnCount,
         Parameters = record.Parameters,
-        Transcript = withholdTranscript ? null : record.Entries,
-        TranscriptWithheld = withholdTranscript,
+        Transcript = withholdTranscript || record.TranscriptWithheld ? null : record.Entries,
+        TranscriptWithheld = withholdTranscript || record.TranscriptWithheld,
         Cost = record.Cost,
     };
 }
