@@ -135,9 +135,10 @@ internal sealed partial class CallSession
             LogCallStarted(_logger, CallId, _transportName, call.Parameters.Count);
             return;
         }
-        var previous = await FindCallbackAsync(call, ct);
+        // On an outbound call From is our own caller ID: it is never a caller ringing back.
+        var previous = Telephony.Outbound.OutboundParameters.OpeningOf(call) is null ? await FindCallbackAsync(call, ct) : null;
         _history.SetCallContext(RenderCallContext(call) + (previous is null ? "" : RenderPreviousCall(previous)));
-        var greeting = previous is null ? _deps.Agent.WelcomeGreeting : _deps.Agent.CallbackGreeting;
+        var greeting = previous is null ? Telephony.Outbound.OutboundParameters.OpeningOf(call) ?? _deps.Agent.WelcomeGreeting : _deps.Agent.CallbackGreeting;
         if (!string.IsNullOrWhiteSpace(greeting))
         {
             _history.AddAssistant(greeting, interrupted: false);
@@ -360,7 +361,7 @@ internal sealed partial class CallSession
         if (!string.IsNullOrEmpty(call.From)) sb.Append("\nCaller number: ").Append(call.From);
         if (!string.IsNullOrEmpty(call.To)) sb.Append("\nNumber called: ").Append(call.To);
         if (!string.IsNullOrEmpty(call.Language)) sb.Append("\nLanguage: ").Append(call.Language);
-        foreach (var (key, value) in call.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var (key, value) in call.Parameters.Where(p => !Telephony.Outbound.OutboundParameters.IsInternal(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal))
             sb.Append('\n').Append(key).Append(": ").Append(value);
         return sb.ToString();
     }

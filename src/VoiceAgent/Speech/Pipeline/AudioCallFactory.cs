@@ -26,10 +26,12 @@ internal sealed class AudioCallFactory(
     /// </summary>
     public async Task<string?> GreetingForAsync(CallInfo call, CancellationToken cancellationToken)
     {
-        if (sessionStore is null) return agent.WelcomeGreeting;
+        var first = Telephony.Outbound.OutboundParameters.OpeningOf(call) ?? agent.WelcomeGreeting; // an outbound call opens with its own line
+        if (sessionStore is null) return first;
         if (await sessionStore.FindResumableAsync(call.CallSid, cancellationToken) is not null) return agent.ReconnectLine;
+        if (first != agent.WelcomeGreeting) return first; // From is our own caller ID on an outbound call: never a call-back
         if (await sessionStore.FindCallbackAsync(call.From, call.CallSid, cancellationToken) is not null) return agent.CallbackGreeting;
-        return agent.WelcomeGreeting;
+        return first;
     }
     public ILogger Logger { get; } = loggers.CreateLogger<AudioCall>();
 

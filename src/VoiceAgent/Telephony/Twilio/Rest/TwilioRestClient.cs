@@ -8,7 +8,7 @@ namespace VoiceAgent.Telephony.Twilio.Rest;
 /// The Programmable Voice REST calls the agent needs (2010-04-01 API, form-encoded, HTTP Basic with the account
 /// SID and auth token). Written by hand: there is no Twilio SDK on the package feed here.
 /// </summary>
-internal sealed class TwilioRestClient(HttpClient http, Uri baseUrl, string accountSid, string authToken)
+internal sealed partial class TwilioRestClient(HttpClient http, Uri baseUrl, string accountSid, string authToken)
 {
     /// <summary>Replaces the TwiML a live call is executing (e.g. <c>&lt;Dial&gt;</c> a person); this ends any media stream.</summary>
     public async Task UpdateCallTwimlAsync(string callSid, string twiml, CancellationToken cancellationToken)
