@@ -13,7 +13,7 @@ namespace VoiceAgent.Emulators.Twilio.Rest;
 /// (update a live call), HTTP Basic auth with the account SID and auth token, form-encoded parameters, JSON Call
 /// resource or Twilio's error shape. Records every request; a status can be injected for the next one.
 /// </summary>
-public sealed class TwilioRestEmulator(string accountSid, string authToken) : EmulatorHost
+public sealed partial class TwilioRestEmulator(string accountSid, string authToken) : EmulatorHost
 {
     private readonly ConcurrentQueue<int> _faults = new();
     private readonly ConcurrentQueue<TwilioCallUpdate> _updates = new();
@@ -33,7 +33,10 @@ public sealed class TwilioRestEmulator(string accountSid, string authToken) : Em
     }
 
     protected override void MapRoutes(WebApplication app)
-        => app.MapPost("/2010-04-01/Accounts/{account}/Calls/{callFile}", HandleAsync);
+    {
+        app.MapPost("/2010-04-01/Accounts/{account}/Calls/{callFile}", HandleAsync);
+        MapCallRoutes(app);
+    }
 
     private async Task<IResult> HandleAsync(HttpContext context, string account, string callFile)
     {
@@ -48,6 +51,7 @@ public sealed class TwilioRestEmulator(string accountSid, string authToken) : Em
             return Error(400, 21220, "Twiml and Url are mutually exclusive");
         _updates.Enqueue(update);
         _updated.Release();
+        OnCallUpdated(update);
         var body = new Dictionary<string, string?>
         {
             ["sid"] = callSid,
