@@ -15,6 +15,7 @@ try
         "call" => await SoftphoneCommand.RunAsync(arguments, Console.In, Console.Out, cts.Token),
         "bench" => await VoiceAgent.Cli.Bench.BenchCommand.RunAsync(arguments, Console.Out, cts.Token),
         "rekey" => await VoiceAgent.Cli.Records.RekeyCommand.RunAsync(arguments, Console.Out, cts.Token),
+        "dial" => await VoiceAgent.Cli.Dial.DialCommand.RunAsync(VoiceAgent.Cli.Dial.DialOptions.From(arguments), Console.Out, cts.Token),
         "analyze" => await VoiceAgent.Cli.Analyze.AnalyzeCommand.RunAsync(arguments, Console.In, Console.Out, Console.Error, cts.Token),
         _ => Help(),
     };
@@ -23,7 +24,7 @@ catch (OperationCanceledException)
 {
     return 130;
 }
-catch (Exception ex) when (ex is HttpRequestException or System.Net.WebSockets.WebSocketException or InvalidOperationException
+catch (Exception ex) when (ex is HttpRequestException or System.Net.WebSockets.WebSocketException or InvalidOperationException or ArgumentException
     or System.Data.Common.DbException or System.Security.Cryptography.CryptographicException)
 {
     Console.Error.WriteLine($"error: {ex.Message}");
@@ -42,6 +43,8 @@ static int Help()
         voiceagent rekey [--data-dir DIR]
             Re-encrypts stored transcripts under TRANSCRIPT_ENCRYPTION_KEY (older keys in TRANSCRIPT_ENCRYPTION_OLD_KEYS).
             Uses the server's environment: DATABASE_URL (else SQLite in DATA_DIR) and the keys.
+        voiceagent dial --to +1… [--transport relay|media] [--context name=Dana,reason=your enrollment] [--url http://127.0.0.1:8080] [--admin-token T] [--wait]
+            Places an outbound call through the server (POST /admin/calls; ADMIN_TOKEN, TWILIO_CALLER_ID on the server); --wait follows its callbacks.
         voiceagent analyze [--file server.log|-] [--call CA…] [--since 2026-12-07T02:00:00Z] [--until …] [--transport relay|media|vonage] [--json]
             Per-hop p50/p95/p99 from the server's JSON logs (LOG_FORMAT=json; standard input without --file) against the latency budget.
         """);

@@ -77,7 +77,8 @@ public sealed class CampaignQueueTests
         // A two-hour window starting three hours from now, in the entry's own zone: closed now whatever the date.
         var zone = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
         var local = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone);
-        var opens = TimeOnly.FromDateTime(local.DateTime.AddHours(3));
+        var later = TimeOnly.FromDateTime(local.DateTime.AddHours(3));
+        var opens = new TimeOnly(later.Hour, later.Minute);
         var window = $"{opens:HH:mm}-{opens.AddHours(2):HH:mm}";
         await using var h = await OutboundHarness.StartAsync(new Dictionary<string, string?> { ["CAMPAIGN_CALLING_HOURS"] = window });
         var id = await h.EnqueueAsync(new { to = "+15558670004", timeZone = "America/New_York" });

@@ -35,11 +35,19 @@ internal sealed class OutboundHarness : IAsyncDisposable
             ["TWILIO_CALLER_ID"] = CallerId,
             ["ADMIN_TOKEN"] = AdminToken,
             ["CAMPAIGN_ENABLED"] = "false", // tests drain the queue themselves, one step at a time
+            ["CAMPAIGN_CALLING_HOURS"] = OpenNow(),
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) config[k] = v;
         var server = await RelayServer.StartAsync(config);
         if (ownsTwilio) twilio.Route = uri => PublicRoute.To(uri, server.Address);
         return new OutboundHarness(twilio, server);
+    }
+
+    /// <summary>A calling-hours window (UTC, the default zone) open from an hour ago to three hours from now.</summary>
+    public static string OpenNow()
+    {
+        var now = TimeOnly.FromDateTime(DateTime.UtcNow);
+        return $"{now.AddHours(-1):HH:mm}-{now.AddHours(3):HH:mm}";
     }
 
     public T Service<T>() where T : notnull => (T)Server.App.Services.GetService(typeof(T))!;
