@@ -57,6 +57,8 @@ public static partial class VoiceAgentServer
             settings = settings with { TwilioAuthToken = token, TwilioAccountSid = settings.TwilioAccountSid ?? sid };
             startup.DevCredentialsDir = settings.DataDir;
         }
+        var twilioRest = await OfflineTwilioRest.StartAsync(settings, startup, emulators, cancellationToken);
+        if (twilioRest is not null) settings = settings with { TwilioApiBaseUrl = twilioRest.BaseUrl.ToString().TrimEnd('/') };
 
         if (settings.VonageSignatureSecret is null && (startup.Offline || settings.UseEmulators))
         {
@@ -86,6 +88,7 @@ public static partial class VoiceAgentServer
         builder.Services.AddSingleton(offlineEmulators);
         builder.Services.AddHostedService(_ => offlineEmulators);
         var app = builder.Build();
+        OfflineTwilioRest.LogCalleeTranscripts(twilioRest, app.Services.GetRequiredService<ILoggerFactory>());
         app.UseRequestBodyCap(settings.MaxRequestBodyBytes);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = settings.WebSocketKeepAliveInterval, KeepAliveTimeout = settings.WebSocketKeepAliveTimeout });
         app.MapVoiceAgent();

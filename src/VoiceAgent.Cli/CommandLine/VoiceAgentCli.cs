@@ -19,12 +19,13 @@ internal static class VoiceAgentCli
 
     public static RootCommand Build(CliConsole console)
     {
-        var root = new RootCommand("Voice agent tools: a terminal softphone, latency benches, the log analyzer and transcript re-keying.")
+        var root = new RootCommand("Voice agent tools: a terminal softphone, latency benches, the log analyzer and transcript re-keying, outbound dialling.")
         {
             SoftphoneCommandLine.Create(console),
             BenchCommandLine.Create(console),
             AnalyzeCommandLine.Create(console),
             RekeyCommandLine.Create(console),
+            Dial.DialCommandLine.Create(console),
         };
         // No command: the help, as before.
         root.SetAction(parseResult => new HelpAction().Invoke(parseResult));

@@ -155,10 +155,11 @@ internal sealed partial class CallSession
             LogCallStarted(_logger, CallId, _transportName, call.Parameters.Count);
             return;
         }
-        var previous = lookup.Previous;
+        // On an outbound call From is our own caller ID: it is never a caller ringing back.
+        var previous = Telephony.Outbound.OutboundParameters.OpeningOf(call) is null ? lookup.Previous : null;
         if (previous is not null) LogCallbackOffered(_logger, CallId, previous.Turns.Count);
         _history.SetCallContext(RenderCallContext(call) + (previous is null ? "" : RenderPreviousCall(previous)));
-        var greeting = previous is null ? _deps.Agent.WelcomeGreeting : _deps.Agent.CallbackGreeting;
+        var greeting = previous is null ? Telephony.Outbound.OutboundParameters.OpeningOf(call) ?? _deps.Agent.WelcomeGreeting : _deps.Agent.CallbackGreeting;
         if (!string.IsNullOrWhiteSpace(greeting))
         {
             _history.AddAssistant(greeting, interrupted: false);
@@ -389,7 +390,7 @@ internal sealed partial class CallSession
         if (!string.IsNullOrEmpty(call.From)) sb.Append("\nCaller number: ").Append(call.From);
         if (!string.IsNullOrEmpty(call.To)) sb.Append("\nNumber called: ").Append(call.To);
         if (!string.IsNullOrEmpty(call.Language)) sb.Append("\nLanguage: ").Append(call.Language);
-        foreach (var (key, value) in call.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var (key, value) in call.Parameters.Where(p => !Telephony.Outbound.OutboundParameters.IsInternal(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal))
             sb.Append('\n').Append(key).Append(": ").Append(value);
         return sb.ToString();
     }

@@ -39,6 +39,8 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
         var admin = endpoints.MapGroup("/admin").RequireAdminToken(); // bearer ADMIN_TOKEN on everything under /admin
         AdminRecordsEndpoints.Map(admin);
         Dashboard.DashboardEndpoints.Map(endpoints);
+        AdminOutboundEndpoints.Map(admin);
+        OutboundEndpoints.Map(endpoints);
 
         endpoints.MapPost(RelayTwimlPath, async (HttpRequest request, VoiceAgentSettings settings, AgentOptions agent, TransportAvailability available, SessionPersistence sessions, ILoggerFactory logs) =>
         {

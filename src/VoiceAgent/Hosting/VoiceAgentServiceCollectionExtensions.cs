@@ -94,6 +94,7 @@ public static class VoiceAgentServiceCollectionExtensions
         AddSpeech(services, settings);
         services.AddVoiceAgentRecords(settings);
         services.AddConversationControls(settings, agent);
+        Telephony.Outbound.OutboundServiceCollectionExtensions.AddOutbound(services, settings);
         services.TryAddSingleton(sp => new ReadinessProbe(ModelRegistration.ReadinessTargets(settings), sp.GetRequiredService<TimeProvider>(),
             sp.GetServices<IReadinessContributor>(), sp.GetRequiredService<LiveCalls>(), sp.GetService<SessionStoreReadiness>()));
         return services;
@@ -134,7 +135,8 @@ public static class VoiceAgentServiceCollectionExtensions
             sp.GetRequiredService<ILogger<MediaStreamsConnectionHandler>>(),
             sp.GetRequiredService<TwilioRequestValidator>().IsAccountAllowed,
             sp.GetRequiredService<LiveCalls>(),
-            sp.GetRequiredService<CarrierLimits>()));
+            sp.GetRequiredService<CarrierLimits>(),
+            sp.GetService<Telephony.Outbound.OutboundAudioWatch>()));
         services.TryAddSingleton(_ => new VonageCallAuthenticator(SecretFile.LoadOrCreateKey(settings.DataDir, "vonage-call-key")));
         services.TryAddSingleton<VonageConnectionHandler>();
         services.TryAddSingleton(sp => new VonageWebhookVerifier(

@@ -85,6 +85,8 @@ public sealed record VoiceAgentSettings
     public string? RelayIntelligenceService { get; init; }
     /// <summary>Number the <c>&lt;Connect action&gt;</c> callback dials when a call is handed off; none = hang up.</summary>
     public string? TransferNumber { get; init; }
+    /// <summary>Outbound calls, answering-machine detection and the campaign queue (<c>TWILIO_CALLER_ID</c>, <c>OUTBOUND_*</c>, <c>CAMPAIGN_*</c>).</summary>
+    public Telephony.Outbound.OutboundSettings Outbound { get; init; } = new();
     /// <summary>Public audio URL for the model's <c>play_hold_music</c> tool; unset offers no such tool.</summary>
     public string? HoldMusicUrl { get; init; }
 
@@ -235,6 +237,7 @@ public sealed record VoiceAgentSettings
             RelayDtmfDetection = B("RELAY_DTMF_DETECTION", d.RelayDtmfDetection),
             RelayIntelligenceService = S("RELAY_INTELLIGENCE_SERVICE"),
             TransferNumber = S("TRANSFER_NUMBER"),
+            Outbound = Telephony.Outbound.OutboundSettings.Read(r),
             HoldMusicUrl = S("HOLD_MUSIC_URL"),
             ToolMaxSteps = I("TOOL_MAX_STEPS", d.ToolMaxSteps),
             ToolFillerAfter = Ms("TOOL_FILLER_AFTER_MS", d.ToolFillerAfter),
@@ -353,6 +356,7 @@ public sealed record VoiceAgentSettings
             errors.Add("TWILIO_ACCOUNT_SID must start with 'AC'.");
         ValidateRecords(errors);
         errors.AddRange(Controls.Validate(this));
+        errors.AddRange(Outbound.Validate());
         if (HistoryTurns < 1) errors.Add($"HISTORY_TURNS must be at least 1 (got {HistoryTurns}).");
         if (ElevenLabsStability is < 0 or > 1 || double.IsNaN(ElevenLabsStability)) errors.Add($"ELEVENLABS_STABILITY must be between 0 and 1, e.g. 0.5 (got {ElevenLabsStability.ToString(CultureInfo.InvariantCulture)}).");
         if (ElevenLabsSimilarityBoost is < 0 or > 1 || double.IsNaN(ElevenLabsSimilarityBoost)) errors.Add($"ELEVENLABS_SIMILARITY_BOOST must be between 0 and 1, e.g. 0.75 (got {ElevenLabsSimilarityBoost.ToString(CultureInfo.InvariantCulture)}).");

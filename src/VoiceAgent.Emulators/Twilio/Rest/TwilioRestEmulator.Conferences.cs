@@ -25,7 +25,6 @@ public sealed partial class TwilioRestEmulator
     private readonly SemaphoreSlim _createdSignal = new(0);
     private readonly ConcurrentQueue<TwilioStatusCallback> _callbacks = new();
     private readonly SemaphoreSlim _callbackSignal = new(0);
-    private readonly HttpClient _callbackHttp = new() { Timeout = TimeSpan.FromSeconds(15) };
     private readonly ConcurrentDictionary<(string Room, string Label), TaskCompletionSource<EmulatedParticipant>> _joins = new();
     private int _sequence;
 
@@ -36,8 +35,8 @@ public sealed partial class TwilioRestEmulator
     /// <summary>Maps a public callback URL to the server that answers it (tests: the server under test on 127.0.0.1).</summary>
     public Func<Uri, Uri> CallbackRoute { get; set; } = static uri => uri;
 
-    /// <summary>Every created call leg, in order.</summary>
-    public IReadOnlyCollection<TwilioCallCreate> CreatedCalls => _created;
+    /// <summary>Every created call leg that runs inline TwiML (the warm transfer's agent leg), in order.</summary>
+    public IReadOnlyCollection<TwilioCallCreate> CreatedLegs => _created;
 
     /// <summary>What happens when <paramref name="number"/> is dialled: <c>answered</c> (default), <c>busy</c>, <c>no-answer</c> or <c>failed</c>.</summary>
     public void AnswerAs(string number, string outcome) => _outcomes[number] = outcome;
@@ -61,17 +60,13 @@ public sealed partial class TwilioRestEmulator
 
     private void MapConferenceRoutes(WebApplication app)
     {
-        app.MapPost("/2010-04-01/Accounts/{account}/Calls.json", CreateCallAsync);
         app.MapGet("/2010-04-01/Accounts/{account}/Conferences.json", ListConferences);
         app.MapGet("/2010-04-01/Accounts/{account}/Conferences/{conference}/Participants.json", ListParticipants);
     }
 
-    private async Task<IResult> CreateCallAsync(HttpContext context, string account)
+    /// <summary>A <c>Calls.json</c> create with inline <c>Twiml</c> (authorised by the caller): a leg whose outcome is scripted by <see cref="AnswerAs"/>.</summary>
+    private IResult CreateLeg(IFormCollection form)
     {
-        if (!Authorized(context.Request.Headers.Authorization.ToString()) || account != accountSid)
-            return Error(401, 20003, "Authenticate");
-        if (_faults.TryDequeue(out var status)) return Error(status, status == 404 ? 20404 : 20500, "Injected fault (emulator)");
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var to = form["To"].ToString();
         var from = form["From"].ToString();
         if (to.Length == 0) return Error(400, 21201, "No 'To' number is specified");

@@ -37,6 +37,7 @@ public sealed partial class TwilioRestEmulator(string accountSid, string authTok
         app.MapPost("/2010-04-01/Accounts/{account}/Calls/{callFile}", HandleAsync);
         MapConferenceRoutes(app);
         MapRecordings(app);
+        MapCallRoutes(app);
     }
 
     private async Task<IResult> HandleAsync(HttpContext context, string account, string callFile)
@@ -53,6 +54,7 @@ public sealed partial class TwilioRestEmulator(string accountSid, string authTok
         _updates.Enqueue(update);
         ApplyTwiml(callSid, update.Parameters.GetValueOrDefault("Twiml"));
         _updated.Release();
+        OnCallUpdated(update);
         var body = new Dictionary<string, string?>
         {
             ["sid"] = callSid,

@@ -28,9 +28,12 @@ internal sealed class AudioCallFactory(
     /// </summary>
     public async Task<(SessionLookup Lookup, string? Greeting)> LookUpAsync(CallInfo call, CancellationToken cancellationToken)
     {
-        if (sessionStore is null) return (SessionLookup.None, agent.WelcomeGreeting);
+        var opening = Telephony.Outbound.OutboundParameters.OpeningOf(call); // an outbound call opens with its own line
+        var first = opening ?? agent.WelcomeGreeting;
+        if (sessionStore is null) return (SessionLookup.None, first);
         var lookup = await sessionStore.LookUpAsync(call.CallSid, call.From, cancellationToken);
-        var greeting = lookup.Resumable is not null ? agent.ReconnectLine : lookup.Previous is not null ? agent.CallbackGreeting : agent.WelcomeGreeting;
+        // From is our own caller ID on an outbound call: never a call-back (the engine makes the same decision).
+        var greeting = lookup.Resumable is not null ? agent.ReconnectLine : opening is null && lookup.Previous is not null ? agent.CallbackGreeting : first;
         return (lookup, greeting);
     }
     public ILogger Logger { get; } = loggers.CreateLogger<AudioCall>();

@@ -24,7 +24,8 @@ internal sealed partial class MediaStreamsConnectionHandler(
     ILogger<MediaStreamsConnectionHandler> logger,
     Func<string?, bool> isAccountAllowed,
     LiveCalls liveCalls,
-    CarrierLimits limits)
+    CarrierLimits limits,
+    Outbound.OutboundAudioWatch? outbound = null)
 {
     internal const string TransportName = "media-streams";
     private const int MaxFrameBytes = 64 * 1024;
@@ -40,6 +41,7 @@ internal sealed partial class MediaStreamsConnectionHandler(
         var writer = new CarrierSocketWriter(socket, watch, calls.Clock);
         MediaStreamsAudioTransport? carrier = null;
         AudioCall? call = null;
+        Outbound.OutboundAudioWatch.Listener? machine = null;
         var callId = "pending";
         var audio = new byte[1024];
         try
@@ -91,11 +93,13 @@ internal sealed partial class MediaStreamsConnectionHandler(
                             parameters.GetValueOrDefault("To") ?? parameters.GetValueOrDefault("to"), parameters)
                         { SessionId = start.StreamSid ?? m.StreamSid, AccountSid = start.AccountSid, Direction = "inbound" };
                         carrier = new MediaStreamsAudioTransport(writer, start.StreamSid ?? m.StreamSid ?? "", start.CallSid, handoff, info.To);
+                        machine = outbound?.Listen(info); // an outbound call: our second opinion on an answering machine
                         call = await AudioCall.StartAsync(calls, carrier, TransportName, info, callCts.Token);
                         break;
                     case "media" when call is not null && m.Media?.Payload is { } payload:
                         if (m.Media.Track is not (null or "inbound")) break;
                         if (!Convert.TryFromBase64String(payload, audio, out var length) || length == 0) { Reject(callId, "media payload is not base64 audio"); break; }
+                        machine?.OnAudio(audio.AsSpan(0, length));
                         await call.Pipeline.OnAudioAsync(audio.AsMemory(0, length).ToArray(), receivedAt, callCts.Token);
                         break;
                     case "mark" when call is not null && m.Mark?.Name is { } name:

@@ -109,7 +109,7 @@ public sealed class RelayWarmTransferTests : IAsyncLifetime
 
         Assert.Equal("Say", await call.FollowActionAsync().DefaultTimeout());
         TransferHarness.AssertVoicemail(call.LastActionTwiml!);
-        Assert.Empty(_rest.CreatedCalls);
+        Assert.Empty(_rest.CreatedLegs);
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class RelayWarmTransferTests : IAsyncLifetime
 
         await call.FollowActionAsync().DefaultTimeout();
         TransferHarness.AssertVoicemail(call.LastActionTwiml!);
-        Assert.Empty(_rest.CreatedCalls);
+        Assert.Empty(_rest.CreatedLegs);
     }
 
     [Fact]
