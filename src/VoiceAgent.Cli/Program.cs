@@ -38,6 +38,11 @@ static int Help()
         voiceagent bench [--turns 300] [--scenario relay|media|micro|echo|stalled] [--calls N] [--redis-url redis://127.0.0.1:6379]
             Measures the latency the server adds, on local emulators; micro: µs and bytes per audio frame; echo: the
             speakerphone echo matrix; stalled: server RSS under a wave of callers that stop reading.
+          outside: the server measured from outside (published Release build in its own process, callers and model stand-in here):
+            [--levels 50,200,500,1000] [--turns-per-call 5] [--turn-gap-ms 1000] [--calls-per-second 100]
+            [--first-token-ms 300] [--tokens 40] [--token-gap-ms 15] [--model anthropic|openai] [--server-env K=V,K=V]
+            [--server-dir DIR | --source DIR | --server-url URL --model-port P [--server-pid PID]]
+            [--baseline-ref REF | --baseline-dir DIR | --baseline-url URL [--baseline-pid PID]] [--json FILE] [--scratch DIR]
           stalled: [--calls 50] [--readers 4] [--reply-mb 4] [--server-dll path/VoiceAgent.Server.dll] [--server-env KEY=V,KEY=V]
         voiceagent rekey [--data-dir DIR]
             Re-encrypts stored transcripts under TRANSCRIPT_ENCRYPTION_KEY (older keys in TRANSCRIPT_ENCRYPTION_OLD_KEYS).

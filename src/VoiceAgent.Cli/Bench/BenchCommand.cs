@@ -25,6 +25,8 @@ internal static class BenchCommand
             var levels = (args.Get("--calls") ?? "1").Split(',').Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
             return await MediaBench.RunAsync(levels, args.GetInt("--turns", 10), args.Get("--isolated") == "true", output, cancellationToken);
         }
+        if (scenario == "outside")
+            return await Outside.OutsideBench.RunAsync(Outside.OutsideBenchOptions.From(args), output, Console.Error, cancellationToken);
         if (scenario == "micro") return await MicroBench.RunAsync(output, cancellationToken);
         if (scenario == "stalled") return await StalledCallersBench.RunAsync(args, output, cancellationToken);
         if (scenario == "echo")
@@ -33,7 +35,7 @@ internal static class BenchCommand
                 args.Get("--trace-cell") is null ? null : args.GetInt("--trace-cell", 0), args.Get("--no-canceller") == "true");
         if (scenario != "relay")
         {
-            await output.WriteLineAsync($"Unknown scenario '{scenario}'. Known: relay, media, micro, echo, stalled.");
+            await output.WriteLineAsync($"Unknown scenario '{scenario}'. Known: outside, relay, media, micro, echo, stalled.");
             return 2;
         }
 
