@@ -68,7 +68,7 @@ internal sealed partial class ElevenLabsTextToSpeech : ITextToSpeech
         }
 
         var connectTime = _clock.GetElapsedTime(started);
-        var stream = new ElevenLabsTextToSpeechStream(socket, _logger, _clock, connectTime);
+        var stream = new ElevenLabsTextToSpeechStream(socket, _logger, _clock, connectTime, _options.FlushFirstPhrase);
         try
         {
             await stream.StartAsync(_beginFrame, cancellationToken);
