@@ -61,7 +61,8 @@ internal sealed partial class ModelWarmup(ModelWarmupTargets targets, CallSessio
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Head, new Uri(target.BaseUrl.GetLeftPart(UriPartial.Authority) + "/"));
-            using var response = await target.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, limit.Token);
+            // Read to the end (a HEAD has no body): an unread response would close the connection (MaxResponseDrainSize = 0).
+            using var response = await target.Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, limit.Token);
             return true;
         }
         catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
