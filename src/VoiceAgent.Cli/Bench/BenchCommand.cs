@@ -23,6 +23,8 @@ internal static class BenchCommand
         {
             case "media":
                 return await MediaBench.RunAsync(options.Calls ?? [1], options.Turns ?? 10, options.Isolated, console, cancellationToken);
+            case "outside":
+                return await Outside.OutsideBench.RunAsync(options.Outside ?? throw new InvalidOperationException("bench outside: options missing"), output, console.Error, cancellationToken);
             case "micro":
                 return await MicroBench.RunAsync(output, cancellationToken);
             case "stalled":

@@ -9,6 +9,8 @@ internal sealed record BenchOptions
     public string Scenario { get; init; } = "relay";
     public int? Turns { get; init; }
     public int[]? Calls { get; init; }
+    /// <summary>--scenario outside: its parsed options.</summary>
+    public Outside.OutsideBenchOptions? Outside { get; init; }
     public bool Isolated { get; init; }
     public string? RedisUrl { get; init; }
     public int Rate { get; init; } = 8000;
@@ -28,6 +30,8 @@ internal sealed record BenchOptions
 /// </summary>
 internal static class BenchCommandLine
 {
+    private static readonly string[] OutsideOnly = ["outside"];
+
     public static Command Create(CliConsole console)
     {
         var scenario = new Option<string>("--scenario")
@@ -37,7 +41,22 @@ internal static class BenchCommandLine
             DefaultValueFactory = _ => "relay",
             HelpName = "name",
         };
-        scenario.AcceptOnlyFromAmong("relay", "media", "micro", "echo", "stalled", "sessions");
+        scenario.AcceptOnlyFromAmong("relay", "media", "micro", "echo", "stalled", "sessions", "outside");
+        // outside: the server as its own published process, measured from the callers' side (docs/latency.md, "Measured from outside").
+        var outsideNames = new (string Name, string Help)[]
+        {
+            ("--server-url", "a running ConversationRelay server to measure instead of publishing this tree"), ("--server-pid", "its process id (CPU, RSS, allocations)"),
+            ("--server-dir", "a published server folder to start"), ("--source", "the source tree to publish (default: this one)"),
+            ("--baseline-url", "a running baseline server"), ("--baseline-pid", "its process id"), ("--baseline-dir", "a published baseline folder"),
+            ("--baseline-ref", "a git ref of this repository to publish and run side by side (e.g. main)"),
+            ("--levels", "concurrent calls per level (default 50,200,500,1000)"), ("--turns-per-call", "default 5"), ("--turn-gap-ms", "default 1000"),
+            ("--calls-per-second", "call set-up rate (default 100)"), ("--first-token-ms", "model stand-in: time to first token (default 300)"),
+            ("--tokens", "model stand-in: tokens per reply (default 40)"), ("--token-gap-ms", "model stand-in: gap between tokens (default 15)"),
+            ("--model", "anthropic or openai (default anthropic)"), ("--model-port", "the stand-in's port (needed with --server-url/--baseline-url)"),
+            ("--auth-token", "Twilio auth token the servers sign with"), ("--account-sid", "Twilio AccountSid"), ("--public-base-url", "the servers' PUBLIC_BASE_URL"),
+            ("--json", "write the results as JSON to this file"), ("--scratch", "where published builds are cached"),
+        };
+        var outsideOptions = outsideNames.Select(o => OptionValues.Text(o.Name, "outside: " + o.Help + ".", "value")).ToArray();
         var turns = OptionValues.OptionalInteger("--turns", "Turns to measure (relay: per run, default 300; media: per call, default 10).", 1);
         var calls = new Option<int[]?>("--calls") { Description = "media: concurrent callers per level, e.g. 1,10,40 (default 1); stalled: callers that stop reading (default 50).", HelpName = "n[,n…]" };
         calls.CustomParser = OptionValues.IntegerList("--calls", "", 1, []).CustomParser;
@@ -85,12 +104,14 @@ internal static class BenchCommandLine
         {
             scenario, turns, calls, isolated, redisUrl, rate, verbose, minSpeech, traceCell, noCanceller, readers, replyMb, serverDll, serverEnv,
         };
+        foreach (var option in outsideOptions) command.Options.Add(option);
         var usedBy = new (Option Option, string[] Scenarios)[]
         {
-            (turns, ["relay", "media", "sessions"]), (calls, ["media", "stalled"]), (isolated, ["media"]), (redisUrl, ["relay", "sessions"]),
+            (turns, ["relay", "media", "sessions"]), (calls, ["media", "stalled", "outside"]), (isolated, ["media"]), (redisUrl, ["relay", "sessions"]),
             (rate, ["echo"]), (verbose, ["echo"]), (minSpeech, ["echo"]), (traceCell, ["echo"]), (noCanceller, ["echo"]),
-            (readers, ["stalled"]), (replyMb, ["stalled"]), (serverDll, ["stalled"]), (serverEnv, ["stalled"]),
+            (readers, ["stalled"]), (replyMb, ["stalled"]), (serverDll, ["stalled"]), (serverEnv, ["stalled", "outside"]),
         };
+        usedBy = [.. usedBy, .. outsideOptions.Select(o => ((Option)o, OutsideOnly))];
         command.Validators.Add(result =>
         {
             if (!result.TryGetValue(scenario, out var chosen) || chosen is null) return;
@@ -100,6 +121,11 @@ internal static class BenchCommandLine
                     result.AddError($"{option.Name} does not apply to --scenario {chosen} (it is for {string.Join(", ", scenarios)}).");
             }
             if (chosen == "stalled" && result.TryGetValue(calls, out var counts) && counts is { Length: > 1 }) result.AddError("--calls takes one number with --scenario stalled.");
+            if (chosen == "outside")
+            {
+                try { OutsideFrom(o => result.TryGetValue(o, out var v) ? v : null, result.TryGetValue(calls, out var levels) ? levels : null, result.TryGetValue(serverEnv, out var env) ? env : null); }
+                catch (ArgumentException ex) { result.AddError(ex.Message); }
+            }
         });
         command.SetAction((parseResult, cancellationToken) => BenchCommand.RunAsync(new BenchOptions
         {
@@ -117,7 +143,19 @@ internal static class BenchCommandLine
             ReplyMegabytes = parseResult.GetValue(replyMb),
             ServerDll = parseResult.GetValue(serverDll),
             ServerEnvironment = parseResult.GetValue(serverEnv) ?? new Dictionary<string, string>(),
+            Outside = parseResult.GetValue(scenario) == "outside" ? OutsideFrom(o => parseResult.GetValue(o), parseResult.GetValue(calls), parseResult.GetValue(serverEnv)) : null,
         }, console, cancellationToken));
         return command;
+
+        Outside.OutsideBenchOptions OutsideFrom(Func<Option<string?>, string?> text, int[]? levels, IReadOnlyDictionary<string, string>? environment)
+        {
+            var values = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var i = 0; i < outsideNames.Length; i++)
+                if (text(outsideOptions[i]) is { } value) values[outsideNames[i].Name] = value;
+            if (levels is { Length: > 0 }) values["--calls"] = string.Join(',', levels);
+            var options = Outside.OutsideBenchOptions.From(name => values.GetValueOrDefault(name));
+            return environment is { Count: > 0 } ? options with { ServerEnvironment = environment } : options;
+        }
     }
+
 }

@@ -102,7 +102,8 @@ public abstract class ChatEmulatorHost : EmulatorHost
         }
 
         var request = Requests.Add(parsed);
-        var reply = _script.TryDequeue(out var scripted) ? scripted : ChatReply.Default;
+        Options.Observer?.RequestAccepted(request, System.Diagnostics.Stopwatch.GetTimestamp());
+        var reply = _script.TryDequeue(out var scripted) ? scripted : Options.DefaultReply ?? ChatReply.Default;
         var plan = ChatReplyPlan.Resolve(reply, request, Options, ResponseId(request.Index), i => ToolCallId(request.Index, i));
         ChatRequestOutcome? outcome = null;
         try
@@ -134,7 +135,9 @@ public abstract class ChatEmulatorHost : EmulatorHost
         if (request.Stream)
         {
             var writer = new SseEventWriter(context.Response);
-            return await ChatStreamDriver.RunAsync(plan, CreateEncoder(writer, plan, request), context, Options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            var observer = Options.Observer;
+            Action<int, string, long>? deltaSent = observer is null ? null : (i, text, at) => observer.TextDeltaSent(request, i, text, at);
+            return await ChatStreamDriver.RunAsync(plan, CreateEncoder(writer, plan, request), context, Options.TimeProvider, cancellationToken, deltaSent).ConfigureAwait(false);
         }
 
         return await RespondCompleteAsync(context, plan, requestId, cancellationToken).ConfigureAwait(false);

@@ -9,7 +9,8 @@ namespace VoiceAgent.Emulators.ChatScript;
 internal static class ChatStreamDriver
 {
     public static async Task<ChatRequestOutcome> RunAsync(
-        ChatReplyPlan plan, IChatStreamEncoder encoder, HttpContext context, TimeProvider clock, CancellationToken cancellationToken)
+        ChatReplyPlan plan, IChatStreamEncoder encoder, HttpContext context, TimeProvider clock, CancellationToken cancellationToken,
+        Action<int, string, long>? textDeltaSent = null)
     {
         var fault = plan.Fault is { Kind: not ChatFaultKind.HttpError } f ? f : null;
         var gate = plan.Gate;
@@ -36,7 +37,12 @@ internal static class ChatStreamDriver
             firstStep = false;
 
             if (step.ToolOrdinal < 0)
+            {
+                // Stamped as the write starts: the stand-in's own encoding counts against the server, never for it.
+                var sentAt = System.Diagnostics.Stopwatch.GetTimestamp();
                 await encoder.WriteTextAsync(step.Text, cancellationToken).ConfigureAwait(false);
+                textDeltaSent?.Invoke(sent, step.Text, sentAt);
+            }
             else if (!step.IsDelta)
                 await encoder.WriteToolStartAsync(step.ToolOrdinal, cancellationToken).ConfigureAwait(false);
             else

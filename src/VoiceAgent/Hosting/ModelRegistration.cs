@@ -18,11 +18,13 @@ namespace VoiceAgent.Hosting;
 /// </summary>
 internal static class ModelRegistration
 {
-    public static IChatClient CreateChatClient(VoiceAgentSettings settings, TimeProvider clock, VoiceAgentMetrics? metrics = null, ILoggerFactory? loggerFactory = null)
+    /// <param name="warmups">Collects each lane for the start-up warm-up (<see cref="ModelWarmup"/>); null for none.</param>
+    public static IChatClient CreateChatClient(VoiceAgentSettings settings, TimeProvider clock, VoiceAgentMetrics? metrics = null, ILoggerFactory? loggerFactory = null,
+        ModelWarmupTargets? warmups = null)
     {
-        var primary = CreateLane(settings, settings.EffectiveLlmProvider, clock, ownRequestSettings: false);
+        var primary = CreateLane(settings, settings.EffectiveLlmProvider, clock, ownRequestSettings: false, warmups);
         var second = settings.LlmFallbackProvider is { } fallback && fallback != settings.EffectiveLlmProvider
-            ? CreateLane(settings, fallback, clock, ownRequestSettings: true)
+            ? CreateLane(settings, fallback, clock, ownRequestSettings: true, warmups)
             : primary;
         return new FirstTokenRaceChatClient(primary, second, settings.ModelFirstTokenTimeout, clock, metrics,
             (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<FirstTokenRaceChatClient>());
@@ -32,8 +34,10 @@ internal static class ModelRegistration
     /// One provider behind the watchdog. The fallback lane asks for its own model and output cap (the request's
     /// options name the primary provider's).
     /// </summary>
-    private static ModelRaceLane CreateLane(VoiceAgentSettings settings, string provider, TimeProvider clock, bool ownRequestSettings)
+    private static ModelRaceLane CreateLane(VoiceAgentSettings settings, string provider, TimeProvider clock, bool ownRequestSettings, ModelWarmupTargets? warmups)
     {
+        var warmup = warmups is null ? null : new ModelWarmupHandler(provider);
+        var baseUrl = new Uri(provider == "openai" ? settings.OpenAIBaseUrl : settings.AnthropicBaseUrl);
         var client = provider == "openai"
             ? OpenAIChatClientFactory.Create(new OpenAIModelOptions
             {
@@ -41,15 +45,17 @@ internal static class ModelRegistration
                 BaseUrl = new Uri(settings.OpenAIBaseUrl),
                 Model = settings.OpenAIModel,
                 MaxTokens = settings.OpenAIMaxTokens,
-            })
+            }, warmup)
             : AnthropicChatClientFactory.Create(new AnthropicModelOptions
             {
                 ApiKey = settings.AnthropicApiKey ?? "",
                 BaseUrl = new Uri(settings.AnthropicBaseUrl),
                 Model = settings.AnthropicModel,
                 MaxTokens = settings.AnthropicMaxTokens,
-            });
+            }, warmup);
         var guarded = client.WithWatchdog(clock, settings.EffectiveModelGiveUpTimeout, settings.ModelStallTimeout);
+        if (warmup is not null)
+            warmups!.Add(new ModelWarmupTarget(provider, new HttpClient(warmup, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan }, baseUrl, guarded, warmup));
         return ownRequestSettings
             ? new ModelRaceLane(provider, guarded,
                 provider == "openai" ? settings.OpenAIModel : settings.AnthropicModel,

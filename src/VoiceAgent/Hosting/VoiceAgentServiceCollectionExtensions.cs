@@ -64,7 +64,10 @@ public static class VoiceAgentServiceCollectionExtensions
             BypassSignature = settings.DevBypassSignature,
         });
 
-        services.TryAddSingleton(sp => ModelRegistration.CreateChatClient(settings, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<VoiceAgentMetrics>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.TryAddSingleton<Providers.Resilience.ModelWarmupTargets>();
+        services.TryAddSingleton(sp => ModelRegistration.CreateChatClient(settings, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<VoiceAgentMetrics>(), sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<Providers.Resilience.ModelWarmupTargets>()));
+        services.AddHostedService<ModelWarmup>();
         services.TryAddSingleton(sp => new CallSessionDependencies(
             sp.GetRequiredService<IChatClient>(),
             ModelRegistration.CreateChatOptions(settings, sp.GetRequiredService<AgentOptions>()).WithControlTools(sp),
@@ -121,6 +124,7 @@ public static class VoiceAgentServiceCollectionExtensions
             ModelId = settings.ElevenLabsModelId,
             VoiceSettings = new ElevenLabsVoiceSettings { Stability = settings.ElevenLabsStability, SimilarityBoost = settings.ElevenLabsSimilarityBoost, Speed = settings.ElevenLabsSpeed },
             ChunkLengthSchedule = settings.ElevenLabsChunkSchedule,
+            FlushFirstPhrase = settings.ElevenLabsFlushFirstPhrase,
         }, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(_ => new LocaleTable(
             settings.LocalesFile is { } file ? LocaleTable.Load(file) : LocaleTable.BuiltIn(settings.ElevenLabsVoiceId), settings.DefaultLocale));

@@ -63,6 +63,8 @@ public sealed record VoiceAgentSettings
     public double ElevenLabsSpeed { get; init; } = 1.0;
     /// <summary>Characters ElevenLabs buffers before each generation, e.g. <c>50,120,160,290</c>.</summary>
     public IReadOnlyList<int> ElevenLabsChunkSchedule { get; init; } = [50, 120, 160, 290];
+    /// <summary>ELEVENLABS_FLUSH_FIRST_PHRASE: synthesis starts at the reply's first natural phrase boundary (default true).</summary>
+    public bool ElevenLabsFlushFirstPhrase { get; init; } = true;
     /// <summary>JSON file of locale rows (STT model/language, TTS voice per calling code); unset uses the built-in table.</summary>
     public string? LocalesFile { get; init; }
     public string DefaultLocale { get; init; } = "en-US";
@@ -222,6 +224,7 @@ public sealed record VoiceAgentSettings
             ElevenLabsSimilarityBoost = D("ELEVENLABS_SIMILARITY_BOOST", d.ElevenLabsSimilarityBoost),
             ElevenLabsSpeed = D("ELEVENLABS_SPEED", d.ElevenLabsSpeed),
             ElevenLabsChunkSchedule = r.IntList("ELEVENLABS_CHUNK_SCHEDULE", d.ElevenLabsChunkSchedule),
+            ElevenLabsFlushFirstPhrase = B("ELEVENLABS_FLUSH_FIRST_PHRASE", d.ElevenLabsFlushFirstPhrase),
             LocalesFile = S("LOCALES_FILE"),
             DefaultLocale = S("DEFAULT_LOCALE") ?? d.DefaultLocale,
             SttMinConfidence = D("STT_MIN_CONFIDENCE", d.SttMinConfidence),

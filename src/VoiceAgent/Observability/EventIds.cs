@@ -120,4 +120,9 @@ internal static class EventIds
     public const int HistorySummaryFailed = 7661;
     public const int HistoryHardCap = 7662;
     public const int HistoryBudgetExceeded = 7663;
+
+    // 6300: model connection warm-up at start-up (no cold first turn)
+    public const int ModelWarmed = 6300;
+    public const int ModelWarmConnectFailed = 6301;
+    public const int ModelWarmTurnFailed = 6302;
 }

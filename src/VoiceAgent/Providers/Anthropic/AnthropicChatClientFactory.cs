@@ -12,14 +12,14 @@ namespace VoiceAgent.Providers.Anthropic;
 /// </summary>
 internal static class AnthropicChatClientFactory
 {
-    /// <summary>Creates the client; throws <see cref="ArgumentException"/> listing every invalid setting.</summary>
-    public static IChatClient Create(AnthropicModelOptions options)
+    /// <summary>Creates the client (with <paramref name="warmup"/> in front of its sockets when given); throws <see cref="ArgumentException"/> listing every invalid setting.</summary>
+    public static IChatClient Create(AnthropicModelOptions options, ModelWarmupHandler? warmup = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = options.Validate();
         if (errors.Count > 0) throw new ArgumentException("Invalid Anthropic model options: " + string.Join(" ", errors), nameof(options));
 
-        var http = ModelHttpClientFactory.Create(options.Timeout);
+        var http = ModelHttpClientFactory.Create(options.Timeout, warmup);
         var client = new AnthropicClient(new ClientOptions
         {
             ApiKey = options.ApiKey,

@@ -46,6 +46,13 @@ public sealed record ElevenLabsOptions
     /// </remarks>
     public IReadOnlyList<int> ChunkLengthSchedule { get; init; } = [50, 120, 160, 290];
 
+    /// <summary>
+    /// Send <c>flush: true</c> with the text that completes the reply's first natural phrase (sentence or clause
+    /// punctuation after at least 8 letters), so synthesis starts there instead of waiting for the schedule's
+    /// first threshold; the rest of the reply follows the schedule. Default true (ELEVENLABS_FLUSH_FIRST_PHRASE).
+    /// </summary>
+    public bool FlushFirstPhrase { get; init; } = true;
+
     /// <summary><c>inactivity_timeout</c> query parameter in seconds (1–180; service default 20).</summary>
     public int InactivityTimeoutSeconds { get; init; } = 20;
 

@@ -75,7 +75,7 @@ internal sealed partial class ElevenLabsTextToSpeech : ITextToSpeech
         }
 
         var connectTime = _clock.GetElapsedTime(started);
-        var stream = new ElevenLabsTextToSpeechStream(socket, _logger, _clock, connectTime);
+        var stream = new ElevenLabsTextToSpeechStream(socket, _logger, _clock, connectTime, _options.FlushFirstPhrase);
         try
         {
             await stream.StartAsync(options.SpeedFactor == 1.0 ? _beginFrame : BeginFrame(_options, options.SpeedFactor), cancellationToken);

@@ -40,6 +40,7 @@ internal sealed class ElevenLabsTextToSpeechStream : ITextToSpeechStream
     private readonly Channel<SpeechAudioChunk> _audio = Channel.CreateBounded<SpeechAudioChunk>(
         new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly WordBoundaryTextBuffer _text = new();
+    private readonly FirstPhraseDetector? _firstPhrase;
     private readonly ArrayBufferWriter<byte> _sendBuffer = new(512);
     private readonly long _openedAt;
 
@@ -55,8 +56,10 @@ internal sealed class ElevenLabsTextToSpeechStream : ITextToSpeechStream
     private int _chunks;
     private long _audioBytes;
 
-    public ElevenLabsTextToSpeechStream(ClientWebSocket socket, ILogger logger, TimeProvider clock, TimeSpan connectTime)
+    /// <param name="flushFirstPhrase">Ask for generation at the end of the first natural phrase (<see cref="FirstPhraseDetector"/>).</param>
+    public ElevenLabsTextToSpeechStream(ClientWebSocket socket, ILogger logger, TimeProvider clock, TimeSpan connectTime, bool flushFirstPhrase = true)
     {
+        _firstPhrase = flushFirstPhrase ? new FirstPhraseDetector() : null;
         _socket = socket;
         _logger = logger;
         _clock = clock;
@@ -90,7 +93,8 @@ internal sealed class ElevenLabsTextToSpeechStream : ITextToSpeechStream
         var ready = _text.Append(text);
         if (ready is null) return;
         if (_firstTextAt == 0) _firstTextAt = _clock.GetTimestamp();
-        await SendFrameAsync(new TextFrame(ready), cancellationToken);
+        // The first phrase is spoken as soon as it is complete, not when the schedule's first threshold fills.
+        await SendFrameAsync(new TextFrame(ready, Flush: _firstPhrase?.EndsFirstPhrase(ready) == true), cancellationToken);
     }
 
     public async ValueTask CompleteAsync(CancellationToken cancellationToken)

@@ -12,14 +12,14 @@ namespace VoiceAgent.Providers.OpenAI;
 /// </summary>
 internal static class OpenAIChatClientFactory
 {
-    /// <summary>Creates the client; throws <see cref="ArgumentException"/> listing every invalid setting.</summary>
-    public static IChatClient Create(OpenAIModelOptions options)
+    /// <summary>Creates the client (with <paramref name="warmup"/> in front of its sockets when given); throws <see cref="ArgumentException"/> listing every invalid setting.</summary>
+    public static IChatClient Create(OpenAIModelOptions options, ModelWarmupHandler? warmup = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = options.Validate();
         if (errors.Count > 0) throw new ArgumentException("Invalid OpenAI model options: " + string.Join(" ", errors), nameof(options));
 
-        var http = ModelHttpClientFactory.Create(options.NetworkTimeout);
+        var http = ModelHttpClientFactory.Create(options.NetworkTimeout, warmup);
         var client = new OpenAISdk.OpenAIClient(new ApiKeyCredential(options.ApiKey), new OpenAISdk.OpenAIClientOptions
         {
             Endpoint = options.BaseUrl,

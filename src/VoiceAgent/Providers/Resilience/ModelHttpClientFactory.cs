@@ -9,16 +9,22 @@ namespace VoiceAgent.Providers.Resilience;
 /// </summary>
 internal static class ModelHttpClientFactory
 {
-    public static HttpClient Create(TimeSpan connectTimeout) => new(new SocketsHttpHandler
+    /// <param name="warmup">When given, sits in front of the socket handler (start-up warm-up with canned replies).</param>
+    public static HttpClient Create(TimeSpan connectTimeout, ModelWarmupHandler? warmup = null)
     {
-        MaxResponseDrainSize = 0,
-        ConnectTimeout = connectTimeout,
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
-        EnableMultipleHttp2Connections = true,
-    })
-    {
-        // The SDKs apply their own per-call timeout; HttpClient's 100 s default would only interfere.
-        Timeout = Timeout.InfiniteTimeSpan,
-    };
+        var sockets = new SocketsHttpHandler
+        {
+            MaxResponseDrainSize = 0,
+            ConnectTimeout = connectTimeout,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+            EnableMultipleHttp2Connections = true,
+        };
+        if (warmup is not null) warmup.InnerHandler = sockets;
+        return new HttpClient(warmup is null ? sockets : warmup)
+        {
+            // The SDKs apply their own per-call timeout; HttpClient's 100 s default would only interfere.
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+    }
 }

@@ -1,0 +1,77 @@
+using System.Diagnostics.Tracing;
+using Microsoft.Diagnostics.NETCore.Client;
+using Microsoft.Diagnostics.Tracing;
+
+namespace VoiceAgent.Cli.Bench.Outside;
+
+/// <summary>
+/// Bytes a .NET server process allocates, from the runtime's own <c>System.Runtime</c> counters (<c>alloc-rate</c>,
+/// whose per-interval increments sum to the bytes allocated) over an EventPipe session on the process's diagnostic
+/// port, the way dotnet-counters reads them. Chosen over an endpoint in the server because it needs nothing from
+/// the server: a baseline build of main is measured exactly like the candidate, and no extra surface is exposed.
+/// The sum has one counter interval (1 s) of granularity at each end of the window.
+/// </summary>
+internal sealed class AllocationCounter : IAsyncDisposable
+{
+    private readonly EventPipeSession _session;
+    private readonly EventPipeEventSource _source;
+    private readonly Task _processing;
+    private long _allocatedBytes;
+    private long _gen0;
+    private long _gen1;
+    private long _gen2;
+
+    private AllocationCounter(EventPipeSession session)
+    {
+        _session = session;
+        _source = new EventPipeEventSource(session.EventStream);
+        _source.Dynamic.All += OnEvent;
+        _processing = Task.Run(() => _source.Process());
+    }
+
+    public long AllocatedBytes => Interlocked.Read(ref _allocatedBytes);
+    public long Gen0Collections => Interlocked.Read(ref _gen0);
+    public long Gen1Collections => Interlocked.Read(ref _gen1);
+    public long Gen2Collections => Interlocked.Read(ref _gen2);
+
+    /// <summary>Starts counting; null (with the reason written to <paramref name="log"/>) when the process has no diagnostic port.</summary>
+    public static AllocationCounter? TryStart(int pid, TextWriter log)
+    {
+        try
+        {
+            var client = new DiagnosticsClient(pid);
+            var provider = new EventPipeProvider("System.Runtime", EventLevel.Informational, (long)EventKeywords.None,
+                new Dictionary<string, string> { ["EventCounterIntervalSec"] = "1" });
+            return new AllocationCounter(client.StartEventPipeSession([provider], requestRundown: false));
+        }
+        catch (Exception ex) when (ex is ServerNotAvailableException or UnsupportedCommandException or TimeoutException or IOException)
+        {
+            log.WriteLine($"  allocation counters unavailable for pid {pid}: {ex.Message}");
+            return null;
+        }
+    }
+
+    private void OnEvent(TraceEvent e)
+    {
+        if (e.EventName != "EventCounters" || e.PayloadValue(0) is not IDictionary<string, object> outer
+            || !outer.TryGetValue("Payload", out var inner) || inner is not IDictionary<string, object> payload) return;
+        var increment = payload.TryGetValue("Increment", out var v) ? Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        switch (payload.TryGetValue("Name", out var name) ? name as string : null)
+        {
+            case "alloc-rate": Interlocked.Add(ref _allocatedBytes, (long)increment); break;
+            case "gen-0-gc-count": Interlocked.Add(ref _gen0, (long)increment); break;
+            case "gen-1-gc-count": Interlocked.Add(ref _gen1, (long)increment); break;
+            case "gen-2-gc-count": Interlocked.Add(ref _gen2, (long)increment); break;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try { await _session.StopAsync(CancellationToken.None); }
+        catch (Exception ex) when (ex is ServerNotAvailableException or IOException or TimeoutException) { }
+        try { await _processing.WaitAsync(TimeSpan.FromSeconds(5)); }
+        catch (Exception ex) when (ex is TimeoutException or IOException or InvalidOperationException) { }
+        _source.Dispose();
+        _session.Dispose();
+    }
+}

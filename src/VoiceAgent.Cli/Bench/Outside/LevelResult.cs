@@ -1,0 +1,29 @@
+namespace VoiceAgent.Cli.Bench.Outside;
+
+/// <summary>What one server did at one load level. Null figures could not be read (a running server without a pid).</summary>
+internal sealed record LevelResult
+{
+    public required string Target { get; init; }
+    public required string Source { get; init; }
+    public required int Calls { get; init; }
+    public required int Turns { get; init; }
+    public required int FailedTurns { get; init; }
+    public string? FirstFailure { get; init; }
+    public required LatencyStats IngressMs { get; init; }
+    public required LatencyStats EgressMs { get; init; }
+    public required LatencyStats TokenRelayMs { get; init; }
+    public required double DurationSeconds { get; init; }
+    public double? CpuMsPerTurn { get; init; }
+    /// <summary>Server CPU over the level as a share of one core, in percent.</summary>
+    public double? CpuPercentOfCore { get; init; }
+    public double? AllocatedBytesPerTurn { get; init; }
+    public long? Gen0Collections { get; init; }
+    public double? RssBeforeMb { get; init; }
+    public double? RssPeakMb { get; init; }
+    /// <summary>(peak VmRSS during the level − VmRSS before it) / calls.</summary>
+    public double? RssPerCallKb { get; init; }
+    /// <summary>Cold start: ingress + egress of the first turn of the first call after the server started.</summary>
+    public double? FirstTurnMs { get; init; }
+    /// <summary>Median ingress + egress of the later turns of that first call.</summary>
+    public double? LaterTurnsMedianMs { get; init; }
+}

@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace VoiceAgent.Cli.Bench.Outside;
+
+/// <summary>The end-of-run table per server and level, the candidate/baseline ratios, and the JSON form.</summary>
+internal static class OutsideReport
+{
+    public static string Table(IReadOnlyList<LevelResult> results)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("| server | calls | turns | failed | ingress p50/p99 ms | egress p50/p99 ms | token p50/p99 ms | CPU ms/turn | CPU % core | alloc KB/turn | RSS KB/call | first turn / later median ms |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var r in results)
+            text.AppendLine(Invariant($"| {r.Target} | {r.Calls} | {r.Turns} | {r.FailedTurns} | {r.IngressMs.Median:F1} / {r.IngressMs.P99:F1} | {r.EgressMs.Median:F1} / {r.EgressMs.P99:F1} | {r.TokenRelayMs.Median:F1} / {r.TokenRelayMs.P99:F1} | {F(r.CpuMsPerTurn, "F2")} | {F(r.CpuPercentOfCore, "F0")} | {F(r.AllocatedBytesPerTurn / 1024, "F1")} | {F(r.RssPerCallKb, "F0")} | {F(r.FirstTurnMs, "F1")} / {F(r.LaterTurnsMedianMs, "F1")} |"));
+        foreach (var r in results.Where(r => r.FirstFailure is not null))
+            text.AppendLine(Invariant($"{r.Target} at {r.Calls} calls, first failure: {r.FirstFailure}"));
+        return text.ToString();
+    }
+
+    /// <summary>Candidate ÷ baseline per level for the figures both have (below 1 is better for every one of them).</summary>
+    public static IReadOnlyList<LevelRatio> Ratios(IReadOnlyList<LevelResult> results, string candidate = "candidate", string baseline = "baseline")
+    {
+        var ratios = new List<LevelRatio>();
+        foreach (var c in results.Where(r => r.Target == candidate))
+        {
+            if (results.FirstOrDefault(r => r.Target == baseline && r.Calls == c.Calls) is not { } b) continue;
+            ratios.Add(new LevelRatio(c.Calls,
+                Ratio(c.IngressMs.P99, b.IngressMs.P99), Ratio(c.EgressMs.P99, b.EgressMs.P99), Ratio(c.TokenRelayMs.P99, b.TokenRelayMs.P99),
+                Ratio(c.CpuMsPerTurn, b.CpuMsPerTurn), Ratio(c.AllocatedBytesPerTurn, b.AllocatedBytesPerTurn), Ratio(c.RssPerCallKb, b.RssPerCallKb),
+                Ratio(c.FirstTurnMs, b.FirstTurnMs)));
+        }
+        return ratios;
+    }
+
+    public static string RatioTable(IReadOnlyList<LevelRatio> ratios)
+    {
+        if (ratios.Count == 0) return string.Empty;
+        var text = new StringBuilder();
+        text.AppendLine("candidate / baseline (below 1 is better):");
+        text.AppendLine("| calls | ingress p99 | egress p99 | token p99 | CPU/turn | alloc/turn | RSS/call | first turn |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var r in ratios)
+            text.AppendLine(Invariant($"| {r.Calls} | {F(r.IngressP99, "F2")} | {F(r.EgressP99, "F2")} | {F(r.TokenP99, "F2")} | {F(r.CpuPerTurn, "F2")} | {F(r.AllocPerTurn, "F2")} | {F(r.RssPerCall, "F2")} | {F(r.FirstTurn, "F2")} |"));
+        return text.ToString();
+    }
+
+    public static string Json(OutsideBenchRun run) => JsonSerializer.Serialize(run, OutsideBenchJsonContext.Default.OutsideBenchRun);
+
+    internal static double? Ratio(double? candidate, double? baseline)
+        => candidate is { } c && baseline is { } b && b > 0 && !double.IsNaN(c) && !double.IsNaN(b) ? c / b : null;
+
+    private static string F(double? value, string format) => value is { } v && !double.IsNaN(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "n/a";
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>Candidate ÷ baseline at one level.</summary>
+internal sealed record LevelRatio(int Calls, double? IngressP99, double? EgressP99, double? TokenP99, double? CpuPerTurn, double? AllocPerTurn, double? RssPerCall, double? FirstTurn);
+
+/// <summary>Everything one invocation measured, for <c>--json</c>.</summary>
+internal sealed record OutsideBenchRun(string Machine, string Settings, IReadOnlyList<LevelResult> Results, IReadOnlyList<LevelRatio> Ratios);
+
+[JsonSourceGenerationOptions(WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(OutsideBenchRun))]
+internal sealed partial class OutsideBenchJsonContext : JsonSerializerContext;

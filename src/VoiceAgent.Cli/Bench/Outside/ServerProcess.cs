@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace VoiceAgent.Cli.Bench.Outside;
+
+/// <summary>
+/// A published server started as a process of its own (<c>dotnet VoiceAgent.Server.dll</c>), its console read and
+/// dropped (the last lines are kept for an error report), killed on dispose.
+/// </summary>
+internal sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly Queue<string> _tail = new();
+    private int _disposed;
+
+    private ServerProcess(Process process, Uri address)
+    {
+        _process = process;
+        Address = address;
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public Uri Address { get; }
+    public int Pid => _process.Id;
+
+    public string Tail
+    {
+        get { lock (_tail) return string.Join(Environment.NewLine, _tail); }
+    }
+
+    public static async Task<ServerProcess> StartAsync(string publishedDir, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(publishedDir, "VoiceAgent.Server.dll")])
+        {
+            WorkingDirectory = publishedDir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var (key, value) in environment) start.Environment[key] = value;
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server process.");
+        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        for (var i = 0; i < 300 && !process.HasExited; i++)
+        {
+            try
+            {
+                using var response = await http.GetAsync(new Uri(server.Address, "/healthz"), cancellationToken);
+                if (response.IsSuccessStatusCode) return server;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested) { }
+            await Task.Delay(100, cancellationToken);
+        }
+        var tail = server.Tail;
+        await server.DisposeAsync();
+        throw new InvalidOperationException($"The server in {publishedDir} did not become healthy within 30 s:{Environment.NewLine}{tail}");
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null) return;
+        lock (_tail)
+        {
+            _tail.Enqueue(line);
+            if (_tail.Count > 40) _tail.Dequeue();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            try { await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)); }
+            catch (TimeoutException) { }
+        }
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.AI;
+using VoiceAgent.Providers.Anthropic;
+using VoiceAgent.Providers.OpenAI;
+using VoiceAgent.Providers.Resilience;
+using VoiceAgent.Server;
+using VoiceAgent.Tests.TestSupport;
+
+namespace VoiceAgent.Tests.Providers.Resilience;
+
+/// <summary>No cold start: the model connection is open and the streaming path compiled before the first call.</summary>
+public sealed class ModelWarmupTests
+{
+    [Theory]
+    [InlineData("anthropic")]
+    [InlineData("openai")]
+    public async Task TheCannedWarmupReplyStreamsThroughTheProvidersSdkWithoutTheNetwork(string provider)
+    {
+        var warmup = new ModelWarmupHandler(provider);
+        // Port 1 on loopback refuses connections: any request that left the process would fail.
+        var unreachable = new Uri("http://127.0.0.1:1");
+        using var client = provider == "openai"
+            ? OpenAIChatClientFactory.Create(new OpenAIModelOptions { ApiKey = "k", BaseUrl = new Uri(unreachable, "/v1"), MaxRetries = 0 }, warmup)
+            : AnthropicChatClientFactory.Create(new AnthropicModelOptions { ApiKey = "k", BaseUrl = unreachable, MaxRetries = 0 }, warmup);
+
+        var text = new StringBuilder();
+        using (warmup.BeginCannedReplies())
+        {
+            await foreach (var update in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "warm-up")]).WithCancellation(CancellationToken.None))
+                text.Append(update.Text);
+        }
+
+        Assert.Equal("Warm up.", text.ToString());
+    }
+
+    [Fact]
+    public async Task OutsideTheWarmupScopeRequestsGoToTheNetwork()
+    {
+        var warmup = new ModelWarmupHandler("anthropic");
+        using var client = AnthropicChatClientFactory.Create(new AnthropicModelOptions { ApiKey = "k", BaseUrl = new Uri("http://127.0.0.1:1"), MaxRetries = 0 }, warmup);
+        using (warmup.BeginCannedReplies()) { }
+
+        await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await foreach (var _ in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")]).WithCancellation(CancellationToken.None)) { }
+        });
+    }
+
+    [Fact]
+    public async Task TheServerOpensTheModelConnectionAtStartBeforeAnyCall()
+    {
+        using var origin = new TcpListener(IPAddress.Loopback, 0);
+        origin.Start();
+        var port = ((IPEndPoint)origin.LocalEndpoint).Port;
+        var accepted = origin.AcceptTcpClientAsync();
+        await using var server = await RelayServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["ANTHROPIC_BASE_URL"] = $"http://127.0.0.1:{port}",
+            ["WELCOME_GREETING"] = "",
+        });
+
+        // StartAsync has returned and no call was placed: the connection, carrying a HEAD, is already there.
+        using var connection = await accepted.DefaultTimeout();
+        var head = await ReadHeadersAsync(connection.GetStream());
+        Assert.StartsWith("HEAD / HTTP/1.1", head, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> ReadHeadersAsync(NetworkStream stream)
+    {
+        var received = new StringBuilder();
+        var buffer = new byte[1];
+        for (var i = 0; i < 64 * 1024; i++)
+        {
+            if (await stream.ReadAsync(buffer).AsTask().DefaultTimeout() == 0) throw new IOException("The server closed the model connection.");
+            received.Append((char)buffer[0]);
+            if (received.Length >= 4 && received.ToString(received.Length - 4, 4) == "\r\n\r\n") return received.ToString();
+        }
+        throw new InvalidOperationException("No end of headers within 64 KB.");
+    }
+}
