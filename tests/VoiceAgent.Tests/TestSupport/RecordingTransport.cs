@@ -30,13 +30,17 @@ public sealed class RecordingTransport : ICallTransport
         return Assert.IsType<T>(next);
     }
 
-    /// <summary>Reads commands until a reply's closing token; returns the reply's text.</summary>
-    public async Task<string> NextReplyAsync()
+    /// <summary>
+    /// Reads commands until a reply's closing token; returns the reply's text. Tokens of <paramref name="skippingReply"/>
+    /// (e.g. a reply that was cut while more of its tokens were already on their way) are passed over.
+    /// </summary>
+    public async Task<string> NextReplyAsync(int? skippingReply = null)
     {
         var text = new System.Text.StringBuilder();
         while (true)
         {
             var token = await NextAsync<SpeakToken>();
+            if (token.ReplyId == skippingReply) continue;
             text.Append(token.Token);
             if (token.Last) return text.ToString();
         }

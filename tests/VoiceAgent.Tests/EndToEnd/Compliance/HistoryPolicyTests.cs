@@ -71,6 +71,7 @@ public sealed class HistoryPolicyTests
         await using var server = await RelayServer.StartAsync(new Dictionary<string, string?>
         {
             ["HISTORY_POLICY"] = "rolling", ["HISTORY_TURNS"] = "20", ["HISTORY_TOKEN_BUDGET"] = "900",
+            ["ESCALATE_ON_LOOP"] = "false", // the same filler in every question would rightly read as a caller going round in circles
         });
         await using var caller = await server.CallAsync();
         var filler = string.Join(' ', Enumerable.Repeat("lorem ipsum dolor", 60)); // ~1000 chars, ~250 tokens
