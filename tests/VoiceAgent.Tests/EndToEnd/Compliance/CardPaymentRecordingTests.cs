@@ -56,6 +56,7 @@ public sealed class CardPaymentRecordingTests : IAsyncLifetime
     {
         _server.Model.Enqueue(ChatReply.ToolCall("collect_payment", """{"purpose":"order 5521","amount":12.5,"currency":"USD"}"""));
         _server.Model.Enqueue(ChatReply.Text("Your payment went through. ", "Anything else?"));
+        _payments.Hold = true;
         var (caller, callSid) = await DialAsync(_server);
         await using (caller)
         {
@@ -76,7 +77,9 @@ public sealed class CardPaymentRecordingTests : IAsyncLifetime
             Assert.Equal(new PaymentCaptureOptions().SecurityCodePrompt, await NextSpokenAsync(caller));
             await KeyAsync(caller, "737#");
             Assert.Equal(new PaymentCaptureOptions().ProcessingLine, await NextSpokenAsync(caller));
+            await _payments.Entered.Task.DefaultTimeout();
             Assert.Equal("paused", _rest.Recordings.ActiveStatus(callSid)); // still paused while the handler runs
+            _payments.Release.TrySetResult();
 
             Assert.Equal("Your payment went through. Anything else?", await NextSpokenAsync(caller));
             Assert.Equal("in-progress", _rest.Recordings.ActiveStatus(callSid));
@@ -151,10 +154,17 @@ public sealed class CardPaymentRecordingTests : IAsyncLifetime
     {
         public List<PaymentRequest> Requests { get; } = [];
 
-        public Task<PaymentResult> ChargeAsync(PaymentRequest request, CancellationToken cancellationToken)
+        /// <summary>Set: a charge waits until <see cref="Release"/> completes (to look at the call while the handler runs).</summary>
+        public bool Hold { get; set; }
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task<PaymentResult> ChargeAsync(PaymentRequest request, CancellationToken cancellationToken)
         {
             lock (Requests) Requests.Add(request);
-            return Task.FromResult(new PaymentResult(true, "PAY-77"));
+            Entered.TrySetResult();
+            if (Hold) await Release.Task.WaitAsync(cancellationToken);
+            return new PaymentResult(true, "PAY-77");
         }
     }
 }
