@@ -1,3 +1,4 @@
+using VoiceAgent.Observability.Cost;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
@@ -46,7 +47,8 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
 
     public void CallStarted(string callId, string transport) => Post(new("call-started", callId, _clock.GetUtcNow(), Transport: transport, State: "listening"));
 
-    public void CallEnded(string callId) => Post(new("call-ended", callId, _clock.GetUtcNow(), State: "ended"));
+    /// <summary>The call is over; <paramref name="cost"/> is what it cost (null when it was not priced).</summary>
+    public void CallEnded(string callId, CallCost? cost = null) => Post(new("call-ended", callId, _clock.GetUtcNow(), State: "ended", Cost: cost));
 
     public void TurnClosed(TurnTimeline timeline, TurnOutcome outcome, string transport) => Post(new("turn-closed", timeline.CallId, _clock.GetUtcNow(),
         Transport: transport, TurnId: timeline.TurnId, Outcome: outcome.ToString(), Ms: Finite(timeline.Between(TurnHop.SocketReceived, TurnHop.FirstTokenSent)))
@@ -132,6 +134,7 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
             case "call-ended":
                 call.State = "ended";
                 call.EndedAt = e.At;
+                call.Cost = e.Cost ?? call.Cost;
                 break;
         }
     }
@@ -161,7 +164,7 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
         var calls = _calls.Values
             .OrderBy(c => c.EndedAt is null ? 0 : 1).ThenByDescending(c => c.StartedAt)
             .Select(c => new LiveCallView(c.CallId, c.Transport, c.State, c.StartedAt, c.EndedAt, c.TurnsClosed,
-                c.Turns.Select(t => new LiveTurnView(t.TurnId, new Dictionary<string, double>(t.Hops), t.Outcome)).ToArray()))
+                c.Turns.Select(t => new LiveTurnView(t.TurnId, new Dictionary<string, double>(t.Hops), t.Outcome)).ToArray(), c.Cost))
             .ToArray();
         var latency = LatencyBudget.Rows.Where(r => r.Observable).Select(row =>
         {
@@ -207,6 +210,7 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
         public string Transport { get; set; } = transport;
         public DateTimeOffset StartedAt { get; } = startedAt;
         public DateTimeOffset? EndedAt { get; set; }
+        public CallCost? Cost { get; set; }
         public string State { get; set; } = "listening";
         public int TurnsClosed { get; set; }
         public List<TurnState> Turns { get; } = [];

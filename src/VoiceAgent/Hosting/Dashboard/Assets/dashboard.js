@@ -63,7 +63,7 @@
       call.turns += 1;
       soonRefreshSnapshot(); // a finished turn changes the percentiles
       if (call.state !== "ended") call.state = "listening";
-    } else if (e.type === "call-ended") { call.state = "ended"; call.endedAt = e.at; }
+    } else if (e.type === "call-ended") { call.state = "ended"; call.endedAt = e.at; if (e.cost) call.cost = e.cost; }
     schedule();
   }
 
@@ -79,13 +79,25 @@
     return s < 60 ? s + " s" : Math.floor(s / 60) + " min " + (s % 60) + " s";
   }
 
+  // The call's cost once it ended (the server prices it from what the call used); the split shows on hover.
+  function money(cost, amount) { return cost.currency + " " + Number(amount).toFixed(4); }
+  function costText(cost) { return cost ? money(cost, cost.total) + (cost.unpricedModels && cost.unpricedModels.length ? " +" : "") : ""; }
+  function costSplit(cost) {
+    if (!cost) return "";
+    return "carrier " + money(cost, cost.carrier) + " (" + cost.carrierMinutes + " min) · STT " + money(cost, cost.speechToText) +
+      " (" + cost.sttSeconds + " s) · model " + money(cost, cost.model) + " (" + cost.inputTokens + " in, " + cost.cachedInputTokens +
+      " cached, " + cost.outputTokens + " out) · TTS " + money(cost, cost.textToSpeech) + " (" + cost.ttsCharacters + " chars) · prices of " +
+      cost.pricesAsOf + (cost.unpricedModels && cost.unpricedModels.length ? " · unpriced: " + cost.unpricedModels.join(", ") : "");
+  }
+
   function renderCalls() {
     const body = $("calls").tBodies[0];
     const list = [...calls.values()].sort((a, b) => (a.endedAt ? 1 : 0) - (b.endedAt ? 1 : 0) || Date.parse(b.startedAt) - Date.parse(a.startedAt));
     body.replaceChildren(...list.map((c) => {
       const row = el("tr", { "data-call-id": c.callId, "data-state": c.state, class: c.callId === selected ? "selected" : "" },
         el("td", { class: "call", text: c.callId }), el("td", { text: c.transport }),
-        el("td", { class: "state-" + c.state, text: c.state }), el("td", { text: String(c.turns) }), el("td", { text: age(c) }));
+        el("td", { class: "state-" + c.state, text: c.state }), el("td", { text: String(c.turns) }), el("td", { text: age(c) }),
+        el("td", { class: "cost", text: costText(c.cost), title: costSplit(c.cost) }));
       row.addEventListener("click", () => { selected = c.callId; $("transcript").textContent = "Written when the call ends; reading it is audited."; schedule(); });
       return row;
     }));
@@ -96,7 +108,7 @@
 
   function renderWaterfall() {
     const call = selected && calls.get(selected);
-    $("selected-call").textContent = call ? call.callId + " (" + call.transport + ", " + call.state + ")" : "— pick a call";
+    $("selected-call").textContent = call ? call.callId + " (" + call.transport + ", " + call.state + (call.cost ? ", cost " + costSplit(call.cost) : "") + ")" : "— pick a call";
     const box = $("waterfall");
     if (!call) { box.replaceChildren(); return; }
     const turns = call.recentTurns.slice(-TURNS_SHOWN).reverse();
