@@ -296,6 +296,7 @@ internal sealed partial class CallSession
     {
         var id = ++_nextReplyId;
         var timeline = new TurnTimeline(_deps.Clock, CallId, id, _deps.Monitor);
+        _telemetry.TurnStarted(timeline);
         timeline.Mark(TurnHop.SocketReceived, receivedAt);
         var reply = new ReplyHandle(id, timeline);
         var messages = BuildModelRequest();

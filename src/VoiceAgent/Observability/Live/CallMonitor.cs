@@ -117,6 +117,7 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
             case "hop" when e.TurnId is { } turnId && e.Hop is { } hop:
                 var turn = call.Turn(turnId);
                 turn.Hops.TryAdd(hop, e.Ms ?? 0);
+                if (turn.Outcome is not null) break; // the audio path's late hops (first frame out, heard) fill the waterfall only
                 call.State = hop switch
                 {
                     "socket-received" or "speech-ended" or "transcript-final" or "model-request-sent" => "thinking",
@@ -197,6 +198,7 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
         TurnHop.FirstTokenSent => "first-token-sent",
         TurnHop.FirstTtsAudio => "first-tts-audio",
         TurnHop.FirstMediaSent => "first-media-sent",
+        TurnHop.FirstAudioHeard => "first-audio-heard",
         TurnHop.LastModelDelta => "last-model-delta",
         TurnHop.LastFrameSent => "last-frame-sent",
         TurnHop.PlaybackCompleted => "playback-completed",

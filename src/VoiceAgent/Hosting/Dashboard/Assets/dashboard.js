@@ -6,7 +6,7 @@
     "socket-received": "words received", "speech-ended": "speech ended (VAD)", "transcript-final": "STT final",
     "model-request-sent": "model request sent", "second-model-request-sent": "second model request (race)",
     "first-model-delta": "first model token", "first-token-sent": "first token out", "first-tts-audio": "first TTS audio",
-    "first-media-sent": "first media frame out", "last-model-delta": "last model token", "last-frame-sent": "last frame out",
+    "first-media-sent": "first media frame out", "first-audio-heard": "heard (first mark echoed)", "last-model-delta": "last model token", "last-frame-sent": "last frame out",
     "playback-completed": "played (mark echoed)", "interrupted": "interrupted",
   };
   const BAR_CLASS = { "first-model-delta": "model", "last-model-delta": "model", "second-model-request-sent": "model",
@@ -55,6 +55,7 @@
     else if (e.type === "hop") {
       const turn = turnOf(call, e.turnId);
       if (!(e.hop in turn.hops)) turn.hops[e.hop] = e.ms;
+      if (turn.outcome) { schedule(); return; } // the audio path's late hops fill the waterfall only
       if (["socket-received", "speech-ended", "transcript-final", "model-request-sent"].includes(e.hop)) call.state = "thinking";
       else if (e.hop === "first-token-sent" || e.hop === "first-media-sent") call.state = "speaking";
       else if (e.hop === "interrupted") call.state = "interrupted";
