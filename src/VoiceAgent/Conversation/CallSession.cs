@@ -92,7 +92,7 @@ internal sealed partial class CallSession
                 && FinishRecord() is { } record) await records.SubmitAsync(record with { Cost = cost }, CancellationToken.None);
             await FinishRecordingAsync();
             if (Persist(final) is { Status: SessionStatus.Active } left && _deps.Records is not null) _deps.Unresumed?.Watch(left);
-            _deps.Monitor?.CallEnded(CallId);
+            _deps.Monitor?.CallEnded(CallId, cost);
             LogCallEnded(_logger, CallId);
         }
     }
@@ -296,6 +296,7 @@ internal sealed partial class CallSession
     {
         var id = ++_nextReplyId;
         var timeline = new TurnTimeline(_deps.Clock, CallId, id, _deps.Monitor);
+        _telemetry.TurnStarted(timeline);
         timeline.Mark(TurnHop.SocketReceived, receivedAt);
         var reply = new ReplyHandle(id, timeline);
         var messages = BuildModelRequest();

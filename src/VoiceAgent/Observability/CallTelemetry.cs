@@ -23,6 +23,7 @@ internal sealed partial class CallTelemetry : IReplyPlaybackObserver
     private readonly string _transport;
     private readonly List<(TurnTimeline Timeline, TurnOutcome Outcome)> _turns = [];
     private readonly Dictionary<int, TurnTimeline> _audio = [];
+    private readonly Dictionary<int, TurnTimeline> _engine = [];
     private readonly long _anchorTimestamp;
     private readonly DateTimeOffset _anchorUtc;
     private long _startedAt;
@@ -57,6 +58,16 @@ internal sealed partial class CallTelemetry : IReplyPlaybackObserver
         _metrics.CallStarted(_transport);
     }
 
+    /// <summary>
+    /// The engine opened a turn. On the audio path the pipeline stamps its hops on its own timeline (it learns the reply id
+    /// only when the first token arrives); once it reports them they are copied, with their timestamps, onto this one, whose
+    /// observer (the dashboard's monitor) then sees them under the engine's turn id and origin.
+    /// </summary>
+    public void TurnStarted(TurnTimeline timeline)
+    {
+        lock (_gate) _engine[timeline.TurnId] = timeline;
+    }
+
     /// <summary>The engine closed a turn (the model finished or the reply was cut).</summary>
     public void TurnClosed(TurnTimeline timeline, TurnOutcome outcome)
     {
@@ -75,7 +86,20 @@ internal sealed partial class CallTelemetry : IReplyPlaybackObserver
 
     void IReplyPlaybackObserver.FirstAudioSent(int replyId, TurnTimeline hops)
     {
-        lock (_gate) _audio.TryAdd(replyId, hops);
+        TurnTimeline? engine;
+        lock (_gate)
+        {
+            _audio.TryAdd(replyId, hops);
+            _engine.TryGetValue(replyId, out engine);
+        }
+        if (engine is null) return;
+        CopyHop(hops, engine, TurnHop.FirstTtsAudio);
+        CopyHop(hops, engine, TurnHop.FirstMediaSent);
+    }
+
+    private static void CopyHop(TurnTimeline from, TurnTimeline to, TurnHop hop)
+    {
+        if (from[hop] != 0) to.Mark(hop, from[hop]);
     }
 
     void IReplyPlaybackObserver.FirstAudioHeard(TurnTimeline hops)
@@ -89,6 +113,7 @@ internal sealed partial class CallTelemetry : IReplyPlaybackObserver
                 replyId = id;
                 break;
             }
+            if (_engine.TryGetValue(replyId, out var engine)) CopyHop(hops, engine, TurnHop.FirstAudioHeard);
         }
         var toSent = hops.Between(TurnHop.SpeechEnded, TurnHop.FirstMediaSent);
         var toHeard = hops.Between(TurnHop.SpeechEnded, TurnHop.FirstAudioHeard);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using VoiceAgent.Emulators.ChatScript;
 using VoiceAgent.Emulators.Twilio.MediaStreams;
 using VoiceAgent.Tests.TestSupport;
@@ -36,6 +37,30 @@ public sealed class MediaStreamsConversationTests : IAsyncLifetime
         var stats = caller.OutboundMedia;
         Assert.True(stats.AverageGap.TotalMilliseconds >= 15, $"frames came {stats.AverageGap.TotalMilliseconds} ms apart: a burst, not real-time pacing");
         Assert.Empty(caller.InvalidFrames);
+    }
+
+    [Fact]
+    public async Task The_dashboards_waterfall_gets_the_audio_paths_hops_of_a_turn_in_the_engines_turn()
+    {
+        var monitor = _server.App.Services.GetRequiredService<VoiceAgent.Observability.Live.CallMonitor>();
+        _server.Stt.EnqueueTranscript("What are your opening hours?");
+        _server.Model.Enqueue(ChatReply.Text("We are open ", "from nine to five."));
+        await using var caller = await _server.CallAsync();
+
+        await caller.PlayAsync(await Speech("What are your opening hours?")).DefaultTimeout();
+        await caller.WaitForHeardAudioAsync(8000).DefaultTimeout(TimeSpan.FromSeconds(20));
+
+        // The engine's hops and the pipeline's (STT final, first TTS audio, first frame out, heard) land in one turn.
+        string[] expected = ["socket-received", "transcript-final", "model-request-sent", "first-tts-audio", "first-media-sent", "first-audio-heard"];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        VoiceAgent.Observability.Live.LiveTurnView? turn = null;
+        while (turn is null || !expected.All(turn.Hops.ContainsKey))
+        {
+            await Task.Delay(20, timeout.Token);
+            turn = monitor.Snapshot.Calls.SelectMany(c => c.RecentTurns).FirstOrDefault(t => t.Hops.ContainsKey("transcript-final"));
+        }
+        Assert.True(turn.Hops["first-media-sent"] >= turn.Hops["first-tts-audio"], "the first frame went out before TTS sent audio");
+        Assert.True(turn.Hops["first-audio-heard"] >= turn.Hops["first-media-sent"], "the caller heard the reply before it was sent");
     }
 
     [Fact]

@@ -67,6 +67,58 @@ public sealed class CallMonitorTests
         }
     }
 
+    [Fact]
+    public async Task A_finished_call_carries_its_cost_in_the_ended_event_and_in_the_snapshot()
+    {
+        var clock = new ManualTimeProvider();
+        var monitor = new CallMonitor(clock);
+        await monitor.StartAsync(CancellationToken.None);
+        try
+        {
+            using var browser = monitor.Subscribe();
+            monitor.CallStarted("CAcost", "media-streams");
+            clock.Advance(TimeSpan.FromSeconds(75));
+            var cost = new VoiceAgent.Observability.Cost.CallCost
+            {
+                Currency = "USD", PricesAsOf = "2026-01-01", Total = 0.0451m, Carrier = 0.0340m, SpeechToText = 0.0055m, Model = 0.0031m,
+                TextToSpeech = 0.0025m, CarrierMinutes = 2, SttSeconds = 43.5, InputTokens = 1200, CachedInputTokens = 800, OutputTokens = 90,
+                TtsCharacters = 310,
+            };
+            monitor.CallEnded("CAcost", cost);
+
+            LiveCallEvent ended;
+            do ended = await browser.Events.ReadAsync().AsTask().DefaultTimeout();
+            while (ended.Type != "call-ended");
+            Assert.Equal(cost, ended.Cost);
+            await WaitForAsync(() => monitor.Snapshot.Calls.Any(c => c is { CallId: "CAcost", State: "ended" }));
+            var view = Assert.Single(monitor.Snapshot.Calls, c => c.CallId == "CAcost");
+            Assert.Equal(0.0451m, view.Cost?.Total);
+            Assert.Equal(clock.GetUtcNow(), view.EndedAt);
+        }
+        finally
+        {
+            await monitor.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task A_call_that_was_not_priced_ends_without_a_cost()
+    {
+        var monitor = new CallMonitor(new ManualTimeProvider());
+        await monitor.StartAsync(CancellationToken.None);
+        try
+        {
+            monitor.CallStarted("CAfree", "conversation-relay");
+            monitor.CallEnded("CAfree");
+            await WaitForAsync(() => monitor.Snapshot.Calls.Any(c => c is { CallId: "CAfree", State: "ended" }));
+            Assert.Null(Assert.Single(monitor.Snapshot.Calls, c => c.CallId == "CAfree").Cost);
+        }
+        finally
+        {
+            await monitor.StopAsync(CancellationToken.None);
+        }
+    }
+
     private static async Task WaitForAsync(Func<bool> condition)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));

@@ -1,3 +1,4 @@
+using VoiceAgent.Observability.Cost;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
@@ -46,7 +47,8 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
 
     public void CallStarted(string callId, string transport) => Post(new("call-started", callId, _clock.GetUtcNow(), Transport: transport, State: "listening"));
 
-    public void CallEnded(string callId) => Post(new("call-ended", callId, _clock.GetUtcNow(), State: "ended"));
+    /// <summary>The call is over; <paramref name="cost"/> is what it cost (null when it was not priced).</summary>
+    public void CallEnded(string callId, CallCost? cost = null) => Post(new("call-ended", callId, _clock.GetUtcNow(), State: "ended", Cost: cost));
 
     public void TurnClosed(TurnTimeline timeline, TurnOutcome outcome, string transport) => Post(new("turn-closed", timeline.CallId, _clock.GetUtcNow(),
         Transport: transport, TurnId: timeline.TurnId, Outcome: outcome.ToString(), Ms: Finite(timeline.Between(TurnHop.SocketReceived, TurnHop.FirstTokenSent)))
@@ -115,6 +117,7 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
             case "hop" when e.TurnId is { } turnId && e.Hop is { } hop:
                 var turn = call.Turn(turnId);
                 turn.Hops.TryAdd(hop, e.Ms ?? 0);
+                if (turn.Outcome is not null) break; // the audio path's late hops (first frame out, heard) fill the waterfall only
                 call.State = hop switch
                 {
                     "socket-received" or "speech-ended" or "transcript-final" or "model-request-sent" => "thinking",
@@ -132,6 +135,7 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
             case "call-ended":
                 call.State = "ended";
                 call.EndedAt = e.At;
+                call.Cost = e.Cost ?? call.Cost;
                 break;
         }
     }
@@ -161,7 +165,7 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
         var calls = _calls.Values
             .OrderBy(c => c.EndedAt is null ? 0 : 1).ThenByDescending(c => c.StartedAt)
             .Select(c => new LiveCallView(c.CallId, c.Transport, c.State, c.StartedAt, c.EndedAt, c.TurnsClosed,
-                c.Turns.Select(t => new LiveTurnView(t.TurnId, new Dictionary<string, double>(t.Hops), t.Outcome)).ToArray()))
+                c.Turns.Select(t => new LiveTurnView(t.TurnId, new Dictionary<string, double>(t.Hops), t.Outcome)).ToArray(), c.Cost))
             .ToArray();
         var latency = LatencyBudget.Rows.Where(r => r.Observable).Select(row =>
         {
@@ -194,6 +198,7 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
         TurnHop.FirstTokenSent => "first-token-sent",
         TurnHop.FirstTtsAudio => "first-tts-audio",
         TurnHop.FirstMediaSent => "first-media-sent",
+        TurnHop.FirstAudioHeard => "first-audio-heard",
         TurnHop.LastModelDelta => "last-model-delta",
         TurnHop.LastFrameSent => "last-frame-sent",
         TurnHop.PlaybackCompleted => "playback-completed",
@@ -207,6 +212,7 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
         public string Transport { get; set; } = transport;
         public DateTimeOffset StartedAt { get; } = startedAt;
         public DateTimeOffset? EndedAt { get; set; }
+        public CallCost? Cost { get; set; }
         public string State { get; set; } = "listening";
         public int TurnsClosed { get; set; }
         public List<TurnState> Turns { get; } = [];

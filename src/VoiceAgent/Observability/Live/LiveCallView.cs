@@ -1,6 +1,7 @@
+using VoiceAgent.Observability.Cost;
 namespace VoiceAgent.Observability.Live;
 
-/// <summary>A call as the dashboard shows it: its state and its latest turns with every stamped hop.</summary>
+/// <summary>A call as the dashboard shows it: its state, its latest turns with every stamped hop, and its cost once it ended.</summary>
 internal sealed record LiveCallView(
     string CallId,
     string Transport,
@@ -8,7 +9,8 @@ internal sealed record LiveCallView(
     DateTimeOffset StartedAt,
     DateTimeOffset? EndedAt,
     int Turns,
-    IReadOnlyList<LiveTurnView> RecentTurns);
+    IReadOnlyList<LiveTurnView> RecentTurns,
+    CallCost? Cost = null);
 
 /// <summary>One turn: hop name → milliseconds after the turn began, in the order stamped; the outcome once closed.</summary>
 internal sealed record LiveTurnView(int TurnId, IReadOnlyDictionary<string, double> Hops, string? Outcome);

@@ -6,7 +6,7 @@
     "socket-received": "words received", "speech-ended": "speech ended (VAD)", "transcript-final": "STT final",
     "model-request-sent": "model request sent", "second-model-request-sent": "second model request (race)",
     "first-model-delta": "first model token", "first-token-sent": "first token out", "first-tts-audio": "first TTS audio",
-    "first-media-sent": "first media frame out", "last-model-delta": "last model token", "last-frame-sent": "last frame out",
+    "first-media-sent": "first media frame out", "first-audio-heard": "heard (first mark echoed)", "last-model-delta": "last model token", "last-frame-sent": "last frame out",
     "playback-completed": "played (mark echoed)", "interrupted": "interrupted",
   };
   const BAR_CLASS = { "first-model-delta": "model", "last-model-delta": "model", "second-model-request-sent": "model",
@@ -55,6 +55,7 @@
     else if (e.type === "hop") {
       const turn = turnOf(call, e.turnId);
       if (!(e.hop in turn.hops)) turn.hops[e.hop] = e.ms;
+      if (turn.outcome) { schedule(); return; } // the audio path's late hops fill the waterfall only
       if (["socket-received", "speech-ended", "transcript-final", "model-request-sent"].includes(e.hop)) call.state = "thinking";
       else if (e.hop === "first-token-sent" || e.hop === "first-media-sent") call.state = "speaking";
       else if (e.hop === "interrupted") call.state = "interrupted";
@@ -63,7 +64,7 @@
       call.turns += 1;
       soonRefreshSnapshot(); // a finished turn changes the percentiles
       if (call.state !== "ended") call.state = "listening";
-    } else if (e.type === "call-ended") { call.state = "ended"; call.endedAt = e.at; }
+    } else if (e.type === "call-ended") { call.state = "ended"; call.endedAt = e.at; if (e.cost) call.cost = e.cost; }
     schedule();
   }
 
@@ -79,13 +80,25 @@
     return s < 60 ? s + " s" : Math.floor(s / 60) + " min " + (s % 60) + " s";
   }
 
+  // The call's cost once it ended (the server prices it from what the call used); the split shows on hover.
+  function money(cost, amount) { return cost.currency + " " + Number(amount).toFixed(4); }
+  function costText(cost) { return cost ? money(cost, cost.total) + (cost.unpricedModels && cost.unpricedModels.length ? " +" : "") : ""; }
+  function costSplit(cost) {
+    if (!cost) return "";
+    return "carrier " + money(cost, cost.carrier) + " (" + cost.carrierMinutes + " min) · STT " + money(cost, cost.speechToText) +
+      " (" + cost.sttSeconds + " s) · model " + money(cost, cost.model) + " (" + cost.inputTokens + " in, " + cost.cachedInputTokens +
+      " cached, " + cost.outputTokens + " out) · TTS " + money(cost, cost.textToSpeech) + " (" + cost.ttsCharacters + " chars) · prices of " +
+      cost.pricesAsOf + (cost.unpricedModels && cost.unpricedModels.length ? " · unpriced: " + cost.unpricedModels.join(", ") : "");
+  }
+
   function renderCalls() {
     const body = $("calls").tBodies[0];
     const list = [...calls.values()].sort((a, b) => (a.endedAt ? 1 : 0) - (b.endedAt ? 1 : 0) || Date.parse(b.startedAt) - Date.parse(a.startedAt));
     body.replaceChildren(...list.map((c) => {
       const row = el("tr", { "data-call-id": c.callId, "data-state": c.state, class: c.callId === selected ? "selected" : "" },
         el("td", { class: "call", text: c.callId }), el("td", { text: c.transport }),
-        el("td", { class: "state-" + c.state, text: c.state }), el("td", { text: String(c.turns) }), el("td", { text: age(c) }));
+        el("td", { class: "state-" + c.state, text: c.state }), el("td", { text: String(c.turns) }), el("td", { text: age(c) }),
+        el("td", { class: "cost", text: costText(c.cost), title: costSplit(c.cost) }));
       row.addEventListener("click", () => { selected = c.callId; $("transcript").textContent = "Written when the call ends; reading it is audited."; schedule(); });
       return row;
     }));
@@ -96,7 +109,7 @@
 
   function renderWaterfall() {
     const call = selected && calls.get(selected);
-    $("selected-call").textContent = call ? call.callId + " (" + call.transport + ", " + call.state + ")" : "— pick a call";
+    $("selected-call").textContent = call ? call.callId + " (" + call.transport + ", " + call.state + (call.cost ? ", cost " + costSplit(call.cost) : "") + ")" : "— pick a call";
     const box = $("waterfall");
     if (!call) { box.replaceChildren(); return; }
     const turns = call.recentTurns.slice(-TURNS_SHOWN).reverse();
