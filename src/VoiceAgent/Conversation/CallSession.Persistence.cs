@@ -95,7 +95,7 @@ internal sealed partial class CallSession
             Parameters = call.Parameters,
             CallContext = _history.CallContext,
             Turns = _history.Entries.Select(e => new SessionTurn(e.Role == ChatRole.User ? SessionTurn.UserRole : SessionTurn.AssistantRole, e.Text, e.Interrupted)).ToArray(),
-            Transcript = _transcript.Entries.ToArray(),
+            Transcript = TranscriptMayBeKept ? _transcript.Entries.ToArray() : [], // an opted-out (or undecided) caller's words are not kept in the session store either
             TurnCount = _turnCount,
             ConsentDecision = _consentDecision,
             PendingHandoff = _pendingHandoff,
