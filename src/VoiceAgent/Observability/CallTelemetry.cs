@@ -104,6 +104,24 @@ internal sealed partial class CallTelemetry : IReplyPlaybackObserver
 
     void IReplyPlaybackObserver.FirstAudioHeard(TurnTimeline hops)
     {
+        var replyId = CopyToEngine(hops, TurnHop.FirstAudioHeard);
+        var toSent = hops.Between(TurnHop.SpeechEnded, TurnHop.FirstMediaSent);
+        var toHeard = hops.Between(TurnHop.SpeechEnded, TurnHop.FirstAudioHeard);
+        var sentToHeard = hops.Between(TurnHop.FirstMediaSent, TurnHop.FirstAudioHeard);
+        _metrics.RecordHeard(toHeard, sentToHeard, _transport);
+        LogHeard(_logger, hops.CallId == "pending" ? _callId : hops.CallId, replyId, _transport, LogValues.Ms(toSent), LogValues.Ms(toHeard), LogValues.Ms(sentToHeard));
+    }
+
+    void IReplyPlaybackObserver.PlaybackCompleted(TurnTimeline hops)
+    {
+        // The whole reply was heard: the hop joins the engine's turn (and so the dashboard's waterfall and the turn's span).
+        CopyToEngine(hops, TurnHop.PlaybackCompleted);
+        _metrics.RecordPlayback(hops.Between(TurnHop.FirstMediaSent, TurnHop.PlaybackCompleted), _transport);
+    }
+
+    /// <summary>Copies <paramref name="hop"/> of the reply whose audio hops are <paramref name="hops"/> onto its engine turn; returns the reply id (-1 when unknown).</summary>
+    private int CopyToEngine(TurnTimeline hops, TurnHop hop)
+    {
         var replyId = -1;
         lock (_gate)
         {
@@ -113,13 +131,9 @@ internal sealed partial class CallTelemetry : IReplyPlaybackObserver
                 replyId = id;
                 break;
             }
-            if (_engine.TryGetValue(replyId, out var engine)) CopyHop(hops, engine, TurnHop.FirstAudioHeard);
+            if (_engine.TryGetValue(replyId, out var engine)) CopyHop(hops, engine, hop);
         }
-        var toSent = hops.Between(TurnHop.SpeechEnded, TurnHop.FirstMediaSent);
-        var toHeard = hops.Between(TurnHop.SpeechEnded, TurnHop.FirstAudioHeard);
-        var sentToHeard = hops.Between(TurnHop.FirstMediaSent, TurnHop.FirstAudioHeard);
-        _metrics.RecordHeard(toHeard, sentToHeard, _transport);
-        LogHeard(_logger, hops.CallId == "pending" ? _callId : hops.CallId, replyId, _transport, LogValues.Ms(toSent), LogValues.Ms(toHeard), LogValues.Ms(sentToHeard));
+        return replyId;
     }
 
     /// <summary>
@@ -210,6 +224,7 @@ internal sealed partial class CallTelemetry : IReplyPlaybackObserver
         SetMs(turn, "voiceagent.turn.model_ttft_ms", engine?.Between(TurnHop.ModelRequestSent, TurnHop.FirstModelDelta));
         SetMs(turn, "voiceagent.turn.speech_end_to_sent_ms", audio?.Between(TurnHop.SpeechEnded, TurnHop.FirstMediaSent));
         SetMs(turn, "voiceagent.turn.speech_end_to_heard_ms", audio?.Between(TurnHop.SpeechEnded, TurnHop.FirstAudioHeard));
+        SetMs(turn, "voiceagent.turn.playback_ms", audio?.Between(TurnHop.FirstMediaSent, TurnHop.PlaybackCompleted));
         var from = origin;
         foreach (var (hop, at) in hops)
         {

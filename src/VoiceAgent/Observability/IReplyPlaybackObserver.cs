@@ -2,7 +2,8 @@ namespace VoiceAgent.Observability;
 
 /// <summary>
 /// What the audio path reports about a reply's playback, off the reply's critical path: after its first media frame
-/// left, and when the carrier echoed its first mark (the caller heard it). The timelines are the pipeline's own.
+/// left, when the carrier echoed its first mark (the caller heard it start) and when it echoed its last (the caller
+/// heard all of it). The timelines are the pipeline's own.
 /// </summary>
 internal interface IReplyPlaybackObserver
 {
@@ -11,4 +12,7 @@ internal interface IReplyPlaybackObserver
 
     /// <summary>The carrier echoed the first mark of the reply whose audio hops are <paramref name="hops"/> (stamped <see cref="TurnHop.FirstAudioHeard"/>).</summary>
     void FirstAudioHeard(TurnTimeline hops);
+
+    /// <summary>The carrier echoed the last mark of the reply whose audio hops are <paramref name="hops"/> (stamped <see cref="TurnHop.PlaybackCompleted"/>): the caller heard the whole reply.</summary>
+    void PlaybackCompleted(TurnTimeline hops);
 }

@@ -32,6 +32,8 @@ public sealed class VoiceAgentMetrics
     public const string SpeechEndToHeard = "voiceagent.turn.speech_end_to_heard";
     /// <summary>Audio path: first media frame sent → first mark echoed: the carrier's and the network's share.</summary>
     public const string SentToHeard = "voiceagent.turn.sent_to_heard";
+    /// <summary>Audio path: first media frame sent → the carrier echoed the reply's last mark (the caller heard all of it).</summary>
+    public const string ReplyPlayback = "voiceagent.turn.reply_playback";
     /// <summary>Calls in progress on this instance (up-down counter), by transport.</summary>
     public const string ActiveCalls = "voiceagent.calls.active";
     /// <summary>Provider failures, tagged <c>provider</c> (model, stt, tts) and <c>kind</c>.</summary>
@@ -54,6 +56,7 @@ public sealed class VoiceAgentMetrics
     private readonly Counter<long> _racedRequests;
     private readonly Histogram<double> _speechEndToHeard;
     private readonly Histogram<double> _sentToHeard;
+    private readonly Histogram<double> _replyPlayback;
     private readonly UpDownCounter<long> _activeCalls;
     private readonly Counter<long> _providerErrors;
     private readonly Counter<long> _bargeIns;
@@ -74,6 +77,7 @@ public sealed class VoiceAgentMetrics
         _racedRequests = meter.CreateCounter<long>(RacedModelRequests, "{request}", "Second model requests raced on a slow or failed first token, by outcome");
         _speechEndToHeard = meter.CreateHistogram<double>(SpeechEndToHeard, "ms", "Caller speech end to the reply's first mark echoed (heard)");
         _sentToHeard = meter.CreateHistogram<double>(SentToHeard, "ms", "First media frame sent to the reply's first mark echoed");
+        _replyPlayback = meter.CreateHistogram<double>(ReplyPlayback, "ms", "First media frame sent to the reply's last mark echoed (played in full)");
         _activeCalls = meter.CreateUpDownCounter<long>(ActiveCalls, "{call}", "Calls in progress");
         _providerErrors = meter.CreateCounter<long>(ProviderErrors, "{error}", "Provider failures by provider and kind");
         _bargeIns = meter.CreateCounter<long>(BargeIns, "{barge_in}", "Callers talking over the agent");
@@ -103,6 +107,8 @@ public sealed class VoiceAgentMetrics
         Record(_speechEndToHeard, speechEndToHeardMs, transport);
         Record(_sentToHeard, sentToHeardMs, transport);
     }
+
+    internal void RecordPlayback(double sentToPlayedMs, string transport) => Record(_replyPlayback, sentToPlayedMs, transport);
 
     internal void CallStarted(string transport) => _activeCalls.Add(1, new KeyValuePair<string, object?>("transport", transport));
 

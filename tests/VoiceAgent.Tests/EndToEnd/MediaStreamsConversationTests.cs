@@ -64,6 +64,29 @@ public sealed class MediaStreamsConversationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_dashboards_waterfall_gets_playback_completed_when_the_replys_last_mark_is_echoed()
+    {
+        var monitor = _server.App.Services.GetRequiredService<VoiceAgent.Observability.Live.CallMonitor>();
+        _server.Stt.EnqueueTranscript("Are you open today?");
+        _server.Model.Enqueue(ChatReply.Text("Yes, ", "until five."));
+        await using var caller = await _server.CallAsync();
+
+        await caller.PlayAsync(await Speech("Are you open today?")).DefaultTimeout();
+
+        // The emulated line echoes each mark once its audio has played: the last one means the caller heard the whole reply.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        VoiceAgent.Observability.Live.LiveTurnView? turn = null;
+        while (turn is null || !turn.Hops.ContainsKey("playback-completed"))
+        {
+            await Task.Delay(20, timeout.Token);
+            turn = monitor.Snapshot.Calls.SelectMany(c => c.RecentTurns).FirstOrDefault(t => t.Hops.ContainsKey("transcript-final"));
+        }
+        Assert.True(turn.Hops.ContainsKey("first-audio-heard"), "the whole reply was heard before its start was");
+        Assert.True(turn.Hops["playback-completed"] >= turn.Hops["first-audio-heard"], "the reply finished playing before it was heard to start");
+        Assert.NotEmpty(caller.MarkEchoes);
+    }
+
+    [Fact]
     public async Task Barge_in_sends_clear_and_the_next_request_carries_only_the_heard_part_marked_interrupted()
     {
         _server.Stt.EnqueueTranscript("Tell me about your prices.");

@@ -448,7 +448,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         // The reply's first echoed mark: the caller has heard it start (stamped once per reply).
         if (_tracker.PlayedSegments > played && _lastTimeline is { } current && current.Hops.Mark(TurnHop.FirstAudioHeard)) PlaybackObserver?.FirstAudioHeard(current.Hops);
         if (!closed || _lastTimeline is not { } timeline) return;
-        timeline.Hops.Mark(TurnHop.PlaybackCompleted);
+        if (timeline.Hops.Mark(TurnHop.PlaybackCompleted)) PlaybackObserver?.PlaybackCompleted(timeline.Hops);
         _lastTimeline = null;
         LogPlayed(_logger, _callId, timeline.Hops.TurnId, LogValues.Ms(timeline.Ms(timeline.Hops[TurnHop.FirstMediaSent], timeline.Hops[TurnHop.PlaybackCompleted])));
     }
