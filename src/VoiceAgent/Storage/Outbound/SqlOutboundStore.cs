@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using VoiceAgent.Storage.Records;
+using static VoiceAgent.Storage.Records.SqlCommands;
 
 namespace VoiceAgent.Storage.Outbound;
 
@@ -19,59 +20,59 @@ internal sealed class SqlOutboundStore(RecordsDialect dialect)
 
     public static bool IsTerminal(string status) => Terminal.Contains(status);
 
-    public Task InsertCallAsync(OutboundCallRow row, CancellationToken ct) => ExecuteAsync($"""
+    public Task InsertCallAsync(OutboundCallRow row, CancellationToken ct) => dialect.ExecuteAsync($"""
         INSERT INTO outbound_calls ({CallColumns}) VALUES (@id, @sid, @queue, @to, @transport, @key, @payload, @status, @seq, NULL, 0, @at, @at)
         """, ct, ("id", row.Id), ("sid", row.CallSid), ("queue", row.QueueId), ("to", row.ToHash), ("transport", row.Transport), ("key", row.KeyId),
         ("payload", row.Payload), ("status", row.Status), ("seq", row.LastSequence), ("at", row.CreatedAt.ToUnixTimeMilliseconds()));
 
     public Task SetCallSidAsync(string id, string callSid, CancellationToken ct)
-        => ExecuteAsync("UPDATE outbound_calls SET call_sid = @sid WHERE id = @id AND call_sid IS NULL", ct, ("sid", callSid), ("id", id));
+        => dialect.ExecuteAsync("UPDATE outbound_calls SET call_sid = @sid WHERE id = @id AND call_sid IS NULL", ct, ("sid", callSid), ("id", id));
 
     public async Task<OutboundCallRow?> GetCallAsync(string id, CancellationToken ct)
-        => (await QueryAsync($"SELECT {CallColumns} FROM outbound_calls WHERE id = @id", ReadCall, ct, ("id", id))) is [var row, ..] ? row : null;
+        => (await dialect.QueryAsync($"SELECT {CallColumns} FROM outbound_calls WHERE id = @id", ReadCall, ct, ("id", id))) is [var row, ..] ? row : null;
 
     public async Task<OutboundCallRow?> GetCallBySidAsync(string callSid, CancellationToken ct)
-        => (await QueryAsync($"SELECT {CallColumns} FROM outbound_calls WHERE call_sid = @sid", ReadCall, ct, ("sid", callSid))) is [var row, ..] ? row : null;
+        => (await dialect.QueryAsync($"SELECT {CallColumns} FROM outbound_calls WHERE call_sid = @sid", ReadCall, ct, ("sid", callSid))) is [var row, ..] ? row : null;
 
     /// <summary>
     /// Moves the call to <paramref name="status"/> unless a later callback already arrived (callbacks can come out of
     /// order) or the call already ended. True when applied.
     /// </summary>
     public async Task<bool> ApplyStatusAsync(string id, string status, int sequence, DateTimeOffset at, CancellationToken ct)
-        => await ExecuteAsync($"""
+        => await dialect.ExecuteAsync($"""
             UPDATE outbound_calls SET status = @status, last_sequence = @seq, updated_at = @at
             WHERE id = @id AND last_sequence < @seq AND status NOT IN ('completed', 'busy', 'no-answer', 'failed', 'canceled')
             """, ct, ("status", status), ("seq", sequence), ("at", at.ToUnixTimeMilliseconds()), ("id", id)) == 1;
 
     public Task SetAnsweredByAsync(string id, string answeredBy, DateTimeOffset at, CancellationToken ct)
-        => ExecuteAsync("UPDATE outbound_calls SET answered_by = @by, updated_at = @at WHERE id = @id", ct, ("by", answeredBy), ("at", at.ToUnixTimeMilliseconds()), ("id", id));
+        => dialect.ExecuteAsync("UPDATE outbound_calls SET answered_by = @by, updated_at = @at WHERE id = @id", ct, ("by", answeredBy), ("at", at.ToUnixTimeMilliseconds()), ("id", id));
 
     /// <summary>Claims the one voicemail of a call: true for the first caller only, on any instance.</summary>
     public async Task<bool> ClaimVoicemailAsync(string id, DateTimeOffset at, CancellationToken ct)
-        => await ExecuteAsync("UPDATE outbound_calls SET voicemail_left = 1, updated_at = @at WHERE id = @id AND voicemail_left = 0", ct,
+        => await dialect.ExecuteAsync("UPDATE outbound_calls SET voicemail_left = 1, updated_at = @at WHERE id = @id AND voicemail_left = 0", ct,
             ("at", at.ToUnixTimeMilliseconds()), ("id", id)) == 1;
 
-    public Task AddEventAsync(CallStatusEvent e, CancellationToken ct) => ExecuteAsync("""
+    public Task AddEventAsync(CallStatusEvent e, CancellationToken ct) => dialect.ExecuteAsync("""
         INSERT INTO call_status_events (outbound_id, call_sid, kind, value, sequence_number, at) VALUES (@id, @sid, @kind, @value, @seq, @at)
         """, ct, ("id", e.OutboundId), ("sid", e.CallSid), ("kind", e.Kind), ("value", e.Value), ("seq", e.SequenceNumber), ("at", e.At.ToUnixTimeMilliseconds()));
 
     public Task<IReadOnlyList<CallStatusEvent>> ListEventsAsync(string id, CancellationToken ct)
-        => QueryAsync("SELECT outbound_id, call_sid, kind, value, sequence_number, at FROM call_status_events WHERE outbound_id = @id ORDER BY id", r => new CallStatusEvent(
+        => dialect.QueryAsync("SELECT outbound_id, call_sid, kind, value, sequence_number, at FROM call_status_events WHERE outbound_id = @id ORDER BY id", r => new CallStatusEvent(
             r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : Convert.ToInt32(r.GetValue(4), CultureInfo.InvariantCulture),
             DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(r.GetValue(5), CultureInfo.InvariantCulture))), ct, ("id", id));
 
     public Task AddDoNotCallAsync(string numberHash, DateTimeOffset at, CancellationToken ct)
-        => ExecuteAsync("INSERT INTO do_not_call (number_hash, added_at) VALUES (@h, @at) ON CONFLICT (number_hash) DO NOTHING", ct, ("h", numberHash), ("at", at.ToUnixTimeMilliseconds()));
+        => dialect.ExecuteAsync("INSERT INTO do_not_call (number_hash, added_at) VALUES (@h, @at) ON CONFLICT (number_hash) DO NOTHING", ct, ("h", numberHash), ("at", at.ToUnixTimeMilliseconds()));
 
     public async Task<bool> RemoveDoNotCallAsync(string numberHash, CancellationToken ct)
-        => await ExecuteAsync("DELETE FROM do_not_call WHERE number_hash = @h", ct, ("h", numberHash)) == 1;
+        => await dialect.ExecuteAsync("DELETE FROM do_not_call WHERE number_hash = @h", ct, ("h", numberHash)) == 1;
 
     public async Task<bool> IsDoNotCallAsync(string numberHash, CancellationToken ct)
-        => (await QueryAsync("SELECT 1 FROM do_not_call WHERE number_hash = @h", r => 1, ct, ("h", numberHash))).Count > 0;
+        => (await dialect.QueryAsync("SELECT 1 FROM do_not_call WHERE number_hash = @h", r => 1, ct, ("h", numberHash))).Count > 0;
 
     public async Task<long> EnqueueAsync(string toHash, string transport, string timeZone, string keyId, byte[] payload, DateTimeOffset at, CancellationToken ct)
     {
-        var rows = await QueryAsync("""
+        var rows = await dialect.QueryAsync("""
             INSERT INTO outbound_queue (to_hash, transport, time_zone, key_id, payload, state, attempts, next_attempt_at, created_at, updated_at)
             VALUES (@to, @transport, @tz, @key, @payload, 'queued', 0, @at, @at, @at) RETURNING id
             """, r => Convert.ToInt64(r.GetValue(0), CultureInfo.InvariantCulture), ct,
@@ -111,29 +112,29 @@ internal sealed class SqlOutboundStore(RecordsDialect dialect)
 
     /// <summary>Puts a claimed entry back, due at <paramref name="dueAt"/> (outside calling hours, or a retry), attempts unchanged.</summary>
     public Task RequeueAsync(long id, DateTimeOffset dueAt, string? lastStatus, DateTimeOffset now, CancellationToken ct)
-        => ExecuteAsync("""
+        => dialect.ExecuteAsync("""
             UPDATE outbound_queue SET state = 'queued', next_attempt_at = @due, lease_until = NULL, leased_by = NULL, last_status = COALESCE(@last, last_status), updated_at = @now
             WHERE id = @id
             """, ct, ("due", dueAt.ToUnixTimeMilliseconds()), ("last", lastStatus), ("now", now.ToUnixTimeMilliseconds()), ("id", id));
 
     /// <summary>Counts a dial attempt of a claimed entry (before the call is created, so a fast final callback sees it).</summary>
     public Task CountAttemptAsync(long id, CancellationToken ct)
-        => ExecuteAsync("UPDATE outbound_queue SET attempts = attempts + 1 WHERE id = @id", ct, ("id", id));
+        => dialect.ExecuteAsync("UPDATE outbound_queue SET attempts = attempts + 1 WHERE id = @id", ct, ("id", id));
 
     /// <summary>The entry's call was placed: waits for its final status (unless that already arrived and settled the entry).</summary>
     public Task MarkCallingAsync(long id, string callSid, DateTimeOffset now, CancellationToken ct)
-        => ExecuteAsync("UPDATE outbound_queue SET state = 'calling', call_sid = @sid, lease_until = NULL, updated_at = @now WHERE id = @id AND state = 'dialing'", ct,
+        => dialect.ExecuteAsync("UPDATE outbound_queue SET state = 'calling', call_sid = @sid, lease_until = NULL, updated_at = @now WHERE id = @id AND state = 'dialing'", ct,
             ("sid", callSid), ("now", now.ToUnixTimeMilliseconds()), ("id", id));
 
     public Task FinishAsync(long id, string state, string? lastStatus, DateTimeOffset now, CancellationToken ct)
-        => ExecuteAsync("UPDATE outbound_queue SET state = @state, last_status = COALESCE(@last, last_status), lease_until = NULL, updated_at = @now WHERE id = @id", ct,
+        => dialect.ExecuteAsync("UPDATE outbound_queue SET state = @state, last_status = COALESCE(@last, last_status), lease_until = NULL, updated_at = @now WHERE id = @id", ct,
             ("state", state), ("last", lastStatus), ("now", now.ToUnixTimeMilliseconds()), ("id", id));
 
     public async Task<QueueEntry?> GetEntryAsync(long id, CancellationToken ct)
-        => (await QueryAsync($"SELECT {QueueColumns} FROM outbound_queue WHERE id = @id", ReadEntry, ct, ("id", id))) is [var e, ..] ? e : null;
+        => (await dialect.QueryAsync($"SELECT {QueueColumns} FROM outbound_queue WHERE id = @id", ReadEntry, ct, ("id", id))) is [var e, ..] ? e : null;
 
     public Task<IReadOnlyList<QueueEntry>> ListEntriesAsync(CancellationToken ct)
-        => QueryAsync($"SELECT {QueueColumns} FROM outbound_queue ORDER BY id", ReadEntry, ct);
+        => dialect.QueryAsync($"SELECT {QueueColumns} FROM outbound_queue ORDER BY id", ReadEntry, ct);
 
     private static OutboundCallRow ReadCall(DbDataReader r) => new(
         r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : Convert.ToInt64(r.GetValue(2), CultureInfo.InvariantCulture),
@@ -147,36 +148,4 @@ internal sealed class SqlOutboundStore(RecordsDialect dialect)
         r.IsDBNull(9) ? null : r.GetString(9), r.IsDBNull(10) ? null : r.GetString(10));
 
     private static DateTimeOffset Ms(object value) => DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(value, CultureInfo.InvariantCulture));
-
-    private async Task<int> ExecuteAsync(string sql, CancellationToken ct, params (string, object?)[] parameters)
-    {
-        await using var connection = await dialect.OpenAsync(ct);
-        await using var command = Command(connection, null, sql, parameters);
-        return await command.ExecuteNonQueryAsync(ct);
-    }
-
-    private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> read, CancellationToken ct, params (string, object?)[] parameters)
-    {
-        await using var connection = await dialect.OpenAsync(ct);
-        await using var command = Command(connection, null, sql, parameters);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var rows = new List<T>();
-        while (await reader.ReadAsync(ct)) rows.Add(read(reader));
-        return rows;
-    }
-
-    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = transaction;
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value ?? DBNull.Value;
-            command.Parameters.Add(parameter);
-        }
-        return command;
-    }
 }

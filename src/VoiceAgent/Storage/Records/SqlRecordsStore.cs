@@ -1,5 +1,6 @@
 using System.Data.Common;
 using VoiceAgent.Speech.Pipeline;
+using static VoiceAgent.Storage.Records.SqlCommands;
 
 namespace VoiceAgent.Storage.Records;
 
@@ -8,7 +9,7 @@ namespace VoiceAgent.Storage.Records;
 /// <c>ON CONFLICT</c>); the few differences live in <see cref="RecordsDialect"/>. Times are stored as Unix
 /// milliseconds. A connection per operation, from the provider's pool.
 /// </summary>
-internal sealed class SqlRecordsStore(RecordsDialect dialect) : IRecordsStore, IAsyncDisposable
+internal sealed partial class SqlRecordsStore(RecordsDialect dialect) : IRecordsStore, IAsyncDisposable
 {
     public string Kind => dialect.Kind;
     public string Describe => dialect.Describe;
@@ -45,7 +46,7 @@ internal sealed class SqlRecordsStore(RecordsDialect dialect) : IRecordsStore, I
     }
 
     public async Task<bool> InsertTranscriptAsync(StoredTranscript t, CancellationToken cancellationToken)
-        => await ExecuteAsync("""
+        => await dialect.ExecuteAsync("""
             INSERT INTO transcripts (call_sid, caller_hash, started_at, ended_at, key_id, ciphertext)
             VALUES (@sid, @caller, @started, @ended, @key, @data) ON CONFLICT (call_sid) DO NOTHING
             """, cancellationToken,
@@ -62,14 +63,14 @@ internal sealed class SqlRecordsStore(RecordsDialect dialect) : IRecordsStore, I
         => QueryTranscriptsAsync("WHERE key_id <> @key ORDER BY id LIMIT @limit", cancellationToken, ("key", keyId), ("limit", limit));
 
     public async Task<bool> ReplaceCiphertextAsync(string callSid, string expectedKeyId, string keyId, byte[] ciphertext, CancellationToken cancellationToken)
-        => await ExecuteAsync("UPDATE transcripts SET key_id = @key, ciphertext = @data WHERE call_sid = @sid AND key_id = @expected", cancellationToken,
+        => await dialect.ExecuteAsync("UPDATE transcripts SET key_id = @key, ciphertext = @data WHERE call_sid = @sid AND key_id = @expected", cancellationToken,
             ("key", keyId), ("data", ciphertext), ("sid", callSid), ("expected", expectedKeyId)) == 1;
 
     public Task<int> DeleteTranscriptsEndedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
-        => ExecuteAsync("DELETE FROM transcripts WHERE ended_at < @cutoff", cancellationToken, ("cutoff", cutoff.ToUnixTimeMilliseconds()));
+        => dialect.ExecuteAsync("DELETE FROM transcripts WHERE ended_at < @cutoff", cancellationToken, ("cutoff", cutoff.ToUnixTimeMilliseconds()));
 
     public Task SetConsentAsync(string callerHash, ConsentDecision decision, DateTimeOffset at, CancellationToken cancellationToken)
-        => ExecuteAsync("""
+        => dialect.ExecuteAsync("""
             INSERT INTO consent_decisions (caller_hash, decision, decided_at) VALUES (@caller, @decision, @at)
             ON CONFLICT (caller_hash) DO UPDATE SET decision = excluded.decision, decided_at = excluded.decided_at
             """, cancellationToken, ("caller", callerHash), ("decision", decision.ToString().ToLowerInvariant()), ("at", at.ToUnixTimeMilliseconds()));
@@ -98,7 +99,7 @@ internal sealed class SqlRecordsStore(RecordsDialect dialect) : IRecordsStore, I
         return rows;
     }
 
-    public Task UpsertLocaleAsync(CallLocale locale, CancellationToken cancellationToken) => ExecuteAsync("""
+    public Task UpsertLocaleAsync(CallLocale locale, CancellationToken cancellationToken) => dialect.ExecuteAsync("""
         INSERT INTO locales (name, calling_codes, stt_model, stt_language, tts_voice_id, tts_language_code)
         VALUES (@name, @codes, @model, @language, @voice, @tts)
         ON CONFLICT (name) DO UPDATE SET calling_codes = excluded.calling_codes, stt_model = excluded.stt_model,
@@ -122,7 +123,7 @@ internal sealed class SqlRecordsStore(RecordsDialect dialect) : IRecordsStore, I
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public Task AppendAuditAsync(AuditEntry e, CancellationToken cancellationToken) => ExecuteAsync("""
+    public Task AppendAuditAsync(AuditEntry e, CancellationToken cancellationToken) => dialect.ExecuteAsync("""
         INSERT INTO audit_log (at, actor, action, call_sid, caller_hash, reason) VALUES (@at, @actor, @action, @sid, @caller, @reason)
         """, cancellationToken, ("at", e.At.ToUnixTimeMilliseconds()), ("actor", e.Actor), ("action", e.Action), ("sid", e.CallSid), ("caller", e.CallerHash), ("reason", e.Reason));
 
@@ -161,49 +162,12 @@ internal sealed class SqlRecordsStore(RecordsDialect dialect) : IRecordsStore, I
 
     public ValueTask DisposeAsync() => dialect.DisposeAsync();
 
-    private async Task<IReadOnlyList<StoredTranscript>> QueryTranscriptsAsync(string where, CancellationToken cancellationToken, params (string, object?)[] parameters)
-    {
-        await using var connection = await dialect.OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, "SELECT id, call_sid, caller_hash, started_at, ended_at, key_id, ciphertext FROM transcripts " + where, parameters);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<StoredTranscript>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(new StoredTranscript(reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+    private Task<IReadOnlyList<StoredTranscript>> QueryTranscriptsAsync(string where, CancellationToken cancellationToken, params (string, object?)[] parameters)
+        => dialect.QueryAsync("SELECT id, call_sid, caller_hash, started_at, ended_at, key_id, ciphertext FROM transcripts " + where,
+            reader => new StoredTranscript(reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
-                reader.GetString(5), (byte[])reader.GetValue(6)) { Id = reader.GetInt64(0) });
-        }
-        return rows;
-    }
-
-    private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
-    {
-        await using var connection = await dialect.OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, sql, parameters);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static async Task<DbTransaction> BeginAsync(DbConnection connection, CancellationToken cancellationToken)
-    {
-        if (connection is Microsoft.Data.Sqlite.SqliteConnection sqlite) return sqlite.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: the write lock up front
-        return await connection.BeginTransactionAsync(cancellationToken);
-    }
+                reader.GetString(5), (byte[])reader.GetValue(6)) { Id = reader.GetInt64(0) }, cancellationToken, parameters);
 
     private static (string, object?)[] LocaleParameters(CallLocale l) =>
         [("name", l.Name), ("codes", string.Join(',', l.CallingCodes)), ("model", l.SttModel), ("language", l.SttLanguage), ("voice", l.TtsVoiceId), ("tts", l.TtsLanguageCode)];
-
-    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = transaction;
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value ?? DBNull.Value;
-            command.Parameters.Add(parameter);
-        }
-        return command;
-    }
 }
