@@ -1,11 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using VoiceAgent.Cli.CommandLine;
-using VoiceAgent.Emulators.Anthropic;
-using VoiceAgent.Emulators.Twilio;
-using VoiceAgent.Hosting;
 using VoiceAgent.Observability;
-using VoiceAgent.Server;
 
 namespace VoiceAgent.Cli.Bench;
 
@@ -39,59 +35,34 @@ internal static class BenchCommand
         var turns = options.Turns ?? 300;
         var warmup = Math.Min(30, turns / 5);
         var redisUrl = options.RedisUrl;
-        var dataDir = Directory.CreateTempSubdirectory("voiceagent-bench-").FullName;
-        await using var model = new AnthropicEmulator(new() { ApiKey = "bench", FirstTokenDelay = TimeSpan.Zero, InterTokenDelay = TimeSpan.Zero });
-        await model.StartAsync(cancellationToken: cancellationToken);
-        var app = await VoiceAgentServer.BuildAsync([], new Dictionary<string, string?>
-        {
-            ["urls"] = "http://127.0.0.1:0",
-            ["DATA_DIR"] = dataDir,
-            ["ANTHROPIC_API_KEY"] = "bench",
-            ["ANTHROPIC_BASE_URL"] = model.BaseUrl.ToString().TrimEnd('/'),
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["REDIS_URL"] = redisUrl,
-        }, cancellationToken);
-        await app.StartAsync(cancellationToken);
-        try
-        {
-            using var recorder = new MetricRecorder();
-            var address = app.BoundAddress();
-            var settings = app.Services.GetRequiredService<VoiceAgentSettings>();
-            var signedUrl = settings.PublicBaseUrl.Replace("http", "ws", StringComparison.Ordinal) + VoiceAgentEndpointRouteBuilderExtensions.RelaySocketPath;
-            await using var caller = await ConversationRelayCaller.ConnectAsync(
-                new Uri($"ws://{address.Authority}{VoiceAgentEndpointRouteBuilderExtensions.RelaySocketPath}"), signedUrl, settings.TwilioAuthToken, cancellationToken);
-            await caller.SendSetupAsync("CA" + Guid.NewGuid().ToString("N"), settings.TwilioAccountSid!, cancellationToken: cancellationToken);
+        await using var server = await RelayBenchServer.StartAsync(redisUrl, cancellationToken);
+        var app = server.App;
+        using var recorder = new MetricRecorder();
+        await using var caller = await server.CallAsync(cancellationToken);
 
-            var clientFirst = new List<double>();
-            var sw = Stopwatch.StartNew();
-            var progress = new ProgressLine(console, "bench relay", turns);
-            for (var i = 0; i < turns; i++)
-            {
-                if (i == warmup) { recorder.Clear(); clientFirst.Clear(); sw.Restart(); }
-                var sentAt = await caller.SendPromptAsync($"Benchmark question number {i}, what are your hours?", cancellationToken: cancellationToken);
-                var reply = await caller.ReadReplyAsync(sentAt, cancellationToken);
-                clientFirst.Add(reply.FirstTokenMs);
-                progress.Report(i + 1);
-            }
-            sw.Stop();
-            progress.Complete();
-
-            await output.WriteLineAsync($"bench relay: {turns - warmup} measured turns after {warmup} warm-up turns, one call, emulator with zero model latency");
-            await output.WriteLineAsync($"  server-added (first model delta in -> first text frame out): {LatencyStats.Of(recorder.Values(VoiceAgentMetrics.ServerAddedLatency))}");
-            await output.WriteLineAsync($"  socket receive -> first text frame out (incl. model request): {LatencyStats.Of(recorder.Values(VoiceAgentMetrics.ReceiveToFirstToken))}");
-            await output.WriteLineAsync($"  model request -> first delta (emulator over loopback HTTP):  {LatencyStats.Of(recorder.Values(VoiceAgentMetrics.ModelTimeToFirstDelta))}");
-            await output.WriteLineAsync($"  caller prompt sent -> first text frame received:            {LatencyStats.Of(clientFirst)}");
-            await output.WriteLineAsync(FormattableString.Invariant($"  throughput: {(turns - warmup) / sw.Elapsed.TotalSeconds:F1} turns/s"));
-            // The session write happens on the background writer after the turn, never between first delta and caller.
-            await app.Services.GetRequiredService<Storage.Sessions.SessionWriter>().FlushAsync(cancellationToken);
-            await output.WriteLineAsync($"  session store ({(redisUrl is null ? "in process" : "Redis")}) write per snapshot, on the background writer: {LatencyStats.Of(recorder.Values(Storage.Sessions.SessionWriter.WriteDuration))}");
-        }
-        finally
+        var clientFirst = new List<double>();
+        var sw = Stopwatch.StartNew();
+        var progress = new ProgressLine(console, "bench relay", turns);
+        for (var i = 0; i < turns; i++)
         {
-            await app.StopAsync(CancellationToken.None);
-            await app.DisposeAsync();
-            Directory.Delete(dataDir, recursive: true);
+            if (i == warmup) { recorder.Clear(); clientFirst.Clear(); sw.Restart(); }
+            var sentAt = await caller.SendPromptAsync($"Benchmark question number {i}, what are your hours?", cancellationToken: cancellationToken);
+            var reply = await caller.ReadReplyAsync(sentAt, cancellationToken);
+            clientFirst.Add(reply.FirstTokenMs);
+            progress.Report(i + 1);
         }
+        sw.Stop();
+        progress.Complete();
+
+        await output.WriteLineAsync($"bench relay: {turns - warmup} measured turns after {warmup} warm-up turns, one call, emulator with zero model latency");
+        await output.WriteLineAsync($"  server-added (first model delta in -> first text frame out): {LatencyStats.Of(recorder.Values(VoiceAgentMetrics.ServerAddedLatency))}");
+        await output.WriteLineAsync($"  socket receive -> first text frame out (incl. model request): {LatencyStats.Of(recorder.Values(VoiceAgentMetrics.ReceiveToFirstToken))}");
+        await output.WriteLineAsync($"  model request -> first delta (emulator over loopback HTTP):  {LatencyStats.Of(recorder.Values(VoiceAgentMetrics.ModelTimeToFirstDelta))}");
+        await output.WriteLineAsync($"  caller prompt sent -> first text frame received:            {LatencyStats.Of(clientFirst)}");
+        await output.WriteLineAsync(FormattableString.Invariant($"  throughput: {(turns - warmup) / sw.Elapsed.TotalSeconds:F1} turns/s"));
+        // The session write happens on the background writer after the turn, never between first delta and caller.
+        await app.Services.GetRequiredService<Storage.Sessions.SessionWriter>().FlushAsync(cancellationToken);
+        await output.WriteLineAsync($"  session store ({(redisUrl is null ? "in process" : "Redis")}) write per snapshot, on the background writer: {LatencyStats.Of(recorder.Values(Storage.Sessions.SessionWriter.WriteDuration))}");
         return 0;
     }
 }

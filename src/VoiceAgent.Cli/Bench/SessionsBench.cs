@@ -1,11 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using VoiceAgent.Emulators.Anthropic;
-using VoiceAgent.Emulators.Twilio;
-using VoiceAgent.Hosting;
 using VoiceAgent.Observability;
-using VoiceAgent.Server;
 using VoiceAgent.Storage.Sessions;
 
 namespace VoiceAgent.Cli.Bench;
@@ -50,70 +46,45 @@ internal static class SessionsBench
 
     private static async Task<StoreRun> RunStoreAsync(string? redisUrl, int turns, int warmup, CancellationToken cancellationToken)
     {
-        var dataDir = Directory.CreateTempSubdirectory("voiceagent-bench-sessions-").FullName;
-        await using var model = new AnthropicEmulator(new() { ApiKey = "bench", FirstTokenDelay = TimeSpan.Zero, InterTokenDelay = TimeSpan.Zero });
-        await model.StartAsync(cancellationToken: cancellationToken);
-        var app = await VoiceAgentServer.BuildAsync([], new Dictionary<string, string?>
-        {
-            ["urls"] = "http://127.0.0.1:0",
-            ["DATA_DIR"] = dataDir,
-            ["ANTHROPIC_API_KEY"] = "bench",
-            ["ANTHROPIC_BASE_URL"] = model.BaseUrl.ToString().TrimEnd('/'),
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["REDIS_URL"] = redisUrl,
-        }, cancellationToken);
-        await app.StartAsync(cancellationToken);
-        try
-        {
-            var store = app.Services.GetRequiredService<ISessionStore>();
-            var expected = redisUrl is null ? typeof(InMemorySessionStore) : typeof(RedisSessionStore);
-            if (store.GetType() != expected) throw new InvalidOperationException($"The server runs {store.GetType().Name}, not {expected.Name}.");
-            await store.PingAsync(cancellationToken); // Redis must answer: a degraded run would measure nothing
-            var writer = app.Services.GetRequiredService<SessionWriter>();
-            using var recorder = new MetricRecorder();
-            var address = app.BoundAddress();
-            var settings = app.Services.GetRequiredService<VoiceAgentSettings>();
-            var signedUrl = settings.PublicBaseUrl.Replace("http", "ws", StringComparison.Ordinal) + VoiceAgentEndpointRouteBuilderExtensions.RelaySocketPath;
-            await using var caller = await ConversationRelayCaller.ConnectAsync(
-                new Uri($"ws://{address.Authority}{VoiceAgentEndpointRouteBuilderExtensions.RelaySocketPath}"), signedUrl, settings.TwilioAuthToken, cancellationToken);
-            await caller.SendSetupAsync("CA" + Guid.NewGuid().ToString("N"), settings.TwilioAccountSid!, cancellationToken: cancellationToken);
+        await using var server = await RelayBenchServer.StartAsync(redisUrl, cancellationToken);
+        var app = server.App;
+        var store = app.Services.GetRequiredService<ISessionStore>();
+        var expected = redisUrl is null ? typeof(InMemorySessionStore) : typeof(RedisSessionStore);
+        if (store.GetType() != expected) throw new InvalidOperationException($"The server runs {store.GetType().Name}, not {expected.Name}.");
+        await store.PingAsync(cancellationToken); // Redis must answer: a degraded run would measure nothing
+        var writer = app.Services.GetRequiredService<SessionWriter>();
+        using var recorder = new MetricRecorder();
+        await using var caller = await server.CallAsync(cancellationToken);
 
-            var callerFirst = new List<double>();
-            var boundaries = new List<int>();
-            long writesAtStart = 0;
-            for (var i = 0; i < turns; i++)
-            {
-                if (i == warmup)
-                {
-                    await writer.FlushAsync(cancellationToken); // warm-up writes stay out of the sample
-                    recorder.Clear();
-                    callerFirst.Clear();
-                    writesAtStart = writer.Writes;
-                }
-                if (i >= warmup) boundaries.Add(recorder.Values(SessionWriter.WriteDuration).Count);
-                var sentAt = await caller.SendPromptAsync($"Benchmark question number {i}, what are your hours?", cancellationToken: cancellationToken);
-                var reply = await caller.ReadReplyAsync(sentAt, cancellationToken);
-                callerFirst.Add(reply.FirstTokenMs);
-            }
-            await writer.FlushAsync(cancellationToken);
-            var writes = recorder.Values(SessionWriter.WriteDuration).ToArray();
-            boundaries.Add(writes.Length);
-            // Writes finished between one prompt and the next belong to that turn (the writer is sequential, so they are in order).
-            var perTurn = Enumerable.Range(0, boundaries.Count - 1).Select(t => writes[boundaries[t]..boundaries[t + 1]].Sum()).ToArray();
-            var measured = turns - warmup;
-            return new StoreRun(
-                LatencyStats.Of(recorder.Values(VoiceAgentMetrics.ServerAddedLatency)),
-                LatencyStats.Of(callerFirst),
-                LatencyStats.Of(writes),
-                LatencyStats.Of(perTurn),
-                (writer.Writes - writesAtStart) / (double)measured);
-        }
-        finally
+        var callerFirst = new List<double>();
+        var boundaries = new List<int>();
+        long writesAtStart = 0;
+        for (var i = 0; i < turns; i++)
         {
-            await app.StopAsync(CancellationToken.None);
-            await app.DisposeAsync();
-            Directory.Delete(dataDir, recursive: true);
+            if (i == warmup)
+            {
+                await writer.FlushAsync(cancellationToken); // warm-up writes stay out of the sample
+                recorder.Clear();
+                callerFirst.Clear();
+                writesAtStart = writer.Writes;
+            }
+            if (i >= warmup) boundaries.Add(recorder.Values(SessionWriter.WriteDuration).Count);
+            var sentAt = await caller.SendPromptAsync($"Benchmark question number {i}, what are your hours?", cancellationToken: cancellationToken);
+            var reply = await caller.ReadReplyAsync(sentAt, cancellationToken);
+            callerFirst.Add(reply.FirstTokenMs);
         }
+        await writer.FlushAsync(cancellationToken);
+        var writes = recorder.Values(SessionWriter.WriteDuration).ToArray();
+        boundaries.Add(writes.Length);
+        // Writes finished between one prompt and the next belong to that turn (the writer is sequential, so they are in order).
+        var perTurn = Enumerable.Range(0, boundaries.Count - 1).Select(t => writes[boundaries[t]..boundaries[t + 1]].Sum()).ToArray();
+        var measured = turns - warmup;
+        return new StoreRun(
+            LatencyStats.Of(recorder.Values(VoiceAgentMetrics.ServerAddedLatency)),
+            LatencyStats.Of(callerFirst),
+            LatencyStats.Of(writes),
+            LatencyStats.Of(perTurn),
+            (writer.Writes - writesAtStart) / (double)measured);
     }
 
     private sealed record StoreRun(LatencyStats ServerAdded, LatencyStats CallerFirst, LatencyStats PerSnapshot, LatencyStats PerTurn, double SnapshotsPerTurn);
