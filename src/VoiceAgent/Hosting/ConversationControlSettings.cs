@@ -95,7 +95,7 @@ public sealed record ConversationControlSettings
     internal IReadOnlyList<string> Validate(VoiceAgentSettings settings)
     {
         var errors = new List<string>();
-        if (ConsentTextsFile is not null && !File.Exists(ConsentTextsFile)) errors.Add($"CONSENT_TEXTS_FILE '{ConsentTextsFile}' does not exist.");
+        SettingChecks.FileExists(errors, "CONSENT_TEXTS_FILE", ConsentTextsFile);
         errors.AddRange(ConsentOptions(settings.DefaultLocale, errors).Validate());
         errors.AddRange(SilenceOptions().Validate());
         errors.AddRange(HistoryOptions(settings.HistoryTurns).Validate());

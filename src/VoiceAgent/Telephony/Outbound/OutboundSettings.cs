@@ -1,4 +1,4 @@
-using System.Globalization;
+using VoiceAgent.Hosting;
 
 namespace VoiceAgent.Telephony.Outbound;
 
@@ -45,7 +45,7 @@ public sealed record OutboundSettings
     /// <summary><c>CAMPAIGN_LEASE_SECONDS</c>: a claimed entry whose dial never got a call id returns to the queue after this (a crashed instance).</summary>
     public int CampaignLeaseSeconds { get; init; } = 120;
 
-    internal static OutboundSettings Read(Hosting.SettingReader r)
+    internal static OutboundSettings Read(SettingReader r)
     {
         var d = new OutboundSettings();
         return new OutboundSettings
@@ -77,21 +77,21 @@ public sealed record OutboundSettings
         if (CallerId is not null && !PhoneNumber.IsE164(CallerId))
             errors.Add($"TWILIO_CALLER_ID must be an E.164 number such as +15005550006 (got a value of {CallerId.Length} characters).");
         if (DefaultTransport is not ("relay" or "media")) errors.Add($"OUTBOUND_TRANSPORT must be 'relay' or 'media' (got '{DefaultTransport}').");
-        if (RingTimeoutSeconds is < 5 or > 600) errors.Add($"OUTBOUND_RING_TIMEOUT_SECONDS must be 5..600, e.g. 30 (got {RingTimeoutSeconds}).");
+        SettingChecks.InRange(errors, "OUTBOUND_RING_TIMEOUT_SECONDS", RingTimeoutSeconds, 5, 600, example: 30);
         if (MachineDetection is not ("DetectMessageEnd" or "Enable" or "off"))
             errors.Add($"OUTBOUND_MACHINE_DETECTION must be DetectMessageEnd, Enable or off (got '{MachineDetection}').");
-        if (MachineDetectionTimeoutSeconds is < 3 or > 59) errors.Add($"OUTBOUND_MACHINE_DETECTION_TIMEOUT_SECONDS must be 3..59 (got {MachineDetectionTimeoutSeconds}).");
-        if (string.IsNullOrWhiteSpace(Opening)) errors.Add("OUTBOUND_OPENING is empty: a person answering would hear silence.");
-        if (string.IsNullOrWhiteSpace(Voicemail)) errors.Add("OUTBOUND_VOICEMAIL is empty: set the message left on answering machines.");
+        SettingChecks.InRange(errors, "OUTBOUND_MACHINE_DETECTION_TIMEOUT_SECONDS", MachineDetectionTimeoutSeconds, 3, 59);
+        SettingChecks.NotBlank(errors, "OUTBOUND_OPENING", Opening, "a person answering would hear silence.");
+        SettingChecks.NotBlank(errors, "OUTBOUND_VOICEMAIL", Voicemail, "set the message left on answering machines.");
         if (Voicemail.Length > 1000) errors.Add($"OUTBOUND_VOICEMAIL must be at most 1000 characters (got {Voicemail.Length}).");
-        if (GreetingMachineMs is < 1000 or > 20000) errors.Add($"OUTBOUND_GREETING_MACHINE_MS must be 1000..20000, e.g. 3500 (got {GreetingMachineMs}).");
-        if (CampaignConcurrency is < 1 or > 1000) errors.Add($"CAMPAIGN_CONCURRENCY must be 1..1000 (got {CampaignConcurrency}).");
-        if (CampaignMaxAttempts is < 1 or > 20) errors.Add($"CAMPAIGN_MAX_ATTEMPTS must be 1..20 (got {CampaignMaxAttempts}).");
-        if (CampaignRetryDelaySeconds is < 0 or > 7 * 86400) errors.Add($"CAMPAIGN_RETRY_DELAY_SECONDS must be 0..604800 (got {CampaignRetryDelaySeconds}).");
+        SettingChecks.InRange(errors, "OUTBOUND_GREETING_MACHINE_MS", GreetingMachineMs, 1000, 20000, example: 3500);
+        SettingChecks.InRange(errors, "CAMPAIGN_CONCURRENCY", CampaignConcurrency, 1, 1000);
+        SettingChecks.InRange(errors, "CAMPAIGN_MAX_ATTEMPTS", CampaignMaxAttempts, 1, 20);
+        SettingChecks.InRange(errors, "CAMPAIGN_RETRY_DELAY_SECONDS", CampaignRetryDelaySeconds, 0, 7 * 86400);
         if (!CallingHours.TryParse(CampaignCallingHours, out _)) errors.Add($"CAMPAIGN_CALLING_HOURS must be HH:mm-HH:mm in 24-hour time, e.g. 09:00-20:00 (got '{CampaignCallingHours}').");
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(CampaignTimeZone, out _)) errors.Add($"CAMPAIGN_TIME_ZONE must be an IANA time zone such as Europe/Paris (got '{CampaignTimeZone}').");
-        if (CampaignPollMs is < 10 or > 600000) errors.Add($"CAMPAIGN_POLL_MS must be 10..600000, e.g. 1000 (got {CampaignPollMs.ToString(CultureInfo.InvariantCulture)}).");
-        if (CampaignLeaseSeconds is < 10 or > 3600) errors.Add($"CAMPAIGN_LEASE_SECONDS must be 10..3600 (got {CampaignLeaseSeconds}).");
+        SettingChecks.InRange(errors, "CAMPAIGN_POLL_MS", CampaignPollMs, 10, 600000, example: 1000);
+        SettingChecks.InRange(errors, "CAMPAIGN_LEASE_SECONDS", CampaignLeaseSeconds, 10, 3600);
         return errors;
     }
 
