@@ -176,6 +176,65 @@ public abstract class RecordsEndToEndTests(string kind) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_calls_cost_is_filed_in_the_records_and_served_by_the_admin_api()
+    {
+        var prices = Path.Combine(_backend.DataDir, "prices.json");
+        await File.WriteAllTextAsync(prices, """
+            {
+              "currency": "EUR",
+              "pricesAsOf": "2026-01-15",
+              "carrierPerMinute": { "conversation-relay": 0 },
+              "sttPerMinute": 0,
+              "ttsPer1kCharacters": 0,
+              "models": { "claude-haiku-4-5": { "inputPerMillion": 2, "cachedInputPerMillion": 0.5, "outputPerMillion": 10 } }
+            }
+            """);
+        var settings = _backend.ServerSettings();
+        settings["ADMIN_TOKEN"] = AdminToken;
+        settings["PRICES_FILE"] = prices;
+        await using var server = await RelayServer.StartAsync(settings);
+        // 1200 input tokens of which 1000 came from the prompt cache; two deltas = two output tokens.
+        server.Model.Enqueue(VoiceAgent.Emulators.ChatScript.ChatReply.Text("We are open ", "from nine to five.") with { InputTokens = 1200, CachedInputTokens = 1000 });
+        var callSid = await CallAndHangUpAsync(server, "What are your opening hours?");
+
+        using var admin = Admin(server);
+        string? json = null;
+        await WaitUntilAsync(async () =>
+        {
+            using var response = await admin.GetAsync($"/admin/calls/{callSid}/cost");
+            if (response.StatusCode != HttpStatusCode.OK) return false;
+            json = await response.Content.ReadAsStringAsync();
+            return true;
+        }, "the call's cost is filed");
+
+        using var doc = JsonDocument.Parse(json!);
+        Assert.Equal(callSid, doc.RootElement.GetProperty("callSid").GetString());
+        var cost = doc.RootElement.GetProperty("cost");
+        Assert.Equal(("EUR", "2026-01-15"), (cost.GetProperty("currency").GetString(), cost.GetProperty("pricesAsOf").GetString()));
+        Assert.Equal((1200L, 1000L, 2L), (cost.GetProperty("inputTokens").GetInt64(), cost.GetProperty("cachedInputTokens").GetInt64(), cost.GetProperty("outputTokens").GetInt64()));
+        // Model: 200 uncached × 2 + 1000 cached × 0.5 + 2 output × 10, per million; everything else is priced at zero here.
+        Assert.Equal(0.00092m, cost.GetProperty("model").GetDecimal());
+        Assert.Equal(0.00092m, cost.GetProperty("total").GetDecimal());
+        // In the database as exact millionths, beside the call SID and nothing about the caller.
+        var raw = await _backend.RawTableTextAsync("call_costs");
+        Assert.Contains(callSid, raw, StringComparison.Ordinal);
+        Assert.Contains("\t920\t", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("8005550100", raw, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_cost_of_a_call_with_none_filed_is_404_and_the_endpoint_needs_the_admin_token()
+    {
+        await using var server = await StartServerAsync();
+        using (var admin = Admin(server))
+        using (var response = await admin.GetAsync("/admin/calls/CA00000000000000000000000000000000/cost").DefaultTimeout())
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        using var anonymous = Admin(server, token: null);
+        using var refused = await anonymous.GetAsync("/admin/calls/CA00000000000000000000000000000000/cost").DefaultTimeout();
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task Erasing_a_caller_leaves_nothing_about_them_behind()
     {
         const string erased = "+447700900123";

@@ -99,6 +99,46 @@ public abstract class RecordsStoreTests(string kind) : IAsyncLifetime
         Assert.Equal(["CA-new"], (await store.ListTranscriptsAsync(CancellationToken.None)).Select(t => t.CallSid));
     }
 
+    [Fact]
+    public async Task A_calls_cost_is_filed_once_with_its_whole_breakdown_exactly()
+    {
+        await using var store = await MigratedStoreAsync();
+        var ended = DateTimeOffset.FromUnixTimeMilliseconds(1_780_000_000_123);
+        var cost = new VoiceAgent.Observability.Cost.CallCost
+        {
+            Currency = "EUR", PricesAsOf = "2026-01-15", Total = 0.123457m, Carrier = 0.1m, SpeechToText = 0.004567m, Model = 0.00092m, TextToSpeech = 0.01797m,
+            CarrierMinutes = 2.5m, SttSeconds = 45.678, InputTokens = 1200, CachedInputTokens = 1000, OutputTokens = 2, TtsCharacters = 179_700,
+            UnpricedModels = ["gpt-x", "claude-y"],
+        };
+
+        Assert.True(await store.InsertCallCostAsync(new StoredCallCost("CA1", "media", ended, cost), CancellationToken.None));
+        Assert.False(await store.InsertCallCostAsync(new StoredCallCost("CA1", "media", ended, cost with { Total = 9m }), CancellationToken.None)); // a retried delivery
+
+        var stored = await store.GetCallCostAsync("CA1", CancellationToken.None);
+        Assert.NotNull(stored);
+        Assert.Equal(("CA1", "media", ended), (stored.CallSid, stored.Transport, stored.EndedAt));
+        var c = stored.Cost;
+        Assert.Equal(("EUR", "2026-01-15"), (c.Currency, c.PricesAsOf));
+        Assert.Equal([0.123457m, 0.1m, 0.004567m, 0.00092m, 0.01797m, 2.5m], new[] { c.Total, c.Carrier, c.SpeechToText, c.Model, c.TextToSpeech, c.CarrierMinutes });
+        Assert.Equal(45.678, c.SttSeconds);
+        Assert.Equal([1200L, 1000L, 2L, 179_700L], new[] { c.InputTokens, c.CachedInputTokens, c.OutputTokens, c.TtsCharacters });
+        Assert.Equal(["gpt-x", "claude-y"], c.UnpricedModels);
+        Assert.Null(await store.GetCallCostAsync("CA2", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_cost_with_no_unpriced_models_reads_back_an_empty_list()
+    {
+        await using var store = await MigratedStoreAsync();
+        var cost = new VoiceAgent.Observability.Cost.CallCost
+        {
+            Currency = "USD", PricesAsOf = "2026-01-15", Total = 0m, Carrier = 0m, SpeechToText = 0m, Model = 0m, TextToSpeech = 0m,
+            CarrierMinutes = 0m, SttSeconds = 0, InputTokens = 0, CachedInputTokens = 0, OutputTokens = 0, TtsCharacters = 0,
+        };
+        await store.InsertCallCostAsync(new StoredCallCost("CA1", "relay", DateTimeOffset.UtcNow, cost), CancellationToken.None);
+        Assert.Empty((await store.GetCallCostAsync("CA1", CancellationToken.None))!.Cost.UnpricedModels);
+    }
+
     private async Task<SqlRecordsStore> MigratedStoreAsync()
     {
         var store = _backend.OpenStore();

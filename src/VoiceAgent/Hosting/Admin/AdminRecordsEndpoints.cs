@@ -44,6 +44,23 @@ internal static partial class AdminRecordsEndpoints
             }
         });
 
+        // The call's cost as filed at call end: no transcript content, so no reason is asked and nothing is audited.
+        admin.MapGet("/calls/{callSid}/cost", async (string callSid, IRecordsStore store, RecordsStartup startup, CancellationToken ct) =>
+        {
+            using var timeout = Timeout(ct);
+            try
+            {
+                await startup.Migrated.WaitAsync(timeout.Token);
+                return await store.GetCallCostAsync(callSid, timeout.Token) is { } row
+                    ? Results.Json(row, AdminJsonContext.Default.StoredCallCost)
+                    : Results.Problem($"No cost is filed for call {callSid}.", statusCode: StatusCodes.Status404NotFound);
+            }
+            catch (Exception ex) when (IsStoreFailure(ex, ct))
+            {
+                return Results.Problem("The records store is unavailable; nothing was read.", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+        });
+
         admin.MapDelete("/callers/{callerId}", async (string callerId, HttpRequest request, IEnumerable<ICallerDataEraser> erasers,
             IRecordsStore store, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct) =>
         {
@@ -94,5 +111,6 @@ internal static partial class AdminRecordsEndpoints
 internal sealed record ErasureReport(IReadOnlyDictionary<string, int> Erased);
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(ErasureReport))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(StoredCallCost))]
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
 internal sealed partial class AdminJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

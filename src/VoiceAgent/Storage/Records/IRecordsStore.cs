@@ -3,7 +3,7 @@ using VoiceAgent.Speech.Pipeline;
 namespace VoiceAgent.Storage.Records;
 
 /// <summary>
-/// Durable records: encrypted transcripts, consent decisions per caller, the locale table, the audit log. One
+/// Durable records: encrypted transcripts, each call's cost, consent decisions per caller, the locale table, the audit log. One
 /// implementation over SQLite (default, a file in the data folder) and PostgreSQL (<c>DATABASE_URL</c>). Callers
 /// pass caller hashes, never numbers; transcripts arrive already sealed.
 /// </summary>
@@ -35,6 +35,10 @@ public interface IRecordsStore
     Task UpsertLocaleAsync(CallLocale locale, CancellationToken cancellationToken);
     /// <summary>Writes <paramref name="rows"/> only when the table is empty (first start), so later edits stick.</summary>
     Task SeedLocalesAsync(IReadOnlyList<CallLocale> rows, CancellationToken cancellationToken);
+
+    /// <summary>Files a finished call's cost unless one is already filed for the call; true when this call filed it.</summary>
+    Task<bool> InsertCallCostAsync(StoredCallCost cost, CancellationToken cancellationToken);
+    Task<StoredCallCost?> GetCallCostAsync(string callSid, CancellationToken cancellationToken);
 
     Task AppendAuditAsync(AuditEntry entry, CancellationToken cancellationToken);
     Task<IReadOnlyList<AuditEntry>> ListAuditAsync(CancellationToken cancellationToken);

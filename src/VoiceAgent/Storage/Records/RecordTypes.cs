@@ -19,3 +19,9 @@ public sealed record AuditEntry(DateTimeOffset At, string Actor, string Action, 
 {
     public long Id { get; init; }
 }
+
+/// <summary>
+/// A finished call's cost as filed in the records (every priced call, kept or withheld transcript alike): the breakdown
+/// of the end-of-call record. No caller reference: the call SID, the transport and when it ended.
+/// </summary>
+public sealed record StoredCallCost(string CallSid, string Transport, DateTimeOffset EndedAt, Observability.Cost.CallCost Cost);

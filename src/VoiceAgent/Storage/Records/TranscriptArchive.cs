@@ -8,7 +8,7 @@ using VoiceAgent.Storage.Spool;
 namespace VoiceAgent.Storage.Records;
 
 /// <summary>
-/// Files each finished call's transcript in the records store, sealed with the current key. Records pass
+/// Files each finished call's transcript in the records store, sealed with the current key, and its cost in the clear. Records pass
 /// through an encrypted spool, so a database that is down at call end loses nothing: they are written, in
 /// order and exactly once (insert keyed by call SID), when it is back. A caller who declined consent has no
 /// transcript kept.
@@ -28,6 +28,8 @@ internal sealed partial class TranscriptArchive(
     protected override async Task DeliverAsync(CallRecord record, string? callerHash, CancellationToken cancellationToken)
     {
         await startup.Migrated.WaitAsync(cancellationToken);
+        // The cost is filed for every priced call, kept transcript or not: it holds no caller reference (and a retry files it once).
+        if (record.Cost is { } cost) await store.InsertCallCostAsync(new StoredCallCost(record.CallSid, record.Transport, record.EndedAt, cost), cancellationToken);
         if (record.TranscriptWithheld || (callerHash is not null && await store.GetConsentAsync(callerHash, cancellationToken) == ConsentDecision.Declined))
         {
             LogNotRetained(Logger, record.CallSid);
