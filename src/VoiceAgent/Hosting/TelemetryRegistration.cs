@@ -56,14 +56,26 @@ internal static class TelemetryRegistration
         services.AddSingleton<VoiceAgentTracing>();
     }
 
-    /// <summary>Maps <c>/metrics</c> for Prometheus when <c>PROMETHEUS_METRICS=true</c>: 401 without <c>Authorization: Bearer METRICS_TOKEN</c>.</summary>
+    /// <summary>
+    /// Maps <c>/metrics</c> for Prometheus when <c>PROMETHEUS_METRICS=true</c>: 401 without <c>Authorization: Bearer METRICS_TOKEN</c>;
+    /// wrong tokens count per address like the admin API's (<see cref="AdminLoginThrottle"/>).
+    /// </summary>
     public static void MapMetricsEndpoint(IEndpointRouteBuilder endpoints, VoiceAgentSettings settings)
     {
         if (!settings.PrometheusMetrics) return;
         endpoints.MapPrometheusScrapingEndpoint(MetricsPath, meterProvider: null, configureBranchedPipeline: branch => branch.Use(async (context, next) =>
         {
-            if (!AdminAuthorization.IsAuthorized(settings.MetricsToken, context.Request.Headers.Authorization.ToString()))
+            var throttle = context.RequestServices.GetRequiredService<AdminLoginThrottle>();
+            if (throttle.RetryAfter(context) is { } wait)
             {
+                context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                await context.Response.WriteAsync(AdminLoginThrottle.TooManyMessage(context, wait));
+                return;
+            }
+            var authorization = context.Request.Headers.Authorization.ToString();
+            if (!AdminAuthorization.IsAuthorized(settings.MetricsToken, authorization))
+            {
+                if (authorization.Length > 0) throttle.Failed(context); // a wrong token is a guess, counted like the admin API's
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 context.Response.Headers.WWWAuthenticate = "Bearer";
                 return;

@@ -46,6 +46,7 @@ public static class VoiceAgentServiceCollectionExtensions
         services.TryAddSingleton(agent);
         services.TryAddSingleton(TransportAvailability.From(settings));
         services.TryAddSingleton<VoiceAgentMetrics>();
+        services.TryAddSingleton<Admin.AdminLoginThrottle>();
         TelemetryRegistration.AddVoiceAgentTelemetry(services, settings);
         services.TryAddSingleton(settings.PricesFile is { } prices ? PriceTable.Load(prices) : PriceTable.BuiltIn);
         services.TryAddSingleton(new CarrierLimits

@@ -8,7 +8,8 @@ namespace VoiceAgent.Hosting.Admin;
 
 /// <summary>
 /// Bearer <c>ADMIN_TOKEN</c> on the admin API. Fails closed: with no token configured every request gets 401; a
-/// missing or wrong token gets 401. The comparison takes the same time whatever the guess.
+/// missing or wrong token gets 401. The comparison takes the same time whatever the guess. Wrong tokens are counted per
+/// client address (<see cref="AdminLoginThrottle"/>): past the limit the address gets 429 until its window ends.
 /// </summary>
 public static class AdminAuthorization
 {
@@ -17,9 +18,15 @@ public static class AdminAuthorization
     {
         builder.AddEndpointFilter(async (context, next) =>
         {
-            var settings = context.HttpContext.RequestServices.GetRequiredService<VoiceAgentSettings>();
-            if (!IsAuthorized(settings.AdminToken, context.HttpContext.Request.Headers.Authorization.ToString()))
+            var http = context.HttpContext;
+            var settings = http.RequestServices.GetRequiredService<VoiceAgentSettings>();
+            var throttle = http.RequestServices.GetRequiredService<AdminLoginThrottle>();
+            if (throttle.RetryAfter(http) is { } wait) return AdminLoginThrottle.TooMany(http, wait);
+            var authorization = http.Request.Headers.Authorization.ToString();
+            if (!IsAuthorized(settings.AdminToken, authorization))
             {
+                // A token that was presented and is wrong counts against the address; no header at all is not a guess.
+                if (settings.AdminToken is not null && authorization.Length > 0) throttle.Failed(http);
                 context.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
                 return Results.Problem(settings.AdminToken is null ? "The admin API is off: set ADMIN_TOKEN." : "A valid bearer token is required.",
                     statusCode: StatusCodes.Status401Unauthorized);

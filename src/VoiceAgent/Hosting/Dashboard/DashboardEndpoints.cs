@@ -38,10 +38,16 @@ internal static class DashboardEndpoints
             var settings = Settings(context);
             if (string.IsNullOrEmpty(settings.AdminToken))
                 return Page(context, "login.html", StatusCodes.Status401Unauthorized, "The dashboard is off: set ADMIN_TOKEN.");
+            var throttle = context.RequestServices.GetRequiredService<AdminLoginThrottle>();
+            if (throttle.RetryAfter(context) is { } wait)
+                return Page(context, "login.html", StatusCodes.Status429TooManyRequests, AdminLoginThrottle.TooManyMessage(context, wait));
             var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted) : null;
             var token = form?["token"].ToString() ?? "";
             if (!AdminAuthorization.IsAuthorized(settings.AdminToken, "Bearer " + token))
+            {
+                throttle.Failed(context);
                 return Page(context, "login.html", StatusCodes.Status401Unauthorized, "That is not the admin token.");
+            }
             var session = DashboardSession.Issue(settings.AdminToken, Clock(context).GetUtcNow())!;
             context.Response.Cookies.Append(DashboardSession.CookieName, session, CookieOptions(context, settings));
             context.Response.Headers.CacheControl = "no-store";
@@ -60,8 +66,17 @@ internal static class DashboardEndpoints
 
         var data = endpoints.MapGroup(Path).AddEndpointFilter(async (filterContext, next) =>
         {
-            if (Authorized(filterContext.HttpContext)) return await next(filterContext);
-            SecurityHeaders(filterContext.HttpContext);
+            var context = filterContext.HttpContext;
+            var throttle = context.RequestServices.GetRequiredService<AdminLoginThrottle>();
+            if (throttle.RetryAfter(context) is { } wait)
+            {
+                SecurityHeaders(context);
+                return AdminLoginThrottle.TooMany(context, wait);
+            }
+            if (Authorized(context)) return await next(filterContext);
+            // A bearer token that was presented and is wrong counts like a wrong login (a stale cookie does not: it is not a guess).
+            if (!string.IsNullOrEmpty(Settings(context).AdminToken) && context.Request.Headers.Authorization.Count > 0) throttle.Failed(context);
+            SecurityHeaders(context);
             return Results.Problem("Log in at /dashboard (or send the admin bearer token).", statusCode: StatusCodes.Status401Unauthorized);
         });
 
