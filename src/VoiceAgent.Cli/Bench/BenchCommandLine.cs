@@ -55,6 +55,7 @@ internal static class BenchCommandLine
             ("--model", "anthropic or openai (default anthropic)"), ("--model-port", "the stand-in's port (needed with --server-url/--baseline-url)"),
             ("--auth-token", "Twilio auth token the servers sign with"), ("--account-sid", "Twilio AccountSid"), ("--public-base-url", "the servers' PUBLIC_BASE_URL"),
             ("--json", "write the results as JSON to this file"), ("--scratch", "where published builds are cached"),
+            ("--server-log", "append the launched candidate server's JSON log (LOG_FORMAT=json) to this file, for voiceagent analyze"),
         };
         var outsideOptions = outsideNames.Select(o => OptionValues.Text(o.Name, "outside: " + o.Help + ".", "value")).ToArray();
         var turns = OptionValues.OptionalInteger("--turns", "Turns to measure (relay: per run, default 300; media: per call, default 10).", 1);

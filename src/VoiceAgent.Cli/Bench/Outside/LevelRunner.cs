@@ -42,7 +42,8 @@ internal sealed class LevelRunner(OutsideBenchOptions options, HttpClient http, 
             }
             else
             {
-                process = await ServerProcess.StartAsync(publishedDir, ServerEnvironment(standIn, dataDir), cancellationToken);
+                var serverLog = spec.Name == "candidate" ? options.ServerLog : null;
+                process = await ServerProcess.StartAsync(publishedDir, ServerEnvironment(standIn, dataDir, serverLog is not null), serverLog, cancellationToken);
                 address = process.Address;
                 pid = process.Pid;
             }
@@ -131,7 +132,7 @@ internal sealed class LevelRunner(OutsideBenchOptions options, HttpClient http, 
         }
     }
 
-    private Dictionary<string, string> ServerEnvironment(EmulatorHost standIn, string dataDir)
+    private Dictionary<string, string> ServerEnvironment(EmulatorHost standIn, string dataDir, bool jsonLog)
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -154,6 +155,7 @@ internal sealed class LevelRunner(OutsideBenchOptions options, HttpClient http, 
             environment["ANTHROPIC_API_KEY"] = "bench";
             environment["ANTHROPIC_BASE_URL"] = baseUrl;
         }
+        if (jsonLog) environment["LOG_FORMAT"] = "json"; // --server-log keeps what analyze reads
         foreach (var (key, value) in options.ServerEnvironment) environment[key] = value;
         return environment;
     }

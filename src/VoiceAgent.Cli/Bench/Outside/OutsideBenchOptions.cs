@@ -31,6 +31,8 @@ internal sealed record OutsideBenchOptions
     public string PublicBaseUrl { get; init; } = "https://bench.voiceagent.invalid";
     public IReadOnlyDictionary<string, string> ServerEnvironment { get; init; } = new Dictionary<string, string>();
     public string? JsonPath { get; init; }
+    /// <summary><c>--server-log</c>: the launched candidate server's console, appended level after level; JSON (<c>LOG_FORMAT=json</c>) unless <c>--server-env</c> says otherwise.</summary>
+    public string? ServerLog { get; init; }
     public string Scratch { get; init; } = Path.Combine(Path.GetTempPath(), "voiceagent-bench");
 
     /// <summary>From the raw text of the <c>bench --scenario outside</c> options (<paramref name="get"/> answers null for an option not given).</summary>
@@ -65,6 +67,7 @@ internal sealed record OutsideBenchOptions
             PublicBaseUrl = (get("--public-base-url") ?? "https://bench.voiceagent.invalid").TrimEnd('/'),
             ServerEnvironment = ParseEnvironment(get("--server-env")),
             JsonPath = get("--json"),
+            ServerLog = get("--server-log") is { } serverLog ? Path.GetFullPath(serverLog) : null,
             Scratch = get("--scratch") ?? Path.Combine(Path.GetTempPath(), "voiceagent-bench"),
         };
         options.Validate();

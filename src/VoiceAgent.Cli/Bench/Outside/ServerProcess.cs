@@ -6,19 +6,27 @@ namespace VoiceAgent.Cli.Bench.Outside;
 
 /// <summary>
 /// A published server started as a process of its own (<c>dotnet VoiceAgent.Server.dll</c>), its console read and
-/// dropped (the last lines are kept for an error report), killed on dispose.
+/// dropped (the last lines are kept for an error report) or, with a log file, its standard output appended there line
+/// by line (what <c>voiceagent analyze</c> reads when the server logs JSON); killed on dispose.
 /// </summary>
 internal sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Queue<string> _tail = new();
+    private readonly StreamWriter? _log;
     private int _disposed;
+    private bool _logClosed;
 
-    private ServerProcess(Process process, Uri address)
+    private ServerProcess(Process process, Uri address, StreamWriter? log)
     {
         _process = process;
         Address = address;
-        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        _log = log;
+        process.OutputDataReceived += (_, e) =>
+        {
+            Keep(e.Data);
+            if (e.Data is not null && log is not null) Append(log, e.Data);
+        };
         process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -32,7 +40,8 @@ internal sealed class ServerProcess : IAsyncDisposable
         get { lock (_tail) return string.Join(Environment.NewLine, _tail); }
     }
 
-    public static async Task<ServerProcess> StartAsync(string publishedDir, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    /// <param name="logPath">Where to append the server's standard output; null drops it.</param>
+    public static async Task<ServerProcess> StartAsync(string publishedDir, IReadOnlyDictionary<string, string> environment, string? logPath, CancellationToken cancellationToken)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet", [Path.Combine(publishedDir, "VoiceAgent.Server.dll")])
@@ -44,8 +53,18 @@ internal sealed class ServerProcess : IAsyncDisposable
         };
         foreach (var (key, value) in environment) start.Environment[key] = value;
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server process.");
-        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        var log = logPath is null ? null : new StreamWriter(new FileStream(logPath, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server process.");
+        }
+        catch
+        {
+            log?.Dispose();
+            throw;
+        }
+        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"), log);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         for (var i = 0; i < 300 && !process.HasExited; i++)
         {
@@ -90,5 +109,17 @@ internal sealed class ServerProcess : IAsyncDisposable
             catch (TimeoutException) { }
         }
         _process.Dispose();
+        if (_log is not null)
+            lock (_log)
+            {
+                _logClosed = true;
+                _log.Dispose();
+            }
+    }
+
+    private void Append(StreamWriter log, string line)
+    {
+        lock (log)
+            if (!_logClosed) log.WriteLine(line); // a line read after dispose is dropped
     }
 }
