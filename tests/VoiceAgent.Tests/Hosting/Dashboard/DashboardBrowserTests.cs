@@ -8,7 +8,8 @@ namespace VoiceAgent.Tests.Hosting.Dashboard;
 /// <summary>
 /// The dashboard in a real headless Chromium (Debian's <c>chromium</c>, installed by scripts/test.sh, driven by
 /// Playwright): log in, watch a ConversationRelay call placed by the test while it is live, and its turn's waterfall
-/// fill in hop by hop. Leaves a screenshot in the test output (artifacts/dashboard.png).
+/// fill in hop by hop, then hang up and see the call's cost, priced from its usage, in the calls table. Leaves screenshots
+/// in the test output: artifacts/dashboard-live.png mid-call, artifacts/dashboard.png after the call ended (the README's).
 /// </summary>
 public sealed class DashboardBrowserTests
 {
@@ -20,7 +21,11 @@ public sealed class DashboardBrowserTests
     public async Task After_login_the_page_shows_a_live_call_and_its_waterfall_fills_in_as_the_turn_happens()
     {
         Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: scripts/test.sh installs Debian's chromium package.");
-        await using var server = await RelayServer.StartAsync(new Dictionary<string, string?> { ["ADMIN_TOKEN"] = Token, ["WELCOME_GREETING"] = "" });
+        // Prices chosen so the call's cost is a figure only its usage can produce: the carrier is free here (the call's
+        // length on a loaded machine is not known), the model is priced per token.
+        var prices = Path.GetTempFileName();
+        await File.WriteAllTextAsync(prices, PriceFile);
+        await using var server = await RelayServer.StartAsync(new Dictionary<string, string?> { ["ADMIN_TOKEN"] = Token, ["WELCOME_GREETING"] = "", ["PRICES_FILE"] = prices });
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -38,7 +43,8 @@ public sealed class DashboardBrowserTests
 
         // The model answers the first words, then holds the rest of its reply until the test lets it go.
         var rest = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        server.Model.Enqueue(new ChatReply { TextChunks = ["We open at nine, ", "and close at five."], Gate = rest.Task, GateAfterDeltas = 1 });
+        // Its usage: 1200 input tokens of which 1000 from the prompt cache, two deltas = two output tokens.
+        server.Model.Enqueue(new ChatReply { TextChunks = ["We open at nine, ", "and close at five."], Gate = rest.Task, GateAfterDeltas = 1, InputTokens = 1200, CachedInputTokens = 1000 });
         var callSid = "CA" + Guid.NewGuid().ToString("N");
         await using var caller = await ConversationRelayCaller.ConnectAsync(server.SocketUrl, RelayServer.SignedSocketUrl, RelayServer.AuthToken, CancellationToken.None).DefaultTimeout();
         await caller.SendSetupAsync(callSid, RelayServer.AccountSid).DefaultTimeout();
@@ -71,8 +77,31 @@ public sealed class DashboardBrowserTests
         await Assertions.Expect(page.Locator("#latency tr[data-key='relay_first_frame']")).ToHaveAttributeAsync("data-samples", "1");
 
         var artifacts = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "artifacts")).FullName;
+        var live = Path.Combine(artifacts, "dashboard-live.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = live, FullPage = true });
+        Assert.True(new FileInfo(live).Length > 10_000);
+
+        // The caller hangs up: the call is priced from what it used and the cost column shows it.
+        await caller.DisposeAsync();
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-state", "ended");
+        var cost = row.Locator("td.cost");
+        // Model: 200 uncached × 2000 + 1000 cached × 500 + 2 output × 10000, per million = 0.4 + 0.5 + 0.02.
+        await Assertions.Expect(cost).ToHaveTextAsync("EUR 0.9200");
+        await Assertions.Expect(cost).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex(@"model EUR 0\.9200 \(1200 in, 1000 cached, 2 out\)"));
         var screenshot = Path.Combine(artifacts, "dashboard.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
         Assert.True(new FileInfo(screenshot).Length > 10_000);
+        File.Delete(prices);
     }
+
+    private const string PriceFile = """
+        {
+          "currency": "EUR",
+          "pricesAsOf": "2026-01-15",
+          "carrierPerMinute": { "conversation-relay": 0 },
+          "sttPerMinute": 0,
+          "ttsPer1kCharacters": 0,
+          "models": { "claude-haiku-4-5": { "inputPerMillion": 2000, "cachedInputPerMillion": 500, "outputPerMillion": 10000 } }
+        }
+        """;
 }
