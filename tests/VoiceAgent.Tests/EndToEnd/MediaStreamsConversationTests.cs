@@ -20,6 +20,18 @@ public sealed class MediaStreamsConversationTests : IAsyncLifetime
 
     private static Task<byte[]> Speech(string text) => TestAudio.SpeechMuLaw8kAsync(text);
 
+    /// <summary>Polls the dashboard's monitor (bounded: 30 s guards a hang only) for the call's turn with every one of <paramref name="hops"/>.</summary>
+    private static async Task<VoiceAgent.Observability.Live.LiveTurnView> WaitForTurnAsync(VoiceAgent.Observability.Live.CallMonitor monitor, params string[] hops)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var turn = monitor.Snapshot.Calls.SelectMany(c => c.RecentTurns).FirstOrDefault(t => t.Hops.ContainsKey("transcript-final"));
+            if (turn is not null && hops.All(turn.Hops.ContainsKey)) return turn;
+            await Task.Delay(20, timeout.Token);
+        }
+    }
+
     [Fact]
     public async Task A_spoken_sentence_is_transcribed_answered_and_played_back_as_paced_frames_with_a_final_mark()
     {
@@ -51,14 +63,7 @@ public sealed class MediaStreamsConversationTests : IAsyncLifetime
         await caller.WaitForHeardAudioAsync(8000).DefaultTimeout(TimeSpan.FromSeconds(20));
 
         // The engine's hops and the pipeline's (STT final, first TTS audio, first frame out, heard) land in one turn.
-        string[] expected = ["socket-received", "transcript-final", "model-request-sent", "first-tts-audio", "first-media-sent", "first-audio-heard"];
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        VoiceAgent.Observability.Live.LiveTurnView? turn = null;
-        while (turn is null || !expected.All(turn.Hops.ContainsKey))
-        {
-            await Task.Delay(20, timeout.Token);
-            turn = monitor.Snapshot.Calls.SelectMany(c => c.RecentTurns).FirstOrDefault(t => t.Hops.ContainsKey("transcript-final"));
-        }
+        var turn = await WaitForTurnAsync(monitor, "socket-received", "transcript-final", "model-request-sent", "first-tts-audio", "first-media-sent", "first-audio-heard");
         Assert.True(turn.Hops["first-media-sent"] >= turn.Hops["first-tts-audio"], "the first frame went out before TTS sent audio");
         Assert.True(turn.Hops["first-audio-heard"] >= turn.Hops["first-media-sent"], "the caller heard the reply before it was sent");
     }
@@ -74,13 +79,7 @@ public sealed class MediaStreamsConversationTests : IAsyncLifetime
         await caller.PlayAsync(await Speech("Are you open today?")).DefaultTimeout();
 
         // The emulated line echoes each mark once its audio has played: the last one means the caller heard the whole reply.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        VoiceAgent.Observability.Live.LiveTurnView? turn = null;
-        while (turn is null || !turn.Hops.ContainsKey("playback-completed"))
-        {
-            await Task.Delay(20, timeout.Token);
-            turn = monitor.Snapshot.Calls.SelectMany(c => c.RecentTurns).FirstOrDefault(t => t.Hops.ContainsKey("transcript-final"));
-        }
+        var turn = await WaitForTurnAsync(monitor, "transcript-final", "playback-completed");
         Assert.True(turn.Hops.ContainsKey("first-audio-heard"), "the whole reply was heard before its start was");
         Assert.True(turn.Hops["playback-completed"] >= turn.Hops["first-audio-heard"], "the reply finished playing before it was heard to start");
         Assert.NotEmpty(caller.MarkEchoes);

@@ -12,22 +12,13 @@ namespace VoiceAgent.Tests.Observability;
 [Collection(VoiceAgent.Tests.EmulatorsTests.RealTimeCollection.Name)]
 public sealed class CallCostTests
 {
-    private const string PriceFile = """
-        {
-          "currency": "EUR",
-          "pricesAsOf": "2026-01-15",
-          "carrierPerMinute": { "media-streams": 0.02 },
-          "sttPerMinute": 0.006,
-          "ttsPer1kCharacters": 0.1,
-          "models": { "claude-haiku-4-5": { "inputPerMillion": 2, "cachedInputPerMillion": 0.5, "outputPerMillion": 10 } }
-        }
-        """;
+    private static TestPriceFile Prices() => new("media-streams", carrierPerMinute: 0.02m, sttPerMinute: 0.006m, ttsPer1kCharacters: 0.1m,
+        inputPerMillion: 2, cachedInputPerMillion: 0.5m, outputPerMillion: 10);
 
     [Fact]
     public async Task A_media_streams_calls_cost_in_the_end_of_call_webhook_is_priced_from_its_real_usage()
     {
-        var prices = Path.GetTempFileName();
-        await File.WriteAllTextAsync(prices, PriceFile);
+        var prices = Prices();
         try
         {
             await using var receiver = await WebhookReceiver.StartAsync();
@@ -35,7 +26,7 @@ public sealed class CallCostTests
             const string reply = "We are open from nine to five.";
             await using (var server = await AudioServer.StartAsync(new Dictionary<string, string?>
             {
-                ["PRICES_FILE"] = prices,
+                ["PRICES_FILE"] = prices.Path,
                 ["CALL_END_WEBHOOK_URL"] = receiver.Url.ToString(),
                 ["CALL_END_WEBHOOK_SECRET"] = "crm-shared-secret-0123456789",
             }))
@@ -76,18 +67,17 @@ public sealed class CallCostTests
         }
         finally
         {
-            File.Delete(prices);
+            prices.Dispose();
         }
     }
 
     [Fact]
     public void A_price_file_replaces_the_built_in_prices_key_by_key_and_keeps_the_rest()
     {
-        var path = Path.GetTempFileName();
-        File.WriteAllText(path, PriceFile);
+        var prices = Prices();
         try
         {
-            var table = PriceTable.Load(path);
+            var table = PriceTable.Load(prices.Path);
             Assert.Equal(("EUR", "2026-01-15"), (table.Currency, table.PricesAsOf));
             Assert.Equal(0.02m, table.CarrierPerMinute["media-streams"]);
             Assert.Equal(PriceTable.BuiltIn.CarrierPerMinute["conversation-relay"], table.CarrierPerMinute["conversation-relay"]);
@@ -97,7 +87,7 @@ public sealed class CallCostTests
         }
         finally
         {
-            File.Delete(path);
+            prices.Dispose();
         }
     }
 

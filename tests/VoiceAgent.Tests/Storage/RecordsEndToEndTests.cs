@@ -178,20 +178,11 @@ public abstract class RecordsEndToEndTests(string kind) : IAsyncLifetime
     [Fact]
     public async Task A_calls_cost_is_filed_in_the_records_and_served_by_the_admin_api()
     {
-        var prices = Path.Combine(_backend.DataDir, "prices.json");
-        await File.WriteAllTextAsync(prices, """
-            {
-              "currency": "EUR",
-              "pricesAsOf": "2026-01-15",
-              "carrierPerMinute": { "conversation-relay": 0 },
-              "sttPerMinute": 0,
-              "ttsPer1kCharacters": 0,
-              "models": { "claude-haiku-4-5": { "inputPerMillion": 2, "cachedInputPerMillion": 0.5, "outputPerMillion": 10 } }
-            }
-            """);
+        using var prices = new TestPriceFile("conversation-relay", carrierPerMinute: 0, sttPerMinute: 0, ttsPer1kCharacters: 0,
+            inputPerMillion: 2, cachedInputPerMillion: 0.5m, outputPerMillion: 10);
         var settings = _backend.ServerSettings();
         settings["ADMIN_TOKEN"] = AdminToken;
-        settings["PRICES_FILE"] = prices;
+        settings["PRICES_FILE"] = prices.Path;
         await using var server = await RelayServer.StartAsync(settings);
         // 1200 input tokens of which 1000 came from the prompt cache; two deltas = two output tokens.
         server.Model.Enqueue(VoiceAgent.Emulators.ChatScript.ChatReply.Text("We are open ", "from nine to five.") with { InputTokens = 1200, CachedInputTokens = 1000 });

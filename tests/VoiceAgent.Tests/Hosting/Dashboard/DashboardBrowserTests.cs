@@ -23,9 +23,9 @@ public sealed class DashboardBrowserTests
         Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: scripts/test.sh installs Debian's chromium package.");
         // Prices chosen so the call's cost is a figure only its usage can produce: the carrier is free here (the call's
         // length on a loaded machine is not known), the model is priced per token.
-        var prices = Path.GetTempFileName();
-        await File.WriteAllTextAsync(prices, PriceFile);
-        await using var server = await RelayServer.StartAsync(new Dictionary<string, string?> { ["ADMIN_TOKEN"] = Token, ["WELCOME_GREETING"] = "", ["PRICES_FILE"] = prices });
+        using var prices = new TestPriceFile("conversation-relay", carrierPerMinute: 0, sttPerMinute: 0, ttsPer1kCharacters: 0,
+            inputPerMillion: 2000, cachedInputPerMillion: 500, outputPerMillion: 10000);
+        await using var server = await RelayServer.StartAsync(new Dictionary<string, string?> { ["ADMIN_TOKEN"] = Token, ["WELCOME_GREETING"] = "", ["PRICES_FILE"] = prices.Path });
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -91,17 +91,5 @@ public sealed class DashboardBrowserTests
         var screenshot = Path.Combine(artifacts, "dashboard.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
         Assert.True(new FileInfo(screenshot).Length > 10_000);
-        File.Delete(prices);
     }
-
-    private const string PriceFile = """
-        {
-          "currency": "EUR",
-          "pricesAsOf": "2026-01-15",
-          "carrierPerMinute": { "conversation-relay": 0 },
-          "sttPerMinute": 0,
-          "ttsPer1kCharacters": 0,
-          "models": { "claude-haiku-4-5": { "inputPerMillion": 2000, "cachedInputPerMillion": 500, "outputPerMillion": 10000 } }
-        }
-        """;
 }
