@@ -10,10 +10,16 @@ internal sealed class PendingAgentLeg(DateTimeOffset startedAt)
     private readonly Lock _lock = new();
     private string? _agentLeg;
     private bool _callerGone;
+    private bool _answered;
 
     public DateTimeOffset StartedAt => startedAt;
 
     public bool CallerGone { get { lock (_lock) return _callerGone; } }
+
+    /// <summary>True once the agent picked up (the leg is in progress: hearing the brief or in the room).</summary>
+    public bool IsAnswered { get { lock (_lock) return _answered; } }
+
+    public void Answered() { lock (_lock) _answered = true; }
 
     /// <summary>Records the dialled leg; returns true when the caller hung up meanwhile (the leg must be hung up).</summary>
     public bool Dialled(string agentLeg)
