@@ -81,6 +81,22 @@ public sealed class MediaStreamsHandoffTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_caller_who_hangs_up_while_the_agent_rings_gets_the_agent_leg_cancelled()
+    {
+        _rest.SetCallee(TransferHarness.AgentNumber, CalleeBehavior.KeepsRinging);
+        await using var server = await StartServerAsync();
+        await using var caller = await server.CallAsync();
+
+        await caller.SendDtmfAsync('0').DefaultTimeout();
+        await _rest.WaitForUpdateAsync().DefaultTimeout(TimeSpan.FromSeconds(20)); // into the conference
+        var leg = await _rest.WaitForCallAsync().DefaultTimeout(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(204, await _rest.CallerHangsUpAsync(caller.CallSid).DefaultTimeout());
+        Assert.Equal("canceled", await leg.Ended.DefaultTimeout());
+        Assert.Equal(1, _rest.Updates.Count(u => u.Parameters.ContainsKey("Twiml"))); // no move to voicemail after the cancel
+    }
+
+    [Fact]
     public async Task A_failed_move_ends_the_stream_and_the_redirect_after_it_offers_voicemail()
     {
         _rest.FailNext(500);

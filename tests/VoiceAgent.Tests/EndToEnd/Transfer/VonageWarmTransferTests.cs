@@ -190,6 +190,17 @@ public sealed class VonageWarmTransferTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_voicemail_recording_event_is_accepted_only_when_signed()
+    {
+        var body = System.Text.Encoding.UTF8.GetBytes("""{"start_time":"2026-01-01T00:00:00Z","recording_url":"https://api.nexmo.com/v1/files/r1","size":12345,"recording_uuid":"r1","end_time":"2026-01-01T00:00:20Z","conversation_uuid":"CON-x","timestamp":"2026-01-01T00:00:20Z"}""");
+
+        using var signed = await _server.VonageWebhooks(_http).SendSignedAsync(HttpMethod.Post, "/vonage/transfer/voicemail", body, CancellationToken.None).DefaultTimeout();
+        using var unsigned = await _http.PostAsync(new Uri(_server.Address, "/vonage/transfer/voicemail"), new ByteArrayContent(body)).DefaultTimeout();
+
+        Assert.Equal((System.Net.HttpStatusCode.NoContent, System.Net.HttpStatusCode.Unauthorized), (signed.StatusCode, unsigned.StatusCode));
+    }
+
+    [Fact]
     public async Task An_unsigned_agent_event_is_refused()
     {
         using var content = new StringContent("""{"uuid":"x","status":"busy"}""", System.Text.Encoding.UTF8, "application/json");

@@ -26,7 +26,11 @@ internal static partial class VonageTransferEndpoints
         endpoints.MapPost(VonageWarmTransfer.VoicemailPath, async (HttpRequest request, ILoggerFactory logs) =>
         {
             // The recording stays in the Vonage account; its uuid and conversation are enough to find it for the call back.
-            using var doc = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+            JsonDocument doc;
+            try { doc = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted); }
+            catch (JsonException) { return Results.BadRequest("A Vonage recording event is a JSON object."); }
+            using var _ = doc;
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) return Results.BadRequest("A Vonage recording event is a JSON object.");
             string Field(string name) => doc.RootElement.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
             LogVoicemail(logs.CreateLogger("VoiceAgent.Telephony.Vonage.Transfer"), Field("conversation_uuid"), Field("recording_uuid"), Field("recording_url"));
             return Results.NoContent();
