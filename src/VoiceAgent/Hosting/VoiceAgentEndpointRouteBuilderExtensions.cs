@@ -73,6 +73,7 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
 
         AdminCallsEndpoint.Map(endpoints);
         TransferEndpoints.Map(endpoints);
+        Telephony.Vonage.Transfer.VonageTransferEndpoints.Map(endpoints);
 
         // Socket handlers are resolved only once their transport is known to be configured (their providers need keys).
         endpoints.Map(RelaySocketPath, async (HttpContext context, TransportAvailability available, ILoggerFactory logs) =>
@@ -130,12 +131,14 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
             return Results.Text(ncco, "application/json");
         }).RequireVonageSignature();
 
-        endpoints.MapMethods(VonageEventPath, [HttpMethods.Get, HttpMethods.Post], async (HttpRequest request, ILoggerFactory logs) =>
+        endpoints.MapMethods(VonageEventPath, [HttpMethods.Get, HttpMethods.Post], async (HttpRequest request, ILoggerFactory logs, Telephony.Vonage.Transfer.VonageWarmTransfer transfer) =>
         {
             var callEvent = await VonageCallEvent.ReadAsync(request, request.HttpContext.RequestAborted);
-            return callEvent is not null && callEvent.Record(logs.CreateLogger("VoiceAgent.Telephony.Vonage.Events"))
-                ? Results.NoContent()
-                : Results.BadRequest("A Vonage event carries a uuid and a status.");
+            if (callEvent is null || !callEvent.Record(logs.CreateLogger("VoiceAgent.Telephony.Vonage.Events")))
+                return Results.BadRequest("A Vonage event carries a uuid and a status.");
+            // A caller hanging up while the agent's phone rings in a warm transfer: that leg is hung up too.
+            await transfer.OnCallEventAsync(callEvent.Uuid!, callEvent.Status, request.HttpContext.RequestAborted);
+            return Results.NoContent();
         }).RequireVonageSignature();
 
         endpoints.Map(VonageSocketPath, async (HttpContext context, TransportAvailability available, ILoggerFactory logs) =>

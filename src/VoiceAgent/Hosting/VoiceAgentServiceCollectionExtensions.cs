@@ -132,6 +132,7 @@ public static class VoiceAgentServiceCollectionExtensions
         services.TryAddSingleton(new SpeechPipelineOptions { MinTranscriptConfidence = settings.SttMinConfidence, ArtefactWindow = settings.SttArtefactWindow });
         services.TryAddSingleton<AudioCallFactory>();
         WarmTransferRegistration.Add(services, settings);
+        Telephony.Vonage.Transfer.VonageTransferRegistration.Add(services, settings);
         services.TryAddSingleton(sp => new CallHandoff(sp.GetRequiredService<WarmTransfer>()));
         services.TryAddSingleton(sp => new MediaStreamsConnectionHandler(
             sp.GetRequiredService<AudioCallFactory>(),

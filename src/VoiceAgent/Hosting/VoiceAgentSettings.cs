@@ -24,6 +24,8 @@ public sealed record VoiceAgentSettings
     public bool UseEmulators { get; init; }
     /// <summary>Account signature secret verifying Vonage's signed webhooks (HS256 JWT); null refuses Vonage calls (offline: a generated one).</summary>
     public string? VonageSignatureSecret { get; init; }
+    /// <summary>The Vonage application the Voice REST API is called as (<c>VONAGE_APPLICATION_ID</c>, <c>VONAGE_PRIVATE_KEY(_FILE)</c>, <c>VONAGE_API_BASE_URL</c>).</summary>
+    public Telephony.Vonage.Rest.VonageRestSettings VonageRest { get; init; } = new();
 
     /// <summary><c>anthropic</c> or <c>openai</c>; null picks Anthropic when its key is set, else OpenAI when its key is set.</summary>
     public string? LlmProvider { get; init; }
@@ -195,6 +197,7 @@ public sealed record VoiceAgentSettings
             DevBypassSignature = B("DEV_BYPASS_SIGNATURE", false),
             UseEmulators = B("USE_EMULATORS", false),
             VonageSignatureSecret = S("VONAGE_SIGNATURE_SECRET"),
+            VonageRest = Telephony.Vonage.Rest.VonageRestSettings.Read(r),
             LlmProvider = S("LLM_PROVIDER")?.ToLowerInvariant(),
             AnthropicApiKey = S("ANTHROPIC_API_KEY"),
             AnthropicBaseUrl = S("ANTHROPIC_BASE_URL") ?? d.AnthropicBaseUrl,
@@ -360,6 +363,7 @@ public sealed record VoiceAgentSettings
         ValidateRecords(errors);
         errors.AddRange(Controls.Validate(this));
         errors.AddRange(Outbound.Validate());
+        errors.AddRange(VonageRest.Validate());
         if (HistoryTurns < 1) errors.Add($"HISTORY_TURNS must be at least 1 (got {HistoryTurns}).");
         if (ElevenLabsStability is < 0 or > 1 || double.IsNaN(ElevenLabsStability)) errors.Add($"ELEVENLABS_STABILITY must be between 0 and 1, e.g. 0.5 (got {ElevenLabsStability.ToString(CultureInfo.InvariantCulture)}).");
         if (ElevenLabsSimilarityBoost is < 0 or > 1 || double.IsNaN(ElevenLabsSimilarityBoost)) errors.Add($"ELEVENLABS_SIMILARITY_BOOST must be between 0 and 1, e.g. 0.75 (got {ElevenLabsSimilarityBoost.ToString(CultureInfo.InvariantCulture)}).");

@@ -96,6 +96,12 @@ internal static class EventIds
     public const int TransferFailed = 7411;
     public const int TransferAgentUnreached = 7412;
     public const int TransferVoicemail = 7413;
+    public const int TransferAgentCancelled = 7414;
+    public const int VonageTransferDialled = 7415;
+    public const int VonageTransferFailed = 7416;
+    public const int VonageTransferAgentUnreached = 7417;
+    public const int VonageTransferVoicemail = 7418;
+    public const int VonageTransferAgentCancelled = 7419;
 
     // 7600: consent, recording, payment capture, silence, pacing, structured prompts, history policy (issue 8)
     public const int ConsentAsked = 7600;

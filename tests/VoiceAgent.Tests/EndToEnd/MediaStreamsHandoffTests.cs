@@ -28,7 +28,7 @@ public sealed class MediaStreamsHandoffTests : IAsyncLifetime
     private async Task<AudioServer> StartServerAsync()
     {
         var server = await AudioServer.StartAsync(TransferHarness.Settings(_rest));
-        _rest.CallbackRoute = uri => PublicRoute.To(uri, server.Address);
+        _rest.Route = uri => PublicRoute.To(uri, server.Address);
         return server;
     }
 
@@ -56,9 +56,9 @@ public sealed class MediaStreamsHandoffTests : IAsyncLifetime
 
         await caller.SendDtmfAsync('0').DefaultTimeout();
 
-        var leg = await _rest.WaitForCreatedCallAsync().DefaultTimeout(TimeSpan.FromSeconds(20));
+        var leg = await _rest.WaitForCallAsync().DefaultTimeout(TimeSpan.FromSeconds(20));
         Assert.Equal(TransferHarness.AgentNumber, leg.To);
-        Assert.Contains("caller pressed 0", XDocument.Parse(leg.Twiml).Root!.Element("Say")!.Value, StringComparison.Ordinal);
+        Assert.Contains("caller pressed 0", XDocument.Parse(leg.Twiml!).Root!.Element("Say")!.Value, StringComparison.Ordinal);
         await _rest.WaitForParticipantAsync("xfer-" + caller.CallSid, "agent").DefaultTimeout();
         var conference = _rest.Conference("xfer-" + caller.CallSid)!;
         Assert.Equal(["customer", "agent"], conference.Participants.Select(p => p.Label));
@@ -68,7 +68,7 @@ public sealed class MediaStreamsHandoffTests : IAsyncLifetime
     [Fact]
     public async Task An_unreachable_agent_moves_the_waiting_caller_to_voicemail()
     {
-        _rest.AnswerAs(TransferHarness.AgentNumber, "no-answer");
+        _rest.SetCallee(TransferHarness.AgentNumber, CalleeBehavior.NoAnswer);
         await using var server = await StartServerAsync();
         await using var caller = await server.CallAsync();
 
@@ -78,6 +78,22 @@ public sealed class MediaStreamsHandoffTests : IAsyncLifetime
         var moved = await _rest.WaitForUpdateAsync().DefaultTimeout(TimeSpan.FromSeconds(20)); // then out to voicemail
         Assert.Equal(caller.CallSid, moved.CallSid);
         TransferHarness.AssertVoicemail(moved.Parameters["Twiml"]);
+    }
+
+    [Fact]
+    public async Task A_caller_who_hangs_up_while_the_agent_rings_gets_the_agent_leg_cancelled()
+    {
+        _rest.SetCallee(TransferHarness.AgentNumber, CalleeBehavior.KeepsRinging);
+        await using var server = await StartServerAsync();
+        await using var caller = await server.CallAsync();
+
+        await caller.SendDtmfAsync('0').DefaultTimeout();
+        await _rest.WaitForUpdateAsync().DefaultTimeout(TimeSpan.FromSeconds(20)); // into the conference
+        var leg = await _rest.WaitForCallAsync().DefaultTimeout(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(204, await _rest.CallerHangsUpAsync(caller.CallSid).DefaultTimeout());
+        Assert.Equal("canceled", await leg.Ended.DefaultTimeout());
+        Assert.Equal(1, _rest.Updates.Count(u => u.Parameters.ContainsKey("Twiml"))); // no move to voicemail after the cancel
     }
 
     [Fact]

@@ -134,6 +134,6 @@ public sealed class RelaySignatureTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var twiml = XDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.StartsWith("xfer-CA", twiml.Descendants("Conference").Single().Value, StringComparison.Ordinal);
-        Assert.Equal("+15555550123", (await rest.WaitForCreatedCallAsync().DefaultTimeout()).To);
+        Assert.Equal("+15555550123", (await rest.WaitForCallAsync().DefaultTimeout()).To);
     }
 }

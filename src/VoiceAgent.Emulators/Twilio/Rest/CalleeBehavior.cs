@@ -8,6 +8,7 @@ public enum CalleeAnswer
     Busy,
     NoAnswer,
     Failed,
+    KeepsRinging,
 }
 
 /// <summary>
@@ -21,6 +22,8 @@ public sealed record CalleeBehavior(CalleeAnswer Answer)
     public static CalleeBehavior Busy => new(CalleeAnswer.Busy);
     public static CalleeBehavior NoAnswer => new(CalleeAnswer.NoAnswer);
     public static CalleeBehavior Failed => new(CalleeAnswer.Failed);
+    /// <summary>Rings until the call is cancelled over REST (a caller hanging up before the callee answers).</summary>
+    public static CalleeBehavior KeepsRinging => new(CalleeAnswer.KeepsRinging);
 
     /// <summary>Post the async AMD result when the call asked for it (Twilio always does; false tests our own detector).</summary>
     public bool SendAmdResult { get; init; } = true;

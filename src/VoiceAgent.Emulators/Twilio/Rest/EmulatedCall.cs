@@ -20,6 +20,8 @@ public sealed class EmulatedCall
     private readonly string _authToken;
     private readonly HttpClient _http;
     private readonly Func<Uri, Uri> _route;
+    private readonly Action<string, string?> _runTwiml;
+    private readonly Action<TwilioStatusCallback> _statusPosted;
     private readonly List<string> _transcript = [];
     private readonly TaskCompletionSource<string> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -28,8 +30,10 @@ public sealed class EmulatedCall
     private long _answeredAt;
 
     internal EmulatedCall(string sid, string accountSid, string to, string from, IReadOnlyDictionary<string, string> parameters, IReadOnlySet<string> events,
-        CalleeBehavior behavior, string authToken, HttpClient http, Func<Uri, Uri> route)
+        CalleeBehavior behavior, string authToken, HttpClient http, Func<Uri, Uri> route, Action<string, string?> runTwiml, Action<TwilioStatusCallback> statusPosted)
     {
+        _runTwiml = runTwiml;
+        _statusPosted = statusPosted;
         Sid = sid;
         _accountSid = accountSid;
         To = to;
@@ -46,8 +50,10 @@ public sealed class EmulatedCall
     public string Sid { get; }
     public string To { get; }
     public string From { get; }
-    /// <summary>The CreateCall form parameters.</summary>
+    /// <summary>The CreateCall form parameters (array parameters joined with a space).</summary>
     public IReadOnlyDictionary<string, string> Parameters { get; }
+    /// <summary>The inline TwiML the call runs once answered (the warm transfer's agent leg); null when it fetches <c>Url</c>.</summary>
+    public string? Twiml => Parameters.GetValueOrDefault("Twiml");
     public CalleeBehavior Behavior { get; }
     /// <summary>The ConversationRelay session the answer TwiML connected (null on Media Streams or before the answer).</summary>
     public ConversationRelayCaller? Relay { get; private set; }
@@ -63,7 +69,7 @@ public sealed class EmulatedCall
     public List<string> Callbacks { get; } = [];
     /// <summary>The callee's side of the call, line by line.</summary>
     public IReadOnlyList<string> Transcript { get { lock (_transcript) return _transcript.ToArray(); } }
-    /// <summary>Completes with the final status (completed, busy, no-answer, failed).</summary>
+    /// <summary>Completes with the final status (completed, busy, no-answer, failed, canceled).</summary>
     public Task<string> Ended => _ended.Task;
     /// <summary>Completes when the answer TwiML's socket is connected.</summary>
     public Task Answered => _answered.Task;
@@ -91,8 +97,25 @@ public sealed class EmulatedCall
                 await FinishAsync("no-answer", ("SipResponseCode", "487"));
                 return;
             }
+            if (Behavior.Answer == CalleeAnswer.KeepsRinging)
+            {
+                Say("--", "ringing until cancelled: " + await _hangUp.Task);
+                await FinishAsync("canceled", ("SipResponseCode", "487"));
+                return;
+            }
             _answeredAt = Stopwatch.GetTimestamp();
             await StatusAsync("in-progress");
+            if (Twiml is { } inline)
+            {
+                // Inline TwiML (the agent leg): <Say> is heard, <Dial><Conference> joins the room until someone hangs up.
+                foreach (var say in XDocument.Parse(inline).Root!.Elements("Say")) Say("agent leg heard", say.Value);
+                _runTwiml(Sid, inline);
+                _answered.TrySetResult();
+                Say("--", "call ended: " + await _hangUp.Task);
+                _runTwiml(Sid, null);
+                await FinishAsync("completed", ("CallDuration", ((int)Stopwatch.GetElapsedTime(_answeredAt).TotalSeconds).ToString(CultureInfo.InvariantCulture)));
+                return;
+            }
             var twiml = await PostAsync(new Uri(Parameters["Url"]), CallForm("in-progress"));
             if (twiml is null || !await ConnectAsync(twiml))
             {
@@ -215,7 +238,21 @@ public sealed class EmulatedCall
         form.Add(new("SequenceNumber", (_sequence++).ToString(CultureInfo.InvariantCulture)));
         foreach (var (k, v) in extra) form.Add(new(k, v));
         Callbacks.Add("status:" + status);
-        await PostAsync(new Uri(url), form);
+        var publicUrl = new Uri(url);
+        using var request = _signer.CreateFormPost(_route(publicUrl), publicUrl.ToString(), form);
+        int answered;
+        try
+        {
+            using var response = await _http.SendAsync(request);
+            answered = (int)response.StatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            _statusPosted(new TwilioStatusCallback(Sid, status, 0));
+            throw;
+        }
+        _statusPosted(new TwilioStatusCallback(Sid, status, answered));
+        if (answered is < 200 or > 299) throw new InvalidOperationException($"{publicUrl.AbsolutePath} answered {answered}");
     }
 
     private async Task FinishAsync(string status, params (string, string)[] extra)

@@ -10,17 +10,20 @@ using Microsoft.AspNetCore.Routing;
 namespace VoiceAgent.Emulators.Twilio.Rest;
 
 /// <summary>
-/// <c>POST /2010-04-01/Accounts/{AccountSid}/Calls.json</c> (CreateCall): validates the documented parameters, answers
-/// 201 with a <c>queued</c> Call resource, then plays the call out as Twilio would: signed status callbacks for the
-/// requested events (with <c>SequenceNumber</c>), the signed TwiML request to <c>Url</c> when the callee answers, the
-/// socket the TwiML connects, the async AMD result, and the final status. A live-call update (voicemail <c>Twiml</c>,
-/// <c>Status=completed</c>) ends the emulated call.
+/// <c>POST /2010-04-01/Accounts/{AccountSid}/Calls.json</c> (CreateCall), one path for every call: validates the
+/// documented parameters (exactly one of <c>Url</c> and inline <c>Twiml</c>), answers 201 with a <c>queued</c> Call
+/// resource, then plays the call out as Twilio would: signed status callbacks for the requested events (with
+/// <c>SequenceNumber</c>), and once answered either the signed TwiML request to <c>Url</c> and the socket it connects
+/// (with the async AMD result) or the inline TwiML (a <c>&lt;Dial&gt;&lt;Conference&gt;</c> joins the room), then the final
+/// status. A live-call update (voicemail <c>Twiml</c>, <c>Status=completed</c> / <c>canceled</c>) ends the emulated call.
 /// </summary>
 public sealed partial class TwilioRestEmulator
 {
     private readonly ConcurrentDictionary<string, EmulatedCall> _calls = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CalleeBehavior> _callees = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<IReadOnlyDictionary<string, string>> _creates = new();
+    private readonly ConcurrentQueue<EmulatedCall> _creates = new();
+    private readonly ConcurrentQueue<TwilioStatusCallback> _callbacks = new();
+    private readonly Channel<TwilioStatusCallback> _callbackFeed = Channel.CreateUnbounded<TwilioStatusCallback>();
     private readonly Channel<EmulatedCall> _placed = Channel.CreateUnbounded<EmulatedCall>();
     private readonly ConcurrentBag<Task> _running = [];
     private readonly HttpClient _callbackHttp = new() { Timeout = TimeSpan.FromSeconds(30) };
@@ -31,8 +34,14 @@ public sealed partial class TwilioRestEmulator
     /// <summary>Who answers numbers without a rule of their own.</summary>
     public Func<string, CalleeBehavior> DefaultCallee { get; set; } = static _ => CalleeBehavior.Person;
 
-    /// <summary>Every accepted CreateCall, its form parameters (array parameters joined with a space).</summary>
-    public IReadOnlyCollection<IReadOnlyDictionary<string, string>> CreatedCalls => _creates;
+    /// <summary>Every accepted CreateCall, in order (its form parameters: <see cref="EmulatedCall.Parameters"/>).</summary>
+    public IReadOnlyCollection<EmulatedCall> CreatedCalls => _creates;
+
+    /// <summary>Every status callback a created call posted, with the HTTP status the server answered, in order.</summary>
+    public IReadOnlyCollection<TwilioStatusCallback> StatusCallbacks => _callbacks;
+
+    /// <summary>The next status callback a created call posted (in order).</summary>
+    public async Task<TwilioStatusCallback> WaitForStatusCallbackAsync(CancellationToken cancellationToken = default) => await _callbackFeed.Reader.ReadAsync(cancellationToken);
 
     /// <summary>Every emulated call by SID.</summary>
     public IReadOnlyDictionary<string, EmulatedCall> Calls => _calls;
@@ -55,26 +64,28 @@ public sealed partial class TwilioRestEmulator
         if (_faults.TryDequeue(out var status)) return Error(status, status == 404 ? 20404 : 20500, "Injected fault (emulator)");
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         string? One(string name) => form.TryGetValue(name, out var v) && v.Count > 0 ? v[^1] : null;
-        if (One("Twiml") is not null) return CreateLeg(form); // inline TwiML: the warm transfer's agent leg (Conferences)
         var to = One("To");
         var from = One("From");
         var url = One("Url");
+        var twiml = One("Twiml");
         if (to is null || !IsPhoneNumber(to)) return Error(400, 21211, $"Invalid 'To' Phone Number: {to}");
         if (from is null || !IsPhoneNumber(from)) return Error(400, 21212, $"Invalid 'From' Phone Number: {from}");
-        if (url is null && One("Twiml") is null && One("ApplicationSid") is null) return Error(400, 21205, "Url parameter is required.");
+        if (url is null && twiml is null && One("ApplicationSid") is null) return Error(400, 21205, "Url parameter is required.");
+        if (url is not null && twiml is not null) return Error(400, 21205, "Either Url or Twiml is required, not both");
         if (url is not null && !Uri.TryCreate(url, UriKind.Absolute, out _)) return Error(400, 21205, "Url is not a valid URL: " + url);
+        if (twiml is { Length: > 4000 }) return Error(400, 21220, "Twiml is longer than 4000 characters");
         if (One("MachineDetection") is { } amd && amd is not ("Enable" or "DetectMessageEnd")) return Error(400, 21202, "MachineDetection must be Enable or DetectMessageEnd");
         if (One("Timeout") is { } timeout && (!int.TryParse(timeout, NumberStyles.Integer, CultureInfo.InvariantCulture, out var t) || t is < 1 or > 600))
             return Error(400, 21201, "Timeout must be 1..600");
         // Array parameters arrive as repeated keys (space-separated also accepted).
         var events = form.TryGetValue("StatusCallbackEvent", out var ev) ? ev.SelectMany(e => (e ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToHashSet(StringComparer.Ordinal) : [];
         var parameters = form.ToDictionary(f => f.Key, f => string.Join(' ', f.Value.ToArray()), StringComparer.Ordinal);
-        _creates.Enqueue(parameters);
 
         var sid = "CA" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         var behavior = _callees.TryGetValue(to, out var b) ? b : DefaultCallee(to);
-        var call = new EmulatedCall(sid, accountSid, to, from, parameters, events, behavior, authToken, _callbackHttp, Route);
+        var call = new EmulatedCall(sid, accountSid, to, from, parameters, events, behavior, authToken, _callbackHttp, Route, ApplyTwiml, OnStatusPosted);
         _calls[sid] = call;
+        _creates.Enqueue(call);
         _running.Add(Task.Run(async () =>
         {
             await call.RunAsync();
@@ -90,6 +101,12 @@ public sealed partial class TwilioRestEmulator
         return Results.Text(JsonSerializer.Serialize(body, TwilioRestJsonContext.Default.DictionaryStringString), "application/json", Encoding.UTF8, 201);
     }
 
+    private void OnStatusPosted(TwilioStatusCallback callback)
+    {
+        _callbacks.Enqueue(callback);
+        _callbackFeed.Writer.TryWrite(callback);
+    }
+
     private void OnCallUpdated(TwilioCallUpdate update)
     {
         if (_calls.TryGetValue(update.CallSid, out var call)) _running.Add(call.OnUpdateAsync(update.Parameters));
@@ -103,3 +120,6 @@ public sealed partial class TwilioRestEmulator
     public async Task WhenCallsEndedAsync(CancellationToken cancellationToken = default)
         => await Task.WhenAll(_running.ToArray()).WaitAsync(cancellationToken);
 }
+
+/// <summary>A status callback a created call posted, and the HTTP status the server answered (0: unreachable).</summary>
+public sealed record TwilioStatusCallback(string CallSid, string CallStatus, int AnsweredStatus);

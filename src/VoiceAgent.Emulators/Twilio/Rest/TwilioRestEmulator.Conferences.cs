@@ -11,52 +11,76 @@ using Microsoft.AspNetCore.Routing;
 namespace VoiceAgent.Emulators.Twilio.Rest;
 
 /// <summary>
-/// Conferences, participants and outbound call legs (twilio-conference-transfer.md, twilio-outbound-amd.md §1-3):
-/// <c>POST …/Calls.json</c> creates a leg (201, Call resource, status <c>queued</c>) whose scripted outcome follows —
-/// answered (the leg runs its TwiML: a <c>&lt;Dial&gt;&lt;Conference&gt;</c> joins the room) or busy / no-answer / failed,
-/// posted to its <c>StatusCallback</c> signed like every Twilio webhook. A live call updated with conference TwiML
-/// joins the room too. <c>GET …/Conferences.json</c> and <c>GET …/Conferences/{Sid}/Participants.json</c> list them.
+/// Conferences and participants (twilio-conference-transfer.md): a call running <c>&lt;Dial&gt;&lt;Conference&gt;</c> — a
+/// created call's inline <c>Twiml</c> once answered, a live call updated with it, or TwiML the test says Twilio ran
+/// (<see cref="ExecuteTwiml"/>) — joins the room; the first participant's <c>statusCallback</c> gets the room's events
+/// (<c>participant-leave</c> when a caller hangs up, <see cref="CallerHangsUpAsync"/>), signed like every Twilio webhook.
+/// <c>GET …/Conferences.json</c> and <c>GET …/Conferences/{Sid}/Participants.json</c> list them.
 /// </summary>
 public sealed partial class TwilioRestEmulator
 {
     private readonly ConcurrentDictionary<string, EmulatedConference> _conferences = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, string> _outcomes = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<TwilioCallCreate> _created = new();
-    private readonly SemaphoreSlim _createdSignal = new(0);
-    private readonly ConcurrentQueue<TwilioStatusCallback> _callbacks = new();
-    private readonly SemaphoreSlim _callbackSignal = new(0);
     private readonly ConcurrentDictionary<(string Room, string Label), TaskCompletionSource<EmulatedParticipant>> _joins = new();
-    private int _sequence;
+    private int _conferenceSequence;
 
     /// <summary>Completes when a participant with <paramref name="label"/> has joined the room <paramref name="friendlyName"/>.</summary>
     public Task<EmulatedParticipant> WaitForParticipantAsync(string friendlyName, string label)
         => _joins.GetOrAdd((friendlyName, label), _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
-    /// <summary>Maps a public callback URL to the server that answers it (tests: the server under test on 127.0.0.1).</summary>
-    public Func<Uri, Uri> CallbackRoute { get; set; } = static uri => uri;
-
-    /// <summary>Every created call leg that runs inline TwiML (the warm transfer's agent leg), in order.</summary>
-    public IReadOnlyCollection<TwilioCallCreate> CreatedLegs => _created;
-
-    /// <summary>What happens when <paramref name="number"/> is dialled: <c>answered</c> (default), <c>busy</c>, <c>no-answer</c> or <c>failed</c>.</summary>
-    public void AnswerAs(string number, string outcome) => _outcomes[number] = outcome;
-
-    /// <summary>Waits for the next created call leg.</summary>
-    public async Task<TwilioCallCreate> WaitForCreatedCallAsync(CancellationToken cancellationToken = default)
-    {
-        await _createdSignal.WaitAsync(cancellationToken);
-        return _created.Last();
-    }
-
-    /// <summary>Waits for the next status callback the emulator delivered (and the answer it got).</summary>
-    public async Task<TwilioStatusCallback> WaitForStatusCallbackAsync(CancellationToken cancellationToken = default)
-    {
-        await _callbackSignal.WaitAsync(cancellationToken);
-        return _callbacks.Last();
-    }
-
     /// <summary>The room with this friendly name, if any call joined it.</summary>
     public EmulatedConference? Conference(string friendlyName) => _conferences.GetValueOrDefault(friendlyName);
+
+    /// <summary>Twilio runs <paramref name="twiml"/> on the live call <paramref name="callSid"/> (e.g. the answer to a <c>&lt;Connect action&gt;</c> callback a test followed).</summary>
+    public void ExecuteTwiml(string callSid, string twiml) => ApplyTwiml(callSid, twiml);
+
+    /// <summary>
+    /// The caller on <paramref name="callSid"/> hangs up: it leaves its room, the room's <c>statusCallback</c> gets
+    /// <c>participant-leave</c> when it asked for <c>leave</c>, and a participant with <c>endConferenceOnExit</c> ends the
+    /// room for everyone. Returns the HTTP status the callback was answered with (0: none sent or unreachable).
+    /// </summary>
+    public async Task<int> CallerHangsUpAsync(string callSid)
+    {
+        var answered = 0;
+        foreach (var room in _conferences.Values)
+        {
+            if (room.Participants.FirstOrDefault(p => p.CallSid == callSid) is not { } leaving) continue;
+            room.Leave(callSid);
+            if (room.StatusCallback is { } url && room.StatusCallbackEvents.Contains("leave"))
+                answered = await PostConferenceEventAsync(room, leaving, url);
+            if (!leaving.EndConferenceOnExit) continue;
+            foreach (var other in room.Participants)
+            {
+                room.Leave(other.CallSid);
+                if (_calls.TryGetValue(other.CallSid, out var call)) call.HangUp();
+            }
+        }
+        return answered;
+    }
+
+    private async Task<int> PostConferenceEventAsync(EmulatedConference room, EmulatedParticipant participant, string url)
+    {
+        List<KeyValuePair<string, string>> form =
+        [
+            new("AccountSid", accountSid), new("ConferenceSid", room.Sid), new("FriendlyName", room.FriendlyName),
+            new("StatusCallbackEvent", "participant-leave"), new("CallSid", participant.CallSid), new("ParticipantLabel", participant.Label ?? ""),
+            new("Muted", "false"), new("Hold", "false"), new("Coaching", "false"),
+            new("StartConferenceOnEnter", participant.StartConferenceOnEnter ? "true" : "false"), new("EndConferenceOnExit", participant.EndConferenceOnExit ? "true" : "false"),
+            new("ParticipantCallStatus", "completed"), new("ReasonParticipantLeft", "participant_hung_up"),
+            new("Timestamp", DateTimeOffset.UtcNow.ToString("ddd, dd MMM yyyy HH:mm:ss +0000", CultureInfo.InvariantCulture)),
+            new("SequenceNumber", Interlocked.Increment(ref _conferenceSequence).ToString(CultureInfo.InvariantCulture)),
+        ];
+        var publicUrl = new Uri(url);
+        try
+        {
+            using var request = new TwilioRequestSigner(authToken).CreateFormPost(Route(publicUrl), publicUrl.ToString(), form);
+            using var response = await _callbackHttp.SendAsync(request);
+            return (int)response.StatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return 0;
+        }
+    }
 
     private void MapConferenceRoutes(WebApplication app)
     {
@@ -64,73 +88,14 @@ public sealed partial class TwilioRestEmulator
         app.MapGet("/2010-04-01/Accounts/{account}/Conferences/{conference}/Participants.json", ListParticipants);
     }
 
-    /// <summary>A <c>Calls.json</c> create with inline <c>Twiml</c> (authorised by the caller): a leg whose outcome is scripted by <see cref="AnswerAs"/>.</summary>
-    private IResult CreateLeg(IFormCollection form)
-    {
-        var to = form["To"].ToString();
-        var from = form["From"].ToString();
-        if (to.Length == 0) return Error(400, 21201, "No 'To' number is specified");
-        if (from.Length == 0) return Error(400, 21213, "No 'From' number is specified");
-        var twiml = form["Twiml"].ToString();
-        var url = form["Url"].ToString();
-        if ((twiml.Length == 0) == (url.Length == 0)) return Error(400, 21205, "Either Url or Twiml is required, not both");
-        var sid = "CA" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var created = new TwilioCallCreate(sid, to, from, twiml, form["StatusCallback"].ToString(), form["StatusCallbackEvent"].Select(e => e ?? "").ToList(),
-            int.TryParse(form["Timeout"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var timeout) ? timeout : 60);
-        if (created.TimeoutSeconds is < 1 or > 600) return Error(400, 21210, "Timeout must be between 1 and 600");
-        _created.Enqueue(created);
-        _createdSignal.Release();
-        _ = Task.Run(() => RunLegAsync(created));
-        return Results.Text(CallResource(created, "queued"), "application/json", Encoding.UTF8, 201);
-    }
-
-    /// <summary>The leg's scripted outcome, after the 201 went out (as Twilio dials after answering the request).</summary>
-    private async Task RunLegAsync(TwilioCallCreate leg)
-    {
-        var outcome = _outcomes.GetValueOrDefault(leg.To, "answered");
-        if (outcome == "answered")
-        {
-            ApplyTwiml(leg.CallSid, leg.Twiml);
-            if (leg.StatusCallbackEvents.Contains("answered")) await PostStatusAsync(leg, "in-progress");
-            return;
-        }
-        await PostStatusAsync(leg, outcome); // busy, no-answer, failed: reported as the "completed" event
-    }
-
-    private async Task PostStatusAsync(TwilioCallCreate leg, string callStatus)
-    {
-        if (leg.StatusCallback.Length == 0) return;
-        List<KeyValuePair<string, string>> form =
-        [
-            new("AccountSid", accountSid), new("ApiVersion", "2010-04-01"), new("CallSid", leg.CallSid), new("Direction", "outbound-api"),
-            new("From", leg.From), new("To", leg.To), new("Called", leg.To), new("Caller", leg.From), new("CallStatus", callStatus),
-            new("Timestamp", DateTimeOffset.UtcNow.ToString("ddd, dd MMM yyyy HH:mm:ss +0000", CultureInfo.InvariantCulture)),
-            new("CallbackSource", "call-progress-events"), new("SequenceNumber", Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture)),
-        ];
-        var publicUrl = new Uri(leg.StatusCallback);
-        int answered;
-        try
-        {
-            using var request = new TwilioRequestSigner(authToken).CreateFormPost(CallbackRoute(publicUrl), publicUrl.ToString(), form);
-            using var response = await _callbackHttp.SendAsync(request);
-            answered = (int)response.StatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            answered = 0;
-        }
-        _callbacks.Enqueue(new TwilioStatusCallback(leg.CallSid, callStatus, answered));
-        _callbackSignal.Release();
-    }
-
-    /// <summary>A call now running <paramref name="twiml"/>: a <c>&lt;Dial&gt;&lt;Conference&gt;</c> puts it in that room.</summary>
+    /// <summary>A call now running <paramref name="twiml"/>: a <c>&lt;Dial&gt;&lt;Conference&gt;</c> puts it in that room (null: the call ended).</summary>
     private void ApplyTwiml(string callSid, string? twiml)
     {
+        foreach (var other in _conferences.Values) other.Leave(callSid); // new TwiML (or the call's end) ends what the call was doing
         if (string.IsNullOrEmpty(twiml)) return;
         XDocument doc;
         try { doc = XDocument.Parse(twiml); }
         catch (System.Xml.XmlException) { return; }
-        foreach (var other in _conferences.Values) other.Leave(callSid); // new TwiML ends what the call was doing
         var conference = doc.Descendants("Conference").FirstOrDefault();
         if (conference is null) return;
         var said = string.Join(" ", conference.Parent!.ElementsBeforeSelf("Say").Select(s => s.Value));
@@ -139,7 +104,7 @@ public sealed partial class TwilioRestEmulator
         var participant = new EmulatedParticipant(callSid, (string?)conference.Attribute("participantLabel"),
             (string?)conference.Attribute("startConferenceOnEnter") != "false", (string?)conference.Attribute("endConferenceOnExit") == "true",
             (string?)conference.Attribute("waitUrl"), said);
-        room.Join(participant);
+        room.Join(participant, (string?)conference.Attribute("statusCallback"), (string?)conference.Attribute("statusCallbackEvent"));
         if (participant.Label is { } label)
             _joins.GetOrAdd((name, label), _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(participant);
     }
@@ -218,30 +183,6 @@ public sealed partial class TwilioRestEmulator
         w.WriteString("uri", uri + "?PageSize=50&Page=0");
     }
 
-    private string CallResource(TwilioCallCreate leg, string status)
-    {
-        var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WriteString("account_sid", accountSid);
-            w.WriteNull("answered_by");
-            w.WriteString("api_version", "2010-04-01");
-            w.WriteString("direction", "outbound-api");
-            w.WriteNull("duration");
-            w.WriteString("from", leg.From);
-            w.WriteNull("parent_call_sid");
-            w.WriteString("queue_time", "0");
-            w.WriteString("sid", leg.CallSid);
-            w.WriteNull("start_time");
-            w.WriteString("status", status);
-            w.WriteString("to", leg.To);
-            w.WriteString("uri", $"/2010-04-01/Accounts/{accountSid}/Calls/{leg.CallSid}.json");
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
     private static IResult Json(Action<Utf8JsonWriter> body)
     {
         var buffer = new MemoryStream();
@@ -254,12 +195,6 @@ public sealed partial class TwilioRestEmulator
         return Results.Text(Encoding.UTF8.GetString(buffer.ToArray()), "application/json", Encoding.UTF8, 200);
     }
 }
-
-/// <summary>One created outbound leg: who is dialled, from where, the TwiML it runs when answered, its status callback.</summary>
-public sealed record TwilioCallCreate(string CallSid, string To, string From, string Twiml, string StatusCallback, IReadOnlyList<string> StatusCallbackEvents, int TimeoutSeconds);
-
-/// <summary>A status callback the emulator posted for a leg, and the HTTP status the server answered (0: unreachable).</summary>
-public sealed record TwilioStatusCallback(string CallSid, string CallStatus, int AnsweredStatus);
 
 /// <summary>A call in a conference room: its label, its start/end flags, the hold audio it waits with, what it heard before joining.</summary>
 public sealed record EmulatedParticipant(string CallSid, string? Label, bool StartConferenceOnEnter, bool EndConferenceOnExit, string? WaitUrl, string SaidBeforeJoining);
@@ -279,7 +214,24 @@ public sealed class EmulatedConference(string sid, string friendlyName)
 
     public EmulatedParticipant? ByLabel(string label) => Participants.FirstOrDefault(p => p.Label == label);
 
-    internal void Join(EmulatedParticipant participant) { lock (_lock) _participants.Add(participant); }
+    /// <summary>The room's event callback: the first participant's <c>statusCallback</c> (later ones are ignored, as on Twilio).</summary>
+    public string? StatusCallback { get; private set; }
+
+    /// <summary>The events the room reports (<c>statusCallbackEvent</c>: start end join leave …).</summary>
+    public IReadOnlySet<string> StatusCallbackEvents { get; private set; } = new HashSet<string>();
+
+    internal void Join(EmulatedParticipant participant, string? statusCallback = null, string? statusCallbackEvents = null)
+    {
+        lock (_lock)
+        {
+            if (_participants.Count == 0 && StatusCallback is null && statusCallback is not null)
+            {
+                StatusCallback = statusCallback;
+                StatusCallbackEvents = (statusCallbackEvents ?? "start end").Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+            }
+            _participants.Add(participant);
+        }
+    }
 
     internal void Leave(string callSid) { lock (_lock) _participants.RemoveAll(p => p.CallSid == callSid); }
 }

@@ -51,8 +51,12 @@ internal sealed class OutboundCalls(
         var now = clock.GetUtcNow();
         await store.InsertCallAsync(new OutboundCallRow(id, null, queueId, toHash, transport, sealedPayload.KeyId, sealedPayload.Data, "queued", -1, null, false, now, now), ct);
         var callbacks = new Uri(publicBase, StatusPath + "?o=" + id);
-        var call = new CreateCallRequest(request.To, from, new Uri(publicBase, AnswerPath + "?o=" + id), callbacks, callbacks,
-            options.RingTimeoutSeconds, options.TwilioMachineDetection, options.MachineDetectionTimeoutSeconds);
+        var call = new CreateCallRequest(request.To, from, callbacks, options.RingTimeoutSeconds, url: new Uri(publicBase, AnswerPath + "?o=" + id))
+        {
+            MachineDetection = options.TwilioMachineDetection,
+            AmdCallback = callbacks,
+            MachineDetectionTimeoutSeconds = options.MachineDetectionTimeoutSeconds,
+        };
         try
         {
             var created = await rest.CreateCallAsync(call, ct);

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using VoiceAgent.Speech.Pipeline;
+using VoiceAgent.Telephony.Vonage.Transfer;
 using VoiceAgent.Telephony.WebSockets;
 
 namespace VoiceAgent.Telephony.Vonage;
@@ -11,7 +12,7 @@ namespace VoiceAgent.Telephony.Vonage;
 /// marker (Vonage echoes it once the audio before it has played), <c>{"action":"clear"}</c> for barge-in. Every frame
 /// goes through the socket's one bounded writer; <c>clear</c> also drops audio still queued on our side.
 /// </summary>
-internal sealed class VonageAudioTransport(CarrierSocketWriter writer) : IAudioTransport
+internal sealed class VonageAudioTransport(CarrierSocketWriter writer, VonageWarmTransfer transfer, string callUuid, string? dialledNumber) : IAudioTransport
 {
     private static readonly byte[] Clear = Encoding.UTF8.GetBytes("""{"action":"clear"}""");
 
@@ -32,7 +33,13 @@ internal sealed class VonageAudioTransport(CarrierSocketWriter writer) : IAudioT
         return writer.SendAsync(Clear, WebSocketMessageType.Text, cancellationToken);
     }
 
-    /// <summary>Closing the leg hands the call back to the NCCO (its eventUrl may return a transfer NCCO).</summary>
-    public ValueTask HangUpAsync(string? handoffData, CancellationToken cancellationToken)
-        => writer.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "agent ended the call", cancellationToken);
+    /// <summary>
+    /// A hand-off to a person first moves the caller's leg into the warm transfer over REST; either way the AI then leaves:
+    /// closing the socket ends the WebSocket leg (without a transfer, the call's NCCO is done and the call ends).
+    /// </summary>
+    public async ValueTask HangUpAsync(string? handoffData, CancellationToken cancellationToken)
+    {
+        var moved = await transfer.TryTransferAsync(callUuid, dialledNumber, handoffData, cancellationToken);
+        await writer.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, moved ? "handed to a person" : "agent ended the call", cancellationToken);
+    }
 }

@@ -19,7 +19,8 @@ internal sealed partial class VonageConnectionHandler(
     VonageCallAuthenticator authenticator,
     VoiceAgentMetrics metrics,
     ILogger<VonageConnectionHandler> logger,
-    CarrierLimits limits)
+    CarrierLimits limits,
+    Transfer.VonageWarmTransfer transfer)
 {
     internal const string TransportName = "vonage";
     private const int MaxFrameBytes = 64 * 1024;
@@ -31,7 +32,6 @@ internal sealed partial class VonageConnectionHandler(
         using var reader = new WebSocketMessageReader(socket, MaxFrameBytes);
         using var watch = new CarrierWatch(limits, calls.Clock, watchIdle: true);
         var writer = new CarrierSocketWriter(socket, watch, calls.Clock);
-        var carrier = new VonageAudioTransport(writer);
         AudioCall? call = null;
         var callId = "pending";
         try
@@ -87,6 +87,7 @@ internal sealed partial class VonageConnectionHandler(
                             .ToDictionary(p => p.Key, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.ToString());
                         var from = NormalizeNumber(parameters.GetValueOrDefault("from"));
                         var info = new CallInfo(uuid!, from, NormalizeNumber(parameters.GetValueOrDefault("to")), parameters) { Direction = "inbound" };
+                        var carrier = new VonageAudioTransport(writer, transfer, uuid!, info.To);
                         call = await AudioCall.StartAsync(calls, carrier, TransportName, info, callCts.Token);
                         break;
                     case "websocket:dtmf" when call is not null && e.DigitPressed is { Length: 1 } digit:

@@ -31,8 +31,8 @@ public sealed class EscalationTriggerTests : IAsyncLifetime
     {
         await call.FollowActionAsync().DefaultTimeout();
         Assert.Equal("xfer-" + call.CallSid, TransferHarness.Conference(call.LastActionTwiml!).Value);
-        var leg = await _rest.WaitForCreatedCallAsync().DefaultTimeout();
-        Assert.Contains(expected, XDocument.Parse(leg.Twiml).Root!.Element("Say")!.Value, StringComparison.Ordinal);
+        var leg = await _rest.WaitForCallAsync().DefaultTimeout();
+        Assert.Contains(expected, XDocument.Parse(leg.Twiml!).Root!.Element("Say")!.Value, StringComparison.Ordinal);
     }
 
     [Fact]

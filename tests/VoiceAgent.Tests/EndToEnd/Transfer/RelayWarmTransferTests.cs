@@ -51,15 +51,15 @@ public sealed class RelayWarmTransferTests : IAsyncLifetime
         await using var call = await EscalateAsync(server);
         await call.FollowActionAsync().DefaultTimeout();
 
-        var leg = await _rest.WaitForCreatedCallAsync().DefaultTimeout();
+        var leg = await _rest.WaitForCallAsync().DefaultTimeout();
         Assert.Equal(TransferHarness.AgentNumber, leg.To);
         Assert.Equal("+18005550101", leg.From); // the number the caller dialled
-        var agentTwiml = XDocument.Parse(leg.Twiml).Root!;
+        var agentTwiml = XDocument.Parse(leg.Twiml!).Root!;
         var brief = agentTwiml.Elements().First();
         Assert.Equal("Say", brief.Name.LocalName);
         Assert.Contains("billing dispute", brief.Value, StringComparison.Ordinal);
         Assert.Contains("Dana wants a refund for a double charge on the March invoice.", brief.Value, StringComparison.Ordinal);
-        var room = TransferHarness.Conference(leg.Twiml);
+        var room = TransferHarness.Conference(leg.Twiml!);
         Assert.Equal("xfer-" + call.CallSid, room.Value);
         Assert.Equal("true", room.Attribute("startConferenceOnEnter")!.Value);
 
@@ -88,7 +88,7 @@ public sealed class RelayWarmTransferTests : IAsyncLifetime
     [InlineData("failed")]
     public async Task An_agent_who_cannot_be_reached_sends_the_waiting_caller_to_voicemail(string outcome)
     {
-        _rest.AnswerAs(TransferHarness.AgentNumber, outcome);
+        _rest.SetCallee(TransferHarness.AgentNumber, outcome switch { "busy" => CalleeBehavior.Busy, "no-answer" => CalleeBehavior.NoAnswer, _ => CalleeBehavior.Failed });
         await using var server = await TransferHarness.StartRelayAsync(_rest);
         await using var call = await EscalateAsync(server);
         await call.FollowActionAsync().DefaultTimeout();
@@ -109,7 +109,7 @@ public sealed class RelayWarmTransferTests : IAsyncLifetime
 
         Assert.Equal("Say", await call.FollowActionAsync().DefaultTimeout());
         TransferHarness.AssertVoicemail(call.LastActionTwiml!);
-        Assert.Empty(_rest.CreatedLegs);
+        Assert.Empty(_rest.CreatedCalls);
     }
 
     [Fact]
@@ -120,7 +120,28 @@ public sealed class RelayWarmTransferTests : IAsyncLifetime
 
         await call.FollowActionAsync().DefaultTimeout();
         TransferHarness.AssertVoicemail(call.LastActionTwiml!);
-        Assert.Empty(_rest.CreatedLegs);
+        Assert.Empty(_rest.CreatedCalls);
+    }
+
+    [Fact]
+    public async Task A_caller_who_hangs_up_while_the_agent_rings_gets_the_agent_leg_cancelled()
+    {
+        _rest.SetCallee(TransferHarness.AgentNumber, CalleeBehavior.KeepsRinging);
+        await using var server = await TransferHarness.StartRelayAsync(_rest);
+        await using var call = await EscalateAsync(server);
+        await call.FollowActionAsync().DefaultTimeout();
+        Assert.Equal("leave", TransferHarness.Conference(call.LastActionTwiml!).Attribute("statusCallbackEvent")!.Value);
+        _rest.ExecuteTwiml(call.CallSid, call.LastActionTwiml!); // Twilio puts the caller in the room
+        var leg = await _rest.WaitForCallAsync().DefaultTimeout();
+
+        Assert.Equal(204, await _rest.CallerHangsUpAsync(call.CallSid).DefaultTimeout());
+
+        var cancel = await _rest.WaitForUpdateAsync().DefaultTimeout();
+        Assert.Equal((leg.Sid, "canceled"), (cancel.CallSid, cancel.Parameters["Status"]));
+        Assert.Equal("canceled", await leg.Ended.DefaultTimeout());
+        var callback = await _rest.WaitForStatusCallbackAsync().DefaultTimeout();
+        Assert.Equal(("canceled", 204), (callback.CallStatus, callback.AnsweredStatus));
+        Assert.Single(_rest.Updates); // the cancelled leg moved no one to voicemail
     }
 
     [Fact]

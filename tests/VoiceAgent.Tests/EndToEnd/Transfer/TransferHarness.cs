@@ -33,7 +33,7 @@ internal static class TransferHarness
     public static async Task<RelayServer> StartRelayAsync(TwilioRestEmulator rest, IDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
     {
         var server = await RelayServer.StartAsync(Settings(rest, extra), services: services);
-        rest.CallbackRoute = uri => PublicRoute.To(uri, server.Address);
+        rest.Route = uri => PublicRoute.To(uri, server.Address);
         return server;
     }
 

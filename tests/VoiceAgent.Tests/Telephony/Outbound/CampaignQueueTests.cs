@@ -134,7 +134,7 @@ public sealed class CampaignQueueTests
         }
 
         Assert.Equal(entries, placed);
-        var dialled = twilio.CreatedCalls.Select(c => c["To"]).ToList();
+        var dialled = twilio.CreatedCalls.Select(c => c.To).ToList();
         Assert.Equal(entries, dialled.Count);
         Assert.Equal(entries, dialled.Distinct().Count());
         await twilio.WhenCallsEndedAsync().DefaultTimeout();

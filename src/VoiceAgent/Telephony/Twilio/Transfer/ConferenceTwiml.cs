@@ -13,8 +13,11 @@ internal static class ConferenceTwiml
     /// <summary>Room names carry the caller's call SID only, never personal data.</summary>
     public static string RoomFor(string customerCallSid) => "xfer-" + customerCallSid;
 
-    /// <summary>The caller: muted into the room with hold audio until the agent starts it; the room ends when the caller leaves.</summary>
-    public static string Customer(string room, string? holdMusicUrl) => TwimlWriter.Write((room, holdMusicUrl), static (w, s) =>
+    /// <summary>
+    /// The caller: muted into the room with hold audio until the agent starts it; the room ends when the caller leaves,
+    /// and that leaving is posted to <paramref name="statusCallback"/> (so an agent still ringing can be cancelled).
+    /// </summary>
+    public static string Customer(string room, string? holdMusicUrl, Uri statusCallback) => TwimlWriter.Write((room, holdMusicUrl, statusCallback), static (w, s) =>
     {
         w.WriteStartElement("Dial");
         w.WriteStartElement("Conference");
@@ -27,6 +30,9 @@ internal static class ConferenceTwiml
             w.WriteAttributeString("waitMethod", "GET");
         }
         w.WriteAttributeString("participantLabel", "customer");
+        w.WriteAttributeString("statusCallback", s.statusCallback.AbsoluteUri);
+        w.WriteAttributeString("statusCallbackEvent", "leave");
+        w.WriteAttributeString("statusCallbackMethod", "POST");
         w.WriteString(s.room);
         w.WriteEndElement();
         w.WriteEndElement();
