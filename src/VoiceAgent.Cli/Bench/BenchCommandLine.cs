@@ -55,6 +55,7 @@ internal static class BenchCommandLine
             ("--model", "anthropic or openai (default anthropic)"), ("--model-port", "the stand-in's port (needed with --server-url/--baseline-url)"),
             ("--auth-token", "Twilio auth token the servers sign with"), ("--account-sid", "Twilio AccountSid"), ("--public-base-url", "the servers' PUBLIC_BASE_URL"),
             ("--json", "write the results as JSON to this file"), ("--scratch", "where published builds are cached"),
+            ("--alloc-top", "also sample the runtime's allocation ticks and list the N types that allocate most per turn (default 0: off; adds tracing cost to the server)"),
         };
         var outsideOptions = outsideNames.Select(o => OptionValues.Text(o.Name, "outside: " + o.Help + ".", "value")).ToArray();
         var turns = OptionValues.OptionalInteger("--turns", "Turns to measure (relay: per run, default 300; media: per call, default 10).", 1);

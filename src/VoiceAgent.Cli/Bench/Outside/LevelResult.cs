@@ -18,6 +18,8 @@ internal sealed record LevelResult
     public double? CpuPercentOfCore { get; init; }
     public double? AllocatedBytesPerTurn { get; init; }
     public long? Gen0Collections { get; init; }
+    /// <summary>With <c>--alloc-top N</c>: the N types allocating most, in sampled bytes per turn.</summary>
+    public IReadOnlyList<AllocatedType>? TopAllocations { get; init; }
     public double? RssBeforeMb { get; init; }
     public double? RssPeakMb { get; init; }
     /// <summary>(peak VmRSS during the level − VmRSS before it) / calls.</summary>
@@ -27,3 +29,6 @@ internal sealed record LevelResult
     /// <summary>Median ingress + egress of the later turns of that first call.</summary>
     public double? LaterTurnsMedianMs { get; init; }
 }
+
+/// <summary>One allocated type and its sampled bytes per turn (allocation ticks: a statistical estimate, not a count).</summary>
+internal sealed record AllocatedType(string Type, double BytesPerTurn);

@@ -31,6 +31,8 @@ internal sealed record OutsideBenchOptions
     public string PublicBaseUrl { get; init; } = "https://bench.voiceagent.invalid";
     public IReadOnlyDictionary<string, string> ServerEnvironment { get; init; } = new Dictionary<string, string>();
     public string? JsonPath { get; init; }
+    /// <summary>When above 0, the runtime's allocation ticks are sampled and the top types per turn listed (tracing adds cost: CPU figures of such a run are not comparable).</summary>
+    public int AllocationTop { get; init; }
     public string Scratch { get; init; } = Path.Combine(Path.GetTempPath(), "voiceagent-bench");
 
     /// <summary>From the raw text of the <c>bench --scenario outside</c> options (<paramref name="get"/> answers null for an option not given).</summary>
@@ -65,6 +67,7 @@ internal sealed record OutsideBenchOptions
             PublicBaseUrl = (get("--public-base-url") ?? "https://bench.voiceagent.invalid").TrimEnd('/'),
             ServerEnvironment = ParseEnvironment(get("--server-env")),
             JsonPath = get("--json"),
+            AllocationTop = Int(get, "--alloc-top", 0),
             Scratch = get("--scratch") ?? Path.Combine(Path.GetTempPath(), "voiceagent-bench"),
         };
         options.Validate();
@@ -77,6 +80,7 @@ internal sealed record OutsideBenchOptions
         if (Levels.Count == 0 || Levels.Any(l => l < 1)) throw new ArgumentException("--levels must list call counts of at least 1, e.g. 50,200,500,1000.");
         if (TurnsPerCall < 1) throw new ArgumentException("--turns-per-call must be at least 1.");
         if (Tokens < 1) throw new ArgumentException("--tokens must be at least 1.");
+        if (AllocationTop < 0) throw new ArgumentException("--alloc-top must be 0 (off) or more.");
         if (CallsPerSecond < 1) throw new ArgumentException("--calls-per-second must be at least 1.");
         if (TurnGap < TimeSpan.Zero || FirstToken < TimeSpan.Zero || TokenGap < TimeSpan.Zero) throw new ArgumentException("Delays must not be negative.");
         if (Model is not ("anthropic" or "openai")) throw new ArgumentException("--model must be anthropic or openai.");

@@ -15,6 +15,11 @@ internal static class OutsideReport
         text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in results)
             text.AppendLine(Invariant($"| {r.Target} | {r.Calls} | {r.Turns} | {r.FailedTurns} | {r.IngressMs.Median:F1} / {r.IngressMs.P99:F1} | {r.EgressMs.Median:F1} / {r.EgressMs.P99:F1} | {r.TokenRelayMs.Median:F1} / {r.TokenRelayMs.P99:F1} | {F(r.CpuMsPerTurn, "F2")} | {F(r.CpuPercentOfCore, "F0")} | {F(r.AllocatedBytesPerTurn / 1024, "F1")} | {F(r.RssPerCallKb, "F0")} | {F(r.FirstTurnMs, "F1")} / {F(r.LaterTurnsMedianMs, "F1")} |"));
+        foreach (var r in results.Where(r => r.TopAllocations is { Count: > 0 }))
+        {
+            text.AppendLine(Invariant($"{r.Target} at {r.Calls} calls, top allocated types (sampled KB/turn):"));
+            foreach (var t in r.TopAllocations!) text.AppendLine(Invariant($"  {t.BytesPerTurn / 1024,8:F1}  {t.Type}"));
+        }
         foreach (var r in results.Where(r => r.FirstFailure is not null))
             text.AppendLine(Invariant($"{r.Target} at {r.Calls} calls, first failure: {r.FirstFailure}"));
         return text.ToString();
