@@ -12,6 +12,8 @@ internal sealed record LevelResult
     public required LatencyStats IngressMs { get; init; }
     public required LatencyStats EgressMs { get; init; }
     public required LatencyStats TokenRelayMs { get; init; }
+    /// <summary>Per turn, ingress + egress: everything the server adds before the caller hears the reply start (the "p99 ingress + egress").</summary>
+    public required LatencyStats ServerAddedMs { get; init; }
     public required double DurationSeconds { get; init; }
     public double? CpuMsPerTurn { get; init; }
     /// <summary>Server CPU over the level as a share of one core, in percent.</summary>

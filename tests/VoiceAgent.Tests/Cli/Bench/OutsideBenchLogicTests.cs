@@ -104,6 +104,7 @@ public sealed class OutsideBenchLogicTests
         Assert.Equal(200, ratio.Calls);
         Assert.Equal(0.1, ratio.IngressP99!.Value, 9);
         Assert.Equal(0.25, ratio.CpuPerTurn!.Value, 9);
+        Assert.Equal(9 / 63.0, ratio.ServerAddedP99!.Value, 9);
         Assert.Null(ratio.AllocPerTurn);
         Assert.Contains("| 200 | 0.10 |", OutsideReport.RatioTable([ratio]));
     }
@@ -183,6 +184,7 @@ public sealed class OutsideBenchLogicTests
         IngressMs = new LatencyStats(10, 1, 2, ingressP99, ingressP99),
         EgressMs = new LatencyStats(10, 1, 2, 3, 3),
         TokenRelayMs = new LatencyStats(10, 1, 2, 3, 3),
+        ServerAddedMs = new LatencyStats(10, 2, 4, ingressP99 + 3, ingressP99 + 3),
         DurationSeconds = 10,
         CpuMsPerTurn = cpu,
         AllocatedBytesPerTurn = alloc,
