@@ -85,8 +85,9 @@ internal sealed class OpenAIStreamingChatClient : IChatClient
 
     private static bool HasFunctionCall(ChatResponseUpdate update)
     {
-        foreach (var content in update.Contents)
-            if (content is FunctionCallContent) return true;
+        var contents = update.Contents;
+        for (var i = 0; i < contents.Count; i++)
+            if (contents[i] is FunctionCallContent) return true;
         return false;
     }
 
