@@ -56,6 +56,7 @@ internal static class BenchCommandLine
             ("--auth-token", "Twilio auth token the servers sign with"), ("--account-sid", "Twilio AccountSid"), ("--public-base-url", "the servers' PUBLIC_BASE_URL"),
             ("--json", "write the results as JSON to this file"), ("--scratch", "where published builds are cached"),
             ("--server-log", "append the launched candidate server's JSON log (LOG_FORMAT=json) to this file, for voiceagent analyze"),
+            ("--alloc-top", "also sample the runtime's allocation ticks and list the N types that allocate most per turn (default 0: off; adds tracing cost to the server)"),
         };
         var outsideOptions = outsideNames.Select(o => OptionValues.Text(o.Name, "outside: " + o.Help + ".", "value")).ToArray();
         var turns = OptionValues.OptionalInteger("--turns", "Turns to measure (relay: per run, default 300; media: per call, default 10).", 1);

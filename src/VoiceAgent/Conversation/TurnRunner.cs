@@ -53,8 +53,9 @@ internal sealed partial class TurnRunner(
                 await foreach (var update in model.GetStreamingResponseAsync(messages, stepOptions, cancellationToken).WithCancellation(cancellationToken))
                 {
                     if (ModelRaceResult.Of(update) is { } race) timeline.RecordModelRace(race);
-                    foreach (var content in update.Contents)
-                        if (content is FunctionCallContent call) calls.Add(call);
+                    var contents = update.Contents; // indexed: a foreach over IList<T> boxes an enumerator per update
+                    for (var i = 0; i < contents.Count; i++)
+                        if (contents[i] is FunctionCallContent call) calls.Add(call);
                     var text = update.Text;
                     if (text.Length == 0)
                     {
@@ -119,8 +120,9 @@ internal sealed partial class TurnRunner(
     /// <summary>Adds the provider's usage fields carried by <paramref name="update"/> to the call's usage, under the model that answered.</summary>
     private void CountUsage(ChatResponseUpdate update)
     {
-        foreach (var content in update.Contents)
-            if (content is UsageContent reported) usage.AddModel(update.ModelId ?? modelOptions.ModelId ?? "unknown", reported.Details);
+        var contents = update.Contents;
+        for (var i = 0; i < contents.Count; i++)
+            if (contents[i] is UsageContent reported) usage.AddModel(update.ModelId ?? modelOptions.ModelId ?? "unknown", reported.Details);
     }
 
     /// <summary>

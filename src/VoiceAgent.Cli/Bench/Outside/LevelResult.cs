@@ -12,12 +12,16 @@ internal sealed record LevelResult
     public required LatencyStats IngressMs { get; init; }
     public required LatencyStats EgressMs { get; init; }
     public required LatencyStats TokenRelayMs { get; init; }
+    /// <summary>Per turn, ingress + egress: everything the server adds before the caller hears the reply start (the "p99 ingress + egress").</summary>
+    public required LatencyStats ServerAddedMs { get; init; }
     public required double DurationSeconds { get; init; }
     public double? CpuMsPerTurn { get; init; }
     /// <summary>Server CPU over the level as a share of one core, in percent.</summary>
     public double? CpuPercentOfCore { get; init; }
     public double? AllocatedBytesPerTurn { get; init; }
     public long? Gen0Collections { get; init; }
+    /// <summary>With <c>--alloc-top N</c>: the N types allocating most, in sampled bytes per turn.</summary>
+    public IReadOnlyList<AllocatedType>? TopAllocations { get; init; }
     public double? RssBeforeMb { get; init; }
     public double? RssPeakMb { get; init; }
     /// <summary>(peak VmRSS during the level − VmRSS before it) / calls.</summary>
@@ -27,3 +31,6 @@ internal sealed record LevelResult
     /// <summary>Median ingress + egress of the later turns of that first call.</summary>
     public double? LaterTurnsMedianMs { get; init; }
 }
+
+/// <summary>One allocated type and its sampled bytes per turn (allocation ticks: a statistical estimate, not a count).</summary>
+internal sealed record AllocatedType(string Type, double BytesPerTurn);

@@ -58,7 +58,7 @@ internal sealed class LevelRunner(OutsideBenchOptions options, HttpClient http, 
             var rssBefore = proc?.ResidentKb();
             var peakRss = rssBefore ?? 0;
             var cpuBefore = proc?.CpuSeconds();
-            await using var allocations = proc is null ? null : AllocationCounter.TryStart(proc.Pid, log);
+            await using var allocations = proc is null ? null : AllocationCounter.TryStart(proc.Pid, log, options.AllocationTop > 0);
             var allocatedBefore = allocations?.AllocatedBytes ?? 0;
 
             using var sampling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -108,11 +108,14 @@ internal sealed class LevelRunner(OutsideBenchOptions options, HttpClient http, 
                 IngressMs = LatencyStats.Of(ok.Select(f => f.IngressMs).ToArray()),
                 EgressMs = LatencyStats.Of(ok.Select(f => f.EgressMs).ToArray()),
                 TokenRelayMs = LatencyStats.Of(ok.SelectMany(f => f.TokenMs).ToArray()),
+                ServerAddedMs = LatencyStats.Of(ok.Select(f => f.IngressMs + f.EgressMs).ToArray()),
                 DurationSeconds = duration.TotalSeconds,
                 CpuMsPerTurn = cpuAfter - cpuBefore is { } cpu ? cpu * 1000 / Math.Max(1, turns) : null,
                 CpuPercentOfCore = cpuAfter - cpuBefore is { } cpu2 ? cpu2 * 100 / duration.TotalSeconds : null,
                 AllocatedBytesPerTurn = allocations is null ? null : (allocations.AllocatedBytes - allocatedBefore) / (double)Math.Max(1, turns),
                 Gen0Collections = allocations?.Gen0Collections,
+                TopAllocations = allocations is null || options.AllocationTop == 0 ? null
+                    : [.. allocations.SampledByType().Take(options.AllocationTop).Select(kv => new AllocatedType(kv.Key, kv.Value / (double)Math.Max(1, turns)))],
                 RssBeforeMb = rssBefore / 1024.0,
                 RssPeakMb = proc is null ? null : peakRss / 1024.0,
                 RssPerCallKb = rssBefore is { } before ? (peakRss - before) / (double)calls : null,

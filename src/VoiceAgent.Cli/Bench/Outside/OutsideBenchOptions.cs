@@ -33,6 +33,8 @@ internal sealed record OutsideBenchOptions
     public string? JsonPath { get; init; }
     /// <summary><c>--server-log</c>: the launched candidate server's console, appended level after level; JSON (<c>LOG_FORMAT=json</c>) unless <c>--server-env</c> says otherwise.</summary>
     public string? ServerLog { get; init; }
+    /// <summary>When above 0, the runtime's allocation ticks are sampled and the top types per turn listed (tracing adds cost: CPU figures of such a run are not comparable).</summary>
+    public int AllocationTop { get; init; }
     public string Scratch { get; init; } = Path.Combine(Path.GetTempPath(), "voiceagent-bench");
 
     /// <summary>From the raw text of the <c>bench --scenario outside</c> options (<paramref name="get"/> answers null for an option not given).</summary>
@@ -68,6 +70,7 @@ internal sealed record OutsideBenchOptions
             ServerEnvironment = ParseEnvironment(get("--server-env")),
             JsonPath = get("--json"),
             ServerLog = get("--server-log") is { } serverLog ? Path.GetFullPath(serverLog) : null,
+            AllocationTop = Int(get, "--alloc-top", 0),
             Scratch = get("--scratch") ?? Path.Combine(Path.GetTempPath(), "voiceagent-bench"),
         };
         options.Validate();
@@ -80,6 +83,7 @@ internal sealed record OutsideBenchOptions
         if (Levels.Count == 0 || Levels.Any(l => l < 1)) throw new ArgumentException("--levels must list call counts of at least 1, e.g. 50,200,500,1000.");
         if (TurnsPerCall < 1) throw new ArgumentException("--turns-per-call must be at least 1.");
         if (Tokens < 1) throw new ArgumentException("--tokens must be at least 1.");
+        if (AllocationTop < 0) throw new ArgumentException("--alloc-top must be 0 (off) or more.");
         if (CallsPerSecond < 1) throw new ArgumentException("--calls-per-second must be at least 1.");
         if (TurnGap < TimeSpan.Zero || FirstToken < TimeSpan.Zero || TokenGap < TimeSpan.Zero) throw new ArgumentException("Delays must not be negative.");
         if (Model is not ("anthropic" or "openai")) throw new ArgumentException("--model must be anthropic or openai.");

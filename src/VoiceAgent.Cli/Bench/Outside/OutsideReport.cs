@@ -11,10 +11,15 @@ internal static class OutsideReport
     public static string Table(IReadOnlyList<LevelResult> results)
     {
         var text = new StringBuilder();
-        text.AppendLine("| server | calls | turns | failed | ingress p50/p99 ms | egress p50/p99 ms | token p50/p99 ms | CPU ms/turn | CPU % core | alloc KB/turn | RSS KB/call | first turn / later median ms |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        text.AppendLine("| server | calls | turns | failed | ingress p50/p99 ms | egress p50/p99 ms | ingress+egress p50/p99 ms | token p50/p99 ms | CPU ms/turn | CPU % core | alloc KB/turn | RSS KB/call | first turn / later median ms |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in results)
-            text.AppendLine(Invariant($"| {r.Target} | {r.Calls} | {r.Turns} | {r.FailedTurns} | {r.IngressMs.Median:F1} / {r.IngressMs.P99:F1} | {r.EgressMs.Median:F1} / {r.EgressMs.P99:F1} | {r.TokenRelayMs.Median:F1} / {r.TokenRelayMs.P99:F1} | {F(r.CpuMsPerTurn, "F2")} | {F(r.CpuPercentOfCore, "F0")} | {F(r.AllocatedBytesPerTurn / 1024, "F1")} | {F(r.RssPerCallKb, "F0")} | {F(r.FirstTurnMs, "F1")} / {F(r.LaterTurnsMedianMs, "F1")} |"));
+            text.AppendLine(Invariant($"| {r.Target} | {r.Calls} | {r.Turns} | {r.FailedTurns} | {r.IngressMs.Median:F1} / {r.IngressMs.P99:F1} | {r.EgressMs.Median:F1} / {r.EgressMs.P99:F1} | {r.ServerAddedMs.Median:F1} / {r.ServerAddedMs.P99:F1} | {r.TokenRelayMs.Median:F1} / {r.TokenRelayMs.P99:F1} | {F(r.CpuMsPerTurn, "F2")} | {F(r.CpuPercentOfCore, "F0")} | {F(r.AllocatedBytesPerTurn / 1024, "F1")} | {F(r.RssPerCallKb, "F0")} | {F(r.FirstTurnMs, "F1")} / {F(r.LaterTurnsMedianMs, "F1")} |"));
+        foreach (var r in results.Where(r => r.TopAllocations is { Count: > 0 }))
+        {
+            text.AppendLine(Invariant($"{r.Target} at {r.Calls} calls, top allocated types (sampled KB/turn):"));
+            foreach (var t in r.TopAllocations!) text.AppendLine(Invariant($"  {t.BytesPerTurn / 1024,8:F1}  {t.Type}"));
+        }
         foreach (var r in results.Where(r => r.FirstFailure is not null))
             text.AppendLine(Invariant($"{r.Target} at {r.Calls} calls, first failure: {r.FirstFailure}"));
         return text.ToString();
@@ -28,9 +33,9 @@ internal static class OutsideReport
         {
             if (results.FirstOrDefault(r => r.Target == baseline && r.Calls == c.Calls) is not { } b) continue;
             ratios.Add(new LevelRatio(c.Calls,
-                Ratio(c.IngressMs.P99, b.IngressMs.P99), Ratio(c.EgressMs.P99, b.EgressMs.P99), Ratio(c.TokenRelayMs.P99, b.TokenRelayMs.P99),
+                Ratio(c.IngressMs.P99, b.IngressMs.P99), Ratio(c.EgressMs.P99, b.EgressMs.P99), Ratio(c.ServerAddedMs.P99, b.ServerAddedMs.P99), Ratio(c.TokenRelayMs.P99, b.TokenRelayMs.P99),
                 Ratio(c.CpuMsPerTurn, b.CpuMsPerTurn), Ratio(c.AllocatedBytesPerTurn, b.AllocatedBytesPerTurn), Ratio(c.RssPerCallKb, b.RssPerCallKb),
-                Ratio(c.FirstTurnMs, b.FirstTurnMs)));
+                Ratio(c.FirstTurnMs, b.FirstTurnMs), Ratio(c.FirstTurnMs / c.LaterTurnsMedianMs, b.FirstTurnMs / b.LaterTurnsMedianMs)));
         }
         return ratios;
     }
@@ -40,10 +45,10 @@ internal static class OutsideReport
         if (ratios.Count == 0) return string.Empty;
         var text = new StringBuilder();
         text.AppendLine("candidate / baseline (below 1 is better):");
-        text.AppendLine("| calls | ingress p99 | egress p99 | token p99 | CPU/turn | alloc/turn | RSS/call | first turn |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|");
+        text.AppendLine("| calls | ingress p99 | egress p99 | ingress+egress p99 | token p99 | CPU/turn | alloc/turn | RSS/call | first turn | first turn ÷ median |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in ratios)
-            text.AppendLine(Invariant($"| {r.Calls} | {F(r.IngressP99, "F2")} | {F(r.EgressP99, "F2")} | {F(r.TokenP99, "F2")} | {F(r.CpuPerTurn, "F2")} | {F(r.AllocPerTurn, "F2")} | {F(r.RssPerCall, "F2")} | {F(r.FirstTurn, "F2")} |"));
+            text.AppendLine(Invariant($"| {r.Calls} | {F(r.IngressP99, "F2")} | {F(r.EgressP99, "F2")} | {F(r.ServerAddedP99, "F2")} | {F(r.TokenP99, "F2")} | {F(r.CpuPerTurn, "F2")} | {F(r.AllocPerTurn, "F2")} | {F(r.RssPerCall, "F2")} | {F(r.FirstTurn, "F2")} | {F(r.FirstTurnOverMedian, "F2")} |"));
         return text.ToString();
     }
 
@@ -58,7 +63,7 @@ internal static class OutsideReport
 }
 
 /// <summary>Candidate ÷ baseline at one level.</summary>
-internal sealed record LevelRatio(int Calls, double? IngressP99, double? EgressP99, double? TokenP99, double? CpuPerTurn, double? AllocPerTurn, double? RssPerCall, double? FirstTurn);
+internal sealed record LevelRatio(int Calls, double? IngressP99, double? EgressP99, double? ServerAddedP99, double? TokenP99, double? CpuPerTurn, double? AllocPerTurn, double? RssPerCall, double? FirstTurn, double? FirstTurnOverMedian);
 
 /// <summary>Everything one invocation measured, for <c>--json</c>.</summary>
 internal sealed record OutsideBenchRun(string Machine, string Settings, IReadOnlyList<LevelResult> Results, IReadOnlyList<LevelRatio> Ratios);

@@ -92,6 +92,25 @@ internal sealed class RelayLoadCall(Uri server, OutsideBenchOptions options, Htt
         return relay.Attribute("url")?.Value ?? throw new InvalidOperationException("<ConversationRelay> has no url.");
     }
 
+    /// <summary>The <c>reasonCode</c> and <c>reason</c> of an <c>end</c> frame's hand-off data (not the rest: it may quote the caller).</summary>
+    internal static string EndReason(string? handoffData)
+    {
+        if (string.IsNullOrEmpty(handoffData)) return "no hand-off data";
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(handoffData);
+            var root = document.RootElement;
+            if (root.ValueKind != System.Text.Json.JsonValueKind.Object) return "hand-off data is not an object";
+            var code = root.TryGetProperty("reasonCode", out var c) && c.ValueKind == System.Text.Json.JsonValueKind.String ? c.GetString() : null;
+            var reason = root.TryGetProperty("reason", out var r) && r.ValueKind == System.Text.Json.JsonValueKind.String ? r.GetString() : null;
+            return $"{code ?? "no reasonCode"} ({reason ?? "no reason"})";
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return "hand-off data is not JSON";
+        }
+    }
+
     private static async Task TurnAsync(ConversationRelayCaller caller, TurnTrace trace, string prompt, CancellationToken cancellationToken)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -103,6 +122,12 @@ internal sealed class RelayLoadCall(Uri server, OutsideBenchOptions options, Htt
             for (var i = 0; i < 10_000; i++)
             {
                 var frame = await caller.ReadFrameAsync(limit.Token);
+                if (frame.Type == "end")
+                {
+                    // Twilio ends the session on `end` (a hand-off): nothing more is said on this call.
+                    trace.Failure = "the server ended the call: " + EndReason(frame.HandoffData);
+                    return;
+                }
                 if (frame.Type != "text") continue;
                 trace.FrameReceived(frame.Token ?? string.Empty, frame.ReceivedAt);
                 if (!frame.Last) continue;

@@ -11,7 +11,9 @@ internal sealed class TurnTrace
 {
     private readonly long[] _deltaAt;
     private readonly int[] _deltaChars;
+    private const int HeardKept = 120;
     private readonly List<(long At, int Chars)> _frames = [];
+    private readonly System.Text.StringBuilder _heard = new();
     private long _modelAskedAt;
     private int _frameChars;
 
@@ -44,6 +46,7 @@ internal sealed class TurnTrace
     {
         _frameChars += NonBlank(token);
         _frames.Add((timestamp, _frameChars));
+        if (_heard.Length < HeardKept) _heard.Append(token, 0, Math.Min(token.Length, HeardKept - _heard.Length));
     }
 
     /// <summary>
@@ -54,7 +57,8 @@ internal sealed class TurnTrace
     {
         if (Failure is not null) return TurnFigures.Failed(Failure);
         if (!Completed) return TurnFigures.Failed("no reply with last:true");
-        if (_modelAskedAt == 0) return TurnFigures.Failed("the model stand-in was never asked");
+        // The server answered without the model (a canned line: escalation, consent, fallback…): say what it said.
+        if (_modelAskedAt == 0) return TurnFigures.Failed($"the model stand-in was never asked; the server answered \"{_heard}\"");
         var firstFrame = _frames.FindIndex(f => f.Chars > 0);
         if (firstFrame < 0 || _deltaAt[0] == 0) return TurnFigures.Failed("no text reached the caller");
         var tokens = new double[_deltaAt.Length];

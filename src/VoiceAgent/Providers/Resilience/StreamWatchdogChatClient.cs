@@ -56,8 +56,9 @@ internal sealed class StreamWatchdogChatClient(IChatClient innerClient, TimeProv
     /// <summary>Output the caller can act on: spoken text or a tool call.</summary>
     private static bool IsFirstToken(ChatResponseUpdate update)
     {
-        foreach (var content in update.Contents)
-            if (content is TextContent { Text.Length: > 0 } or FunctionCallContent) return true;
+        var contents = update.Contents; // indexed: a foreach over IList<T> boxes an enumerator per update
+        for (var i = 0; i < contents.Count; i++)
+            if (contents[i] is TextContent { Text.Length: > 0 } or FunctionCallContent) return true;
         return false;
     }
 }

@@ -59,12 +59,64 @@ public sealed class OutsideBenchLogicTests
     }
 
     [Fact]
-    public void ATurnTheModelNeverHeardOfIsFailed()
+    public void ATurnTheModelNeverHeardOfIsFailedWithWhatTheServerSaidInstead()
     {
         var trace = new TurnTrace(1) { PromptSentAt = 0, Completed = true };
-        trace.FrameReceived("Sorry, something went wrong.", 5 * Ms);
+        trace.FrameReceived("Let me connect you ", 5 * Ms);
+        trace.FrameReceived("with a person.", 6 * Ms);
 
-        Assert.Equal("the model stand-in was never asked", trace.Measure().Failure);
+        Assert.Equal("the model stand-in was never asked; the server answered \"Let me connect you with a person.\"", trace.Measure().Failure);
+    }
+
+    [Theory]
+    [InlineData("probe")]
+    [InlineData("0")]
+    [InlineData("1")]
+    [InlineData("42")]
+    [InlineData("999")]
+    public void TheCallersPromptsNeverTripTheServersEscalationTriggers(string call)
+    {
+        // The server's own monitor with its defaults (loop, person request, sentiment all on).
+        var monitor = new VoiceAgent.Conversation.Escalation.EscalationMonitor(new VoiceAgent.Conversation.EscalationOptions());
+
+        for (var turn = 0; turn < 40; turn++)
+        {
+            var decision = monitor.Observe(TurnTimeline.Prompt(call, turn));
+            Assert.True(decision is null, $"turn {turn} of call {call} would be handed over: {decision?.Reason}");
+        }
+    }
+
+    [Fact]
+    public void EveryPromptCarriesTheTagTheTimelineMatchesOn()
+    {
+        var timeline = new TurnTimeline(1);
+        var traces = Enumerable.Range(0, 12).Select(turn => timeline.Begin("probe", turn)).ToArray();
+
+        for (var turn = 0; turn < traces.Length; turn++)
+        {
+            var request = new VoiceAgent.Emulators.ChatScript.RecordedChatRequest { Model = "m", RawJson = "{}", Messages = [new("user", TurnTimeline.Prompt("probe", turn))] };
+            timeline.RequestAccepted(request, 100 + turn);
+        }
+
+        for (var turn = 0; turn < traces.Length; turn++)
+        {
+            traces[turn].FrameReceived("x", 1);
+            traces[turn].Completed = true;
+            Assert.DoesNotContain("never asked", traces[turn].Measure().Failure);
+        }
+    }
+
+    [Fact]
+    public void AnEndFrameIsReportedByItsReasonWithoutTheCallersWords()
+    {
+        var data = VoiceAgent.Conversation.Handoff.Json(VoiceAgent.Conversation.Handoff.LiveAgent, "the caller asked for a person", "CA1",
+            DateTimeOffset.UnixEpoch, summary: "The caller said: \"my card is 4111\".");
+
+        var reason = RelayLoadCall.EndReason(data);
+
+        Assert.Equal("live-agent-handoff (the caller asked for a person)", reason);
+        Assert.Equal("hand-off data is not JSON", RelayLoadCall.EndReason("{"));
+        Assert.Equal("no hand-off data", RelayLoadCall.EndReason(null));
     }
 
     [Fact]
@@ -104,6 +156,7 @@ public sealed class OutsideBenchLogicTests
         Assert.Equal(200, ratio.Calls);
         Assert.Equal(0.1, ratio.IngressP99!.Value, 9);
         Assert.Equal(0.25, ratio.CpuPerTurn!.Value, 9);
+        Assert.Equal(9 / 63.0, ratio.ServerAddedP99!.Value, 9);
         Assert.Null(ratio.AllocPerTurn);
         Assert.Contains("| 200 | 0.10 |", OutsideReport.RatioTable([ratio]));
     }
@@ -183,6 +236,7 @@ public sealed class OutsideBenchLogicTests
         IngressMs = new LatencyStats(10, 1, 2, ingressP99, ingressP99),
         EgressMs = new LatencyStats(10, 1, 2, 3, 3),
         TokenRelayMs = new LatencyStats(10, 1, 2, 3, 3),
+        ServerAddedMs = new LatencyStats(10, 2, 4, ingressP99 + 3, ingressP99 + 3),
         DurationSeconds = 10,
         CpuMsPerTurn = cpu,
         AllocatedBytesPerTurn = alloc,
