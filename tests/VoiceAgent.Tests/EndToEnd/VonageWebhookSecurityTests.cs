@@ -131,6 +131,22 @@ public sealed class VonageWebhookSecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_signed_transfer_event_which_has_no_status_is_accepted()
+    {
+        var body = Encoding.UTF8.GetBytes($$"""{"conversation_uuid_from":"CON-{{Uuid}}","conversation_uuid_to":"CON-xfer","uuid":"{{Uuid}}","timestamp":"2026-12-07T08:00:00.000Z"}""");
+        using var response = await _server.VonageWebhooks(_http).SendSignedAsync(HttpMethod.Post, "/vonage/event", body, CancellationToken.None).DefaultTimeout();
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_signed_event_without_a_status_or_transfer_is_refused_as_unreadable()
+    {
+        var body = Encoding.UTF8.GetBytes($$"""{"uuid":"{{Uuid}}"}""");
+        using var response = await _server.VonageWebhooks(_http).SendSignedAsync(HttpMethod.Post, "/vonage/event", body, CancellationToken.None).DefaultTimeout();
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
     public async Task A_signed_event_is_accepted()
     {
         using var response = await _server.VonageWebhooks(_http).SendEventAsync(Uuid, "answered", CancellationToken.None).DefaultTimeout();

@@ -18,6 +18,8 @@ internal sealed partial class VonageCallEvent
     [JsonPropertyName("status")] public string? Status { get; set; }
     [JsonPropertyName("direction")] public string? Direction { get; set; }
     [JsonPropertyName("timestamp")] public string? Timestamp { get; set; }
+    /// <summary>Set on the <c>transfer</c> event (a leg moved between conversations), which carries no status.</summary>
+    [JsonPropertyName("conversation_uuid_to")] public string? ConversationUuidTo { get; set; }
 
     /// <summary>Reads the event from the (already verified) request; null when it is not one.</summary>
     public static async Task<VonageCallEvent?> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -30,6 +32,7 @@ internal sealed partial class VonageCallEvent
                 Status = request.Query["status"].ToString(),
                 Direction = request.Query["direction"].ToString(),
                 Timestamp = request.Query["timestamp"].ToString(),
+                ConversationUuidTo = request.Query["conversation_uuid_to"].ToString(),
             };
         try
         {
@@ -41,9 +44,10 @@ internal sealed partial class VonageCallEvent
         }
     }
 
-    /// <summary>Records the event; false when it carries no uuid or status.</summary>
+    /// <summary>Records the event; false when it carries no uuid or status (a <c>transfer</c> event counts as status "transfer").</summary>
     public bool Record(ILogger logger)
     {
+        if (string.IsNullOrEmpty(Status) && !string.IsNullOrEmpty(ConversationUuidTo)) Status = "transfer";
         if (string.IsNullOrEmpty(Uuid) || string.IsNullOrEmpty(Status))
         {
             LogUnreadable(logger);
