@@ -30,7 +30,20 @@ public sealed class MediaStreamsSpeculationTests : IAsyncLifetime
 
     private static Task<byte[]> SpeechThenPauseAsync(string text) => SpeechThenSilenceAsync(text, PauseMs);
 
-    private static async Task<byte[]> SpeechThenSilenceAsync(string text, int silenceMs) => [.. await TestAudio.SpeechMuLaw8kAsync(text), .. TestAudio.SilenceMuLaw8k(silenceMs)];
+    /// <summary>
+    /// The sentence without the synthesiser's own leading and trailing quiet (cut above the emulated STT's loudness
+    /// threshold, so the pause the STT measures is exactly the silence added), then <paramref name="silenceMs"/> of silence.
+    /// </summary>
+    private static async Task<byte[]> SpeechThenSilenceAsync(string text, int silenceMs)
+    {
+        var mulaw = await TestAudio.SpeechMuLaw8kAsync(text);
+        var pcm = new short[mulaw.Length];
+        VoiceAgent.Speech.Audio.MuLaw.Decode(mulaw, pcm);
+        var speech = AudioEdit.Trim(pcm, 8000, thresholdDbfs: -35);
+        var trimmed = new byte[speech.Length];
+        VoiceAgent.Speech.Audio.MuLaw.Encode(speech, trimmed);
+        return [.. trimmed, .. TestAudio.SilenceMuLaw8k(silenceMs)];
+    }
 
     [Fact]
     public async Task A_reply_started_on_a_final_before_the_endpoint_is_held_silent_until_the_turn_ends_and_then_played()
