@@ -777,7 +777,8 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     private void PrepareTts()
     {
         if (_voiceFailures > 0) return; // the next reply opens its own, bounded
-        if (_preparedTts is { IsFaulted: false, IsCanceled: false } && _clock.GetElapsedTime(_preparedTtsAt) < PreparedTtsMaxAge) return;
+        // One that failed to open stays too: it is the next reply's one try (a refusal seconds ago is not retried per turn).
+        if (_preparedTts is not null && _clock.GetElapsedTime(_preparedTtsAt) < PreparedTtsMaxAge) return;
         RetirePreparedTts();
         _preparedTtsAt = _clock.GetTimestamp();
         _preparedTts = _tts.OpenAsync(_ttsOptions, _life.Token).AsTask();
