@@ -46,6 +46,7 @@ internal sealed class BenchProviders : IAsyncDisposable
         ["ELEVENLABS_API_KEY"] = "bench",
         ["ELEVENLABS_BASE_URL"] = _tts.WebSocketBaseUrl.ToString().TrimEnd('/'),
         ["WELCOME_GREETING"] = "",
+        ["ESCALATE_ON_LOOP"] = "false", // every bench turn asks the same question: that is load, not a caller going round in circles
     };
 
     public async ValueTask DisposeAsync()
