@@ -10,7 +10,12 @@ internal sealed class BenchProviders : IAsyncDisposable
 {
     public const string Reply = "Sure, we are open nine to five.";
     private readonly AnthropicEmulator _model = new(new() { ApiKey = "bench", InterTokenDelay = TimeSpan.FromMilliseconds(1) });
-    private readonly DeepgramEmulator _stt = new("bench");
+    /// <summary>
+    /// The emulated Deepgram finalizes the words at a pause of this much quiet, before its endpoint (300 ms, the
+    /// server's default): the final a speculative reply starts on. With or without speculation the turn ends at the endpoint.
+    /// </summary>
+    public static readonly TimeSpan FinalizeAfterQuiet = TimeSpan.FromMilliseconds(150);
+    private readonly DeepgramEmulator _stt = new("bench") { FinalizeAfterQuiet = FinalizeAfterQuiet };
     private readonly ElevenLabsEmulator _tts = new(new ElevenLabsEmulatorBehavior { ApiKey = "bench" });
 
     public static async Task<BenchProviders> StartAsync(int turns, CancellationToken cancellationToken)
@@ -27,6 +32,9 @@ internal sealed class BenchProviders : IAsyncDisposable
         return providers;
     }
 
+    /// <summary>Model requests the emulated model received, and how many of them the server aborted.</summary>
+    public (int Received, int Aborted) ModelRequests => (_model.Requests.Count, _model.Requests.AbortedCount);
+
     /// <summary>The server settings pointing at these emulators.</summary>
     public Dictionary<string, string> Settings(string dataDir) => new()
     {
@@ -38,6 +46,7 @@ internal sealed class BenchProviders : IAsyncDisposable
         ["ELEVENLABS_API_KEY"] = "bench",
         ["ELEVENLABS_BASE_URL"] = _tts.WebSocketBaseUrl.ToString().TrimEnd('/'),
         ["WELCOME_GREETING"] = "",
+        ["ESCALATE_ON_LOOP"] = "false", // every bench turn asks the same question: that is load, not a caller going round in circles
     };
 
     public async ValueTask DisposeAsync()

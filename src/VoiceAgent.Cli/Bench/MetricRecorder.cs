@@ -9,6 +9,7 @@ internal sealed class MetricRecorder : IDisposable
 {
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<double>> _values = new();
+    private readonly ConcurrentDictionary<string, long> _counts = new();
 
     public MetricRecorder()
     {
@@ -18,10 +19,17 @@ internal sealed class MetricRecorder : IDisposable
         };
         _listener.SetMeasurementEventCallback<double>((instrument, value, _, _) =>
             _values.GetOrAdd(instrument.Name, _ => new ConcurrentQueue<double>()).Enqueue(value));
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            foreach (var tag in tags) _counts.AddOrUpdate(instrument.Name + "/" + tag.Value, value, (_, sum) => sum + value);
+        });
         _listener.Start();
     }
 
     public IReadOnlyCollection<double> Values(string instrument) => _values.TryGetValue(instrument, out var q) ? q.ToArray() : [];
+
+    /// <summary>The sum a counter reported with a tag of value <paramref name="tagValue"/> (any tag key).</summary>
+    public long Count(string instrument, string tagValue) => _counts.TryGetValue(instrument + "/" + tagValue, out var sum) ? sum : 0;
 
     public void Clear() => _values.Clear();
 

@@ -62,6 +62,15 @@ public sealed class DeepgramEmulator : EmulatorHost
     /// <summary>Stream time between interim results while speech goes on.</summary>
     public TimeSpan InterimInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// A pause of this much quiet inside a segment (shorter than the endpoint) finalizes the words so far: an
+    /// <c>is_final</c> result without <c>speech_final</c>, as Deepgram sends when it is sure of words before it detects
+    /// the endpoint ("send a definitive, or final, transcript of all audio up to that point. It will then continue to
+    /// process audio"). If the caller goes on, the next scripted transcript is what they say; if not, the endpoint's
+    /// <c>speech_final</c> result has an empty transcript. Null (default): finals come only with the endpoint.
+    /// </summary>
+    public TimeSpan? FinalizeAfterQuiet { get; init; }
+
     internal string ModelUuid { get; } = Guid.NewGuid().ToString();
 
     // ---- script -------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ internal sealed class DeepgramEmulatorSession : IDisposable
     private readonly TimeProvider _time;
     private readonly int? _dropAfterFrames;
     private readonly EnergySegmenter _segmenter;
+    private bool _piecesFinal; // the words of the current segment so far were all sent as finals (no speech since)
     private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly Channel<Outgoing> _outgoing = Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<SegmenterEvent> _detected = [];
@@ -53,7 +54,7 @@ internal sealed class DeepgramEmulatorSession : IDisposable
         _segmenter = new EnergySegmenter(parameters.SampleRate, emulator.SpeechRmsThreshold, emulator.SpeechOnsetFrames,
             parameters.EndpointingMs is int endpointing ? TimeSpan.FromMilliseconds(endpointing) : null,
             parameters.InterimResults && parameters.UtteranceEndMs is int utteranceEnd ? TimeSpan.FromMilliseconds(utteranceEnd) : null,
-            emulator.InterimInterval);
+            emulator.InterimInterval, emulator.FinalizeAfterQuiet);
         _closeDeadline = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         _lastFrameAt = time.GetTimestamp();
         var tick = TimeSpan.FromTicks(Math.Clamp(emulator.IdleTimeout.Ticks / 10, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerMillisecond * 250));
@@ -243,9 +244,24 @@ internal sealed class DeepgramEmulatorSession : IDisposable
                     InterimText(detected.End - detected.Start), Confidence * 0.9, Punctuated, _record.RequestId, _model));
                 break;
 
+            case SegmenterEventKind.PieceFinalized:
+                var piece = detected.End - detected.Start;
+                SendResults(new(detected.Start, piece, IsFinal: true, SpeechFinal: false, FromFinalize: false,
+                    _current?.Text ?? string.Create(CultureInfo.InvariantCulture, $"emulated speech {piece:0.0} seconds"), Confidence, Punctuated, _record.RequestId, _model));
+                _current = null;
+                _piecesFinal = true;
+                break;
+
+            case SegmenterEventKind.Resumed:
+                _current = _emulator.TakeTranscript(); // the caller went on: the next scripted words are what they say now
+                _piecesFinal = false;
+                break;
+
             case SegmenterEventKind.SegmentEnded:
                 var duration = detected.End - detected.Start;
-                var text = _current?.Text ?? string.Create(CultureInfo.InvariantCulture, $"emulated speech {duration:0.0} seconds");
+                // Everything said was finalized already: the endpoint's result carries no new words.
+                var text = _piecesFinal ? "" : _current?.Text ?? string.Create(CultureInfo.InvariantCulture, $"emulated speech {duration:0.0} seconds");
+                _piecesFinal = false;
                 SendResults(new(detected.Start, duration, IsFinal: true, SpeechFinal: detected.Endpoint && _parameters.EndpointingMs is not null,
                     fromFinalize, text, Confidence, Punctuated, _record.RequestId, _model));
                 _current = null;

@@ -14,6 +14,7 @@ internal sealed class EnergySegmenter
     private readonly double? _endpointing;
     private readonly double? _utteranceEnd;
     private readonly double _interimInterval;
+    private readonly double? _finalizeAfterQuiet;
     private readonly short[] _frame;
     private int _filled;
     private long _samples;
@@ -25,11 +26,16 @@ internal sealed class EnergySegmenter
     private double _lastLoudEnd;
     private double _nextInterimAt;
     private bool _utteranceEndPending;
+    private double _pieceStart;
+    private bool _pieceFinalized;
 
     /// <param name="endpointing">Quiet that ends a segment; null when endpointing is off (a segment then ends after one second of quiet, or the utterance-end gap if longer, without the endpoint flag).</param>
     /// <param name="utteranceEnd">Quiet after a segment that yields <see cref="SegmenterEventKind.UtteranceEnded"/>; null for none.</param>
-    public EnergySegmenter(int sampleRate, double rmsThreshold, int onsetFrames, TimeSpan? endpointing, TimeSpan? utteranceEnd, TimeSpan interimInterval)
+    /// <param name="finalizeAfterQuiet">A pause this long (shorter than the endpoint) finalizes the words so far without ending the segment; null: never.</param>
+    public EnergySegmenter(int sampleRate, double rmsThreshold, int onsetFrames, TimeSpan? endpointing, TimeSpan? utteranceEnd, TimeSpan interimInterval,
+        TimeSpan? finalizeAfterQuiet = null)
     {
+        _finalizeAfterQuiet = finalizeAfterQuiet?.TotalSeconds;
         _sampleRate = sampleRate;
         _threshold = rmsThreshold;
         _onsetFrames = Math.Max(1, onsetFrames);
@@ -81,6 +87,8 @@ internal sealed class EnergySegmenter
                 _inSegment = true;
                 _utteranceEndPending = false;
                 _segmentStart = _candidateStart;
+                _pieceStart = _candidateStart;
+                _pieceFinalized = false;
                 _lastLoudEnd = end;
                 _nextInterimAt = _segmentStart + _interimInterval;
                 output.Add(new(SegmenterEventKind.SpeechStarted, _segmentStart, _segmentStart));
@@ -93,14 +101,29 @@ internal sealed class EnergySegmenter
             return;
         }
 
-        if (loud) _lastLoudEnd = end;
-        if (end >= _nextInterimAt)
+        if (loud)
         {
-            output.Add(new(SegmenterEventKind.Interim, _segmentStart, end));
+            _lastLoudEnd = end;
+            if (_pieceFinalized)
+            {
+                _pieceFinalized = false;
+                output.Add(new(SegmenterEventKind.Resumed, start, start));
+            }
+        }
+        if (end >= _nextInterimAt && !_pieceFinalized)
+        {
+            output.Add(new(SegmenterEventKind.Interim, _pieceStart, end));
             _nextInterimAt += _interimInterval;
         }
 
         var quiet = end - _lastLoudEnd;
+        if (_finalizeAfterQuiet is double finalizeAfter && !_pieceFinalized && quiet >= finalizeAfter && quiet < (_endpointing ?? double.MaxValue))
+        {
+            // Deepgram finalizes words it is sure of before the endpoint; each final covers the audio since the previous one.
+            _pieceFinalized = true;
+            output.Add(new(SegmenterEventKind.PieceFinalized, _pieceStart, _lastLoudEnd));
+            _pieceStart = _lastLoudEnd;
+        }
         if (_endpointing is double endpointing)
         {
             if (quiet >= endpointing) EndSegment(endpoint: true, output);
@@ -116,7 +139,7 @@ internal sealed class EnergySegmenter
         _inSegment = false;
         _loudRun = 0;
         _utteranceEndPending = _utteranceEnd is not null;
-        output.Add(new(SegmenterEventKind.SegmentEnded, _segmentStart, _lastLoudEnd, endpoint));
+        output.Add(new(SegmenterEventKind.SegmentEnded, _pieceStart, Math.Max(_pieceStart, _lastLoudEnd), endpoint));
     }
 
     private static double Rms(ReadOnlySpan<short> frame)

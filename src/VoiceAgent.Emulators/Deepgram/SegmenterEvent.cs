@@ -10,6 +10,10 @@ internal enum SegmenterEventKind
     SegmentEnded,
     /// <summary>A word gap of <c>utterance_end_ms</c> followed the last speech, which ended at End.</summary>
     UtteranceEnded,
+    /// <summary>A pause shorter than the endpoint: the words of Start..End are final (<c>is_final</c> without <c>speech_final</c>); the segment goes on.</summary>
+    PieceFinalized,
+    /// <summary>Speech came back within the segment after its words so far were finalized.</summary>
+    Resumed,
 }
 
 /// <summary>What the energy detector noticed, in stream seconds.</summary>

@@ -15,6 +15,10 @@ namespace VoiceAgent.Emulators.Hosting;
 public abstract class EmulatorHost : IAsyncDisposable
 {
     private WebApplication? _app;
+    private int _tcpConnections;
+
+    /// <summary>TCP connections this emulator has accepted (HTTP keep-alive reuses one; a new connection means a new handshake).</summary>
+    public int TcpConnectionsAccepted => Volatile.Read(ref _tcpConnections);
 
     /// <summary><c>http://127.0.0.1:{port}</c> once started.</summary>
     public Uri BaseUrl { get; private set; } = new("http://127.0.0.1:0");
@@ -30,7 +34,11 @@ public abstract class EmulatorHost : IAsyncDisposable
         if (_app is not null) throw new InvalidOperationException("Emulator already started.");
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, port));
+        builder.WebHost.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, port, listen => listen.Use(next => connection =>
+        {
+            Interlocked.Increment(ref _tcpConnections);
+            return next(connection);
+        })));
         var app = builder.Build();
         app.UseWebSockets();
         MapRoutes(app);

@@ -81,6 +81,7 @@ internal sealed partial class CallSession
         finally
         {
             _mailbox.Writer.TryComplete();
+            await AbandonSpeculationAsync();
             await CutCurrentReplyAsync(heard: null, closeTalkCycle: false, _deps.Clock.GetTimestamp(), CancellationToken.None);
             DisarmSilence();
             await AbandonCaptureAsync("the call ended", CancellationToken.None);
@@ -99,6 +100,7 @@ internal sealed partial class CallSession
 
     private async ValueTask<bool> HandleAsync(ConversationEvent @event, CancellationToken ct)
     {
+        if (await SpeculationFirstAsync(@event, ct)) return true;
         if (await InterceptAsync(@event, ct) is { } intercepted) return intercepted;
         switch (@event)
         {
@@ -174,17 +176,24 @@ internal sealed partial class CallSession
         var text = said.Text.Trim();
         if (text.Length == 0)
         {
+            await DiscardSpeculationAsync(ct);
             LogEmptyUtterance(_logger, CallId);
             return;
         }
         // A new utterance while a reply streams: the newest input wins, the cut reply is recorded as heard.
+        var speculated = TakeSpeculation(text);
+        await DiscardSpeculationAsync(ct); // one on other words: the caller went on
         await CutCurrentReplyAsync(heard: null, closeTalkCycle: true, said.ReceivedAt, ct);
         _lastCut = null;
         _history.AddUser(text);
         _transcript.Caller(text);
         _turnCount++;
-        if (await TryEscalateAsync(text, ct)) return;
-        var timeline = StartReply(said.ReceivedAt, ct);
+        if (await TryEscalateAsync(text, ct))
+        {
+            if (speculated is not null) await DropSpeculationAsync(speculated, ct);
+            return;
+        }
+        var timeline = speculated is null ? StartReply(said.ReceivedAt, ct) : await AdoptSpeculationAsync(speculated, ct);
         if (said.SpeechEndedAt != 0) timeline.Mark(TurnHop.SpeechEnded, said.SpeechEndedAt);
         if (said.SpeechEndedAt != 0) timeline.Mark(TurnHop.TranscriptFinal, said.ReceivedAt);
     }
@@ -276,6 +285,7 @@ internal sealed partial class CallSession
 
     private void OnTurnFinished(TurnFinished finished)
     {
+        if (_speculation is { } held && ReferenceEquals(finished.Reply, held.Reply)) held.Finished = finished; // recorded if the turn is confirmed
         if (!ReferenceEquals(finished.Reply, _current)) return; // already cut and recorded
         _current = null;
         RecordFinished(finished.Reply, finished.Result);
@@ -305,10 +315,10 @@ internal sealed partial class CallSession
         return timeline;
     }
 
-    private async Task<TurnResult> RunReplyAsync(ReplyHandle reply, List<Microsoft.Extensions.AI.ChatMessage> messages, CancellationToken callToken)
+    private async Task<TurnResult> RunReplyAsync(ReplyHandle reply, List<Microsoft.Extensions.AI.ChatMessage> messages, CancellationToken callToken, Task? confirmed = null)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(callToken, reply.Cancellation.Token);
-        var result = await _runner.RunAsync(reply.Id, messages, reply.Timeline, linked.Token);
+        var result = await _runner.RunAsync(reply.Id, messages, reply.Timeline, linked.Token, confirmed);
         if (!linked.IsCancellationRequested)
         {
             // Hand the result back to the one writer; if the call is over, nobody needs it.

@@ -55,3 +55,13 @@ public sealed record CallEnded(string Reason) : ConversationEvent;
 
 /// <summary>The call reached its maximum length: the agent says goodbye and ends it.</summary>
 public sealed record CallTimeLimitReached : ConversationEvent;
+
+/// <summary>
+/// Audio path: the caller's words so far look like a whole turn (a stable transcript), but the end of the turn is not
+/// confirmed yet. The engine may start the model on <paramref name="Text"/> at once; the reply is held by the transport
+/// (<see cref="ReplyHold"/>) and only spoken when a <see cref="UserSaid"/> with the same words confirms the turn.
+/// </summary>
+public sealed record SpeculativeUtterance(string Text) : ConversationEvent;
+
+/// <summary>Audio path: the caller went on (or the words were dropped): a reply started on a <see cref="SpeculativeUtterance"/> is discarded.</summary>
+public sealed record SpeculationWithdrawn : ConversationEvent;

@@ -110,6 +110,9 @@ internal sealed class ConversationHistory(int maxExchanges, History.HistoryPolic
         return messages;
     }
 
+    /// <summary>Appends a caller utterance to a request built by <see cref="BuildRequest"/> as <see cref="AddUser"/> would have placed it, without changing the history.</summary>
+    public static void AppendUser(List<ChatMessage> messages, string text) => Append(messages, ChatRole.User, text);
+
     internal static string RenderInterrupted(string heard) => heard.Length == 0
         ? "[interrupted: the caller talked over me before hearing anything]"
         : $"{heard.TrimEnd()}… [interrupted: the caller talked over me and heard only this much]";

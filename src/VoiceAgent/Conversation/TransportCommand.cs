@@ -26,3 +26,19 @@ public sealed record ChangePacing(Tools.SpeechPace? Pace, Tools.ReplyLength? Len
 
 /// <summary>End the session; <paramref name="HandoffData"/> (JSON text) reaches the carrier's action callback.</summary>
 public sealed record EndCall(string? HandoffData) : TransportCommand;
+
+/// <summary>
+/// A reply started speculatively (<see cref="SpeculativeUtterance"/>): <see cref="ReplyHoldStep.Hold"/> before its
+/// first token (the transport may synthesise it but sends nothing to the caller), then exactly one of
+/// <see cref="ReplyHoldStep.Release"/> (the turn was confirmed: speak it now) or <see cref="ReplyHoldStep.Drop"/>
+/// (discarded: nothing of it is ever played). Sent only to transports that post <see cref="SpeculativeUtterance"/>.
+/// </summary>
+public sealed record ReplyHold(int ReplyId, ReplyHoldStep Step) : TransportCommand;
+
+/// <summary>What happens to a held reply.</summary>
+public enum ReplyHoldStep
+{
+    Hold,
+    Release,
+    Drop,
+}

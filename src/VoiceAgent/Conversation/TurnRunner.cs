@@ -31,7 +31,8 @@ internal sealed partial class TurnRunner(
     internal const string Done = "done: ";
     internal const string NotPerformed = "not performed: ";
 
-    public async Task<TurnResult> RunAsync(int replyId, List<ChatMessage> messages, TurnTimeline timeline, CancellationToken cancellationToken)
+    /// <param name="confirmed">A speculative turn's confirmation: its tool calls (actions with effects) wait for it; null: none to wait for.</param>
+    public async Task<TurnResult> RunAsync(int replyId, List<ChatMessage> messages, TurnTimeline timeline, CancellationToken cancellationToken, Task? confirmed = null)
     {
         var spoken = new StringBuilder();
         var actions = new List<string>();
@@ -73,6 +74,7 @@ internal sealed partial class TurnRunner(
                     CountUsage(update); // after the text went out: usage never delays a delta
                 }
                 if (calls.Count == 0) break;
+                if (confirmed is not null) await confirmed.WaitAsync(cancellationToken); // nothing is done for a turn the caller may not have finished
                 if (toolsOff)
                 {
                     LogToolStepsExhausted(logger, timeline.CallId, timeline.TurnId, agent.Tools.MaxSteps);

@@ -129,7 +129,13 @@ public static class VoiceAgentServiceCollectionExtensions
         }, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(_ => new LocaleTable(
             settings.LocalesFile is { } file ? LocaleTable.Load(file) : LocaleTable.BuiltIn(settings.ElevenLabsVoiceId), settings.DefaultLocale));
-        services.TryAddSingleton(new SpeechPipelineOptions { MinTranscriptConfidence = settings.SttMinConfidence, ArtefactWindow = settings.SttArtefactWindow });
+        services.TryAddSingleton(new SpeechPipelineOptions
+        {
+            MinTranscriptConfidence = settings.SttMinConfidence,
+            ArtefactWindow = settings.SttArtefactWindow,
+            Speculation = settings.SpeculativeReplies,
+            SpeculationStableFor = settings.SpeculativeStable,
+        });
         services.TryAddSingleton<AudioCallFactory>();
         WarmTransferRegistration.Add(services, settings);
         Telephony.Vonage.Transfer.VonageTransferRegistration.Add(services, settings);

@@ -72,6 +72,10 @@ public sealed record VoiceAgentSettings
     public string DefaultLocale { get; init; } = "en-US";
     public double SttMinConfidence { get; init; } = 0.65;
     public TimeSpan SttArtefactWindow { get; init; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>SPECULATIVE_REPLIES: off | final | stable — start the model before the end of the turn is confirmed (audio path; default final).</summary>
+    public Speech.Pipeline.SpeculationMode SpeculativeReplies { get; init; } = Speech.Pipeline.SpeculationMode.Final;
+    /// <summary>SPECULATIVE_STABLE_MS: with SPECULATIVE_REPLIES=stable, how long interim words must stay unchanged (default 250).</summary>
+    public TimeSpan SpeculativeStable { get; init; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Where the server keeps generated secrets (development auth token, encryption key).</summary>
     public string DataDir { get; init; } = DefaultDataDir();
@@ -232,6 +236,8 @@ public sealed record VoiceAgentSettings
             DefaultLocale = S("DEFAULT_LOCALE") ?? d.DefaultLocale,
             SttMinConfidence = D("STT_MIN_CONFIDENCE", d.SttMinConfidence),
             SttArtefactWindow = Ms("STT_ARTEFACT_WINDOW_MS", d.SttArtefactWindow),
+            SpeculativeReplies = r.Choice("SPECULATIVE_REPLIES", d.SpeculativeReplies),
+            SpeculativeStable = Ms("SPECULATIVE_STABLE_MS", d.SpeculativeStable),
             DataDir = S("DATA_DIR") ?? d.DataDir,
             SystemPromptFile = S("SYSTEM_PROMPT_FILE"),
             HistoryTurns = I("HISTORY_TURNS", d.HistoryTurns),
@@ -368,6 +374,7 @@ public sealed record VoiceAgentSettings
         if (ElevenLabsStability is < 0 or > 1 || double.IsNaN(ElevenLabsStability)) errors.Add($"ELEVENLABS_STABILITY must be between 0 and 1, e.g. 0.5 (got {ElevenLabsStability.ToString(CultureInfo.InvariantCulture)}).");
         if (ElevenLabsSimilarityBoost is < 0 or > 1 || double.IsNaN(ElevenLabsSimilarityBoost)) errors.Add($"ELEVENLABS_SIMILARITY_BOOST must be between 0 and 1, e.g. 0.75 (got {ElevenLabsSimilarityBoost.ToString(CultureInfo.InvariantCulture)}).");
         if (ElevenLabsSpeed is < 0.7 or > 1.2 || double.IsNaN(ElevenLabsSpeed)) errors.Add($"ELEVENLABS_SPEED must be between 0.7 and 1.2, e.g. 1.0 (got {ElevenLabsSpeed.ToString(CultureInfo.InvariantCulture)}).");
+        if (SpeculativeStable < TimeSpan.FromMilliseconds(20) || SpeculativeStable > TimeSpan.FromSeconds(5)) errors.Add($"SPECULATIVE_STABLE_MS must be 20..5000, e.g. 250 (got {SpeculativeStable.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)}).");
         if (SttMinConfidence is < 0 or > 1 || double.IsNaN(SttMinConfidence)) errors.Add($"STT_MIN_CONFIDENCE must be between 0 and 1, e.g. 0.65 (got {SttMinConfidence.ToString(CultureInfo.InvariantCulture)}).");
         if (HoldMusicUrl is not null && !IsAbsolute(HoldMusicUrl, "http", "https")) errors.Add($"HOLD_MUSIC_URL must be an absolute http(s) URL of an audio file (got '{HoldMusicUrl}').");
         ValidateTransfer(errors);

@@ -30,6 +30,13 @@ internal static class EventIds
     public const int ToolRejected = 2009;
     /// <summary>Audio path: the caller heard the reply start (first mark echoed), with speech end → sent and → heard.</summary>
     public const int TurnHeard = 2050;
+    /// <summary>Audio path: the model was started on a stable transcript before the end of the turn (Debug), used, discarded.</summary>
+    public const int SpeculationStarted = 2120;
+    public const int SpeculationUsed = 2121;
+    public const int SpeculationDiscarded = 2122;
+    /// <summary>Speech pipeline: a speculation was asked for, or withdrawn because the caller went on (Debug).</summary>
+    public const int SpeculationAsked = 5080;
+    public const int SpeculationWithdrawn = 5081;
     // 3xxx: transports
     public const int FrameRejected = 3000;
     public const int SocketClosed = 3001;

@@ -28,6 +28,11 @@ public sealed class VoiceAgentMetrics
     public const string RejectedFrames = "voiceagent.transport.rejected_frames";
     /// <summary>Second model requests raced on a slow or failed first token, tagged <c>outcome</c>, <c>trigger</c>, <c>second_provider</c>.</summary>
     public const string RacedModelRequests = "voiceagent.model.raced_requests";
+    /// <summary>Model requests started on a stable transcript before the end of the turn, by step (started, used, discarded) and transport.</summary>
+    public const string SpeculativeRequests = "voiceagent.speculation.requests";
+    public const string SpeculationStarted = "started";
+    public const string SpeculationUsed = "used";
+    public const string SpeculationDiscarded = "discarded";
     /// <summary>Audio path: caller speech end → the carrier echoed the reply's first mark (the caller heard it).</summary>
     public const string SpeechEndToHeard = "voiceagent.turn.speech_end_to_heard";
     /// <summary>Audio path: first media frame sent → first mark echoed: the carrier's and the network's share.</summary>
@@ -54,6 +59,7 @@ public sealed class VoiceAgentMetrics
     private readonly Counter<long> _turns;
     private readonly Counter<long> _rejectedFrames;
     private readonly Counter<long> _racedRequests;
+    private readonly Counter<long> _speculativeRequests;
     private readonly Histogram<double> _speechEndToHeard;
     private readonly Histogram<double> _sentToHeard;
     private readonly Histogram<double> _replyPlayback;
@@ -75,6 +81,7 @@ public sealed class VoiceAgentMetrics
         _turns = meter.CreateCounter<long>(Turns, "{turn}", "Turns by outcome");
         _rejectedFrames = meter.CreateCounter<long>(RejectedFrames, "{frame}", "Frames a transport skipped");
         _racedRequests = meter.CreateCounter<long>(RacedModelRequests, "{request}", "Second model requests raced on a slow or failed first token, by outcome");
+        _speculativeRequests = meter.CreateCounter<long>(SpeculativeRequests, "{request}", "Speculative model requests started, used and discarded");
         _speechEndToHeard = meter.CreateHistogram<double>(SpeechEndToHeard, "ms", "Caller speech end to the reply's first mark echoed (heard)");
         _sentToHeard = meter.CreateHistogram<double>(SentToHeard, "ms", "First media frame sent to the reply's first mark echoed");
         _replyPlayback = meter.CreateHistogram<double>(ReplyPlayback, "ms", "First media frame sent to the reply's last mark echoed (played in full)");
@@ -141,6 +148,11 @@ public sealed class VoiceAgentMetrics
     internal void RecordRejectedFrame(string transport, string reason)
     {
         if (_rejectedFrames.Enabled) _rejectedFrames.Add(1, new TagList { { "transport", transport }, { "reason", reason } });
+    }
+
+    internal void RecordSpeculation(string step, string transport)
+    {
+        if (_speculativeRequests.Enabled) _speculativeRequests.Add(1, new TagList { { "step", step }, { "transport", transport } });
     }
 
     internal void RecordModelRace(ModelRaceOutcome outcome, ModelRaceTrigger trigger, string secondProvider)

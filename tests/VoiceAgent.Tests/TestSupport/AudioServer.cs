@@ -35,11 +35,12 @@ public sealed class AudioServer : IAsyncDisposable
     public ElevenLabsEmulator Tts { get; }
     public Uri Address { get; }
 
-    public static async Task<AudioServer> StartAsync(IDictionary<string, string?>? settings = null, ElevenLabsEmulatorBehavior? tts = null)
+    /// <param name="sttFinalizeAfterQuiet">The Deepgram emulator's <see cref="DeepgramEmulator.FinalizeAfterQuiet"/> (finals at a pause before the endpoint).</param>
+    public static async Task<AudioServer> StartAsync(IDictionary<string, string?>? settings = null, ElevenLabsEmulatorBehavior? tts = null, TimeSpan? sttFinalizeAfterQuiet = null)
     {
         var model = new AnthropicEmulator(new() { ApiKey = "test-key", InterTokenDelay = TimeSpan.FromMilliseconds(2) });
         await model.StartAsync().DefaultTimeout();
-        var stt = new DeepgramEmulator("dg-test-key");
+        var stt = new DeepgramEmulator("dg-test-key") { FinalizeAfterQuiet = sttFinalizeAfterQuiet };
         await stt.StartAsync().DefaultTimeout();
         var speech = new ElevenLabsEmulator(tts ?? new ElevenLabsEmulatorBehavior { ApiKey = "el-test-key" });
         await speech.StartAsync().DefaultTimeout();

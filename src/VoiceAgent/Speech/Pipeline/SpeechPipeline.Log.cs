@@ -84,4 +84,10 @@ internal sealed partial class SpeechPipeline
 
     [LoggerMessage(EventId = 5046, Level = LogLevel.Error, Message = "Call {CallId}: a speech pipeline task failed at the end of the call")]
     private static partial void LogTaskFailed(ILogger logger, string callId, Exception exception);
+
+    [LoggerMessage(EventId = Observability.EventIds.SpeculationAsked, Level = LogLevel.Debug, Message = "Call {CallId}: {Chars} characters of stable transcript before the end of the turn; asking for a speculative reply")]
+    private static partial void LogSpeculationAsked(ILogger logger, string callId, int chars);
+
+    [LoggerMessage(EventId = Observability.EventIds.SpeculationWithdrawn, Level = LogLevel.Debug, Message = "Call {CallId}: the caller went on; the speculative reply is withdrawn")]
+    private static partial void LogSpeculationWithdrawn(ILogger logger, string callId);
 }

@@ -55,6 +55,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     private readonly UtteranceAssembler _utterance = new();
     private readonly BargeInDecision _bargeIn;
     private readonly CallerSpeechLedger _callerSpeech = new();
+    private readonly SpeculationDecision _speculation;
     private readonly List<Task> _background = []; // timers, retired sessions and voices: awaited when the call ends
     private readonly List<TaskCompletionSource> _idleWaiters = [];
     private Playout _playout = null!;
@@ -62,6 +63,10 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     private CancellationTokenSource? _sttStop;
     private TextToSpeechStreamOptions _ttsOptions = new("", "");
     private Task<ITextToSpeechStream>? _preparedTts;
+    private long _preparedTtsAt;
+    private int? _heldId; // the reply the engine started speculatively: synthesised into _held, not played until released
+    private HeldReply? _held;
+    private bool _lastFrameVoiced;
     private ReplyInProgress? _active;
     private AudioTurnTimeline? _pendingTimeline;
     private AudioTurnTimeline? _lastTimeline;
@@ -84,6 +89,19 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         public int NextMarkSequence { get; set; }
     }
 
+    /// <summary>A speculative reply being synthesised while the turn is unconfirmed: its voice's reports wait here.</summary>
+    private sealed class HeldReply(ReplyInProgress reply)
+    {
+        public ReplyInProgress Reply { get; } = reply;
+        public List<VoiceReport> Reports { get; } = [];
+    }
+
+    /// <summary>
+    /// A TTS socket opened ahead is used for a reply only while younger than this: below ElevenLabs' default
+    /// <c>inactivity_timeout</c> (20 s), after which the service closes a socket that was sent no text.
+    /// </summary>
+    internal static readonly TimeSpan PreparedTtsMaxAge = TimeSpan.FromSeconds(15);
+
     public SpeechPipeline(IAudioTransport carrier, ISpeechToText stt, ITextToSpeech tts, SpeechPipelineOptions options, ICallLocales locales,
         TimeProvider clock, VoiceAgentMetrics metrics, ILogger logger, string transportName)
     {
@@ -105,6 +123,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         _inboundPcm = new short[_format.SamplesPerFrame];
         _playedPcm = new short[_format.SamplesPerFrame];
         _tracker = new PlaybackTracker(clock);
+        _speculation = new SpeculationDecision(options.Speculation, options.SpeculationStableFor, clock.TimestampFrequency);
     }
 
     private long FrameTicks => _clock.TimestampFrequency / 50;
@@ -124,6 +143,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         _callId = call.CallSid;
         _locale = locale;
         _ttsOptions = TtsOptionsFor(locale);
+        PrepareTts(); // warm: the greeting (or the first reply) finds its TTS socket open; connected while STT connects
         ISpeechToTextSession? session = null;
         string? deaf = null;
         try
@@ -186,6 +206,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
                 await SwitchLanguageAsync(language.TranscriptionLanguage ?? language.TtsLanguage, cancellationToken);
                 break;
             case ChangePacing { Pace: not null }:
+            case ReplyHold:
                 await PostAsync(new EngineCommand(command, _clock.GetTimestamp()), cancellationToken);
                 break;
             default:
@@ -276,6 +297,8 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
             ReleaseIdleWaiters();
             _active?.Voice.Cancel();
             _active = null;
+            _held?.Reply.Voice.Cancel();
+            _held = null;
             RetirePreparedTts();
             _sttStop?.Cancel();
             _playout.Complete();
@@ -308,8 +331,13 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
                 return ValueTask.CompletedTask;
             case DigitReceived digit:
                 return PostToEngineAsync(new DigitPressed(digit.Digit) { ReceivedAt = digit.ReceivedAt }, ct);
+            case EngineCommand { Command: SpeakToken speak } command when speak.ReplyId == _heldId:
+                HoldToken(speak, command.SentAt);
+                return ValueTask.CompletedTask;
             case EngineCommand { Command: SpeakToken speak } command:
                 return SpeakAsync(speak, command.SentAt, ct);
+            case EngineCommand { Command: ReplyHold hold }:
+                return OnReplyHoldAsync(hold, ct);
             case EngineCommand { Command: SendDigits digits }:
                 QueueTones(digits.Digits);
                 return ValueTask.CompletedTask;
@@ -394,6 +422,8 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         var vad = _vad.Process(_inboundPcm);
         var voiced = _vad.IsSpeaking && _vad.SpeechProbability >= 0.5f;
         if (voiced) _lastVoicedFrameAt = receivedAt + FrameTicks;
+        _lastFrameVoiced = voiced;
+        if (_speculation.Waiting) await SpeculateIfStableAsync(receivedAt, cancellationToken);
         _callerSpeech.Frame(voiced);
         if (cancelled) _format.Encode(_inboundPcm, _cancelledFrame);
         await SendToSttAsync(cancelled ? _cancelledFrame : frame, cancellationToken);
@@ -561,12 +591,37 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         // unconfirmed and ends as a false interruption, and the agent resumes.
         if (!string.IsNullOrWhiteSpace(t.Text) && !(_bargeIn.Pending && EchoWords.AreAgentsOwn(t.Text, _tracker.ReplyText()))) _bargeIn.Words();
         if (t.IsFinal) _utterance.AddFinal(t.Text, t.Confidence, t.Duration);
-        if (t.SpeechFinal) await FlushUtteranceAsync(t.ReceivedAt, cancellationToken);
+        if (t.SpeechFinal)
+        {
+            await FlushUtteranceAsync(t.ReceivedAt, cancellationToken);
+            return;
+        }
+        // Before the end of the turn: the words so far (finals, then the interim's words for the audio since) may be
+        // stable enough to start the model on; new words make a running speculation stale.
+        var interim = t.IsFinal ? "" : t.Text;
+        var words = _utterance.With(interim);
+        if (_speculation.Heard(words, final: string.IsNullOrWhiteSpace(interim), t.ReceivedAt) == SpeculationStep.Withdraw)
+        {
+            LogSpeculationWithdrawn(_logger, _callId);
+            await PostToEngineAsync(new SpeculationWithdrawn { ReceivedAt = t.ReceivedAt }, cancellationToken);
+        }
+        await SpeculateIfStableAsync(t.ReceivedAt, cancellationToken);
+    }
+
+    /// <summary>Starts a speculative reply when the words are stable and the caller silent (and the agent is not speaking: that is barge-in's business).</summary>
+    private async ValueTask SpeculateIfStableAsync(long now, CancellationToken cancellationToken)
+    {
+        if (AgentSpeaking || _speechLost || !_speculation.ShouldStart(now, callerSilent: !_lastFrameVoiced)) return;
+        var words = _speculation.Speculated!;
+        PrepareTts();
+        LogSpeculationAsked(_logger, _callId, words.Length);
+        await PostToEngineAsync(new SpeculativeUtterance(words) { ReceivedAt = now }, cancellationToken);
     }
 
     private async ValueTask FlushUtteranceAsync(long finalAt, CancellationToken cancellationToken)
     {
         var utterance = _utterance.Take();
+        var speculated = _speculation.TurnEnded(); // the engine adopts it if the utterance has the same words, else discards it
         // The artefact rule asks when the caller *started* talking relative to the agent stopping: our VAD's
         // onset when it heard this utterance, else the final's arrival less the speech it covers.
         var playedAt = _tracker.ReplyPlayedAt;
@@ -586,6 +641,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         var verdict = TranscriptFilter.Judge(utterance.Text, utterance.Confidence, sinceAgentStopped, _options, echoBleed);
         if (verdict != TranscriptVerdict.Accept)
         {
+            if (speculated is not null) await PostToEngineAsync(new SpeculationWithdrawn { ReceivedAt = finalAt }, cancellationToken);
             if (verdict != TranscriptVerdict.Empty) LogTranscriptDropped(_logger, _callId, verdict, utterance.Confidence, utterance.Text.Length);
             return;
         }
@@ -623,17 +679,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
 
     private ReplyInProgress StartReply(int replyId, long firstTokenAt)
     {
-        var prepared = _preparedTts;
-        _preparedTts = null;
-        if (_voiceFailures > 0 && prepared is not null)
-        {
-            Track(DisposeWhenOpenAsync(prepared));
-            prepared = null;
-        }
-        // After one failure, the next open (the apology) gets the fallback budget: a clean hand-off beats a long wait.
-        var budget = _voiceFailures > 0 ? _options.FallbackSpeechBudget : _options.SpeechOpenBudget;
-        var voice = new ReplyVoice(replyId, _tts, _ttsOptions, prepared, budget, _clock, (report, ct) => PostAsync(new VoiceInput(report), ct));
-        Track(voice.Completion);
+        var voice = NewVoice(replyId);
         var timeline = _pendingTimeline ?? new AudioTurnTimeline(_clock, _callId, replyId);
         _pendingTimeline = null;
         timeline.Hops.Mark(TurnHop.FirstModelDelta, firstTokenAt);
@@ -643,11 +689,98 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         return _active;
     }
 
-    /// <summary>Opens the next reply's TTS socket while the model is still thinking.</summary>
+    /// <summary>A reply's voice, on the socket opened ahead when there is a usable one.</summary>
+    private ReplyVoice NewVoice(int replyId)
+    {
+        var prepared = _preparedTts;
+        _preparedTts = null;
+        if (prepared is not null && (_voiceFailures > 0 || _clock.GetElapsedTime(_preparedTtsAt) >= PreparedTtsMaxAge))
+        {
+            Track(DisposeWhenOpenAsync(prepared)); // after a failure the next open is bounded afresh; an old one may have been closed idle
+            prepared = null;
+        }
+        // After one failure, the next open (the apology) gets the fallback budget: a clean hand-off beats a long wait.
+        var budget = _voiceFailures > 0 ? _options.FallbackSpeechBudget : _options.SpeechOpenBudget;
+        var voice = new ReplyVoice(replyId, _tts, _ttsOptions, prepared, budget, _clock, (report, ct) => PostAsync(new VoiceInput(report), ct));
+        Track(voice.Completion);
+        return voice;
+    }
+
+    // ───────────── speculative replies: synthesised while held, played once the engine releases them ─────────────
+
+    private async ValueTask OnReplyHoldAsync(ReplyHold hold, CancellationToken cancellationToken)
+    {
+        switch (hold.Step)
+        {
+            case ReplyHoldStep.Hold:
+                if (_held is { } stale) stale.Reply.Voice.Cancel(); // the engine dropped it first; nothing of it played
+                _held = null;
+                _heldId = hold.ReplyId;
+                break;
+            case ReplyHoldStep.Drop when hold.ReplyId == _heldId:
+                _heldId = null;
+                _held?.Reply.Voice.Cancel(); // its synthesis stops; none of its audio was queued for the caller
+                _held = null;
+                break;
+            case ReplyHoldStep.Release when hold.ReplyId == _heldId:
+                _heldId = null;
+                if (_held is { } held)
+                {
+                    _held = null;
+                    await ReleaseAsync(held, cancellationToken);
+                }
+                break; // no token yet: the reply starts like any other when its first token comes
+        }
+    }
+
+    /// <summary>A token of the held reply: its synthesis starts (on the socket opened ahead) but nothing is played.</summary>
+    private void HoldToken(SpeakToken speak, long sentAt)
+    {
+        if (_held is null)
+        {
+            if (speak.Token.Length == 0 && speak.Last) return;
+            _held = new HeldReply(new ReplyInProgress(NewVoice(speak.ReplyId), new AudioTurnTimeline(_clock, _callId, speak.ReplyId),
+                new AudioFrameAssembler(_format.FrameBytes, _format.SilenceByte)));
+            _held.Reply.Timeline.Hops.Mark(TurnHop.FirstModelDelta, sentAt);
+        }
+        _held.Reply.Voice.Say(speak.Token, speak.Last);
+    }
+
+    /// <summary>
+    /// The turn was confirmed with the held reply's words: it becomes the reply being voiced, on the confirmed turn's
+    /// timeline, and what its voice reported meanwhile is handled now, in order (its audio goes to playout at once).
+    /// </summary>
+    private async ValueTask ReleaseAsync(HeldReply held, CancellationToken cancellationToken)
+    {
+        if (_active is not null || AgentSpeaking) await StopSpeakingAsync(cancellationToken); // as any newer reply does
+        var timeline = _pendingTimeline ?? new AudioTurnTimeline(_clock, _callId, held.Reply.Id);
+        _pendingTimeline = null;
+        // Text and audio that waited for the confirmation are ours to pass on from now: the share counts from here.
+        var now = _clock.GetTimestamp();
+        timeline.Hops.Mark(TurnHop.FirstModelDelta, now);
+        timeline.FirstTextToTtsAt = now;
+        timeline.LastTextBeforeAudioAt = now;
+        _tracker.BeginReply();
+        _lastTimeline = timeline;
+        _active = new ReplyInProgress(held.Reply.Voice, timeline, held.Reply.Assembler);
+        foreach (var report in held.Reports)
+        {
+            if (_active is null || !ReferenceEquals(_active.Voice, held.Reply.Voice)) break; // ended or failed on a report
+            await OnVoiceAsync(report, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Opens the next reply's TTS socket ahead (at call set-up, on a speculation, at the end of the caller's turn), so
+    /// no reply waits for the connect. A socket already opened ahead is kept while young enough to be used.
+    /// </summary>
     private void PrepareTts()
     {
         if (_voiceFailures > 0) return; // the next reply opens its own, bounded
+        // One that failed to open stays too: it is the next reply's one try (a refusal seconds ago is not retried per turn).
+        if (_preparedTts is not null && _clock.GetElapsedTime(_preparedTtsAt) < PreparedTtsMaxAge) return;
         RetirePreparedTts();
+        _preparedTtsAt = _clock.GetTimestamp();
         _preparedTts = _tts.OpenAsync(_ttsOptions, _life.Token).AsTask();
     }
 
@@ -692,6 +825,11 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
 
     private async ValueTask OnVoiceAsync(VoiceReport report, CancellationToken cancellationToken)
     {
+        if (_held is { } held && ReferenceEquals(held.Reply.Voice, report.Voice))
+        {
+            held.Reports.Add(report); // handled when the turn is confirmed; dropped with it otherwise
+            return;
+        }
         if (_active is not { } reply || !ReferenceEquals(reply.Voice, report.Voice)) return; // a voice already cut
         switch (report)
         {

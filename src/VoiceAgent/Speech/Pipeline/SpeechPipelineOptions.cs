@@ -43,6 +43,16 @@ public sealed record SpeechPipelineOptions
     /// </summary>
     public bool EchoCancellation { get; init; }
 
+    /// <summary>
+    /// Speculative replies: start the model on a stable transcript before the end of the turn is confirmed, hold its
+    /// reply (synthesised, not played) and speak it the moment the turn ends with the same words; discard it if the
+    /// caller goes on.
+    /// </summary>
+    public SpeculationMode Speculation { get; init; } = SpeculationMode.Final;
+
+    /// <summary>With <see cref="SpeculationMode.Stable"/>: how long interim words must stay unchanged (caller silent) before a speculation starts.</summary>
+    public TimeSpan SpeculationStableFor { get; init; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Voice activity detection thresholds.</summary>
     public VadOptions Vad { get; init; } = new();
 
@@ -56,6 +66,7 @@ public sealed record SpeechPipelineOptions
         if (PlayoutLead < TimeSpan.Zero || PlayoutLead > TimeSpan.FromSeconds(1)) errors.Add("PlayoutLead must be 0..1000 ms.");
         if (SpeechOpenBudget <= TimeSpan.Zero || SpeechOpenBudget > TimeSpan.FromSeconds(30)) errors.Add("SpeechOpenBudget must be 1 ms..30 s.");
         if (FallbackSpeechBudget <= TimeSpan.Zero || FallbackSpeechBudget > TimeSpan.FromSeconds(10)) errors.Add("FallbackSpeechBudget must be 1 ms..10 s.");
+        if (SpeculationStableFor < TimeSpan.FromMilliseconds(20) || SpeculationStableFor > TimeSpan.FromSeconds(5)) errors.Add("SpeculationStableFor must be 20..5000 ms.");
         errors.AddRange(Vad.Validate());
         return errors;
     }

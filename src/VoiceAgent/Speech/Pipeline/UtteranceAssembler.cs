@@ -14,6 +14,16 @@ internal sealed class UtteranceAssembler
 
     public bool IsEmpty => _text.Length == 0;
 
+    /// <summary>The final pieces joined so far.</summary>
+    public string Text => _text.ToString();
+
+    /// <summary>The final pieces so far followed by an interim's words (which cover the audio since the last final).</summary>
+    public string With(string interim)
+    {
+        interim = interim.Trim();
+        return interim.Length == 0 ? Text : _text.Length == 0 ? interim : _text + " " + interim;
+    }
+
     /// <summary>Adds one final piece; blank pieces are ignored.</summary>
     public void AddFinal(string text, double confidence, TimeSpan duration)
     {

@@ -67,6 +67,20 @@ public sealed class ModelWarmupTests
         Assert.StartsWith("HEAD / HTTP/1.1", head, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_first_prompt_of_the_first_call_goes_over_the_connection_opened_at_start()
+    {
+        await using var server = await RelayServer.StartAsync(new Dictionary<string, string?> { ["WELCOME_GREETING"] = "" });
+        Assert.Equal(1, server.Model.TcpConnectionsAccepted); // the warm-up's HEAD, before any call
+        server.Model.Enqueue(VoiceAgent.Emulators.ChatScript.ChatReply.Text("Hello."));
+
+        await using var caller = await server.CallAsync();
+        Assert.Equal("Hello.", await caller.AskAsync("Hi"));
+
+        Assert.Equal(1, server.Model.Requests.Count);
+        Assert.Equal(1, server.Model.TcpConnectionsAccepted); // the prompt reused it: no connect on the caller's path
+    }
+
     private static async Task<string> ReadHeadersAsync(NetworkStream stream)
     {
         var received = new StringBuilder();
