@@ -84,9 +84,12 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         public int NextMarkSequence { get; set; }
     }
 
+    private readonly PlayoutScheduler _playoutScheduler;
+
     public SpeechPipeline(IAudioTransport carrier, ISpeechToText stt, ITextToSpeech tts, SpeechPipelineOptions options, ICallLocales locales,
-        TimeProvider clock, VoiceAgentMetrics metrics, ILogger logger, string transportName)
+        TimeProvider clock, PlayoutScheduler playoutScheduler, VoiceAgentMetrics metrics, ILogger logger, string transportName)
     {
+        _playoutScheduler = playoutScheduler;
         _locales = locales;
         _bargeIn = new BargeInDecision(options.BargeInMinSpeech, clock.TimestampFrequency);
         _carrier = carrier;
@@ -136,7 +139,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
             LogSttError(_logger, _callId, ex.Message, true);
             deaf = $"speech recognition failed to connect: {ex.GetType().Name}";
         }
-        _playout = new Playout(_carrier, _options.PlayoutLead, _clock, _metrics, _transportName,
+        _playout = new Playout(_carrier, _options.PlayoutLead, _clock, _playoutScheduler, _metrics, _transportName,
             (item, ct) => PostAsync(new FrameSent(item), ct), _logger, _callId);
         if (session is not null) UseSttSession(session);
         _loop = RunAsync(_life.Token);
