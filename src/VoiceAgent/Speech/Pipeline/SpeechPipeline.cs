@@ -611,8 +611,8 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         if (reply is null || reply.Id != speak.ReplyId)
         {
             if (speak.Token.Length == 0 && speak.Last) return; // closing frame of a reply we never voiced
-            if (reply is not null || (AgentSpeaking && speak.ReplyId != 0))
-                await StopSpeakingAsync(cancellationToken); // a newer reply replaces what is playing
+            if (reply is not null || (ReplyAudible && speak.ReplyId != 0))
+                await StopSpeakingAsync(cancellationToken); // a newer reply replaces what is playing (keypad tones still sounding are not replaced)
             reply = StartReply(speak.ReplyId, sentAt);
         }
         if (speak.Token.Length > 0)
