@@ -17,6 +17,8 @@ internal static class BenchCommand
         var output = console.Output;
         switch (options.Scenario)
         {
+            case "media" when options.MediaOutside is { } mediaOutside:
+                return await Outside.MediaOutsideBench.RunAsync(mediaOutside, output, console.Error, cancellationToken);
             case "media":
                 return await MediaBench.RunAsync(options.Calls ?? [1], options.Turns ?? 10, options.Isolated, console, cancellationToken);
             case "outside":

@@ -11,6 +11,8 @@ internal sealed record BenchOptions
     public int[]? Calls { get; init; }
     /// <summary>--scenario outside: its parsed options.</summary>
     public Outside.OutsideBenchOptions? Outside { get; init; }
+    /// <summary>--scenario media --outside: its parsed options.</summary>
+    public Outside.MediaOutsideOptions? MediaOutside { get; init; }
     public bool Isolated { get; init; }
     public string? RedisUrl { get; init; }
     public int Rate { get; init; } = 8000;
@@ -31,6 +33,9 @@ internal sealed record BenchOptions
 internal static class BenchCommandLine
 {
     private static readonly string[] OutsideOnly = ["outside"];
+    private static readonly string[] OutsideAndMedia = ["outside", "media"];
+    /// <summary>The outside bench's server options that <c>--scenario media --outside</c> also takes.</summary>
+    private static readonly string[] MediaOutsideNames = ["--server-dir", "--source", "--baseline-dir", "--baseline-ref", "--calls-per-second", "--scratch"];
 
     public static Command Create(CliConsole console)
     {
@@ -50,7 +55,7 @@ internal static class BenchCommandLine
             ("--baseline-url", "a running baseline server"), ("--baseline-pid", "its process id"), ("--baseline-dir", "a published baseline folder"),
             ("--baseline-ref", "a git ref of this repository to publish and run side by side (e.g. main)"),
             ("--levels", "concurrent calls per level (default 50,200,500,1000)"), ("--turns-per-call", "default 5"), ("--turn-gap-ms", "default 1000"),
-            ("--calls-per-second", "call set-up rate (default 100)"), ("--first-token-ms", "model stand-in: time to first token (default 300)"),
+            ("--calls-per-second", "call set-up rate (default 100; media --outside: 50)"), ("--first-token-ms", "model stand-in: time to first token (default 300)"),
             ("--tokens", "model stand-in: tokens per reply (default 40)"), ("--token-gap-ms", "model stand-in: gap between tokens (default 15)"),
             ("--model", "anthropic or openai (default anthropic)"), ("--model-port", "the stand-in's port (needed with --server-url/--baseline-url)"),
             ("--auth-token", "Twilio auth token the servers sign with"), ("--account-sid", "Twilio AccountSid"), ("--public-base-url", "the servers' PUBLIC_BASE_URL"),
@@ -63,6 +68,8 @@ internal static class BenchCommandLine
         var calls = new Option<int[]?>("--calls") { Description = "media: concurrent callers per level, e.g. 1,10,40 (default 1); stalled: callers that stop reading (default 50).", HelpName = "n[,n…]" };
         calls.CustomParser = OptionValues.IntegerList("--calls", "", 1, []).CustomParser;
         var isolated = OptionValues.Switch("--isolated", "media: run the server in its own process and read its CPU apart from the load generator.");
+        var mediaOutside = OptionValues.Switch("--outside",
+            "media: a published Release server in its own process (this tree, --source or --server-dir; --baseline-ref/--baseline-dir side by side), measured at the callers: underruns, frame delay variation, onset -> clear, server CPU.");
         var redisUrl = OptionValues.Text("--redis-url", "relay: use the Redis session store at this URL (e.g. redis://127.0.0.1:6379) and time its writes.", "url");
         var rate = OptionValues.Integer("--rate", "echo: sample rate, 8000 (Twilio) or 16000 (Vonage).", 8000, 8000, "hz");
         rate.Validators.Add(result =>
@@ -104,16 +111,16 @@ internal static class BenchCommandLine
 
         var command = new Command("bench", "Measures the latency the server adds, on local emulators (see docs/latency.md).")
         {
-            scenario, turns, calls, isolated, redisUrl, rate, verbose, minSpeech, traceCell, noCanceller, readers, replyMb, serverDll, serverEnv,
+            scenario, turns, calls, isolated, mediaOutside, redisUrl, rate, verbose, minSpeech, traceCell, noCanceller, readers, replyMb, serverDll, serverEnv,
         };
         foreach (var option in outsideOptions) command.Options.Add(option);
         var usedBy = new (Option Option, string[] Scenarios)[]
         {
-            (turns, ["relay", "media", "sessions"]), (calls, ["media", "stalled", "outside"]), (isolated, ["media"]), (redisUrl, ["relay", "sessions"]),
+            (turns, ["relay", "media", "sessions"]), (calls, ["media", "stalled", "outside"]), (isolated, ["media"]), (mediaOutside, ["media"]), (redisUrl, ["relay", "sessions"]),
             (rate, ["echo"]), (verbose, ["echo"]), (minSpeech, ["echo"]), (traceCell, ["echo"]), (noCanceller, ["echo"]),
-            (readers, ["stalled"]), (replyMb, ["stalled"]), (serverDll, ["stalled"]), (serverEnv, ["stalled", "outside"]),
+            (readers, ["stalled"]), (replyMb, ["stalled"]), (serverDll, ["stalled"]), (serverEnv, ["stalled", "outside", "media"]),
         };
-        usedBy = [.. usedBy, .. outsideOptions.Select(o => ((Option)o, OutsideOnly))];
+        usedBy = [.. usedBy, .. outsideOptions.Select((o, i) => ((Option)o, MediaOutsideNames.Contains(outsideNames[i].Name) ? OutsideAndMedia : OutsideOnly))];
         command.Validators.Add(result =>
         {
             if (!result.TryGetValue(scenario, out var chosen) || chosen is null) return;
@@ -123,6 +130,22 @@ internal static class BenchCommandLine
                     result.AddError($"{option.Name} does not apply to --scenario {chosen} (it is for {string.Join(", ", scenarios)}).");
             }
             if (chosen == "stalled" && result.TryGetValue(calls, out var counts) && counts is { Length: > 1 }) result.AddError("--calls takes one number with --scenario stalled.");
+            if (chosen == "media")
+            {
+                var outside = result.TryGetValue(mediaOutside, out var on) && on;
+                if (outside && result.GetResult(isolated) is { Implicit: false }) result.AddError("--isolated and --outside are two ways to run the media bench; pick one.");
+                for (var i = 0; i < outsideNames.Length; i++)
+                {
+                    if (!outside && MediaOutsideNames.Contains(outsideNames[i].Name) && result.GetResult(outsideOptions[i]) is { Implicit: false })
+                        result.AddError($"{outsideNames[i].Name} with --scenario media needs --outside.");
+                }
+                if (!outside && result.GetResult(serverEnv) is { Implicit: false }) result.AddError("--server-env with --scenario media needs --outside.");
+                if (outside)
+                {
+                    try { MediaOutsideFrom(o => result.TryGetValue(o, out var v) ? v : null, result.TryGetValue(calls, out var levels) ? levels : null, result.TryGetValue(turns, out var t) ? t : null, result.TryGetValue(serverEnv, out var env) ? env : null); }
+                    catch (ArgumentException ex) { result.AddError(ex.Message); }
+                }
+            }
             if (chosen == "outside")
             {
                 try { OutsideFrom(o => result.TryGetValue(o, out var v) ? v : null, result.TryGetValue(calls, out var levels) ? levels : null, result.TryGetValue(serverEnv, out var env) ? env : null); }
@@ -146,6 +169,8 @@ internal static class BenchCommandLine
             ServerDll = parseResult.GetValue(serverDll),
             ServerEnvironment = parseResult.GetValue(serverEnv) ?? new Dictionary<string, string>(),
             Outside = parseResult.GetValue(scenario) == "outside" ? OutsideFrom(o => parseResult.GetValue(o), parseResult.GetValue(calls), parseResult.GetValue(serverEnv)) : null,
+            MediaOutside = parseResult.GetValue(scenario) == "media" && parseResult.GetValue(mediaOutside)
+                ? MediaOutsideFrom(o => parseResult.GetValue(o), parseResult.GetValue(calls), parseResult.GetValue(turns), parseResult.GetValue(serverEnv)) : null,
         }, console, cancellationToken));
         return command;
 
@@ -157,6 +182,28 @@ internal static class BenchCommandLine
             if (levels is { Length: > 0 }) values["--calls"] = string.Join(',', levels);
             var options = Outside.OutsideBenchOptions.From(name => values.GetValueOrDefault(name));
             return environment is { Count: > 0 } ? options with { ServerEnvironment = environment } : options;
+        }
+
+        Outside.MediaOutsideOptions MediaOutsideFrom(Func<Option<string?>, string?> text, int[]? levels, int? turnsPerCall, IReadOnlyDictionary<string, string>? environment)
+        {
+            var values = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var i = 0; i < outsideNames.Length; i++)
+                if (MediaOutsideNames.Contains(outsideNames[i].Name) && text(outsideOptions[i]) is { } value) values[outsideNames[i].Name] = value;
+            var (candidate, baseline) = Outside.OutsideBenchOptions.Servers(name => values.GetValueOrDefault(name));
+            var perSecond = values.TryGetValue("--calls-per-second", out var rate)
+                ? int.TryParse(rate, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var r) && r >= 1 ? r
+                    : throw new ArgumentException($"--calls-per-second '{rate}' must be a whole number of at least 1.")
+                : 50;
+            return new Outside.MediaOutsideOptions
+            {
+                Candidate = candidate,
+                Baseline = baseline,
+                Levels = levels is { Length: > 0 } ? levels : [200],
+                TurnsPerCall = turnsPerCall ?? 4,
+                CallsPerSecond = perSecond,
+                ServerEnvironment = environment ?? new Dictionary<string, string>(),
+                Scratch = values.GetValueOrDefault("--scratch") ?? Path.Combine(Path.GetTempPath(), "voiceagent-bench"),
+            };
         }
     }
 

@@ -157,7 +157,10 @@ internal sealed class PhoneLine<TMarker>
             taken = _playout.Take(destination, _passedMarkers);
             if (taken == 0) return 0;
             _playedUntil = frameStart + _ticksPerFrame * taken / Format.BytesPerFrame;
-            ImmutableInterlocked.Update(ref _heard, static (list, chunk) => list.Add(chunk), new HeardAudioChunk(at, destination.AsSpan(0, taken).ToArray()));
+            // Heard at the tick's place in stream time: a line loop that woke late (a loaded machine) catches up, but the
+            // audio still plays at 20 ms per frame on the phone.
+            var playedAt = Stopwatch.GetElapsedTime(StartTimestamp, frameStart);
+            ImmutableInterlocked.Update(ref _heard, static (list, chunk) => list.Add(chunk), new HeardAudioChunk(playedAt, destination.AsSpan(0, taken).ToArray()));
             Interlocked.Add(ref _heardBytes, taken);
         }
         _sink.Changed();

@@ -135,7 +135,9 @@ public static class VoiceAgentServiceCollectionExtensions
             ArtefactWindow = settings.SttArtefactWindow,
             Speculation = settings.SpeculativeReplies,
             SpeculationStableFor = settings.SpeculativeStable,
+            PlayoutLead = settings.PlayoutLead,
         });
+        services.TryAddSingleton(sp => new PlayoutScheduler(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<AudioCallFactory>();
         WarmTransferRegistration.Add(services, settings);
         Telephony.Vonage.Transfer.VonageTransferRegistration.Add(services, settings);

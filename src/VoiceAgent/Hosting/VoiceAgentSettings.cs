@@ -76,6 +76,8 @@ public sealed record VoiceAgentSettings
     public Speech.Pipeline.SpeculationMode SpeculativeReplies { get; init; } = Speech.Pipeline.SpeculationMode.Final;
     /// <summary>SPECULATIVE_STABLE_MS: with SPECULATIVE_REPLIES=stable, how long interim words must stay unchanged (default 250).</summary>
     public TimeSpan SpeculativeStable { get; init; } = TimeSpan.FromMilliseconds(250);
+    /// <summary>PLAYOUT_LEAD_MS: audio kept queued at the carrier ahead of its playhead on Media Streams and Vonage (default 300 ms, 0–1000).</summary>
+    public TimeSpan PlayoutLead { get; init; } = TimeSpan.FromMilliseconds(300);
 
     /// <summary>Where the server keeps generated secrets (development auth token, encryption key).</summary>
     public string DataDir { get; init; } = DefaultDataDir();
@@ -238,6 +240,7 @@ public sealed record VoiceAgentSettings
             SttArtefactWindow = Ms("STT_ARTEFACT_WINDOW_MS", d.SttArtefactWindow),
             SpeculativeReplies = r.Choice("SPECULATIVE_REPLIES", d.SpeculativeReplies),
             SpeculativeStable = Ms("SPECULATIVE_STABLE_MS", d.SpeculativeStable),
+            PlayoutLead = Ms("PLAYOUT_LEAD_MS", d.PlayoutLead),
             DataDir = S("DATA_DIR") ?? d.DataDir,
             SystemPromptFile = S("SYSTEM_PROMPT_FILE"),
             HistoryTurns = I("HISTORY_TURNS", d.HistoryTurns),
@@ -360,6 +363,8 @@ public sealed record VoiceAgentSettings
         if (SessionTtl < TimeSpan.FromSeconds(60) || SessionTtl > TimeSpan.FromDays(7))
             errors.Add($"SESSION_TTL_SECONDS must be 60..604800 (got {SessionTtl.TotalSeconds:0}); a call's state must outlive a pause in the conversation.");
         if (SessionMaxTurns is < 1 or > 1000) errors.Add($"SESSION_MAX_TURNS must be 1..1000 (got {SessionMaxTurns}).");
+        if (PlayoutLead < TimeSpan.Zero || PlayoutLead > TimeSpan.FromSeconds(1))
+            errors.Add($"PLAYOUT_LEAD_MS must be 0..1000 (got {PlayoutLead.TotalMilliseconds:0}); 200-400 absorbs scheduling hiccups, and clear empties the carrier's buffer on barge-in whatever the lead.");
         if (CallbackResumeWindow < TimeSpan.Zero || CallbackResumeWindow > TimeSpan.FromDays(7))
             errors.Add($"CALLBACK_RESUME_WINDOW_SECONDS must be 0 (off)..604800 (got {CallbackResumeWindow.TotalSeconds:0}).");
         if (DrainTimeout < TimeSpan.Zero || DrainTimeout > TimeSpan.FromHours(1))

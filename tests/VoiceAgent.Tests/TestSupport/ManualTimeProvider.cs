@@ -26,6 +26,12 @@ public sealed class ManualTimeProvider : TimeProvider
         lock (_gate) return _timers.Any(t => t.DueAt == _ticks + dueIn.Ticks);
     }
 
+    /// <summary>How many timers are set to fire (created and not stopped or disposed).</summary>
+    public int PendingTimers
+    {
+        get { lock (_gate) return PendingTimersLocked(); }
+    }
+
     public void Advance(TimeSpan by)
     {
         long target;
@@ -59,14 +65,32 @@ public sealed class ManualTimeProvider : TimeProvider
         }
     }
 
+    /// <summary>Completes once at most <paramref name="count"/> timers are waiting to fire (the code under test stopped or disposed the others).</summary>
+    public Task WaitForPendingTimersAtMostAsync(int count)
+    {
+        lock (_gate)
+        {
+            if (PendingTimersLocked() <= count) return Task.CompletedTask;
+            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _timerDrainWaiters.Add((count, waiter));
+            return waiter.Task;
+        }
+    }
+
     private readonly List<(int Count, TaskCompletionSource Done)> _timerWaiters = [];
+    private readonly List<(int Count, TaskCompletionSource Done)> _timerDrainWaiters = [];
 
     private int PendingTimersLocked() => _timers.Count(t => t.DueAt != long.MaxValue);
 
     private void TimersChangedLocked()
     {
-        if (_timerWaiters.Count == 0) return;
+        if (_timerWaiters.Count == 0 && _timerDrainWaiters.Count == 0) return;
         var pending = PendingTimersLocked();
+        foreach (var waiter in _timerDrainWaiters.Where(w => w.Count >= pending).ToList())
+        {
+            _timerDrainWaiters.Remove(waiter);
+            waiter.Done.TrySetResult();
+        }
         foreach (var waiter in _timerWaiters.Where(w => w.Count <= pending).ToList())
         {
             _timerWaiters.Remove(waiter);
@@ -99,7 +123,14 @@ public sealed class ManualTimeProvider : TimeProvider
             return true;
         }
 
-        public void Dispose() { lock (owner._gate) owner._timers.Remove(this); }
+        public void Dispose()
+        {
+            lock (owner._gate)
+            {
+                owner._timers.Remove(this);
+                owner.TimersChangedLocked();
+            }
+        }
         public ValueTask DisposeAsync() { Dispose(); return ValueTask.CompletedTask; }
     }
 }

@@ -15,8 +15,8 @@ internal static class OutsideBench
     {
         Directory.CreateDirectory(options.Scratch);
         var targets = new List<(ServerSpec Spec, string Dir, string Source)>();
-        if (options.Baseline is { } baseline) targets.Add(await ResolveAsync(baseline, options, progress, cancellationToken));
-        targets.Add(await ResolveAsync(options.Candidate, options, progress, cancellationToken));
+        if (options.Baseline is { } baseline) targets.Add(await ResolveAsync(baseline, options.Scratch, progress, cancellationToken));
+        targets.Add(await ResolveAsync(options.Candidate, options.Scratch, progress, cancellationToken));
 
         using var http = new HttpClient(new SocketsHttpHandler
         {
@@ -53,18 +53,19 @@ internal static class OutsideBench
         return results.All(r => r.FailedTurns == 0) ? 0 : 1;
     }
 
-    private static async Task<(ServerSpec, string, string)> ResolveAsync(ServerSpec spec, OutsideBenchOptions options, TextWriter log, CancellationToken cancellationToken)
+    /// <summary>The published folder to start for <paramref name="spec"/> (publishing a tree or a git ref into <paramref name="scratch"/>), and where it came from.</summary>
+    internal static async Task<(ServerSpec Spec, string Dir, string Source)> ResolveAsync(ServerSpec spec, string scratch, TextWriter log, CancellationToken cancellationToken)
     {
         if (spec.IsRunning) return (spec, "", $"running server at {spec.Url}" + (spec.Pid is { } pid ? $" (pid {pid})" : " (no pid: CPU, memory and allocations n/a)"));
         if (spec.PublishedDir is { } dir) return (spec, dir, $"published build in {dir}");
         if (spec.GitRef is { } gitRef)
         {
             var repo = ServerBuild.FindSourceRoot(Directory.GetCurrentDirectory());
-            var (published, commit) = await ServerBuild.PublishRefAsync(repo, gitRef, options.Scratch, log, cancellationToken);
+            var (published, commit) = await ServerBuild.PublishRefAsync(repo, gitRef, scratch, log, cancellationToken);
             return (spec, published, $"git {gitRef} ({commit[..9]}) published");
         }
         var source = spec.SourceRoot!;
-        var output = Path.Combine(options.Scratch, "publish-" + spec.Name);
+        var output = Path.Combine(scratch, "publish-" + spec.Name);
         if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
         return (spec, await ServerBuild.PublishAsync(source, output, log, cancellationToken), $"working tree {source} published");
     }

@@ -40,16 +40,7 @@ internal sealed record OutsideBenchOptions
     /// <summary>From the raw text of the <c>bench --scenario outside</c> options (<paramref name="get"/> answers null for an option not given).</summary>
     public static OutsideBenchOptions From(Func<string, string?> get)
     {
-        var candidate = get("--server-url") is { } url
-            ? new ServerSpec("candidate", Url: new Uri(url), Pid: OptionalInt(get, "--server-pid"))
-            : get("--server-dir") is { } dir
-                ? new ServerSpec("candidate", PublishedDir: Path.GetFullPath(dir))
-                : new ServerSpec("candidate", SourceRoot: Path.GetFullPath(get("--source") ?? ServerBuild.FindSourceRoot(Directory.GetCurrentDirectory())));
-        ServerSpec? baseline = get("--baseline-url") is { } burl
-            ? new ServerSpec("baseline", Url: new Uri(burl), Pid: OptionalInt(get, "--baseline-pid"))
-            : get("--baseline-dir") is { } bdir
-                ? new ServerSpec("baseline", PublishedDir: Path.GetFullPath(bdir))
-                : get("--baseline-ref") is { } gitRef ? new ServerSpec("baseline", GitRef: gitRef) : null;
+        var (candidate, baseline) = Servers(get);
         var options = new OutsideBenchOptions
         {
             Candidate = candidate,
@@ -75,6 +66,22 @@ internal sealed record OutsideBenchOptions
         };
         options.Validate();
         return options;
+    }
+
+    /// <summary>The server under test and the optional baseline, from the server options shared by the outside benches.</summary>
+    internal static (ServerSpec Candidate, ServerSpec? Baseline) Servers(Func<string, string?> get)
+    {
+        var candidate = get("--server-url") is { } url
+            ? new ServerSpec("candidate", Url: new Uri(url), Pid: OptionalInt(get, "--server-pid"))
+            : get("--server-dir") is { } dir
+                ? new ServerSpec("candidate", PublishedDir: Path.GetFullPath(dir))
+                : new ServerSpec("candidate", SourceRoot: Path.GetFullPath(get("--source") ?? ServerBuild.FindSourceRoot(Directory.GetCurrentDirectory())));
+        ServerSpec? baseline = get("--baseline-url") is { } burl
+            ? new ServerSpec("baseline", Url: new Uri(burl), Pid: OptionalInt(get, "--baseline-pid"))
+            : get("--baseline-dir") is { } bdir
+                ? new ServerSpec("baseline", PublishedDir: Path.GetFullPath(bdir))
+                : get("--baseline-ref") is { } gitRef ? new ServerSpec("baseline", GitRef: gitRef) : null;
+        return (candidate, baseline);
     }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad option.</summary>

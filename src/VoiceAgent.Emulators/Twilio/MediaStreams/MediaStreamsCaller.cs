@@ -199,6 +199,13 @@ public sealed class MediaStreamsCaller : IAsyncDisposable, IPhoneLineSink<(strin
         return FindMark(name)!;
     }
 
+    /// <summary>Waits until at least <paramref name="count"/> echoed marks satisfy <paramref name="match"/> (e.g. the ends of replies).</summary>
+    public Task WaitForMarkEchoesAsync(Func<MediaStreamsMarkEcho, bool> match, int count, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(match);
+        return _signal.WaitAsync(() => MarkEchoes.Count(match) >= count, $"{count} matching mark echo(es)", cancellationToken);
+    }
+
     /// <summary>Waits for the first <c>clear</c> from the server.</summary>
     public Task<MediaStreamsClear> WaitForClearAsync(CancellationToken cancellationToken = default) => WaitForClearAsync(1, cancellationToken);
 

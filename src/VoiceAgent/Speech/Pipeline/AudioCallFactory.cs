@@ -16,6 +16,7 @@ internal sealed class AudioCallFactory(
     AgentOptions agent,
     VoiceAgentMetrics metrics,
     ILoggerFactory loggers,
+    PlayoutScheduler playoutScheduler,
     SessionPersistence? sessionStore = null)
 {
     public TimeProvider Clock => sessions.Clock;
@@ -43,7 +44,7 @@ internal sealed class AudioCallFactory(
         var telemetry = sessions.CreateTelemetry(transportName);
         // STT and TTS are metered per call (audio seconds and characters for the call's cost).
         var pipeline = new SpeechPipeline(carrier, new MeteredSpeechToText(stt, telemetry.Usage), new MeteredTextToSpeech(tts, telemetry.Usage), options, locales,
-            sessions.Clock, metrics, loggers.CreateLogger<SpeechPipeline>(), transportName) { PlaybackObserver = telemetry };
+            sessions.Clock, playoutScheduler, metrics, loggers.CreateLogger<SpeechPipeline>(), transportName) { PlaybackObserver = telemetry };
         var session = sessions.Create(pipeline, transportName, telemetry);
         pipeline.Attach(session.PostAsync);
         return (session, pipeline);

@@ -5,20 +5,28 @@ using VoiceAgent.Observability;
 namespace VoiceAgent.Speech.Pipeline;
 
 /// <summary>
-/// Sends a call's outbound audio to the carrier at real-time pace, with the marks between the frames: a frame goes
-/// out once the audio already sent is less than the playout lead ahead of the carrier's playhead, so <c>clear</c> has
-/// little to drop and marks track playback closely. Deadlines come from the clock, not from summed delays, so pacing
-/// does not drift; how late each wake-up was (our own scheduling delay) is recorded.
+/// Sends a call's outbound audio to the carrier at real-time pace, with the marks between the frames. The first frames
+/// of a reply go out as fast as they come until the carrier holds <c>lead</c> of audio ahead of its playhead; from then
+/// on a frame goes out when the process's one <see cref="PlayoutScheduler"/> says it is due, so the carrier's buffer
+/// stays about <c>lead</c> deep and a scheduling hiccup shorter than that is never heard. A deep lead is safe because
+/// <c>clear</c> empties the carrier's buffer at once and what the caller heard comes from the echoed marks, not from
+/// what was sent. Deadlines come from the clock, not from summed delays, so pacing does not drift; how late each paced
+/// frame left against its deadline (our own scheduling delay, at most about one tick when the process keeps up) is
+/// recorded.
 /// </summary>
 /// <remarks>
-/// One writer queues (the pipeline's loop), one reader sends (<see cref="RunAsync"/>). <see cref="Clear"/> drops
-/// everything queued before it except keypad tones, which are for the far end. After each frame has been handed to
-/// the carrier's socket, <c>sent</c> is told, so the echo guard and the reply's timeline see when audio left.
+/// One writer queues (the pipeline's loop), one reader sends (<see cref="RunAsync"/>), woken by a queued item, a clear or
+/// a scheduler tick through a one-slot signal; it never has a timer of its own. While it is writing it has no due
+/// time, so the scheduler passes it by. <see cref="Clear"/> drops everything queued before it except keypad tones,
+/// which are for the far end, and starts the next audio with a fresh burst (the carrier's buffer is empty). After each
+/// frame has been handed to the carrier's socket, <c>sent</c> is told, so the echo guard and the reply's timeline see
+/// when audio left.
 /// </remarks>
 internal sealed partial class Playout(
     IAudioTransport carrier,
     TimeSpan lead,
     TimeProvider clock,
+    PlayoutScheduler scheduler,
     VoiceAgentMetrics metrics,
     string transportName,
     Func<PlayoutItem, CancellationToken, ValueTask> sent,
@@ -28,65 +36,139 @@ internal sealed partial class Playout(
     /// <summary>Playout items with this reply id are keypad tones: never cut by a clear, never counted as a reply.</summary>
     public const int ToneReplyId = int.MinValue;
 
+    private const long NotWaiting = long.MaxValue;
+
     private readonly Channel<PlayoutItem> _queue = Channel.CreateUnbounded<PlayoutItem>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly long _frameTicks = clock.TimestampFrequency / 50;
+    private readonly long _leadTicks = (long)(lead.TotalSeconds * clock.TimestampFrequency);
     private int _generation; // written by the queueing side only (Clear); read by the sender
+    private long _dueAt = NotWaiting; // when the frame at the head of the queue may go; NotWaiting while writing or idle
+
+    // Owned by the sending loop.
+    private long _playhead; // when the carrier will have played everything sent so far
+    private int _pacedGeneration;
+    private long _parkedFor = NotWaiting; // the due time the loop last waited for (lateness is measured against it)
 
     /// <summary>The current clear-generation: items queued before the last <see cref="Clear"/> carry an older one.</summary>
     public int Generation => Volatile.Read(ref _generation);
 
-    public void EnqueueFrame(byte[] frame, int replyId) => _queue.Writer.TryWrite(new PlayoutItem(Generation, frame, null, replyId));
+    /// <summary>When the next frame is due (clock timestamp), or <see cref="long.MaxValue"/> when nothing waits for a tick.</summary>
+    internal long DueAt => Volatile.Read(ref _dueAt);
 
-    public void EnqueueMark(string mark, int replyId) => _queue.Writer.TryWrite(new PlayoutItem(Generation, null, mark, replyId));
+    public void EnqueueFrame(byte[] frame, int replyId) => Enqueue(new PlayoutItem(Generation, frame, null, replyId));
 
-    public void EnqueueTone(byte[] frame) => _queue.Writer.TryWrite(new PlayoutItem(Generation, frame, null, ToneReplyId));
+    public void EnqueueMark(string mark, int replyId) => Enqueue(new PlayoutItem(Generation, null, mark, replyId));
+
+    public void EnqueueTone(byte[] frame) => Enqueue(new PlayoutItem(Generation, frame, null, ToneReplyId));
+
+    private void Enqueue(PlayoutItem item)
+    {
+        _queue.Writer.TryWrite(item);
+        _wake.Writer.TryWrite(true); // a frame within the lead goes at once, not on the next tick
+    }
 
     /// <summary>Nothing queued so far is sent (keypad tones excepted); the carrier is told separately.</summary>
-    public void Clear() => Interlocked.Increment(ref _generation);
+    public void Clear()
+    {
+        Interlocked.Increment(ref _generation);
+        _wake.Writer.TryWrite(true);
+    }
 
     /// <summary>No more audio: <see cref="RunAsync"/> ends once the queue is empty.</summary>
-    public void Complete() => _queue.Writer.TryComplete();
+    public void Complete()
+    {
+        _queue.Writer.TryComplete();
+        _wake.Writer.TryWrite(true);
+    }
+
+    /// <summary>A scheduler tick at <paramref name="now"/>: wakes the loop if its next frame is due. Never blocks.</summary>
+    internal void OnTick(long now)
+    {
+        if (now >= Volatile.Read(ref _dueAt)) _wake.Writer.TryWrite(true);
+    }
 
     private bool Stale(PlayoutItem item) => item.Generation != Generation && !item.IsTone;
 
     /// <summary>Sends until <see cref="Complete"/> or cancellation; ends quietly if the carrier's socket is gone.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var frameTicks = clock.TimestampFrequency / 50;
-        var leadTicks = (long)(lead.TotalSeconds * clock.TimestampFrequency);
-        long playhead = 0; // when the carrier will have played everything sent so far
+        scheduler.Register(this);
+        // Cancellation completes the signal, so the wait below needs no token (and allocates nothing per wake-up).
+        using var stop = cancellationToken.UnsafeRegister(static s => ((Channel<bool>)s!).Writer.TryComplete(), _wake);
         try
         {
-            await foreach (var item in _queue.Reader.ReadAllAsync(cancellationToken))
+            while (await SendDueAsync(cancellationToken))
             {
-                if (Stale(item)) continue;
-                if (item.Mark is not null)
-                {
-                    await carrier.SendMarkAsync(item.Mark, cancellationToken);
-                    continue;
-                }
-                var now = clock.GetTimestamp();
-                var sendAt = playhead - leadTicks;
-                if (sendAt > now)
-                {
-                    await Task.Delay(TimeSpan.FromSeconds((double)(sendAt - now) / clock.TimestampFrequency), clock, cancellationToken);
-                    now = clock.GetTimestamp();
-                    if (metrics.PlayoutLatenessEnabled)
-                        metrics.RecordPlayoutLateness((double)(now - sendAt) / clock.TimestampFrequency * 1000, transportName);
-                }
-                if (Stale(item)) continue; // cleared while waiting
-                await carrier.SendAudioAsync(item.Frame, cancellationToken);
-                playhead = Math.Max(playhead, now) + frameTicks;
-                await sent(item, cancellationToken);
+                if (!await _wake.Reader.WaitToReadAsync(CancellationToken.None)) break; // cancelled
+                _wake.Reader.TryRead(out _);
+                Volatile.Write(ref _dueAt, NotWaiting);
             }
+            if (cancellationToken.IsCancellationRequested) LogPlayoutEnded(logger, callId, "the call ended"); // whatever is still queued will never play
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            LogPlayoutEnded(logger, callId, "the call ended"); // whatever is still queued will never play
+            LogPlayoutEnded(logger, callId, "the call ended");
         }
         catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or IOException or ObjectDisposedException)
         {
             LogPlayoutStopped(logger, callId, ex.GetType().Name); // the carrier's socket is gone; its receive loop ends the call
         }
+        finally
+        {
+            Volatile.Write(ref _dueAt, NotWaiting);
+            scheduler.Unregister(this);
+        }
+    }
+
+    /// <summary>Sends every item that may go now. False once the queue is completed and empty (or the call ended).</summary>
+    private async ValueTask<bool> SendDueAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested && _queue.Reader.TryPeek(out var item))
+        {
+            if (Stale(item))
+            {
+                _queue.Reader.TryRead(out _);
+                continue;
+            }
+            if (item.Mark is not null)
+            {
+                _queue.Reader.TryRead(out _);
+                await carrier.SendMarkAsync(item.Mark, cancellationToken);
+                continue;
+            }
+            var now = clock.GetTimestamp();
+            var generation = Generation;
+            if (generation != _pacedGeneration)
+            {
+                _pacedGeneration = generation;
+                _playhead = 0; // a clear emptied the carrier's buffer: the next audio starts a fresh burst
+            }
+            var sendAt = _playhead - _leadTicks;
+            var waited = sendAt == _parkedFor;
+            if (sendAt > now)
+            {
+                // Publish the due time, then look at the clock again: a tick that passed before the publication was
+                // not seen by the scheduler, so it must be seen here (Interlocked: a full fence between the two).
+                Interlocked.Exchange(ref _dueAt, sendAt);
+                now = clock.GetTimestamp();
+                if (sendAt > now)
+                {
+                    _parkedFor = sendAt;
+                    return true; // wait for the tick that makes it due
+                }
+                waited = true;
+            }
+            Volatile.Write(ref _dueAt, NotWaiting);
+            _queue.Reader.TryRead(out _);
+            if (waited && metrics.PlayoutLatenessEnabled)
+                metrics.RecordPlayoutLateness((double)(now - sendAt) / clock.TimestampFrequency * 1000, transportName);
+            await carrier.SendAudioAsync(item.Frame, cancellationToken);
+            // The carrier starts this frame when it has played what it holds, or now (when the write completed) if it ran dry.
+            _playhead = Math.Max(_playhead, clock.GetTimestamp()) + _frameTicks;
+            await sent(item, cancellationToken);
+        }
+        return !cancellationToken.IsCancellationRequested && !_queue.Reader.Completion.IsCompleted;
     }
 
     [LoggerMessage(EventId = 5017, Level = LogLevel.Information, Message = "Call {CallId}: playout stopped, the carrier socket is gone ({ExceptionType})")]

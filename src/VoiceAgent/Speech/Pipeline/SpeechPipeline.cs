@@ -101,10 +101,12 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     /// <c>inactivity_timeout</c> (20 s), after which the service closes a socket that was sent no text.
     /// </summary>
     internal static readonly TimeSpan PreparedTtsMaxAge = TimeSpan.FromSeconds(15);
+    private readonly PlayoutScheduler _playoutScheduler;
 
     public SpeechPipeline(IAudioTransport carrier, ISpeechToText stt, ITextToSpeech tts, SpeechPipelineOptions options, ICallLocales locales,
-        TimeProvider clock, VoiceAgentMetrics metrics, ILogger logger, string transportName)
+        TimeProvider clock, PlayoutScheduler playoutScheduler, VoiceAgentMetrics metrics, ILogger logger, string transportName)
     {
+        _playoutScheduler = playoutScheduler;
         _locales = locales;
         _bargeIn = new BargeInDecision(options.BargeInMinSpeech, clock.TimestampFrequency);
         _carrier = carrier;
@@ -156,7 +158,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
             LogSttError(_logger, _callId, ex.Message, true);
             deaf = $"speech recognition failed to connect: {ex.GetType().Name}";
         }
-        _playout = new Playout(_carrier, _options.PlayoutLead, _clock, _metrics, _transportName,
+        _playout = new Playout(_carrier, _options.PlayoutLead, _clock, _playoutScheduler, _metrics, _transportName,
             (item, ct) => PostAsync(new FrameSent(item), ct), _logger, _callId);
         if (session is not null) UseSttSession(session);
         _loop = RunAsync(_life.Token);
@@ -664,8 +666,8 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         if (reply is null || reply.Id != speak.ReplyId)
         {
             if (speak.Token.Length == 0 && speak.Last) return; // closing frame of a reply we never voiced
-            if (reply is not null || (AgentSpeaking && speak.ReplyId != 0))
-                await StopSpeakingAsync(cancellationToken); // a newer reply replaces what is playing
+            if (reply is not null || (ReplyAudible && speak.ReplyId != 0))
+                await StopSpeakingAsync(cancellationToken); // a newer reply replaces what is playing (keypad tones still sounding are not replaced)
             reply = StartReply(speak.ReplyId, sentAt);
         }
         if (speak.Token.Length > 0)

@@ -20,8 +20,13 @@ public sealed record SpeechPipelineOptions
     /// <summary>After barge-in speech ends, how long STT gets to produce words before it counts as a false interruption.</summary>
     public TimeSpan BargeInConfirmation { get; init; } = TimeSpan.FromMilliseconds(900);
 
-    /// <summary>How far ahead of real time audio is sent to the carrier (absorbs jitter; bounds what <c>clear</c> must drop).</summary>
-    public TimeSpan PlayoutLead { get; init; } = TimeSpan.FromMilliseconds(60);
+    /// <summary>
+    /// How much audio is kept queued at the carrier ahead of what it is playing (PLAYOUT_LEAD_MS): a reply's first
+    /// frames go out as fast as they come up to this, then one per 20 ms. It absorbs our scheduling hiccups (the caller's
+    /// playback runs dry only if the process stalls longer than this); it costs nothing on barge-in, since <c>clear</c>
+    /// empties the carrier's buffer at once and what was heard comes from the echoed marks.
+    /// </summary>
+    public TimeSpan PlayoutLead { get; init; } = TimeSpan.FromMilliseconds(300);
 
     /// <summary>
     /// The longest a reply's speech synthesis may take to open (from its first token) before the reply is failed: the

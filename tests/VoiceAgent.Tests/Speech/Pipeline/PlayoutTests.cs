@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging.Abstractions;
 using VoiceAgent.Observability;
 using VoiceAgent.Speech.Pipeline;
@@ -6,37 +7,57 @@ using VoiceAgent.Tests.TestSupport;
 
 namespace VoiceAgent.Tests.Speech.Pipeline;
 
-/// <summary>Playout on a fake clock and an in-memory carrier: pacing, marks in order, clear, tones, a carrier that is gone.</summary>
-public sealed class PlayoutTests
+/// <summary>
+/// Playout on a fake clock and an in-memory carrier, paced by the shared scheduler: the burst up to the lead, then one
+/// frame per tick; marks in order; clear (and the fresh burst after it); tones; a carrier that is gone.
+/// </summary>
+public sealed class PlayoutTests : IAsyncLifetime
 {
+    private static readonly TimeSpan Frame20 = TimeSpan.FromMilliseconds(20);
     private readonly ManualTimeProvider _clock = new();
     private readonly RecordingCarrier _carrier = new(AudioFormat.MuLaw8k);
-    private readonly List<PlayoutItem> _reported = [];
+    private readonly PlayoutScheduler _scheduler;
+    private readonly SentFrames _sent;
 
-    private Playout NewPlayout(TimeSpan lead) => new(_carrier, lead, _clock, new VoiceAgentMetrics(new TestMeterFactory()), "test",
-        (item, _) => { lock (_reported) _reported.Add(item); return ValueTask.CompletedTask; }, NullLogger.Instance, "CA1");
+    public PlayoutTests()
+    {
+        _scheduler = new PlayoutScheduler(_clock);
+        _sent = new SentFrames(_clock);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _scheduler.DisposeAsync();
+
+    private Playout NewPlayout(TimeSpan lead) => NewPlayout(lead, _carrier, _sent);
+
+    private Playout NewPlayout(TimeSpan lead, RecordingCarrier carrier, SentFrames sent)
+        => new(carrier, lead, _clock, _scheduler, new VoiceAgentMetrics(new TestMeterFactory()), "test", sent.ReportAsync, NullLogger.Instance, "CA1");
 
     private static byte[] Frame(byte tag) => Enumerable.Repeat(tag, 160).ToArray();
 
+    private long Start => _sent.Start;
+
     [Fact]
-    public async Task Frames_go_out_at_once_up_to_the_playout_lead_then_one_every_20_ms_of_the_clock()
+    public async Task The_first_frames_go_out_at_once_up_to_the_lead_then_one_per_tick_of_the_shared_clock()
     {
         var playout = NewPlayout(TimeSpan.FromMilliseconds(60));
-        for (byte i = 1; i <= 10; i++) playout.EnqueueFrame(Frame(i), replyId: 1);
+        for (byte i = 1; i <= 7; i++) playout.EnqueueFrame(Frame(i), replyId: 1);
         var run = playout.RunAsync(CancellationToken.None);
+        await _clock.WaitForPendingTimersAsync().DefaultTimeout(); // the scheduler's tick
 
-        await _clock.WaitForPendingTimersAsync().DefaultTimeout();
-        Assert.Equal(4, _carrier.FramesSent); // 80 ms queued at the carrier: 60 ms ahead of its playhead once the first starts
-
-        _clock.Advance(TimeSpan.FromMilliseconds(20));
-        await _carrier.WaitForFramesAsync(5);
-        await _clock.WaitForPendingTimersAsync().DefaultTimeout();
-        Assert.Equal(5, _carrier.FramesSent);
-
+        await _sent.WaitForAsync(4);
+        for (var sent = 5; sent <= 7; sent++)
+        {
+            _clock.Advance(Frame20);
+            await _sent.WaitForAsync(sent);
+        }
         playout.Complete();
-        _clock.Advance(TimeSpan.FromSeconds(1));
         await run.DefaultTimeout();
-        Assert.Equal(10, _carrier.FramesSent);
+
+        // 80 ms at the carrier at once (60 ms ahead of its playhead once the first frame plays), then one per 20 ms.
+        Assert.Equal([0, 0, 0, 0, 20, 40, 60], _sent.Milliseconds());
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7], _sent.Tags());
     }
 
     [Fact]
@@ -52,7 +73,27 @@ public sealed class PlayoutTests
         await playout.RunAsync(CancellationToken.None).DefaultTimeout();
 
         Assert.Equal(["frame:1", "frame:2", "mark:m1", "frame:3"], _carrier.Sent);
-        Assert.Equal([1, 2, 3], _reported.Select(r => (int)r.Frame![0]));
+        Assert.Equal([1, 2, 3], _sent.Tags());
+    }
+
+    [Fact]
+    public async Task A_mark_behind_a_paced_frame_waits_for_that_frame()
+    {
+        var playout = NewPlayout(TimeSpan.Zero);
+        playout.EnqueueFrame(Frame(1), 1);
+        playout.EnqueueFrame(Frame(2), 1);
+        playout.EnqueueMark("m2", 1);
+        var run = playout.RunAsync(CancellationToken.None);
+        await _clock.WaitForPendingTimersAsync().DefaultTimeout();
+        await _sent.WaitForAsync(1);
+        Assert.Equal(["frame:1"], _carrier.Sent); // frame 2 is due in 20 ms and the mark is behind it
+
+        _clock.Advance(Frame20);
+        await _sent.WaitForAsync(2);
+        playout.Complete();
+        await run.DefaultTimeout();
+
+        Assert.Equal(["frame:1", "frame:2", "mark:m2"], _carrier.Sent);
     }
 
     [Fact]
@@ -64,7 +105,7 @@ public sealed class PlayoutTests
         playout.EnqueueTone(Frame(9));
         playout.EnqueueMark("m1", 1);
         var run = playout.RunAsync(CancellationToken.None);
-        await _clock.WaitForPendingTimersAsync().DefaultTimeout(); // frame 1 out, frame 2 waiting for its time
+        await _sent.WaitForAsync(1); // frame 1 out, frame 2 waiting for its time
 
         playout.Clear();
         playout.Complete();
@@ -72,7 +113,26 @@ public sealed class PlayoutTests
         await run.DefaultTimeout();
 
         Assert.Equal(["frame:1", "frame:9"], _carrier.Sent);
-        Assert.True(_reported[^1].IsTone);
+        Assert.True(_sent.Items[^1].IsTone);
+    }
+
+    [Fact]
+    public async Task After_a_clear_the_next_reply_bursts_up_to_the_lead_again()
+    {
+        var playout = NewPlayout(TimeSpan.FromMilliseconds(60));
+        for (byte i = 1; i <= 10; i++) playout.EnqueueFrame(Frame(i), replyId: 1);
+        var run = playout.RunAsync(CancellationToken.None);
+        await _sent.WaitForAsync(4); // the carrier holds 80 ms of reply 1
+
+        playout.Clear(); // barge-in: the carrier's buffer is emptied
+        for (byte i = 21; i <= 26; i++) playout.EnqueueFrame(Frame(i), replyId: 2);
+        await _sent.WaitForAsync(8);
+        playout.Complete();
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        await run.DefaultTimeout();
+
+        Assert.Equal([1, 2, 3, 4, 21, 22, 23, 24, 25, 26], _sent.Tags());
+        Assert.Equal([0, 0, 0, 0, 0, 0, 0, 0], _sent.Milliseconds()[..8]); // reply 2's first 80 ms did not wait for reply 1's pacing
     }
 
     [Fact]
@@ -100,6 +160,55 @@ public sealed class PlayoutTests
 
         await playout.RunAsync(CancellationToken.None).DefaultTimeout(); // ends although the queue was never completed
 
-        Assert.Empty(_reported);
+        Assert.Empty(_sent.Items);
+        Assert.Equal(0, _scheduler.Count); // and leaves the scheduler
+    }
+
+    [Fact]
+    public async Task A_call_that_ends_leaves_the_scheduler_and_its_queued_audio_unplayed()
+    {
+        using var call = new CancellationTokenSource();
+        var playout = NewPlayout(TimeSpan.Zero);
+        playout.EnqueueFrame(Frame(1), 1);
+        playout.EnqueueFrame(Frame(2), 1);
+        var run = playout.RunAsync(call.Token);
+        await _sent.WaitForAsync(1);
+        Assert.Equal(1, _scheduler.Count);
+
+        await call.CancelAsync();
+        await run.DefaultTimeout();
+        _clock.Advance(TimeSpan.FromMilliseconds(100));
+
+        Assert.Equal(0, _scheduler.Count);
+        Assert.Equal(["frame:1"], _carrier.Sent);
+    }
+
+    /// <summary>What the playout reported sent, with the fake clock's time at the report, in order.</summary>
+    internal sealed class SentFrames(ManualTimeProvider clock)
+    {
+        private readonly List<(PlayoutItem Item, long At)> _all = [];
+        private readonly Channel<bool> _changed = Channel.CreateUnbounded<bool>();
+
+        public long Start { get; } = clock.GetTimestamp();
+
+        public IReadOnlyList<PlayoutItem> Items { get { lock (_all) return _all.Select(s => s.Item).ToList(); } }
+
+        public int Count { get { lock (_all) return _all.Count; } }
+
+        public ValueTask ReportAsync(PlayoutItem item, CancellationToken cancellationToken)
+        {
+            lock (_all) _all.Add((item, clock.GetTimestamp()));
+            _changed.Writer.TryWrite(true);
+            return ValueTask.CompletedTask;
+        }
+
+        public async Task WaitForAsync(int count)
+        {
+            while (Count < count) await _changed.Reader.ReadAsync().AsTask().DefaultTimeout();
+        }
+
+        public int[] Tags() { lock (_all) return _all.Select(s => (int)s.Item.Frame![0]).ToArray(); }
+
+        public int[] Milliseconds() { lock (_all) return _all.Select(s => (int)TimeSpan.FromTicks(s.At - Start).TotalMilliseconds).ToArray(); }
     }
 }

@@ -32,14 +32,34 @@ internal sealed class RecordingCarrier(AudioFormat format) : IAudioTransport
         while (FramesSent < count) await NextAsync();
     }
 
+    /// <summary>Waits (bounded) until at least <paramref name="count"/> audio sends are held by <see cref="HoldSends"/>.</summary>
+    public async Task WaitForHeldSendsAsync(int count)
+    {
+        while (HeldSends < count) await NextAsync();
+    }
+
     /// <summary>The next thing sent (bounded wait).</summary>
     public async Task<string> NextAsync() => await _events.Reader.ReadAsync().AsTask().DefaultTimeout();
 
-    public ValueTask SendAudioAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    /// <summary>While set, an audio send waits for it (a carrier socket whose write is pending); null: sends complete at once.</summary>
+    public TaskCompletionSource? HoldSends { get; set; }
+
+    /// <summary>Audio sends that started and wait on <see cref="HoldSends"/>.</summary>
+    public int HeldSends => Volatile.Read(ref _held);
+
+    private int _held;
+
+    public async ValueTask SendAudioAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
     {
         if (FailSends is { } failure) throw failure;
-        Record("frame:" + frame.Span[0]);
-        return ValueTask.CompletedTask;
+        var tag = frame.Span[0];
+        if (HoldSends is { } hold)
+        {
+            Interlocked.Increment(ref _held);
+            _events.Writer.TryWrite("held:" + tag);
+            await hold.Task.WaitAsync(cancellationToken);
+        }
+        Record("frame:" + tag);
     }
 
     public ValueTask SendMarkAsync(string name, CancellationToken cancellationToken)

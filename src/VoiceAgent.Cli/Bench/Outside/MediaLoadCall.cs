@@ -1,0 +1,87 @@
+using System.Text.Json;
+using VoiceAgent.Emulators.Twilio.MediaStreams;
+
+namespace VoiceAgent.Cli.Bench.Outside;
+
+/// <summary>What one emulated Media Streams caller measured.</summary>
+internal sealed record MediaCallResult(int Turns, int FailedTurns, string? FirstFailure, PlayoutFigures Playout, double[] ClearAfterOnsetMs);
+
+/// <summary>
+/// One real-time Media Streams caller of the media bench: says a question, listens to the reply to its end (its last
+/// mark echoed); on every second turn it talks over the reply once 400 ms of it has played and times speech onset →
+/// <c>clear</c>, then listens to the answer to the interruption. At hang-up, the arrival times of everything the server
+/// sent are replayed through the carrier's jitter buffer (<see cref="PlayoutAnalysis"/>).
+/// </summary>
+internal sealed class MediaLoadCall(Uri connectUrl, string signedUrl, string authToken, string accountSid, int turns, LoadProgress progress)
+{
+    /// <summary>Bounds every wait of a turn; only a broken turn reaches it.</summary>
+    private static readonly TimeSpan TurnTimeout = TimeSpan.FromSeconds(30);
+    private static readonly byte[] Question = SyntheticSpeech.MuLaw8k(1200);
+    private static readonly byte[] Interruption = SyntheticSpeech.MuLaw8k(900, pitchHz: 180);
+
+    public async Task<MediaCallResult> RunAsync(int index, CancellationToken cancellationToken)
+    {
+        await using var caller = await MediaStreamsCaller.ConnectAsync(connectUrl, signedUrl, authToken,
+            new MediaStreamsCallerOptions { AccountSid = accountSid }, cancellationToken);
+        var clears = new List<double>();
+        int ok = 0, failed = 0;
+        string? failure = null;
+        for (var turn = 0; turn < turns; turn++)
+        {
+            try
+            {
+                if (turn % 2 == 1) clears.Add(await BargeInTurnAsync(caller, cancellationToken));
+                else await TurnAsync(caller, cancellationToken);
+                ok++;
+                progress.TurnDone(true);
+            }
+            catch (Exception ex) when (ex is TimeoutException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+            {
+                failed++;
+                failure ??= $"call {index} turn {turn}: {ex.Message}";
+                progress.TurnDone(false);
+                if (caller.Closed) break;
+            }
+            // A short pause between turns, different per call so the calls do not stay in lock-step.
+            await Task.Delay(TimeSpan.FromMilliseconds(300 + index % 7 * 50), cancellationToken);
+        }
+        await caller.HangUpAsync(cancellationToken);
+        var frames = caller.ReceivedFrames.Select(f => new ArrivedFrame(f.Event, f.ReceivedAt, f.Event == "mark" ? MarkName(f.Json) : null));
+        return new MediaCallResult(ok, failed, failure, PlayoutAnalysis.Analyze(frames), [.. clears]);
+    }
+
+    private static async Task TurnAsync(MediaStreamsCaller caller, CancellationToken cancellationToken)
+    {
+        var ended = EndedReplies(caller);
+        await caller.PlayAsync(Question, cancellationToken);
+        await caller.WaitForMarkEchoesAsync(IsReplyEnd, ended + 1, cancellationToken).WaitAsync(TurnTimeout, cancellationToken);
+    }
+
+    /// <returns>Speech onset → the server's <c>clear</c> arriving, in ms.</returns>
+    private static async Task<double> BargeInTurnAsync(MediaStreamsCaller caller, CancellationToken cancellationToken)
+    {
+        var ended = EndedReplies(caller);
+        var heard = caller.HeardBytes;
+        var clears = caller.Clears.Count;
+        await caller.PlayAsync(Question, cancellationToken);
+        await caller.WaitForHeardAudioAsync(heard + 3200, cancellationToken).WaitAsync(TurnTimeout, cancellationToken); // 400 ms of the reply played
+        // The line sends the first frame of queued speech on its next 20 ms tick.
+        var onset = TimeSpan.FromMilliseconds(Math.Ceiling(caller.Elapsed.TotalMilliseconds / 20) * 20);
+        var speaking = caller.PlayAsync(Interruption, cancellationToken);
+        var clear = await caller.WaitForClearAsync(clears + 1, cancellationToken).WaitAsync(TurnTimeout, cancellationToken);
+        await speaking.WaitAsync(TurnTimeout, cancellationToken);
+        // The answer to the interruption plays to its end (the cut reply's marks came back due to the clear).
+        await caller.WaitForMarkEchoesAsync(IsReplyEnd, ended + 1, cancellationToken).WaitAsync(TurnTimeout, cancellationToken);
+        return (clear.ReceivedAt - onset).TotalMilliseconds;
+    }
+
+    private static bool IsReplyEnd(MediaStreamsMarkEcho echo) => !echo.DueToClear && echo.Name.EndsWith("end", StringComparison.Ordinal);
+
+    private static int EndedReplies(MediaStreamsCaller caller) => caller.MarkEchoes.Count(IsReplyEnd);
+
+    private static string? MarkName(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.TryGetProperty("mark", out var mark) && mark.TryGetProperty("name", out var name) ? name.GetString() : null;
+    }
+}
