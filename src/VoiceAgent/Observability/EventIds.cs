@@ -108,9 +108,13 @@ internal static class EventIds
     public const int RecordingFailed = 7613;
     public const int RecordingArchived = 7614;
     public const int RecordingArchiveFailed = 7615;
+    public const int RecordingQueued = 7616;
+    public const int RecordingFetchRetry = 7617;
+    public const int RecordingQueueUnavailable = 7618;
     public const int PaymentCaptureStarted = 7620;
     public const int PaymentCaptureFinished = 7621;
     public const int PaymentCaptureAborted = 7622;
+    public const int PaymentHandlerFailed = 7623;
     public const int SilenceReprompt = 7630;
     public const int SilenceEnded = 7631;
     public const int PacingChanged = 7640;

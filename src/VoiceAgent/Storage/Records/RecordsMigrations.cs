@@ -45,5 +45,6 @@ internal static class RecordsMigrations
             CREATE INDEX ix_audit_log_caller_hash ON audit_log (caller_hash);
             """),
         (2, Outbound.OutboundSchema.Sql(dialect)),
+        (3, Recordings.RecordingQueueSchema.Sql(dialect)),
     ];
 }
