@@ -67,6 +67,7 @@ internal static class ConversationControlsRegistration
                 History = controls.HistoryOptions(settings.HistoryTurns),
                 Summarizer = new HistorySummarizer(sp.GetRequiredService<IChatClient>(), ModelRegistration.CreateChatOptions(settings, agent)),
                 Payments = sp.GetService<IPaymentHandler>(),
+                Payment = new PaymentCaptureOptions { HandlerTimeout = controls.PaymentHandlerTimeout },
             };
         });
         return services;

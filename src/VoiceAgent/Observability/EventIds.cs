@@ -102,6 +102,7 @@ internal static class EventIds
     public const int ConsentDecided = 7601;
     public const int ConsentOnFile = 7602;
     public const int ConsentStoreFailed = 7603; // +1: save failed
+    public const int ConsentUnavailable = 7605;
     public const int RecordingStarted = 7610;
     public const int RecordingPaused = 7611;
     public const int RecordingResumed = 7612;

@@ -47,7 +47,14 @@ internal sealed partial class RecordingArchive(
 
     /// <summary>Hands a finished call's recording over for fetching; never blocks. It is queued durably at once (or as soon as the records database answers).</summary>
     public void Enqueue(string callSid, string recordingSid, string? callerId)
-        => _handedOver.Writer.TryWrite(new PendingRecording(callSid, RecordingNames.Sid(recordingSid), callerId is null ? null : hasher.Hash(callerId)));
+    {
+        if (recordingSid.Length == 0 || !recordingSid.All(char.IsAsciiLetterOrDigit))
+        {
+            LogFailed(logger, callSid, "(malformed)", "recording id", "not alphanumeric; not queued"); // never a path or key from the carrier's text
+            return;
+        }
+        _handedOver.Writer.TryWrite(new PendingRecording(callSid, recordingSid, callerId is null ? null : hasher.Hash(callerId)));
+    }
 
     /// <summary>The id of each recording once this instance stored it (tests and tools wait on it).</summary>
     public ChannelReader<string> Stored => _stored.Reader;
@@ -128,7 +135,15 @@ internal sealed partial class RecordingArchive(
                 var now = clock.GetUtcNow();
                 if (await queue.ClaimAsync(now, now + Lease, _worker, ct) is { } item)
                 {
-                    await FetchAsync(item, ct);
+                    try
+                    {
+                        await FetchAsync(item, ct);
+                    }
+                    catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                    {
+                        await ReleaseAsync(item);
+                        throw;
+                    }
                     backoff = FirstRetry;
                     continue;
                 }
@@ -173,14 +188,7 @@ internal sealed partial class RecordingArchive(
         {
             status = "absent";
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // Stopping: hand the claim back so the next start (here or elsewhere) takes it at once.
-            try { await queue.ReleaseAsync(item.RecordingSid, _worker, clock.GetUtcNow(), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5), clock, CancellationToken.None); }
-            catch (Exception) { } // the lease runs out anyway
-            throw;
-        }
-        catch (Exception ex)
+        catch (Exception ex) when (!ct.IsCancellationRequested)
         {
             await RetryOrGiveUpAsync(item, ex.GetType().Name + ": " + LogValues.MaskPhoneNumbers(ex.Message), ct);
             return;
@@ -192,6 +200,19 @@ internal sealed partial class RecordingArchive(
             return;
         }
         await RetryOrGiveUpAsync(item, "status " + (status ?? "unknown"), ct); // in-progress, paused, stopped, processing
+    }
+
+    /// <summary>Stopping mid-fetch: hands the claim back so the next start (here or elsewhere) takes it at once, not after the lease.</summary>
+    private async Task ReleaseAsync(QueuedRecording item)
+    {
+        try
+        {
+            await queue.ReleaseAsync(item.RecordingSid, _worker, clock.GetUtcNow(), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5), clock, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            LogQueueUnavailable(logger, "release " + item.RecordingSid, ex.GetType().Name, Lease.TotalSeconds); // its lease runs out instead
+        }
     }
 
     private async Task StoreAsync(QueuedRecording item, CancellationToken ct)
