@@ -33,7 +33,9 @@ public sealed record RecordingStoreSettings
         var d = new RecordingStoreSettings();
         return new RecordingStoreSettings
         {
-            Store = r.Choice("RECORDING_STORE", d.Store),
+            // Not SettingReader.Choice: it refuses names with digits, and "s3" is the name everyone uses.
+            Store = StoreNamed(r.String("RECORDING_STORE")) ?? d.Store,
+            UnknownStore = r.String("RECORDING_STORE") is { } named && StoreNamed(named) is null ? named : null,
             S3Bucket = r.String("RECORDING_S3_BUCKET"),
             S3Endpoint = r.String("RECORDING_S3_ENDPOINT"),
             S3Region = r.String("RECORDING_S3_REGION") ?? d.S3Region,
@@ -44,9 +46,20 @@ public sealed record RecordingStoreSettings
         };
     }
 
+    /// <summary>A <c>RECORDING_STORE</c> value that names no store (reported by <see cref="Validate"/>).</summary>
+    internal string? UnknownStore { get; init; }
+
+    private static RecordingStoreKind? StoreNamed(string? name) => name?.ToLowerInvariant() switch
+    {
+        "local" => RecordingStoreKind.Local,
+        "s3" => RecordingStoreKind.S3,
+        _ => null,
+    };
+
     internal IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
+        if (UnknownStore is { } unknown) errors.Add($"RECORDING_STORE must be one of local, s3 (got '{unknown}').");
         if (Store != RecordingStoreKind.S3) return errors;
         if (S3Bucket is null)
             errors.Add("RECORDING_STORE=s3 needs RECORDING_S3_BUCKET (the bucket's name).");

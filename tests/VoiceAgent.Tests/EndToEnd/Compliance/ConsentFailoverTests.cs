@@ -100,7 +100,7 @@ public sealed class ConsentFailoverTests : IAsyncLifetime
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private Dictionary<string, string?> Environment() => new()
+    private Dictionary<string, string> Environment() => new()
     {
         ["PUBLIC_BASE_URL"] = RelayServer.PublicBaseUrl,
         ["TWILIO_AUTH_TOKEN"] = RelayServer.AuthToken,

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using VoiceAgent.Emulators.ChatScript;
 using VoiceAgent.Emulators.Twilio.Rest;
 using VoiceAgent.Storage.Recordings;
 using VoiceAgent.Tests.Storage;
@@ -39,7 +40,14 @@ public sealed class RecordingQueueRestartTests : IAsyncLifetime
         string recordingSid;
         await using (var first = await RelayServer.StartAsync(settings))
         {
-            await CallAndHangUpAsync(first, "Hello, is my order on its way?");
+            // The agent ends the call (end_call): a normal end whatever the socket's close looks like on a loaded machine.
+            first.Model.Enqueue(ChatReply.Text("Goodbye. ") with { ToolCalls = [new ChatToolCallScript("end_call", "{}")] });
+            var (caller, _) = await DialAsync(first);
+            await using (caller)
+            {
+                await caller.SendPromptAsync("That's all, thanks.").DefaultTimeout();
+                await caller.NextOfTypeAsync("end");
+            }
             recordingSid = (await _rest.Recordings.NextEventAsync().DefaultTimeout()).RecordingSid;
             // Queued durably, and tried at least once while Twilio still reports it processing.
             await WaitUntilAsync(async () => await QueueStateAsync(backend, recordingSid) is { Attempts: > 0 } && _rest.Recordings.StatusReads > 0,
