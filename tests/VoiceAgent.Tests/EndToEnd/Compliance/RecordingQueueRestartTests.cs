@@ -45,10 +45,10 @@ public sealed class RecordingQueueRestartTests : IAsyncLifetime
             var (caller, _) = await DialAsync(first);
             await using (caller)
             {
+                recordingSid = (await _rest.Recordings.NextEventAsync().DefaultTimeout()).RecordingSid; // started before the call is ended
                 await caller.SendPromptAsync("That's all, thanks.").DefaultTimeout();
                 await caller.NextOfTypeAsync("end");
             }
-            recordingSid = (await _rest.Recordings.NextEventAsync().DefaultTimeout()).RecordingSid;
             // Queued durably, and tried at least once while Twilio still reports it processing.
             await WaitUntilAsync(async () => await QueueStateAsync(backend, recordingSid) is { Attempts: > 0 } && _rest.Recordings.StatusReads > 0,
                 "the first server to queue the recording and find it still processing");
