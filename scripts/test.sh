@@ -90,6 +90,38 @@ redis-cli -p "$redis_port" ping >/dev/null 2>&1 || { echo "redis-server did not 
 export VOICEAGENT_TEST_REDIS_URL="redis://127.0.0.1:$redis_port"
 echo "redis-server on $VOICEAGENT_TEST_REDIS_URL"
 # --- end Redis ------------------------------------------------------------------------------------------------------
+# --- S3-compatible server (recording store tests) -------------------------------------------------------------------
+# s3rver (npm, pinned) installed once into ~/.cache/voiceagent-s3rver, only when missing, and started on a free
+# loopback port with its data in a temp dir, stopped at exit. The tests read VOICEAGENT_TEST_S3_URL
+# (http://ACCESS:SECRET@127.0.0.1:PORT; s3rver's fixed credentials) and fail, not skip, without it.
+s3rver_version="3.7.1"
+s3rver_home="${XDG_CACHE_HOME:-$HOME/.cache}/voiceagent-s3rver"
+s3rver_js="$s3rver_home/node_modules/s3rver/bin/s3rver.js"
+if [ ! -f "$s3rver_js" ] || ! grep -q "\"version\": \"$s3rver_version\"" "$s3rver_home/node_modules/s3rver/package.json" 2>/dev/null; then
+  command -v npm >/dev/null 2>&1 || { echo "npm is needed to install s3rver $s3rver_version (apt-get install nodejs npm)" >&2; exit 1; }
+  echo "installing: s3rver $s3rver_version into $s3rver_home"
+  mkdir -p "$s3rver_home"
+  (cd "$s3rver_home" && npm install --no-audit --no-fund --silent "s3rver@$s3rver_version" >/dev/null)
+fi
+s3_dir=$(mktemp -d)
+stop_s3() {
+  if [ -f "$s3_dir/pid" ]; then kill "$(cat "$s3_dir/pid")" 2>/dev/null || true; fi
+  rm -rf "$s3_dir"
+}
+s3_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()' 2>/dev/null \
+  || shuf -i 20000-60000 -n 1)
+node "$s3rver_js" -d "$s3_dir/data" -a 127.0.0.1 -p "$s3_port" --silent >"$s3_dir/s3rver.log" 2>&1 &
+echo $! >"$s3_dir/pid"
+cleanup() { rm -f "$log"; stop_s3; stop_redis; stop_pg; }
+trap 'cleanup' EXIT
+for _ in $(seq 1 100); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$s3_port") 2>/dev/null && break
+  sleep 0.1
+done
+(exec 3<>"/dev/tcp/127.0.0.1/$s3_port") 2>/dev/null || { echo "s3rver did not start on port $s3_port"; cat "$s3_dir/s3rver.log"; exit 1; }
+export VOICEAGENT_TEST_S3_URL="http://S3RVER:S3RVER@127.0.0.1:$s3_port"
+echo "s3rver $s3rver_version on 127.0.0.1:$s3_port"
+# --- end S3 ----------------------------------------------------------------------------------------------------------
 set +e
 dotnet test VoiceAgent.slnx -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

@@ -11,13 +11,16 @@ namespace VoiceAgent.Conversation;
 /// Card entry (PCI), started by the model's <c>collect_payment</c> tool: the recording is paused first (no pause, no
 /// entry: fail closed), then the caller keys the number, expiry and security code, each ended with <c>#</c> (<c>*</c>
 /// cancels). The keys go into a buffer that is wiped after use: never to the model, the transcript, the logs or the
-/// recording. The payment handler runs off the mailbox; its outcome (approved or not, a reference) is all the model
-/// hears, and the recording is resumed.
+/// recording. The payment handler runs off the mailbox as a tracked task; its outcome (approved or not, a reference)
+/// comes back through the mailbox and is all the model hears, and the recording is resumed.
 /// </summary>
 internal sealed partial class CallSession
 {
     private CardCapture? _capture;
     private bool _recordingPaused;
+    /// <summary>The payment handler's run, tracked: its outcome comes back through the mailbox, and the call's end awaits it.</summary>
+    private Task<PaymentFinished>? _charge;
+    private CancellationTokenSource? _chargeStop;
 
     private async ValueTask BeginCaptureAsync(CollectPayment request, CancellationToken ct)
     {
@@ -75,7 +78,8 @@ internal sealed partial class CallSession
                 capture.Processing = true;
                 await SpeakLineAsync(lines.ProcessingLine, record: false, ct);
                 var request = new PaymentRequest(CallId, capture.Request.Purpose, capture.Request.Amount, capture.Request.Currency, capture.TakeCard());
-                _ = ChargeAsync(request, ct);
+                _chargeStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                _charge = ChargeAsync(request, _chargeStop.Token);
                 return;
             }
             await SpeakLineAsync(capture.Field == CardField.Expiry ? lines.ExpiryPrompt : lines.SecurityCodePrompt, record: false, ct);
@@ -91,38 +95,69 @@ internal sealed partial class CallSession
         await SpeakLineAsync(lines.InvalidEntryLine + " " + prompt, record: false, ct);
     }
 
-    /// <summary>Runs the application's handler off the mailbox; only the outcome comes back.</summary>
-    private async Task ChargeAsync(PaymentRequest request, CancellationToken ct)
+    /// <summary>
+    /// Runs the application's handler off the mailbox, bounded by <see cref="PaymentCaptureOptions.HandlerTimeout"/> on the
+    /// call's clock (a handler that ignores its token is left behind at the bound); only the outcome comes back, posted to
+    /// the mailbox as <see cref="PaymentFinished"/>. A throwing, declining or silent handler is an outcome like any other.
+    /// </summary>
+    private async Task<PaymentFinished> ChargeAsync(PaymentRequest request, CancellationToken stop)
     {
         PaymentFinished outcome;
+        using var bound = new CancellationTokenSource(Controls!.Payment.HandlerTimeout, _deps.Clock);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, bound.Token);
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(Controls!.Payment.HandlerTimeout);
-            var result = await Controls.Payments!.ChargeAsync(request, timeout.Token);
+            var result = await Controls.Payments!.ChargeAsync(request, linked.Token).WaitAsync(linked.Token);
             var reference = result.Reference is { Length: > 0 } r ? ", reference " + LogValues.MaskPhoneNumbers(r) : "";
             var message = result.Message is { Length: > 0 } m ? ": " + LogValues.MaskPhoneNumbers(m) : "";
             outcome = new PaymentFinished(result.Approved, (result.Approved ? "approved" : "declined") + reference + message);
         }
-        catch (Exception ex) when (!ct.IsCancellationRequested)
+        catch (Exception ex) when (!stop.IsCancellationRequested)
         {
-            outcome = new PaymentFinished(false, "not completed: the payment service did not answer (" + ex.GetType().Name + ")");
+            var why = bound.IsCancellationRequested ? "no answer within " + Controls.Payment.HandlerTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s" : ex.GetType().Name;
+            LogHandlerFailed(_logger, CallId, why);
+            outcome = new PaymentFinished(false, "not completed: the payment service did not answer (" + why + ")");
         }
-        catch (OperationCanceledException)
+        catch (Exception)
         {
-            return; // the call ended
+            outcome = new PaymentFinished(false, "not confirmed: the call ended before the payment service answered");
         }
-        _mailbox.Writer.TryWrite(outcome with { ReceivedAt = _deps.Clock.GetTimestamp() });
+        if (!stop.IsCancellationRequested) _mailbox.Writer.TryWrite(outcome with { ReceivedAt = _deps.Clock.GetTimestamp() });
+        return outcome;
     }
 
     private async ValueTask OnPaymentFinishedAsync(PaymentFinished paid, CancellationToken ct)
     {
+        ForgetCharge();
         if (_capture is not { Processing: true } capture) return;
         _capture = null;
         LogCaptureFinished(_logger, CallId, paid.Approved);
         await ResumeRecordingAsync(ct);
         _transcript.Action($"card payment {(paid.Approved ? "approved" : "not approved")}");
         await ModelHearsAsync($"[Card payment for {capture.Request.Purpose}: {paid.Note}. The caller has not heard the result yet.]", ct);
+    }
+
+    /// <summary>
+    /// At the call's end: a charge still running is cancelled (its handler's token) and awaited, like the call's other
+    /// background work, and what it came to is filed in the transcript (never the card).
+    /// </summary>
+    private async ValueTask StopChargeAsync()
+    {
+        if (_charge is not { } charge) return;
+        await _chargeStop!.CancelAsync();
+        var outcome = await charge;
+        ForgetCharge();
+        if (_capture is not { Processing: true }) return; // its outcome was already handled
+        _capture = null;
+        LogCaptureFinished(_logger, CallId, outcome.Approved);
+        _transcript.Action(outcome.Approved ? "card payment approved (after the call ended)" : "card payment " + outcome.Note);
+    }
+
+    private void ForgetCharge()
+    {
+        _charge = null;
+        _chargeStop?.Dispose();
+        _chargeStop = null;
     }
 
     /// <summary>Ends card entry without charging (cancelled, invalid, silence, hang-up): digits wiped, recording resumed.</summary>
@@ -155,6 +190,9 @@ internal sealed partial class CallSession
 
     [LoggerMessage(EventId = EventIds.PaymentCaptureFinished, Level = LogLevel.Information, Message = "Call {CallId}: card entry finished; payment approved: {Approved}")]
     private static partial void LogCaptureFinished(ILogger logger, string callId, bool approved);
+
+    [LoggerMessage(EventId = EventIds.PaymentHandlerFailed, Level = LogLevel.Warning, Message = "Call {CallId}: the payment handler failed ({Reason}); the caller is told the payment did not go through")]
+    private static partial void LogHandlerFailed(ILogger logger, string callId, string reason);
 
     [LoggerMessage(EventId = EventIds.PaymentCaptureAborted, Level = LogLevel.Information, Message = "Call {CallId}: card entry ended without payment ({Reason})")]
     private static partial void LogCaptureAborted(ILogger logger, string callId, string reason);

@@ -30,8 +30,17 @@ internal sealed partial class CallSession
             _consent = carried == "granted" ? ConsentState.Granted : ConsentState.Declined;
             return;
         }
-        var onFile = string.IsNullOrWhiteSpace(call.From) || Controls.ConsentLedger is not { } ledger ? null : await ledger.FindAsync(call.From, ct);
-        if (onFile is { } decision)
+        var lookup = string.IsNullOrWhiteSpace(call.From) || Controls.ConsentLedger is not { } ledger ? ConsentLookup.NoneOnFile : await ledger.FindAsync(call.From, ct);
+        if (!lookup.StoreAnswered)
+        {
+            // The records store is down: an earlier "no" cannot be seen and a new answer cannot be filed. The safe choice is
+            // to keep nothing on this call (no recording, no transcript) and not ask; the caller is asked on a later call.
+            _consent = ConsentState.Declined;
+            LogConsentUnavailable(_logger, CallId);
+            await GreetAfterConsentAsync(ct);
+            return;
+        }
+        if (lookup.Decision is { } decision)
         {
             SetConsent(decision == ConsentDecision.Granted ? ConsentState.Granted : ConsentState.Declined);
             LogConsentOnFile(_logger, CallId, decision);
@@ -112,6 +121,9 @@ internal sealed partial class CallSession
 
     [LoggerMessage(EventId = EventIds.ConsentDecided, Level = LogLevel.Information, Message = "Call {CallId}: consent {Decision} by {How} (filed for later calls: {Filed})")]
     private static partial void LogConsentDecided(ILogger logger, string callId, ConsentDecision decision, string how, bool filed);
+
+    [LoggerMessage(EventId = EventIds.ConsentUnavailable, Level = LogLevel.Warning, Message = "Call {CallId}: consent store unavailable; nothing is recorded or kept on this call, and the caller is not asked")]
+    private static partial void LogConsentUnavailable(ILogger logger, string callId);
 
     [LoggerMessage(EventId = EventIds.ConsentOnFile, Level = LogLevel.Information, Message = "Call {CallId}: consent {Decision} on file for this caller; not asked again")]
     private static partial void LogConsentOnFile(ILogger logger, string callId, ConsentDecision decision);

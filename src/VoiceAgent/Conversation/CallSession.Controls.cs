@@ -111,6 +111,6 @@ internal sealed partial class CallSession
         return record;
     }
 
-    [LoggerMessage(EventId = EventIds.ConsentDecided + 10, Level = LogLevel.Information, Message = "Call {CallId}: no transcript kept (consent {Consent})")]
+    [LoggerMessage(EventId = EventIds.TranscriptNotKept, Level = LogLevel.Information, Message = "Call {CallId}: no transcript kept (consent {Consent})")]
     private static partial void LogTranscriptWithheld(ILogger logger, string callId, ConsentState consent);
 }

@@ -26,7 +26,7 @@ internal sealed partial class CallSession
     [LoggerMessage(EventId = EventIds.TurnInterrupted, Level = LogLevel.Information, Message = "Call {CallId}: caller interrupted (heard {HeardChars} chars; -1 = unknown)")]
     private static partial void LogInterrupted(ILogger logger, string callId, int heardChars);
 
-    [LoggerMessage(EventId = EventIds.TurnInterrupted + 100, Level = LogLevel.Information, Message = "Call {CallId}: false interruption, resuming the reply ({RemainderChars} chars left)")]
+    [LoggerMessage(EventId = EventIds.FalseInterruptionResumed, Level = LogLevel.Information, Message = "Call {CallId}: false interruption, resuming the reply ({RemainderChars} chars left)")]
     private static partial void LogResumed(ILogger logger, string callId, int remainderChars);
 
     [LoggerMessage(EventId = EventIds.PartialPrompt, Level = LogLevel.Debug, Message = "Call {CallId}: partial prompt ({Chars} chars)")]

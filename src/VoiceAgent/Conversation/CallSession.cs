@@ -84,6 +84,7 @@ internal sealed partial class CallSession
             await AbandonSpeculationAsync();
             await CutCurrentReplyAsync(heard: null, closeTalkCycle: false, _deps.Clock.GetTimestamp(), CancellationToken.None);
             DisarmSilence();
+            await StopChargeAsync();
             await AbandonCaptureAsync("the call ended", CancellationToken.None);
             var final = FinalStatus;
             var cost = _telemetry.Finish(_endedReason, Handoff.IsLiveAgent(_pendingHandoff), _turnCount);

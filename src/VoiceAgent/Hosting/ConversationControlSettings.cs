@@ -21,6 +21,10 @@ public sealed record ConversationControlSettings
     public bool RecordingEnabled { get; init; }
     /// <summary>After a recording is fetched and stored encrypted, delete the carrier's copy.</summary>
     public bool RecordingDeleteFromCarrier { get; init; } = true;
+    /// <summary>Where fetched recordings are kept: <c>RECORDING_STORE=local|s3</c> and the S3 settings.</summary>
+    public RecordingStoreSettings RecordingStorage { get; init; } = new();
+    /// <summary>How long the application's payment handler may take before the caller is told the payment did not go through.</summary>
+    public TimeSpan PaymentHandlerTimeout { get; init; } = new Payments.PaymentCaptureOptions().HandlerTimeout;
     /// <summary>Silence after the agent spoke before a reprompt; zero turns the watch off.</summary>
     public TimeSpan SilenceTimeout { get; init; } = TimeSpan.FromSeconds(10);
     public int SilenceReprompts { get; init; } = 1;
@@ -42,6 +46,8 @@ public sealed record ConversationControlSettings
             ConsentMaxAttempts = r.Int("CONSENT_MAX_ATTEMPTS", d.ConsentMaxAttempts),
             RecordingEnabled = r.Bool("RECORDING_ENABLED", d.RecordingEnabled),
             RecordingDeleteFromCarrier = r.Bool("RECORDING_DELETE_FROM_CARRIER", d.RecordingDeleteFromCarrier),
+            RecordingStorage = RecordingStoreSettings.From(r),
+            PaymentHandlerTimeout = r.Milliseconds("PAYMENT_HANDLER_TIMEOUT_MS", d.PaymentHandlerTimeout),
             SilenceTimeout = r.Milliseconds("SILENCE_TIMEOUT_MS", d.SilenceTimeout),
             SilenceReprompts = r.Int("SILENCE_REPROMPTS", d.SilenceReprompts),
             SilenceRepromptLine = r.String("SILENCE_REPROMPT_LINE") ?? d.SilenceRepromptLine,
@@ -101,12 +107,15 @@ public sealed record ConversationControlSettings
         errors.AddRange(HistoryOptions(settings.HistoryTurns).Validate());
         if (RecordingEnabled && (settings.TwilioAccountSid is null || settings.TwilioAuthToken is null))
             errors.Add("RECORDING_ENABLED=true needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (recordings are made through the Twilio REST API).");
+        errors.AddRange(RecordingStorage.Validate());
+        if (PaymentHandlerTimeout <= TimeSpan.Zero || PaymentHandlerTimeout > TimeSpan.FromMinutes(2))
+            errors.Add($"PAYMENT_HANDLER_TIMEOUT_MS must be between 1 and 120000 (got {PaymentHandlerTimeout.TotalMilliseconds:0}): the caller waits in silence meanwhile.");
         return errors;
     }
 
     /// <summary>For start-up notes: the numbers as configured.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"consent {(ConsentRequired ? "required" : "off")}, recording {(RecordingEnabled ? "on" : "off")}, silence {SilenceTimeout.TotalMilliseconds:0} ms × {SilenceReprompts}, history {HistoryPolicy}");
+        $"consent {(ConsentRequired ? "required" : "off")}, recording {(RecordingEnabled ? "on, stored " + RecordingStorage : "off")}, silence {SilenceTimeout.TotalMilliseconds:0} ms × {SilenceReprompts}, history {HistoryPolicy}");
 }
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true, PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]

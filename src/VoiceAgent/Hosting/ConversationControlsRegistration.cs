@@ -18,7 +18,8 @@ using VoiceAgent.Telephony.Twilio.Rest;
 namespace VoiceAgent.Hosting;
 
 /// <summary>
-/// Wires consent (ledger over the records store), recording (Twilio REST, archive in <c>DATA_DIR/recordings</c>),
+/// Wires consent (ledger over the records store), recording (Twilio REST; a durable fetch queue in the records
+/// database; sealed recordings in <c>DATA_DIR/recordings</c> or an S3-compatible bucket),
 /// card capture (the application's <see cref="IPaymentHandler"/>, if any), silence handling and the history policy
 /// into one <see cref="CallControls"/> every call shares.
 /// </summary>
@@ -37,10 +38,16 @@ internal static class ConversationControlsRegistration
             services.AddHttpClient(nameof(TwilioRecordingsClient), http => http.Timeout = TimeSpan.FromSeconds(30));
             services.TryAddSingleton(sp => new TwilioRecordingsClient(
                 sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(TwilioRecordingsClient)), new Uri(settings.TwilioApiBaseUrl), sid, token));
+            services.TryAddSingleton<IRecordingStore>(_ => controls.RecordingStorage.Store == RecordingStoreKind.S3
+                ? new S3RecordingStore(controls.RecordingStorage)
+                : new LocalRecordingStore(Path.Combine(settings.DataDir, RecordingsFolder)));
+            services.TryAddSingleton(sp => new SqlRecordingQueue(sp.GetRequiredService<IRecordsStore>() is SqlRecordsStore sql
+                ? sql.Dialect
+                : RecordsDialect.Create(settings.DatabaseUrl, settings.DataDir)));
             services.TryAddSingleton(sp => new RecordingArchive(
                 sp.GetRequiredService<TwilioRecordingsClient>(), sp.GetRequiredService<TranscriptCipher>(), sp.GetRequiredService<CallerIdHasher>(),
-                Path.Combine(settings.DataDir, RecordingsFolder), controls.RecordingDeleteFromCarrier,
-                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RecordingArchive>>()));
+                sp.GetRequiredService<IRecordingStore>(), sp.GetRequiredService<SqlRecordingQueue>(), sp.GetRequiredService<RecordsStartup>(),
+                controls.RecordingDeleteFromCarrier, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RecordingArchive>>()));
             services.AddHostedService(sp => sp.GetRequiredService<RecordingArchive>());
             services.AddSingleton<ICallerDataEraser>(sp => sp.GetRequiredService<RecordingArchive>());
             services.TryAddSingleton(sp => new TwilioCallRecorder(sp.GetRequiredService<TwilioRecordingsClient>(), sp.GetRequiredService<RecordingArchive>()));
@@ -60,6 +67,7 @@ internal static class ConversationControlsRegistration
                 History = controls.HistoryOptions(settings.HistoryTurns),
                 Summarizer = new HistorySummarizer(sp.GetRequiredService<IChatClient>(), ModelRegistration.CreateChatOptions(settings, agent)),
                 Payments = sp.GetService<IPaymentHandler>(),
+                Payment = new PaymentCaptureOptions { HandlerTimeout = controls.PaymentHandlerTimeout },
             };
         });
         return services;

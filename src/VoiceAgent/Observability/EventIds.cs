@@ -28,6 +28,7 @@ internal static class EventIds
     public const int EmptyUtterance = 2007;
     public const int ToolCalled = 2008;
     public const int ToolRejected = 2009;
+    public const int FalseInterruptionResumed = 2010;
     /// <summary>Audio path: the caller heard the reply start (first mark echoed), with speech end → sent and → heard.</summary>
     public const int TurnHeard = 2050;
     /// <summary>Audio path: the model was started on a stable transcript before the end of the turn (Debug), used, discarded.</summary>
@@ -115,15 +116,21 @@ internal static class EventIds
     public const int ConsentDecided = 7601;
     public const int ConsentOnFile = 7602;
     public const int ConsentStoreFailed = 7603; // +1: save failed
+    public const int ConsentUnavailable = 7605;
+    public const int TranscriptNotKept = 7606;
     public const int RecordingStarted = 7610;
     public const int RecordingPaused = 7611;
     public const int RecordingResumed = 7612;
     public const int RecordingFailed = 7613;
     public const int RecordingArchived = 7614;
     public const int RecordingArchiveFailed = 7615;
+    public const int RecordingQueued = 7616;
+    public const int RecordingFetchRetry = 7617;
+    public const int RecordingQueueUnavailable = 7618;
     public const int PaymentCaptureStarted = 7620;
     public const int PaymentCaptureFinished = 7621;
     public const int PaymentCaptureAborted = 7622;
+    public const int PaymentHandlerFailed = 7623;
     public const int SilenceReprompt = 7630;
     public const int SilenceEnded = 7631;
     public const int PacingChanged = 7640;

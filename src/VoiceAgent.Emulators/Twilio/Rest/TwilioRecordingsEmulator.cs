@@ -26,6 +26,17 @@ public sealed class TwilioRecordingsEmulator
     private readonly Channel<RecordingEvent> _events = Channel.CreateUnbounded<RecordingEvent>();
     private readonly ConcurrentQueue<RecordingEvent> _log = new();
     private long _sequence;
+    private long _statusReads;
+    private volatile bool _holdProcessing;
+
+    /// <summary>
+    /// While set, a stopped recording stays in Twilio's <c>processing</c> state (its resource says so and its media is
+    /// not there yet, 404) instead of becoming <c>completed</c> at once: the gap between a call's end and its file.
+    /// </summary>
+    public bool HoldProcessing { get => _holdProcessing; set => _holdProcessing = value; }
+
+    /// <summary>How many times a recording's resource was read (<c>GET …/Recordings/{Sid}.json</c>).</summary>
+    public long StatusReads => Interlocked.Read(ref _statusReads);
 
     /// <summary>Every change (created, paused, in-progress, stopped, deleted), in order.</summary>
     public IReadOnlyCollection<RecordingEvent> Events => _log;
@@ -82,10 +93,11 @@ public sealed class TwilioRecordingsEmulator
             if (authorize(context, account) is { } refused) return refused;
             var (sid, extension) = Split(recordingFile);
             if (!_recordings.TryGetValue(sid, out var recording)) return TwilioRestEmulator.Error(404, 20404, "The requested resource was not found");
+            if (extension == "json") Interlocked.Increment(ref _statusReads);
             return extension switch
             {
                 "json" => Json(recording, 200),
-                "wav" when recording.Status == "stopped" => Results.Bytes(Wav(recording), "audio/x-wav"),
+                "wav" when recording.Status == "stopped" && !_holdProcessing => Results.Bytes(Wav(recording), "audio/x-wav"),
                 _ => TwilioRestEmulator.Error(404, 20404, "The requested resource was not found"),
             };
         });
@@ -114,15 +126,16 @@ public sealed class TwilioRecordingsEmulator
         return dot < 0 ? (file, "") : (file[..dot], file[(dot + 1)..]);
     }
 
-    private static IResult Json(EmulatedRecording r, int status)
+    private IResult Json(EmulatedRecording r, int status)
     {
-        // A completed API recording reports "completed"; while the call goes on it is in-progress or paused.
+        // A completed API recording reports "completed" (or "processing" until its file is ready); while the call goes on
+        // it is in-progress or paused.
         var body = new Dictionary<string, string?>
         {
             ["sid"] = r.Sid,
             ["account_sid"] = r.Account,
             ["call_sid"] = r.CallSid,
-            ["status"] = r.Status == "stopped" ? "completed" : r.Status,
+            ["status"] = r.Status == "stopped" ? (_holdProcessing ? "processing" : "completed") : r.Status,
             ["channels"] = r.Channels.ToString(CultureInfo.InvariantCulture),
             ["track"] = r.Track,
             ["source"] = "StartCallRecordingAPI",

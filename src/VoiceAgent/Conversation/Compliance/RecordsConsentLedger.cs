@@ -7,24 +7,24 @@ namespace VoiceAgent.Conversation.Compliance;
 
 /// <summary>
 /// Consent decisions in the records store's <c>consent_decisions</c> table, keyed by the caller-ID HMAC. A store
-/// that is down or still migrating answers "unknown" within <see cref="Patience"/> (the caller is asked again),
-/// never holds the call.
+/// that is down or still migrating answers "unavailable" within <see cref="Patience"/> (the call then keeps nothing;
+/// the caller is asked on a later call), never holds the call.
 /// </summary>
 internal sealed partial class RecordsConsentLedger(IRecordsStore store, RecordsStartup startup, CallerIdHasher hasher, TimeProvider clock, ILogger<RecordsConsentLedger> logger) : IConsentLedger
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(2);
 
-    public async Task<ConsentDecision?> FindAsync(string callerId, CancellationToken cancellationToken)
+    public async Task<ConsentLookup> FindAsync(string callerId, CancellationToken cancellationToken)
     {
         try
         {
             await startup.Migrated.WaitAsync(Patience, clock, cancellationToken);
-            return await store.GetConsentAsync(hasher.Hash(callerId), cancellationToken).WaitAsync(Patience, clock, cancellationToken);
+            return new ConsentLookup(await store.GetConsentAsync(hasher.Hash(callerId), cancellationToken).WaitAsync(Patience, clock, cancellationToken), StoreAnswered: true);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             LogLookupFailed(logger, ex.GetType().Name);
-            return null;
+            return ConsentLookup.Unavailable;
         }
     }
 
@@ -43,7 +43,7 @@ internal sealed partial class RecordsConsentLedger(IRecordsStore store, RecordsS
         }
     }
 
-    [LoggerMessage(EventId = EventIds.ConsentStoreFailed, Level = LogLevel.Warning, Message = "Consent lookup failed ({ExceptionType}); the caller is asked")]
+    [LoggerMessage(EventId = EventIds.ConsentStoreFailed, Level = LogLevel.Warning, Message = "Consent lookup failed ({ExceptionType}); this call keeps nothing")]
     private static partial void LogLookupFailed(ILogger logger, string exceptionType);
 
     [LoggerMessage(EventId = EventIds.ConsentStoreFailed + 1, Level = LogLevel.Warning, Message = "Consent decision {Decision} could not be filed ({ExceptionType}); honoured on this call, the caller will be asked again")]

@@ -46,5 +46,6 @@ internal static class RecordsMigrations
             """),
         (2, Outbound.OutboundSchema.Sql(dialect)),
         (3, CallCostSchema.Sql),
+        (4, Recordings.RecordingQueueSchema.Sql(dialect)),
     ];
 }
