@@ -38,7 +38,7 @@ internal static class EchoBench
             var results = cells.Select(c => (Cell: c, Outcome: EchoMatrix.Run(c, sampleRate, cancel, options))).ToList();
             await output.WriteLineAsync();
             await output.WriteLineAsync(cancel ? "WITH the echo canceller" : "WITHOUT the echo canceller (VAD echo guard only)");
-            await output.WriteLineAsync("delay  gain | false barge-in (echo-only cells) | missed barge-in (caller cells) | median barge-in after onset");
+            await output.WriteLineAsync("delay    gain | false barge-in (echo-only cells) | missed barge-in (caller cells) | time to clear after onset p50 / p99");
             foreach (var group in results.GroupBy(r => (r.Cell.DelayMs, r.Cell.GainDb)))
             {
                 var (falseRate, missedRate, median) = Rates(group.ToList());
@@ -52,10 +52,10 @@ internal static class EchoBench
             })
             {
                 var (falseRate, missedRate, median) = Rates(results.Where(r => pick(r.Cell)).ToList());
-                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{name,-26} | false {falseRate,6:P1} | missed {missedRate,6:P1} | median {median}"));
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{name,-26} | false {falseRate,6:P1} | missed {missedRate,6:P1} | clear p50/p99 {median}"));
             }
             var (allFalse, allMissed, allMedian) = Rates(results);
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"ALL                        | false {allFalse,6:P1} | missed {allMissed,6:P1} | median {allMedian}"));
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"ALL                        | false {allFalse,6:P1} | missed {allMissed,6:P1} | clear p50/p99 {allMedian}"));
             if (verbose)
                 foreach (var (cell, outcome) in results)
                     await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
@@ -64,6 +64,9 @@ internal static class EchoBench
         return 0;
     }
 
+    /// <summary>Nearest-rank percentile of sorted values.</summary>
+    private static double Percentile(List<double> sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+
     private static (double False, double Missed, string Median) Rates(List<(EchoCell Cell, EchoCellOutcome Outcome)> results)
     {
         var echoOnly = results.Where(r => !r.Cell.Caller).ToList();
@@ -71,7 +74,8 @@ internal static class EchoBench
         var falseRate = echoOnly.Count == 0 ? 0 : (double)results.Count(r => r.Outcome.FalseBargeIn && !r.Cell.Caller) / echoOnly.Count;
         var missedRate = withCaller.Count == 0 ? 0 : (double)withCaller.Count(r => r.Outcome.Missed(EchoMatrix.BargeInLimitMs)) / withCaller.Count;
         var latencies = withCaller.Where(r => r.Outcome.BargeInAfterOnsetMs is not null).Select(r => r.Outcome.BargeInAfterOnsetMs!.Value).Order().ToList();
-        var median = latencies.Count == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{latencies[latencies.Count / 2]:0} ms");
+        var median = latencies.Count == 0 ? "-" : string.Create(CultureInfo.InvariantCulture,
+            $"{Percentile(latencies, 0.50):0} / {Percentile(latencies, 0.99):0} ms");
         return (falseRate, missedRate, median);
     }
 }

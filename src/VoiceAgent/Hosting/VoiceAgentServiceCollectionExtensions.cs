@@ -128,7 +128,7 @@ public static class VoiceAgentServiceCollectionExtensions
         }, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(_ => new LocaleTable(
             settings.LocalesFile is { } file ? LocaleTable.Load(file) : LocaleTable.BuiltIn(settings.ElevenLabsVoiceId), settings.DefaultLocale));
-        services.TryAddSingleton(new SpeechPipelineOptions { MinTranscriptConfidence = settings.SttMinConfidence, ArtefactWindow = settings.SttArtefactWindow });
+        services.TryAddSingleton(new SpeechPipelineOptions { MinTranscriptConfidence = settings.SttMinConfidence, ArtefactWindow = settings.SttArtefactWindow, EchoCancellation = settings.EchoCancellation });
         services.TryAddSingleton<AudioCallFactory>();
         WarmTransferRegistration.Add(services, settings);
         services.TryAddSingleton(sp => new CallHandoff(sp.GetRequiredService<WarmTransfer>()));

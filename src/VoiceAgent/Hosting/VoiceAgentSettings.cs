@@ -70,6 +70,8 @@ public sealed record VoiceAgentSettings
     public string DefaultLocale { get; init; } = "en-US";
     public double SttMinConfidence { get; init; } = 0.65;
     public TimeSpan SttArtefactWindow { get; init; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>ECHO_CANCELLATION: adaptive echo cancellation on the audio transports' caller audio (default true).</summary>
+    public bool EchoCancellation { get; init; } = true;
 
     /// <summary>Where the server keeps generated secrets (development auth token, encryption key).</summary>
     public string DataDir { get; init; } = DefaultDataDir();
@@ -229,6 +231,7 @@ public sealed record VoiceAgentSettings
             DefaultLocale = S("DEFAULT_LOCALE") ?? d.DefaultLocale,
             SttMinConfidence = D("STT_MIN_CONFIDENCE", d.SttMinConfidence),
             SttArtefactWindow = Ms("STT_ARTEFACT_WINDOW_MS", d.SttArtefactWindow),
+            EchoCancellation = B("ECHO_CANCELLATION", d.EchoCancellation),
             DataDir = S("DATA_DIR") ?? d.DataDir,
             SystemPromptFile = S("SYSTEM_PROMPT_FILE"),
             HistoryTurns = I("HISTORY_TURNS", d.HistoryTurns),

@@ -25,6 +25,7 @@ internal sealed class EchoDelayEstimator
     private long _written;
     private int _frames;
     private float _farActivity;
+    private int _candidate = -1; // a moved delay seen once, waiting for the next estimate to agree
 
     public EchoDelayEstimator(int sampleRate)
     {
@@ -92,6 +93,15 @@ internal sealed class EchoDelayEstimator
         var delay = bestLag * _factor;
         // Wobble of a few milliseconds is the same path (the filter window has room for it); more is a new path.
         var changed = DelaySamples < 0 || Math.Abs(delay - DelaySamples) > 6 * _factor;
+        if (changed && DelaySamples >= 0)
+        {
+            // A move of a known path counts once two estimates in a row agree on it: a caller talking over the echo
+            // can make one window peak at a lag that means nothing.
+            var confirmed = _candidate >= 0 && Math.Abs(delay - _candidate) <= 6 * _factor;
+            _candidate = confirmed ? -1 : delay;
+            if (!confirmed) return false;
+        }
+        else _candidate = -1;
         if (changed) DelaySamples = delay;
         Gain = bestGain;
         Confidence = best;
