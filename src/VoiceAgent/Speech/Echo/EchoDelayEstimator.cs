@@ -13,6 +13,8 @@ internal sealed class EchoDelayEstimator
     public const int DecimatedRate = 2000;
     public const int WindowMs = 400;
     public const int IntervalFrames = 5;
+    /// <summary>A moved delay seen once is looked at again this soon (frames), to confirm it quickly.</summary>
+    public const int ConfirmFrames = 2;
     private const float MinCorrelation = 0.45f;
 
     private readonly int _factor;
@@ -64,7 +66,7 @@ internal sealed class EchoDelayEstimator
         }
         // Far-end activity over the recent past: estimating on silence finds nothing.
         _farActivity = 0.8f * _farActivity + 0.2f * farEnergy;
-        if (++_frames < IntervalFrames || _written < _span || _farActivity < 1e4f) return false;
+        if (++_frames < (_candidate >= 0 ? ConfirmFrames : IntervalFrames) || _written < _span || _farActivity < 1e4f) return false;
         _frames = 0;
         return Estimate();
     }

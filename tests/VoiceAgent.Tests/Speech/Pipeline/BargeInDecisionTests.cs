@@ -103,8 +103,23 @@ public sealed class BargeInDecisionTests
         decision.SpeechStarted(Ms(0)); // echo, heard before the canceller had found it
         decision.EchoPathChanged(Ms(200));
 
-        Assert.False(decision.Frame(Ms(400), true, true));
+        Assert.False(decision.Frame(Ms(220), true, true)); // the first voiced frame after the change: its clock starts at 200
+        Assert.False(decision.Frame(Ms(580), true, true));
         Assert.True(decision.Frame(Ms(600), true, true));
+    }
+
+    [Fact]
+    public void After_a_new_echo_path_the_clock_restarts_at_the_next_voiced_frame_not_across_the_detectors_hang_over()
+    {
+        var decision = Decision();
+        decision.SpeechStarted(Ms(0)); // echo, heard before the canceller had found it
+        decision.EchoPathChanged(Ms(200));
+        Assert.False(decision.Frame(Ms(220), false, true)); // cancelled: no evidence of its own, only the hang-over
+        Assert.False(decision.Frame(Ms(500), false, true));
+
+        Assert.False(decision.Frame(Ms(620), true, true)); // one voiced frame 400 ms after the change is not 400 ms of speech
+        Assert.False(decision.Frame(Ms(980), true, true));
+        Assert.True(decision.Frame(Ms(1000), true, true));
     }
 
     [Fact]
