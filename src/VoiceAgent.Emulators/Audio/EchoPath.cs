@@ -3,7 +3,8 @@ namespace VoiceAgent.Emulators.Audio;
 /// <summary>
 /// The delay line of <see cref="EchoSimulation"/>: every line tick pushes the samples just played (silence
 /// when nothing was) and pops the attenuated samples played <see cref="EchoSimulation.Delay"/> earlier.
-/// Sample-accurate; only the line loop uses it.
+/// Sample-accurate; only the line loop uses it. With <see cref="EchoSimulation.AppearsAfter"/> the echo stays silent
+/// until that much audio has played, then carries the delayed audio from then on.
 /// </summary>
 internal sealed class EchoPath
 {
@@ -11,6 +12,8 @@ internal sealed class EchoPath
     private readonly double _gain;
     private int _readIndex;
     private int _writeIndex;
+    private readonly long _appearsAfterSamples;
+    private long _playedSamples; // server audio played so far (frames with any sound)
 
     public EchoPath(EchoSimulation settings, int sampleRate, int samplesPerFrame)
     {
@@ -19,6 +22,7 @@ internal sealed class EchoPath
         _ring = new short[delaySamples + samplesPerFrame];
         _writeIndex = delaySamples;
         _gain = settings.LinearGain;
+        _appearsAfterSamples = (long)Math.Round(settings.AppearsAfter.TotalSeconds * sampleRate);
     }
 
     /// <summary>
@@ -32,10 +36,12 @@ internal sealed class EchoPath
             _ring[_writeIndex] = (short)Math.Round(played[i] * _gain);
             _writeIndex = (_writeIndex + 1) % _ring.Length;
         }
+        if (played.ContainsAnyExcept((short)0)) _playedSamples += played.Length;
+        var open = _playedSamples > _appearsAfterSamples; // the echo path has opened (speaker-phone switched on)
         var audible = false;
         for (var i = 0; i < echo.Length; i++)
         {
-            echo[i] = _ring[_readIndex];
+            echo[i] = open ? _ring[_readIndex] : (short)0;
             audible |= echo[i] != 0;
             _readIndex = (_readIndex + 1) % _ring.Length;
         }

@@ -13,6 +13,12 @@ public sealed record EchoSimulation
     /// <summary>Level of the echo relative to the played audio, in dB (≤ 0). Default −12 dB (×0.25).</summary>
     public double GainDb { get; init; } = -12;
 
+    /// <summary>
+    /// The echo begins only after this much of the server's audio has played (someone switches to speaker-phone in the
+    /// middle of a reply); before that the line carries none. Default zero: echo from the start.
+    /// </summary>
+    public TimeSpan AppearsAfter { get; init; } = TimeSpan.Zero;
+
     /// <summary>The linear amplitude factor of <see cref="GainDb"/>.</summary>
     public double LinearGain => Math.Pow(10, GainDb / 20);
 
@@ -22,6 +28,8 @@ public sealed record EchoSimulation
         var errors = new List<string>();
         if (Delay < TimeSpan.Zero || Delay > TimeSpan.FromSeconds(2))
             errors.Add($"Echo.Delay is {Delay.TotalMilliseconds} ms; use 0 to 2000 ms (phones show about 50 to 250 ms).");
+        if (AppearsAfter < TimeSpan.Zero)
+            errors.Add($"Echo.AppearsAfter is {AppearsAfter.TotalMilliseconds} ms; use zero (echo from the start) or a positive amount of played audio.");
         if (double.IsNaN(GainDb) || GainDb > 0)
             errors.Add($"Echo.GainDb is {GainDb}; use a negative attenuation such as -12 (an echo is never louder than the source).");
         return errors;

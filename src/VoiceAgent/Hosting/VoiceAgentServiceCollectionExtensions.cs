@@ -136,6 +136,7 @@ public static class VoiceAgentServiceCollectionExtensions
             Speculation = settings.SpeculativeReplies,
             SpeculationStableFor = settings.SpeculativeStable,
             PlayoutLead = settings.PlayoutLead,
+            EchoCancellation = settings.EchoCancellation,
         });
         services.TryAddSingleton(sp => new PlayoutScheduler(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<AudioCallFactory>();

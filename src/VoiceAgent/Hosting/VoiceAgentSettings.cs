@@ -78,6 +78,8 @@ public sealed record VoiceAgentSettings
     public TimeSpan SpeculativeStable { get; init; } = TimeSpan.FromMilliseconds(250);
     /// <summary>PLAYOUT_LEAD_MS: audio kept queued at the carrier ahead of its playhead on Media Streams and Vonage (default 300 ms, 0–1000).</summary>
     public TimeSpan PlayoutLead { get; init; } = TimeSpan.FromMilliseconds(300);
+    /// <summary>ECHO_CANCELLATION: adaptive echo cancellation on the audio transports' caller audio (default true).</summary>
+    public bool EchoCancellation { get; init; } = true;
 
     /// <summary>Where the server keeps generated secrets (development auth token, encryption key).</summary>
     public string DataDir { get; init; } = DefaultDataDir();
@@ -241,6 +243,7 @@ public sealed record VoiceAgentSettings
             SpeculativeReplies = r.Choice("SPECULATIVE_REPLIES", d.SpeculativeReplies),
             SpeculativeStable = Ms("SPECULATIVE_STABLE_MS", d.SpeculativeStable),
             PlayoutLead = Ms("PLAYOUT_LEAD_MS", d.PlayoutLead),
+            EchoCancellation = B("ECHO_CANCELLATION", d.EchoCancellation),
             DataDir = S("DATA_DIR") ?? d.DataDir,
             SystemPromptFile = S("SYSTEM_PROMPT_FILE"),
             HistoryTurns = I("HISTORY_TURNS", d.HistoryTurns),

@@ -13,12 +13,14 @@ namespace VoiceAgent.Speech.Echo;
 /// colouring) sample by sample and tracks it as it changes.</item>
 /// <item>Double-talk detection: adaptation stops while the near end is well above the echo the path predicts (the
 /// caller is talking), with a hang-over, so a caller talking over the agent neither trains the filter nor is cancelled.</item>
+/// <item><see cref="ResidualEchoSuppressor"/>: what the filter leaves of the echo (and the echo of a path it is still
+/// learning) is brought down to the line's noise floor on frames that carry nothing louder than that residual.</item>
 /// </list>
 /// Allocation-free per frame. Feed one far frame (silence when nothing played) per near frame, in order.
 /// </summary>
 internal sealed class EchoCanceller
 {
-    public const int MaxDelayMs = 420;
+    public const int MaxDelayMs = 480;
     public const int PreMs = 6;
     public const int TailMs = 48;
     private const float StepSize = 0.4f;
@@ -38,6 +40,8 @@ internal sealed class EchoCanceller
     private readonly float[] _weights;
     private readonly float[] _error; // _weights[i] multiplies the i-th sample of the (ascending) far window
     private readonly EchoDelayEstimator _delay;
+    private readonly ResidualEchoSuppressor _suppressor = new();
+    private readonly bool _residualSuppression;
     private long _time; // samples processed so far (of each side)
     private int _doubleTalkHold;
     private float _nearPower;
@@ -45,8 +49,11 @@ internal sealed class EchoCanceller
     private int _learning;
     private int _offset = -1;
 
-    public EchoCanceller(int sampleRate)
+    /// <param name="sampleRate">8000 or 16000.</param>
+    /// <param name="residualSuppression">Run the residual echo suppressor after the linear filter (on in the pipeline; off only to measure the filter alone).</param>
+    public EchoCanceller(int sampleRate, bool residualSuppression = true)
     {
+        _residualSuppression = residualSuppression;
         if (sampleRate is not (8000 or 16000)) throw new ArgumentOutOfRangeException(nameof(sampleRate), sampleRate, "8000 or 16000 Hz");
         _frame = sampleRate / 50;
         _taps = TailMs * sampleRate / 1000;
@@ -77,6 +84,15 @@ internal sealed class EchoCanceller
     /// <summary>Samples of audio since the canceller last found a new echo path (0 = this frame); -1 before any.</summary>
     public long SinceNewPath { get; private set; } = -1;
 
+    /// <summary>True when the last frame was taken for echo alone and brought down to the noise floor.</summary>
+    public bool Suppressed => _residualSuppression && _suppressor.Suppressed;
+
+    /// <summary>Share of the predicted echo power the linear filter leaves, as the residual suppressor has learned it.</summary>
+    public float ResidualLeak => _suppressor.Leak;
+
+    /// <summary>True when the output differs from the input: the linear filter's output is used or the frame was suppressed.</summary>
+    public bool Changed => Cancelling || (_residualSuppression && _suppressor.Touched);
+
     /// <summary>True while the last frame was judged double talk (adaptation frozen).</summary>
     public bool DoubleTalk => _doubleTalkHold > 0;
 
@@ -101,9 +117,11 @@ internal sealed class EchoCanceller
             _offset = Math.Max(_delay.DelaySamples - _pre, 0);
             _learning = LearningFrames;
             SinceNewPath = 0;
+            _suppressor.PathChanged();
         }
         if (_delay.DelaySamples < 0)
         {
+            if (_residualSuppression) _suppressor.Process(near, echoPower: 0, doubleTalk: true); // nothing to suppress: it follows the line's noise
             _time += _frame;
             return;
         }
@@ -114,25 +132,42 @@ internal sealed class EchoCanceller
         float nearPower = 0;
         for (var i = 0; i < _frame; i++) nearPower += (float)near[i] * near[i];
         nearPower /= _frame;
-        // Double talk: the near end is well above the echo the path predicts, so someone is talking over it.
-        if (nearPower > DoubleTalkRatio * predictedEcho + QuietFarPower / 4) _doubleTalkHold = DoubleTalkHangoverFrames;
-        else if (_doubleTalkHold > 0) _doubleTalkHold--;
         var learning = _learning > 0;
         if (learning) _learning--;
+
+        // First pass with the filter as it stands: the echo it predicts and what it leaves.
+        float errorPower = 0, estimatePower = 0;
+        for (var i = 0; i < _frame; i++)
+        {
+            var y = VectorMath.Dot(_weights, _far.AsSpan(WindowStart(_time + i, offset), _taps));
+            _error[i] = near[i] - y;
+            errorPower += _error[i] * _error[i];
+            estimatePower += y * y;
+        }
+        errorPower /= _frame;
+        var echoPower = Math.Max(estimatePower / _frame, predictedEcho);
+        // Double talk: the near end is well above the echo the path predicts, so someone is talking over it. Adapting
+        // on it would cancel the caller and detune the filter, so adaptation freezes (with a hang-over).
+        if (nearPower > DoubleTalkRatio * predictedEcho + QuietFarPower / 4)
+            _doubleTalkHold = DoubleTalkHangoverFrames;
+        else if (_doubleTalkHold > 0) _doubleTalkHold--;
         var adapt = (learning || _doubleTalkHold == 0) && _farPower > QuietFarPower;
         var step = learning ? LearningStepSize : StepSize;
 
-        float errorPower = 0;
-        for (var i = 0; i < _frame; i++)
+        if (adapt)
         {
-            var x = _far.AsSpan(WindowStart(_time + i, offset), _taps);
-            var e = near[i] - VectorMath.Dot(_weights, x);
-            errorPower += e * e;
-            // Regularised: when the far end is quiet (pauses), line noise in e must not blow the taps up.
-            if (adapt) VectorMath.AddScaled(_weights, x, step * e / (VectorMath.Dot(x, x) + _regularisation));
-            _error[i] = e;
+            errorPower = 0;
+            for (var i = 0; i < _frame; i++)
+            {
+                var x = _far.AsSpan(WindowStart(_time + i, offset), _taps);
+                var e = near[i] - VectorMath.Dot(_weights, x);
+                errorPower += e * e;
+                // Regularised: when the far end is quiet (pauses), line noise in e must not blow the taps up.
+                VectorMath.AddScaled(_weights, x, step * e / (VectorMath.Dot(x, x) + _regularisation));
+                _error[i] = e;
+            }
+            errorPower /= _frame;
         }
-        errorPower /= _frame;
         if (adapt)
         {
             _nearPower = 0.9f * _nearPower + 0.1f * nearPower;
@@ -143,6 +178,11 @@ internal sealed class EchoCanceller
         Cancelling = ErleDb >= MinErleDb;
         if (Cancelling)
             for (var i = 0; i < _frame; i++) near[i] = (short)Math.Clamp(MathF.Round(_error[i]), short.MinValue, short.MaxValue);
+        // What the linear stage leaves of the echo is suppressed against the larger of the two echo predictions: the
+        // filter's own (exact once converged) and the path's (bulk gain × far power around the delay, which also
+        // covers a reference a frame or two off while the filter catches up). While a new path is being learned its
+        // gain is still rough, so the suppressor learns how much is left regardless of double talk.
+        if (_residualSuppression) _suppressor.Process(near, echoPower, DoubleTalk && !learning);
         _time += _frame;
     }
 

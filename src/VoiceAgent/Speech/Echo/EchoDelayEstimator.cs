@@ -13,6 +13,8 @@ internal sealed class EchoDelayEstimator
     public const int DecimatedRate = 2000;
     public const int WindowMs = 400;
     public const int IntervalFrames = 5;
+    /// <summary>A moved delay seen once is looked at again this soon (frames), to confirm it quickly.</summary>
+    public const int ConfirmFrames = 2;
     private const float MinCorrelation = 0.45f;
 
     private readonly int _factor;
@@ -25,6 +27,7 @@ internal sealed class EchoDelayEstimator
     private long _written;
     private int _frames;
     private float _farActivity;
+    private int _candidate = -1; // a moved delay seen once, waiting for the next estimate to agree
 
     public EchoDelayEstimator(int sampleRate)
     {
@@ -63,7 +66,7 @@ internal sealed class EchoDelayEstimator
         }
         // Far-end activity over the recent past: estimating on silence finds nothing.
         _farActivity = 0.8f * _farActivity + 0.2f * farEnergy;
-        if (++_frames < IntervalFrames || _written < _span || _farActivity < 1e4f) return false;
+        if (++_frames < (_candidate >= 0 ? ConfirmFrames : IntervalFrames) || _written < _span || _farActivity < 1e4f) return false;
         _frames = 0;
         return Estimate();
     }
@@ -92,6 +95,15 @@ internal sealed class EchoDelayEstimator
         var delay = bestLag * _factor;
         // Wobble of a few milliseconds is the same path (the filter window has room for it); more is a new path.
         var changed = DelaySamples < 0 || Math.Abs(delay - DelaySamples) > 6 * _factor;
+        if (changed && DelaySamples >= 0)
+        {
+            // A move of a known path counts once two estimates in a row agree on it: a caller talking over the echo
+            // can make one window peak at a lag that means nothing.
+            var confirmed = _candidate >= 0 && Math.Abs(delay - _candidate) <= 6 * _factor;
+            _candidate = confirmed ? -1 : delay;
+            if (!confirmed) return false;
+        }
+        else _candidate = -1;
         if (changed) DelaySamples = delay;
         Gain = bestGain;
         Confidence = best;

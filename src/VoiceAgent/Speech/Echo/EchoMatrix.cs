@@ -38,6 +38,8 @@ internal static class EchoMatrix
     public const int CallerStartsMs = 4500;
     public const int CallerMs = 1500;
     public const double BargeInLimitMs = 400;
+    public const int PathChangeDelayMs = 25;
+    public const double PathChangeGainDb = 4;
 
     /// <summary>Every cell: delays 20–400 ms, gains −20 to −6 dB, from the start or mid-reply, with and without noise, fixed or moving path, with and without a caller.</summary>
     public static IReadOnlyList<EchoCell> Cells()
@@ -69,7 +71,9 @@ internal static class EchoMatrix
         {
             // The caller at the echo's level + 6 dB: the echo of a −20 dBFS agent at GainDb, plus 6 dB.
             var callerVoice = SyntheticVoice.Render(sampleRate, CallerMs, seed: 1000 + cell.DelayMs, pitchLow: 160, pitchHigh: 260);
-            var gain = Math.Pow(10, (cell.GainDb + 6) / 20);
+            // 6 dB above the echo as it is when the caller talks (a moved path is 4 dB louder by then).
+            var echoDb = cell.GainDb + (cell.ChangingPath && CallerStartsMs >= PathChangesMs ? PathChangeGainDb : 0);
+            var gain = Math.Pow(10, (echoDb + 6) / 20);
             var start = CallerStartsMs * sampleRate / 1000;
             for (var i = 0; i < callerVoice.Length && start + i < total; i++) near[start + i] += (float)(callerVoice[i] * gain);
             var first = Array.FindIndex(callerVoice, s => Math.Abs(s) > 30);
@@ -96,8 +100,8 @@ internal static class EchoMatrix
             vad.ObservePlayback(far);
             var e = vad.Process(inbound);
             if (cancelEcho && canceller.SinceNewPath == 0) decision.EchoPathChanged(origin + at + frame);
-            if (trace is not null && (f % 25 == 0 || e.HasValue))
-                trace.WriteLine($"{at * 1000 / sampleRate,6} ms delay {canceller.DelayMs?.ToString("0") ?? "-",4} erle {canceller.ErleDb,5:0.0} dt {canceller.DoubleTalk,-5} vad {e.Kind} speaking {vad.IsSpeaking} p {vad.SpeechProbability:0.00} in {Audio.Pcm16.Dbfs(inbound):0.0} dBFS");
+            if (trace is not null)
+                trace.WriteLine($"{at * 1000 / sampleRate,6} ms delay {canceller.DelayMs?.ToString("0") ?? "-",4} erle {canceller.ErleDb,5:0.0} dt {canceller.DoubleTalk,-5} sup {canceller.Suppressed,-5} leak {10 * Math.Log10(canceller.ResidualLeak + 1e-9),5:0.0} vad {e.Kind} speaking {vad.IsSpeaking} p {vad.SpeechProbability:0.00} in {Audio.Pcm16.Dbfs(inbound):0.0} dBFS");
             var now = origin + at + frame;
             if (e.Kind == VadEventKind.SpeechStarted) decision.SpeechStarted(now - (long)((e.DetectedAt - e.Timestamp).TotalSeconds * sampleRate));
             else if (e.Kind == VadEventKind.SpeechEnded) decision.SpeechEnded();
@@ -116,8 +120,8 @@ internal static class EchoMatrix
         for (var n = from; n < near.Length; n++)
         {
             var moved = n >= change;
-            var delay = (cell.DelayMs + (moved ? 25 : 0)) * sampleRate / 1000;
-            var gain = Math.Pow(10, (cell.GainDb + (moved ? 4 : 0)) / 20);
+            var delay = (cell.DelayMs + (moved ? PathChangeDelayMs : 0)) * sampleRate / 1000;
+            var gain = Math.Pow(10, (cell.GainDb + (moved ? PathChangeGainDb : 0)) / 20);
             var src = n - delay;
             if (src < 0) continue;
             double echo = played[src];

@@ -17,6 +17,14 @@ internal sealed class BargeInDecision(TimeSpan minSpeech, long timestampFrequenc
     private long _candidateSince; // onset of caller speech that may become a barge-in; 0 = none
     private bool _wordsSinceOnset;
     private long _echoPathChangedAt;
+    private bool _restartOnVoice; // a new echo path was found: the next voiced frame restarts the candidate's clock
+    private readonly long _frameTicks = timestampFrequency / 50;
+    private readonly long _maxGapTicks = timestampFrequency * MaxGapMs / 1000;
+    private bool _continuityRequired; // set by a new echo path until the detector confirms new speech
+    private long _lastVoicedAt;
+
+    /// <summary>After a new echo path, a gap in speech evidence longer than this restarts the candidate's clock.</summary>
+    public const int MaxGapMs = 240;
 
     /// <summary>A barge-in happened and STT has not yet produced words for it.</summary>
     public bool Pending { get; private set; }
@@ -26,17 +34,22 @@ internal sealed class BargeInDecision(TimeSpan minSpeech, long timestampFrequenc
     {
         _wordsSinceOnset = false;
         _candidateSince = Math.Max(onsetAt, _echoPathChangedAt);
+        _restartOnVoice = false;
+        _continuityRequired = false;
     }
 
     /// <summary>
     /// The echo canceller just found a new echo path (an echo appeared or moved): speech that began before now may be
-    /// that echo, heard before the canceller had learned it. The candidate's clock restarts now, so it must last the
-    /// minimum again, by which time the canceller has converged and echo alone has stopped.
+    /// that echo, heard before the canceller had learned it. The candidate's clock restarts at the first frame with
+    /// speech evidence of its own from now on (the detector's hang-over may carry an echo-only stretch across the
+    /// change), so it must last the minimum again, by which time the canceller has converged and echo alone has stopped.
     /// </summary>
     public void EchoPathChanged(long at)
     {
         _echoPathChangedAt = at;
         if (_candidateSince != 0 && _candidateSince < at) _candidateSince = at;
+        _restartOnVoice = true;
+        _continuityRequired = true;
     }
 
     /// <summary>The caller's speech ended. True when a pending barge-in now waits for words (start the confirmation timer).</summary>
@@ -59,6 +72,15 @@ internal sealed class BargeInDecision(TimeSpan minSpeech, long timestampFrequenc
     /// </summary>
     public bool Frame(long at, bool callerSpeaking, bool agentSpeaking)
     {
+        if (_candidateSince != 0 && callerSpeaking)
+        {
+            // After a new echo path, speech must be continuous to count: a lone voiced frame (echo the canceller had
+            // not caught yet) and the detector's hang-over after it do not carry the clock to the next one.
+            if (_restartOnVoice || (_continuityRequired && at - _lastVoicedAt > _maxGapTicks))
+                _candidateSince = Math.Max(_candidateSince, at - _frameTicks); // this frame's own evidence starts the clock
+            _restartOnVoice = false;
+            _lastVoicedAt = at;
+        }
         if (_candidateSince == 0 || !callerSpeaking || at - _candidateSince < _minSpeechTicks) return false;
         _candidateSince = 0; // decided either way: long enough, and the agent was or was not speaking
         if (!agentSpeaking) return false;

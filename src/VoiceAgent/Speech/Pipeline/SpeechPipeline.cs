@@ -419,7 +419,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         // Echo cancellation before VAD and STT, referenced to what we played in playout order (one frame per frame).
         var played = _playedFrames.Take();
         if (_options.EchoCancellation) _echo.Process(played, _inboundPcm);
-        var cancelled = _echo.Cancelling;
+        var cancelled = _options.EchoCancellation && _echo.Changed;
         var echoPathChanged = _echo.SinceNewPath == 0;
         var vad = _vad.Process(_inboundPcm);
         var voiced = _vad.IsSpeaking && _vad.SpeechProbability >= 0.5f;

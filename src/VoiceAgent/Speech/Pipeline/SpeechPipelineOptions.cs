@@ -13,9 +13,10 @@ public sealed record SpeechPipelineOptions
 
     /// <summary>
     /// While the agent speaks, caller speech must last this long (from its onset) before it counts as barge-in:
-    /// coughs, clicks and blips of our own echo are shorter.
+    /// coughs, clicks and blips of our own echo are shorter. 300 ms leaves the detector's onset time inside the
+    /// 400 ms from speech onset to <c>clear</c> that the echo matrix holds the path to (docs/echo.md).
     /// </summary>
-    public TimeSpan BargeInMinSpeech { get; init; } = TimeSpan.FromMilliseconds(400);
+    public TimeSpan BargeInMinSpeech { get; init; } = TimeSpan.FromMilliseconds(300);
 
     /// <summary>After barge-in speech ends, how long STT gets to produce words before it counts as a false interruption.</summary>
     public TimeSpan BargeInConfirmation { get; init; } = TimeSpan.FromMilliseconds(900);
@@ -41,12 +42,11 @@ public sealed record SpeechPipelineOptions
     public TimeSpan FallbackSpeechBudget { get; init; } = TimeSpan.FromSeconds(3);
 
     /// <summary>
-    /// Run the adaptive echo canceller (<c>Speech/Echo</c>) on caller audio before VAD and STT. Off by default: on the
-    /// matrix it removes 15–30 dB of echo, but over real sockets the played frames are lined up with inbound frames by
-    /// arrival order, which jitters by whole frames under load and makes the bulk delay jump (see docs); until inbound
-    /// audio is aligned by the carrier's media timestamps, the VAD's echo guard alone is the safer default.
+    /// Run the adaptive echo canceller (<c>Speech/Echo</c>: bulk delay, NLMS, double-talk detection, residual echo
+    /// suppression) on caller audio before VAD and STT, referenced to the exact frames we played. On by default
+    /// (<c>ECHO_CANCELLATION</c>); docs/echo.md has the matrix it is measured on.
     /// </summary>
-    public bool EchoCancellation { get; init; }
+    public bool EchoCancellation { get; init; } = true;
 
     /// <summary>
     /// Speculative replies: start the model on a stable transcript before the end of the turn is confirmed, hold its

@@ -55,4 +55,34 @@ public sealed class EchoMatrixTests
 
         Assert.Contains(cells, c => EchoMatrix.Run(c, 8000, cancelEcho: false).FalseBargeIn);
     }
+
+    public static TheoryData<int> EchoOnlyCells()
+    {
+        var data = new TheoryData<int>();
+        var cells = EchoMatrix.Cells();
+        for (var i = 0; i < cells.Count; i++)
+            if (!cells[i].Caller) data.Add(i);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(EchoOnlyCells))]
+    public void No_echo_in_the_matrix_makes_the_agent_cut_itself_off(int cell)
+    {
+        var outcome = EchoMatrix.Run(EchoMatrix.Cells()[cell], 8000);
+
+        Assert.False(outcome.FalseBargeIn, EchoMatrix.Cells()[cell].ToString());
+    }
+
+    [Theory]
+    [InlineData(60, -12.0, false)]
+    [InlineData(60, -12.0, true)]
+    [InlineData(120, -6.0, true)]
+    public void A_caller_6_dB_above_an_echo_that_appeared_mid_reply_and_moved_stops_the_agent(int delayMs, double gainDb, bool noise)
+    {
+        var outcome = EchoMatrix.Run(new EchoCell(delayMs, gainDb, MidReply: true, noise, ChangingPath: true, Caller: true), 8000);
+
+        Assert.False(outcome.FalseBargeIn);
+        Assert.NotNull(outcome.BargeInAfterOnsetMs);
+    }
 }

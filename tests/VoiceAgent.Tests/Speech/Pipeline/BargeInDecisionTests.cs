@@ -103,8 +103,34 @@ public sealed class BargeInDecisionTests
         decision.SpeechStarted(Ms(0)); // echo, heard before the canceller had found it
         decision.EchoPathChanged(Ms(200));
 
-        Assert.False(decision.Frame(Ms(400), true, true));
+        for (var t = 220; t < 600; t += 20) Assert.False(decision.Frame(Ms(t), true, true)); // the clock starts at 200
         Assert.True(decision.Frame(Ms(600), true, true));
+    }
+
+    [Fact]
+    public void After_a_new_echo_path_the_clock_restarts_at_the_next_voiced_frame_not_across_the_detectors_hang_over()
+    {
+        var decision = Decision();
+        decision.SpeechStarted(Ms(0)); // echo, heard before the canceller had found it
+        decision.EchoPathChanged(Ms(200));
+        Assert.False(decision.Frame(Ms(220), false, true)); // cancelled: no evidence of its own, only the hang-over
+        Assert.False(decision.Frame(Ms(500), false, true));
+
+        for (var t = 620; t < 1000; t += 20) Assert.False(decision.Frame(Ms(t), true, true)); // its clock starts at 600
+        Assert.True(decision.Frame(Ms(1000), true, true));
+    }
+
+    [Fact]
+    public void After_a_new_echo_path_a_lone_voiced_frame_does_not_carry_the_clock_across_a_gap()
+    {
+        var decision = Decision();
+        decision.SpeechStarted(Ms(0));
+        decision.EchoPathChanged(Ms(200));
+        Assert.False(decision.Frame(Ms(300), true, true)); // a blip of echo: the clock starts at 280
+        Assert.False(decision.Frame(Ms(700), true, true)); // 400 ms later, but nothing voiced in between: starts again at 680
+
+        for (var t = 720; t < 1080; t += 20) Assert.False(decision.Frame(Ms(t), true, true));
+        Assert.True(decision.Frame(Ms(1080), true, true));
     }
 
     [Fact]

@@ -1,0 +1,81 @@
+using VoiceAgent.Emulators.Audio;
+using VoiceAgent.Emulators.ChatScript;
+using VoiceAgent.Emulators.Twilio.MediaStreams;
+using VoiceAgent.Tests.TestSupport;
+using VoiceAgent.Tests.TestSupport.Audio;
+
+namespace VoiceAgent.Tests.EndToEnd;
+
+/// <summary>
+/// Speakerphone echo over real sockets (issue 6 item 4): the emulated caller's line starts echoing the agent's voice in
+/// the middle of a reply, at −12 dB and 60 ms, and the server's echo canceller (on by default) must keep the agent from
+/// taking its own voice for the caller, while a caller talking 6 dB above that echo still cuts the agent off.
+/// </summary>
+[Collection(VoiceAgent.Tests.EmulatorsTests.RealTimeCollection.Name)] // real-time audio: keep the cores free for the 20 ms clocks
+public sealed class MediaStreamsEchoTests : IAsyncLifetime
+{
+    private const string LongReply = "Once upon a time there was a small phone agent that talked for quite a while about many different things, "
+        + "about the weather and the trains, about the shops in town and the opening hours of each of them, and it kept going.";
+
+    private static readonly EchoSimulation SpeakerphoneMidReply = new()
+    {
+        Delay = TimeSpan.FromMilliseconds(60), GainDb = -12, AppearsAfter = TimeSpan.FromMilliseconds(1500),
+    };
+
+    private AudioServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await AudioServer.StartAsync();
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact(Skip = "Fails today (2 clears at 7.5 s and 8.5 s): the matrix case passes, over real sockets it does not yet; see docs/echo.md, Not done.")]
+    public async Task An_echo_that_appears_mid_reply_at_minus_12_dB_and_60_ms_does_not_cut_the_agent_off()
+    {
+        _server.Stt.EnqueueTranscript("Tell me a story.");
+        _server.Model.Enqueue(ChatReply.Text(LongReply));
+        await using var caller = await _server.CallAsync(new MediaStreamsCallerOptions { Echo = SpeakerphoneMidReply });
+        await caller.PlayAsync(await TestAudio.SpeechMuLaw8kAsync("Tell me a story.")).DefaultTimeout();
+
+        // 1.5 s of the reply without echo, then 4.5 s with it.
+        await caller.WaitForHeardAudioAsync(8000 * 6).DefaultTimeout(TimeSpan.FromSeconds(30));
+
+        Assert.Empty(caller.Clears);
+        Assert.Equal(1, _server.Model.Requests.Count);
+    }
+
+    [Fact(Skip = "Fails today: the agent is cut off, but the emulated STT transcribes the echo first (\"emulated speech 0.2 seconds\"), so the next request does not carry the caller's words; see docs/echo.md, Not done.")]
+    public async Task A_caller_talking_6_dB_above_that_echo_cuts_the_agent_off()
+    {
+        _server.Stt.EnqueueTranscript("Tell me a story.");
+        _server.Model.Enqueue(ChatReply.Text(LongReply));
+        _server.Stt.EnqueueTranscript("Stop, that is enough thank you.");
+        await using var caller = await _server.CallAsync(new MediaStreamsCallerOptions { Echo = SpeakerphoneMidReply });
+        await caller.PlayAsync(await TestAudio.SpeechMuLaw8kAsync("Tell me a story.")).DefaultTimeout();
+        await caller.WaitForHeardAudioAsync(8000 * 4).DefaultTimeout(TimeSpan.FromSeconds(30)); // 2.5 s of it with echo
+
+        // The echo is the agent's voice 12 dB down; the caller speaks 6 dB above it.
+        var agentDbfs = AudioEdit.RmsDbfs(AudioEdit.Trim(MuLawToPcm(caller.GetHeardAudio()), 8000));
+        var words = AudioEdit.Trim(MuLawToPcm(await TestAudio.SpeechMuLaw8kAsync("Stop, that is enough thank you.")), 8000);
+        var callerAudio = AudioEdit.ScaleTo(words, agentDbfs + SpeakerphoneMidReply.GainDb + 6);
+        Assert.Empty(caller.Clears); // nothing cut the agent off before the caller spoke
+        await caller.PlayAsync(PcmToMuLaw(callerAudio)).DefaultTimeout();
+
+        await caller.WaitForClearAsync().DefaultTimeout(TimeSpan.FromSeconds(20));
+        var next = await _server.Model.Requests.WhenReceived(1).DefaultTimeout(TimeSpan.FromSeconds(20));
+        Assert.EndsWith("Stop, that is enough thank you.", next.Messages[^1].Text, StringComparison.Ordinal);
+        Assert.Contains("interrupted", next.Messages[^2].Text, StringComparison.Ordinal);
+    }
+
+    private static short[] MuLawToPcm(byte[] mulaw)
+    {
+        var pcm = new short[mulaw.Length];
+        VoiceAgent.Speech.Audio.MuLaw.Decode(mulaw, pcm);
+        return pcm;
+    }
+
+    private static byte[] PcmToMuLaw(short[] pcm)
+    {
+        var mulaw = new byte[pcm.Length];
+        VoiceAgent.Speech.Audio.MuLaw.Encode(pcm, mulaw);
+        return mulaw;
+    }
+}
