@@ -72,7 +72,7 @@ internal static class MediaOutsideBench
         environment["TWILIO_ACCOUNT_SID"] = AccountSid;
         environment["PUBLIC_BASE_URL"] = PublicBaseUrl;
         foreach (var (key, value) in options.ServerEnvironment) environment[key] = value;
-        var server = await ServerProcess.StartAsync(publishedDir, environment, cancellationToken);
+        var server = await ServerProcess.StartAsync(publishedDir, environment, logPath: null, cancellationToken);
         try
         {
             var proc = ProcReader.Supported ? new ProcReader(server.Pid) : null;
