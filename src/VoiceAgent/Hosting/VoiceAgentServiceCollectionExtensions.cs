@@ -46,6 +46,7 @@ public static class VoiceAgentServiceCollectionExtensions
         services.TryAddSingleton(agent);
         services.TryAddSingleton(TransportAvailability.From(settings));
         services.TryAddSingleton<VoiceAgentMetrics>();
+        services.TryAddSingleton<CarrierOutputMetrics>();
         TelemetryRegistration.AddVoiceAgentTelemetry(services, settings);
         services.TryAddSingleton(settings.PricesFile is { } prices ? PriceTable.Load(prices) : PriceTable.BuiltIn);
         services.TryAddSingleton(new CarrierLimits
@@ -53,6 +54,7 @@ public static class VoiceAgentServiceCollectionExtensions
             StartTimeout = settings.SocketStartTimeout,
             IdleTimeout = settings.CarrierIdleTimeout,
             SendStallTimeout = settings.SendStallTimeout,
+            OutputBudgetBytes = settings.CarrierOutputBudgetBytes,
             MaxCallLength = settings.MaxCallLength,
         });
         services.AddTwilioSecurity(new TwilioSecurityOptions
@@ -93,7 +95,8 @@ public static class VoiceAgentServiceCollectionExtensions
             sp.GetRequiredService<ILogger<RelayConnectionHandler>>(),
             sp.GetRequiredService<TwilioRequestValidator>().IsAccountAllowed,
             sp.GetRequiredService<LiveCalls>(),
-            sp.GetRequiredService<CarrierLimits>()));
+            sp.GetRequiredService<CarrierLimits>(),
+            sp.GetRequiredService<CarrierOutputMetrics>()));
         AddSpeech(services, settings);
         services.AddVoiceAgentRecords(settings);
         services.AddConversationControls(settings, agent);
@@ -140,7 +143,8 @@ public static class VoiceAgentServiceCollectionExtensions
             sp.GetRequiredService<TwilioRequestValidator>().IsAccountAllowed,
             sp.GetRequiredService<LiveCalls>(),
             sp.GetRequiredService<CarrierLimits>(),
-            sp.GetService<Telephony.Outbound.OutboundAudioWatch>()));
+            sp.GetService<Telephony.Outbound.OutboundAudioWatch>(),
+            sp.GetRequiredService<CarrierOutputMetrics>()));
         services.TryAddSingleton(_ => new VonageCallAuthenticator(SecretFile.LoadOrCreateKey(settings.DataDir, "vonage-call-key")));
         services.TryAddSingleton<VonageConnectionHandler>();
         services.TryAddSingleton(sp => new VonageWebhookVerifier(

@@ -19,7 +19,8 @@ internal sealed partial class RelayConnectionHandler(
     ILogger<RelayConnectionHandler> logger,
     Func<string?, bool> isAccountAllowed,
     LiveCalls liveCalls,
-    CarrierLimits limits)
+    CarrierLimits limits,
+    CarrierOutputMetrics? outputMetrics = null)
 {
     internal const string TransportName = "conversation-relay";
     private const int MaxFrameBytes = 64 * 1024;
@@ -29,7 +30,7 @@ internal sealed partial class RelayConnectionHandler(
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         using var callCts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         using var watch = new CarrierWatch(limits, sessions.Clock, watchIdle: false);
-        var writer = new CarrierSocketWriter(socket, watch, sessions.Clock);
+        var writer = new CarrierSocketWriter(socket, watch, sessions.Clock, outputMetrics, TransportName);
         using var transport = new RelayTransport(writer);
         // A drain hands the call over by stopping its engine (no more sends), then closing the socket with 1001.
         using var handover = new CancellationTokenSource();
@@ -52,7 +53,7 @@ internal sealed partial class RelayConnectionHandler(
         }
         finally
         {
-            session.CompleteInput();
+            await SessionWindDown.LetFinishAsync(session, sessionTask, limits.SendStallTimeout, sessions.Clock);
             await callCts.CancelAsync();
             try { await sessionTask; }
             catch (Exception ex) { LogCallFailed(logger, session.CallId, ex); } // the call's edge: one call dies, the server lives

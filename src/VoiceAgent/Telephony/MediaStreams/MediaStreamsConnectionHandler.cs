@@ -25,7 +25,8 @@ internal sealed partial class MediaStreamsConnectionHandler(
     Func<string?, bool> isAccountAllowed,
     LiveCalls liveCalls,
     CarrierLimits limits,
-    Outbound.OutboundAudioWatch? outbound = null)
+    Outbound.OutboundAudioWatch? outbound = null,
+    CarrierOutputMetrics? outputMetrics = null)
 {
     internal const string TransportName = "media-streams";
     private const int MaxFrameBytes = 64 * 1024;
@@ -38,7 +39,7 @@ internal sealed partial class MediaStreamsConnectionHandler(
         using var registration = liveCalls.Register(callCts);
         using var reader = new WebSocketMessageReader(socket, MaxFrameBytes);
         using var watch = new CarrierWatch(limits, calls.Clock, watchIdle: true);
-        var writer = new CarrierSocketWriter(socket, watch, calls.Clock);
+        var writer = new CarrierSocketWriter(socket, watch, calls.Clock, outputMetrics, TransportName);
         MediaStreamsAudioTransport? carrier = null;
         AudioCall? call = null;
         Outbound.OutboundAudioWatch.Listener? machine = null;
@@ -127,6 +128,7 @@ internal sealed partial class MediaStreamsConnectionHandler(
         }
         finally
         {
+            if (call is not null) await SessionWindDown.LetFinishAsync(call.Session, call.Completion, limits.SendStallTimeout, calls.Clock);
             await callCts.CancelAsync();
             if (call is not null) await call.DisposeAsync();
             carrier?.Dispose();

@@ -19,7 +19,8 @@ internal sealed partial class VonageConnectionHandler(
     VonageCallAuthenticator authenticator,
     VoiceAgentMetrics metrics,
     ILogger<VonageConnectionHandler> logger,
-    CarrierLimits limits)
+    CarrierLimits limits,
+    CarrierOutputMetrics outputMetrics)
 {
     internal const string TransportName = "vonage";
     private const int MaxFrameBytes = 64 * 1024;
@@ -30,7 +31,7 @@ internal sealed partial class VonageConnectionHandler(
         using var callCts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         using var reader = new WebSocketMessageReader(socket, MaxFrameBytes);
         using var watch = new CarrierWatch(limits, calls.Clock, watchIdle: true);
-        var writer = new CarrierSocketWriter(socket, watch, calls.Clock);
+        var writer = new CarrierSocketWriter(socket, watch, calls.Clock, outputMetrics, TransportName);
         var carrier = new VonageAudioTransport(writer);
         AudioCall? call = null;
         var callId = "pending";
@@ -114,6 +115,7 @@ internal sealed partial class VonageConnectionHandler(
         }
         finally
         {
+            if (call is not null) await SessionWindDown.LetFinishAsync(call.Session, call.Completion, limits.SendStallTimeout, calls.Clock);
             await callCts.CancelAsync();
             if (call is not null) await call.DisposeAsync();
             await writer.DisposeAsync();
