@@ -72,18 +72,19 @@ internal sealed partial class RelayConnectionHandler(
         {
             // The engine may end the call by itself (a failure at its edge): stop reading then.
             var next = await Task.WhenAny(receiving, sessionTask, watch.Expired);
-            if (next == sessionTask)
-            {
-                if (handedOver()) await HandOverAsync(socket, receiving);
-                return WebSocketCloseStatus.NormalClosure;
-            }
-            if (next == watch.Expired)
+            // A deadline wins over the read it may have ended: a send stall aborts the socket, which fails the pending read too.
+            if (watch.Expired.IsCompleted)
             {
                 var deadline = await watch.Expired;
                 LogDeadline(logger, session.CallId, deadline);
                 // The first maximum-length report makes the engine send `end`; Twilio then closes the socket (the stall limit bounds the wait).
                 if (await watch.ReportAsync(deadline, session, clock, ct)) continue;
                 return deadline == CarrierDeadline.NeverStarted ? WebSocketCloseStatus.PolicyViolation : WebSocketCloseStatus.NormalClosure;
+            }
+            if (next == sessionTask)
+            {
+                if (handedOver()) await HandOverAsync(socket, receiving);
+                return WebSocketCloseStatus.NormalClosure;
             }
             var message = await receiving;
             var receivedAt = clock.GetTimestamp();

@@ -42,7 +42,8 @@ internal sealed partial class VonageConnectionHandler(
             {
                 // Reads are not cancelled with the call: cancelling a receive aborts the socket, and ending the call closes it properly.
                 receiving ??= reader.ReadAsync(context.RequestAborted).AsTask();
-                if (await Task.WhenAny(receiving, watch.Expired) != receiving)
+                // A deadline wins over the read it may have ended: a send stall aborts the socket, which fails the pending read too.
+                if (await Task.WhenAny(receiving, watch.Expired) != receiving || watch.Expired.IsCompleted)
                 {
                     var deadline = await watch.Expired;
                     LogDeadline(logger, callId, deadline);
