@@ -220,7 +220,7 @@ internal static class StalledCallersBench
                 await caller.SendTextAsync("""{"event":"connected","protocol":"Call","version":"1.0.0"}""", ct);
                 await caller.SendTextAsync(start.ToJsonString(), ct);
                 var silence = Convert.ToBase64String(Enumerable.Repeat((byte)0xFF, 160).ToArray());
-                return (caller, System.Text.Encoding.UTF8.GetBytes($$"""{"event":"media","streamSid":"MZstalled{{index}}","media":{"track":"inbound","payload":"{{silence}}"}}"""));
+                return (caller, System.Text.Encoding.UTF8.GetBytes($$$"""{"event":"media","streamSid":"MZstalled{{{index}}}","media":{"track":"inbound","payload":"{{{silence}}}"}}"""));
             }
             default:
             {
