@@ -26,7 +26,7 @@ internal static class BenchCommand
             case "micro":
                 return await MicroBench.RunAsync(output, cancellationToken);
             case "stalled":
-                return await StalledCallersBench.RunAsync(options.Calls is [var stalled] ? stalled : 50, options.Readers, options.ReplyMegabytes,
+                return await StalledCallersBench.RunAsync(options.Transport, options.GcMatrix, options.Calls is [var stalled] ? stalled : 50, options.Readers, options.ReplyMegabytes,
                     options.ServerDll, options.ServerEnvironment, output, cancellationToken);
             case "sessions":
                 return await SessionsBench.RunAsync(options.RedisUrl, options.Turns, output, cancellationToken);

@@ -24,6 +24,8 @@ internal sealed record BenchOptions
     public int ReplyMegabytes { get; init; } = 4;
     public string? ServerDll { get; init; }
     public IReadOnlyDictionary<string, string> ServerEnvironment { get; init; } = new Dictionary<string, string>();
+    public string Transport { get; init; } = "relay";
+    public bool GcMatrix { get; init; }
 }
 
 /// <summary>
@@ -87,6 +89,12 @@ internal static class BenchCommandLine
         {
             if (result.GetValueOrDefault<string?>() is { Length: > 0 } path && !File.Exists(path)) result.AddError($"--server-dll '{path}' does not exist.");
         });
+        var transport = OptionValues.Text("--transport", "stalled: relay (default), media (Twilio Media Streams) or vonage.", "name");
+        transport.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } name && name is not ("relay" or "media" or "vonage")) result.AddError("--transport must be relay, media or vonage.");
+        });
+        var gcMatrix = OptionValues.Switch("--gc-matrix", "stalled: run the wave once per GC configuration (workstation/server, concurrent, GCConserveMemory, heap limit) and print a table.");
         var serverEnv = new Option<IReadOnlyDictionary<string, string>>("--server-env")
         {
             Description = "stalled: extra environment for the server process.",
@@ -111,7 +119,7 @@ internal static class BenchCommandLine
 
         var command = new Command("bench", "Measures the latency the server adds, on local emulators (see docs/latency.md).")
         {
-            scenario, turns, calls, isolated, mediaOutside, redisUrl, rate, verbose, minSpeech, traceCell, noCanceller, readers, replyMb, serverDll, serverEnv,
+            scenario, turns, calls, isolated, mediaOutside, redisUrl, rate, verbose, minSpeech, traceCell, noCanceller, readers, replyMb, serverDll, serverEnv, transport, gcMatrix,
         };
         foreach (var option in outsideOptions) command.Options.Add(option);
         var usedBy = new (Option Option, string[] Scenarios)[]
@@ -119,6 +127,7 @@ internal static class BenchCommandLine
             (turns, ["relay", "media", "sessions"]), (calls, ["media", "stalled", "outside"]), (isolated, ["media"]), (mediaOutside, ["media"]), (redisUrl, ["relay", "sessions"]),
             (rate, ["echo"]), (verbose, ["echo"]), (minSpeech, ["echo"]), (traceCell, ["echo"]), (noCanceller, ["echo"]),
             (readers, ["stalled"]), (replyMb, ["stalled"]), (serverDll, ["stalled"]), (serverEnv, ["stalled", "outside", "media"]),
+            (transport, ["stalled"]), (gcMatrix, ["stalled"]),
         };
         usedBy = [.. usedBy, .. outsideOptions.Select((o, i) => ((Option)o, MediaOutsideNames.Contains(outsideNames[i].Name) ? OutsideAndMedia : OutsideOnly))];
         command.Validators.Add(result =>
@@ -168,6 +177,8 @@ internal static class BenchCommandLine
             ReplyMegabytes = parseResult.GetValue(replyMb),
             ServerDll = parseResult.GetValue(serverDll),
             ServerEnvironment = parseResult.GetValue(serverEnv) ?? new Dictionary<string, string>(),
+            Transport = parseResult.GetValue(transport) ?? "relay",
+            GcMatrix = parseResult.GetValue(gcMatrix),
             Outside = parseResult.GetValue(scenario) == "outside" ? OutsideFrom(o => parseResult.GetValue(o), parseResult.GetValue(calls), parseResult.GetValue(serverEnv)) : null,
             MediaOutside = parseResult.GetValue(scenario) == "media" && parseResult.GetValue(mediaOutside)
                 ? MediaOutsideFrom(o => parseResult.GetValue(o), parseResult.GetValue(calls), parseResult.GetValue(turns), parseResult.GetValue(serverEnv)) : null,

@@ -1,57 +1,126 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json.Nodes;
 using VoiceAgent.Emulators.Anthropic;
 using VoiceAgent.Emulators.ChatScript;
 using VoiceAgent.Emulators.Twilio;
+using VoiceAgent.Emulators.Twilio.MediaStreams;
+using VoiceAgent.Emulators.Vonage;
 
 namespace VoiceAgent.Cli.Bench;
 
 /// <summary>
 /// <c>bench --scenario stalled</c>: the server in its own process (the built or a published
-/// <c>VoiceAgent.Server.dll</c>), a model emulator in this process streaming long replies, and a wave of
-/// ConversationRelay callers that ask a question and then never read their socket again. Reports the server's
-/// resident memory (VmRSS) before, at the peak of and after the wave, whether the server ended every stalled call,
-/// and whether callers who do read kept completing their turns meanwhile (with their first-token latency).
+/// <c>VoiceAgent.Server.dll</c>), provider emulators in this process, and a wave of callers on one transport
+/// (<c>--transport relay|media|vonage</c>) that start a long reply (relay: a multi-megabyte model reply; audio: a
+/// minutes-long opening line) and then never read their socket again; the audio ones keep sending a frame a second,
+/// as a live carrier does. Reports the server's resident memory (VmRSS) before, at the peak of and after the wave
+/// (after a settle period), whether the server ended every stalled call, and the turn latency of callers who do read
+/// meanwhile. <c>--gc-matrix</c> runs the wave once per GC configuration (server environment variables) and prints a
+/// table.
 /// </summary>
 internal static class StalledCallersBench
 {
     private const string AuthToken = "bench-auth-token-0123456789";
     private const string AccountSid = "AC0123456789abcdef0123456789abcdef";
+    private const string VonageSecret = "bench-vonage-signature-secret-0123456789";
+    private const int ReaderTurns = 5;
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(15);
 
-    public static async Task<int> RunAsync(int stalledCount, int readers, int replyMegabytes, string? serverDll,
+    /// <summary>The GC configurations <c>--gc-matrix</c> compares (runtime environment variables of the server process).</summary>
+    private static readonly (string Name, Dictionary<string, string> Environment)[] GcConfigurations =
+    [
+        ("workstation concurrent", new() { ["DOTNET_gcServer"] = "0", ["DOTNET_gcConcurrent"] = "1" }),
+        ("workstation non-concurrent", new() { ["DOTNET_gcServer"] = "0", ["DOTNET_gcConcurrent"] = "0" }),
+        ("server concurrent", new() { ["DOTNET_gcServer"] = "1", ["DOTNET_gcConcurrent"] = "1" }),
+        ("server, GCConserveMemory=7", new() { ["DOTNET_gcServer"] = "1", ["DOTNET_GCConserveMemory"] = "7" }),
+        ("workstation, GCConserveMemory=7", new() { ["DOTNET_gcServer"] = "0", ["DOTNET_GCConserveMemory"] = "7" }),
+        ("workstation, heap limit 256 MB", new() { ["DOTNET_gcServer"] = "0", ["DOTNET_GCHeapHardLimit"] = "0x10000000" }),
+    ];
+
+    private sealed record WaveResult(double Before, double Peak, double After, int Ended, int Stalled, int Completed, int Expected, List<double> Latencies, double Seconds);
+
+    public static async Task<int> RunAsync(string transport, bool gcMatrix, int stalledCount, int readers, int replyMegabytes, string? serverDll,
         IReadOnlyDictionary<string, string> extraEnv, TextWriter output, CancellationToken cancellationToken)
     {
-
-        await using var model = new AnthropicEmulator(new() { ApiKey = "bench", FirstTokenDelay = TimeSpan.Zero, InterTokenDelay = TimeSpan.Zero });
-        await model.StartAsync(cancellationToken: cancellationToken);
-        var dataDir = Directory.CreateTempSubdirectory("voiceagent-bench-stalled-").FullName;
-        var environment = new Dictionary<string, string>
+        var configurations = gcMatrix ? GcConfigurations : [("as configured", new Dictionary<string, string>())];
+        var what = transport == "relay" ? $"{replyMegabytes} MB model replies" : "a minutes-long opening line";
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"bench stalled: {stalledCount} {transport} callers stop reading while {what} stream; {readers} reading callers x {ReaderTurns} turns meanwhile"));
+        if (extraEnv.Count > 0) await output.WriteLineAsync("  server environment: " + string.Join(' ', extraEnv.Select(e => $"{e.Key}={e.Value}")));
+        var ok = true;
+        var rows = new List<(string Name, WaveResult Result)>();
+        foreach (var (name, gcEnv) in configurations)
         {
-            ["ANTHROPIC_API_KEY"] = "bench",
-            ["ANTHROPIC_BASE_URL"] = model.BaseUrl.ToString().TrimEnd('/'),
-            ["TWILIO_AUTH_TOKEN"] = AuthToken,
-            ["TWILIO_ACCOUNT_SID"] = AccountSid,
-            ["PUBLIC_BASE_URL"] = "http://127.0.0.1:8080",
-            ["WELCOME_GREETING"] = "",
-            ["DATA_DIR"] = dataDir,
-        };
+            var environment = new Dictionary<string, string>(extraEnv);
+            foreach (var (key, value) in gcEnv) environment[key] = value;
+            var result = await RunWaveAsync(transport, stalledCount, readers, replyMegabytes, serverDll, environment, output, cancellationToken);
+            rows.Add((name, result));
+            ok &= result.Ended == result.Stalled && result.Completed == result.Expected;
+            if (!gcMatrix)
+            {
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  server RSS: before {result.Before:F0} MB, peak {result.Peak:F0} MB, after {result.After:F0} MB ({Settle.TotalSeconds:F0} s after the last stalled call closed)"));
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  stalled calls ended by the server: {result.Ended}/{result.Stalled} within {result.Seconds:F1} s of the wave's start"));
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  reading calls' turns completed: {result.Completed}/{result.Expected}; turn latency: {LatencyStats.Of(result.Latencies)}"));
+            }
+        }
+        if (gcMatrix)
+        {
+            await output.WriteLineAsync("  GC configuration                  RSS before  peak    after   ended    turns   turn p50   turn p99");
+            foreach (var (name, r) in rows)
+            {
+                var sorted = r.Latencies.Order().ToArray();
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"  {name,-33} {r.Before,7:F0} MB {r.Peak,4:F0} MB {r.After,4:F0} MB {r.Ended,3}/{r.Stalled,-4} {r.Completed,3}/{r.Expected,-3} {Percentile(sorted, 0.5),7:F0} ms {Percentile(sorted, 0.99),7:F0} ms"));
+            }
+        }
+        return ok ? 0 : 1;
+    }
+
+    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+
+    private static async Task<WaveResult> RunWaveAsync(string transport, int stalledCount, int readers, int replyMegabytes, string? serverDll,
+        Dictionary<string, string> extraEnv, TextWriter output, CancellationToken cancellationToken)
+    {
+        await using var relayModel = new AnthropicEmulator(new() { ApiKey = "bench", FirstTokenDelay = TimeSpan.Zero, InterTokenDelay = TimeSpan.Zero });
+        await using var providers = transport == "relay" ? null : await BenchProviders.StartAsync(readers * ReaderTurns + 1, cancellationToken);
+        var dataDir = Directory.CreateTempSubdirectory("voiceagent-bench-stalled-").FullName;
+        Dictionary<string, string> environment;
+        if (providers is null)
+        {
+            await relayModel.StartAsync(cancellationToken: cancellationToken);
+            environment = new()
+            {
+                ["ANTHROPIC_API_KEY"] = "bench",
+                ["ANTHROPIC_BASE_URL"] = relayModel.BaseUrl.ToString().TrimEnd('/'),
+                ["DATA_DIR"] = dataDir,
+                ["WELCOME_GREETING"] = "",
+            };
+        }
+        else environment = providers.Settings(dataDir);
+        environment["TWILIO_AUTH_TOKEN"] = AuthToken;
+        environment["TWILIO_ACCOUNT_SID"] = AccountSid;
+        environment["PUBLIC_BASE_URL"] = "http://127.0.0.1:8080";
+        environment["VONAGE_SIGNATURE_SECRET"] = VonageSecret;
         foreach (var (key, value) in extraEnv) environment[key] = value;
 
         await using var server = await IsolatedServer.StartAsync(environment, cancellationToken, serverDll);
-        var socketUrl = new Uri($"ws://{server.Address.Authority}/ws/relay");
-        const string signedUrl = "ws://127.0.0.1:8080/ws/relay";
+        using var http = new HttpClient();
+        var vonage = new VonageWebhookClient(http, server.Address, VonageSecret);
         try
         {
             // Warm up: one reading call, so "before" is a server that has served a call.
-            await ReadingCallAsync(socketUrl, signedUrl, 3, null, cancellationToken);
+            await ReadingCallAsync(transport, server.Address, vonage, 1, null, cancellationToken);
             await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
             var before = server.ResidentMegabytes();
 
-            // The stalled wave: every request they make gets a reply far larger than the socket buffers.
-            var chunk = new string('a', 2000) + " ";
-            var chunks = Enumerable.Repeat(chunk, replyMegabytes * 1024 * 1024 / chunk.Length).ToArray();
-            for (var i = 0; i < stalledCount; i++) model.Enqueue(new ChatReply { TextChunks = chunks, InterTokenDelay = TimeSpan.Zero });
-            var firstRequest = model.Requests.Count;
+            if (providers is null)
+            {
+                var chunk = new string('a', 2000) + " ";
+                var chunks = Enumerable.Repeat(chunk, replyMegabytes * 1024 * 1024 / chunk.Length).ToArray();
+                for (var i = 0; i < stalledCount; i++) relayModel.Enqueue(new ChatReply { TextChunks = chunks, InterTokenDelay = TimeSpan.Zero });
+            }
+            var firstRequest = relayModel.Requests.Count;
 
             var peak = before;
             using var sampling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -67,29 +136,31 @@ internal static class StalledCallersBench
 
             var waveClock = Stopwatch.StartNew();
             var stalled = new List<RawWebSocketCaller>();
+            using var stopFrames = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var keepAlive = new List<Task>();
             for (var i = 0; i < stalledCount; i++)
             {
-                var caller = await RawWebSocketCaller.ConnectAsync(server.Address, "/ws/relay", signedUrl, AuthToken, cancellationToken);
-                await caller.SendTextAsync(Setup("CA" + Guid.NewGuid().ToString("N")), cancellationToken);
-                await caller.SendTextAsync("""{"type":"prompt","voicePrompt":"Tell me everything you know.","lang":"en-US","last":true}""", cancellationToken);
+                var (caller, frame) = await StalledCallAsync(transport, server.Address, vonage, i, cancellationToken);
                 stalled.Add(caller);
+                if (frame is not null) keepAlive.Add(SendEverySecondAsync(caller, frame, stopFrames.Token));
             }
-            // Every stalled call has its long reply streaming before the readers start.
-            for (var i = 0; i < stalledCount; i++) await model.Requests.WhenReceived(firstRequest + i, cancellationToken).WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
+            // Relay: every stalled call has its long reply streaming before the readers start.
+            if (providers is null)
+                for (var i = 0; i < stalledCount; i++) await relayModel.Requests.WhenReceived(firstRequest + i, cancellationToken).WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
 
             var latencies = new List<double>();
-            var readerTurns = Enumerable.Range(0, readers).Select(_ => ReadingCallAsync(socketUrl, signedUrl, 5, latencies, cancellationToken)).ToArray();
+            var readerTurns = Enumerable.Range(0, readers).Select(_ => ReadingCallAsync(transport, server.Address, vonage, ReaderTurns, latencies, cancellationToken)).ToArray();
             var completed = 0;
             foreach (var task in readerTurns)
             {
-                try { completed += await task.WaitAsync(TimeSpan.FromSeconds(120), cancellationToken); }
+                try { completed += await task.WaitAsync(TimeSpan.FromSeconds(180), cancellationToken); }
                 catch (Exception ex) when (ex is TimeoutException or IOException or System.Net.WebSockets.WebSocketException)
                 {
                     await output.WriteLineAsync($"  a reading call failed: {ex.GetType().Name}: {ex.Message}");
                 }
             }
 
-            // The server must end every stalled call by itself (send-stall limit); the drain only observes the close.
+            // The server must end every stalled call by itself (send stall); the drain only observes the close.
             var ended = 0;
             foreach (var caller in stalled)
             {
@@ -102,21 +173,16 @@ internal static class StalledCallersBench
                 {
                     await output.WriteLineAsync("  a stalled call was still open after 120 s");
                 }
-                await caller.DisposeAsync();
             }
+            await stopFrames.CancelAsync();
+            await Task.WhenAll(keepAlive);
+            foreach (var caller in stalled) await caller.DisposeAsync();
             var waveSeconds = waveClock.Elapsed.TotalSeconds;
-            await Task.Delay(TimeSpan.FromSeconds(15), cancellationToken);
+            await Task.Delay(Settle, cancellationToken);
             await sampling.CancelAsync();
             await sampler;
             var after = server.ResidentMegabytes();
-
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"bench stalled: {stalledCount} ConversationRelay callers stop reading while {replyMegabytes} MB replies stream; {readers} reading callers x 5 turns meanwhile"));
-            if (extraEnv.Count > 0) await output.WriteLineAsync("  server environment: " + string.Join(' ', extraEnv.Select(e => $"{e.Key}={e.Value}")));
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  server RSS: before {before:F0} MB, peak {peak:F0} MB, after {after:F0} MB (15 s after the last stalled call closed)"));
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  stalled calls ended by the server: {ended}/{stalledCount} within {waveSeconds:F1} s of the wave's start"));
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  reading calls' turns completed: {completed}/{readers * 5}; caller prompt -> first text frame: {LatencyStats.Of(latencies)}"));
-            return ended == stalledCount && completed == readers * 5 ? 0 : 1;
+            return new WaveResult(before, peak, after, ended, stalledCount, completed, readers * ReaderTurns, latencies, waveSeconds);
         }
         finally
         {
@@ -125,22 +191,124 @@ internal static class StalledCallersBench
         }
     }
 
-    /// <summary>One call that reads everything; returns how many of its turns completed.</summary>
-    private static async Task<int> ReadingCallAsync(Uri socketUrl, string signedUrl, int turns, List<double>? latencies, CancellationToken ct)
+    /// <summary>Opens a call that starts a long reply and never reads; returns the frame it keeps sending (audio transports) or null.</summary>
+    private static async Task<(RawWebSocketCaller Caller, byte[]? Frame)> StalledCallAsync(string transport, Uri server, VonageWebhookClient vonage, int index, CancellationToken ct)
     {
-        await using var caller = await ConversationRelayCaller.ConnectAsync(socketUrl, signedUrl, AuthToken, ct);
-        await caller.SendSetupAsync("CA" + Guid.NewGuid().ToString("N"), AccountSid, cancellationToken: ct);
-        var done = 0;
-        for (var i = 0; i < turns; i++)
+        var opening = string.Join(' ', Enumerable.Range(1, 150).Select(i => $"This is sentence {i} of a very long opening line that nobody will hear."));
+        switch (transport)
         {
-            var sentAt = await caller.SendPromptAsync($"Question {i}: what are your opening hours?", cancellationToken: ct);
-            var reply = await caller.ReadReplyAsync(sentAt, ct).WaitAsync(TimeSpan.FromSeconds(60), ct);
-            if (latencies is not null) lock (latencies) latencies.Add(reply.FirstTokenMs);
-            done++;
+            case "relay":
+            {
+                var caller = await RawWebSocketCaller.ConnectAsync(server, "/ws/relay", "ws://127.0.0.1:8080/ws/relay", AuthToken, ct);
+                await caller.SendTextAsync($$$"""{"type":"setup","sessionId":"VX1","accountSid":"{{{AccountSid}}}","callSid":"CA{{{Guid.NewGuid():N}}}","from":"+15555550100","to":"+15555550199","direction":"inbound","customParameters":{}}""", ct);
+                await caller.SendTextAsync("""{"type":"prompt","voicePrompt":"Tell me everything you know.","lang":"en-US","last":true}""", ct);
+                return (caller, null);
+            }
+            case "media":
+            {
+                var caller = await RawWebSocketCaller.ConnectAsync(server, "/ws/media", "ws://127.0.0.1:8080/ws/media", AuthToken, ct);
+                var start = new JsonObject
+                {
+                    ["event"] = "start", ["sequenceNumber"] = "1", ["streamSid"] = "MZstalled" + index,
+                    ["start"] = new JsonObject
+                    {
+                        ["streamSid"] = "MZstalled" + index, ["accountSid"] = AccountSid, ["callSid"] = "CA" + Guid.NewGuid().ToString("N"),
+                        ["tracks"] = new JsonArray("inbound"), ["customParameters"] = new JsonObject { ["va_opening"] = opening },
+                        ["mediaFormat"] = new JsonObject { ["encoding"] = "audio/x-mulaw", ["sampleRate"] = 8000, ["channels"] = 1 },
+                    },
+                };
+                await caller.SendTextAsync("""{"event":"connected","protocol":"Call","version":"1.0.0"}""", ct);
+                await caller.SendTextAsync(start.ToJsonString(), ct);
+                var silence = Convert.ToBase64String(Enumerable.Repeat((byte)0xFF, 160).ToArray());
+                return (caller, System.Text.Encoding.UTF8.GetBytes($$$"""{"event":"media","streamSid":"MZstalled{{{index}}}","media":{"track":"inbound","payload":"{{{silence}}}"}}"""));
+            }
+            default:
+            {
+                var uuid = Guid.NewGuid().ToString();
+                var answer = await vonage.AnswerAsync(uuid, from: "447700900123", to: "447700900000", ct);
+                var connected = new JsonObject { ["event"] = "websocket:connected", ["content-type"] = answer.ContentType, ["va_opening"] = opening };
+                foreach (var (name, value) in answer.Headers) connected[name] = value?.DeepClone();
+                var caller = await RawWebSocketCaller.ConnectAsync(server, "/ws/vonage", "ws://127.0.0.1:8080/ws/vonage", AuthToken, ct);
+                await caller.SendTextAsync(connected.ToJsonString(), ct);
+                return (caller, new byte[640]);
+            }
         }
-        return done;
     }
 
-    private static string Setup(string callSid) =>
-        $$$"""{"type":"setup","sessionId":"VX1","accountSid":"{{{AccountSid}}}","callSid":"{{{callSid}}}","from":"+15555550100","to":"+15555550199","direction":"inbound","customParameters":{}}""";
+    /// <summary>A live carrier keeps sending media even when it no longer reads: one frame a second keeps the idle limit away.</summary>
+    private static async Task SendEverySecondAsync(RawWebSocketCaller caller, byte[] frame, CancellationToken ct)
+    {
+        var text = frame.Length != 640;
+        try
+        {
+            for (var i = 0; i < 600 && !ct.IsCancellationRequested; i++)
+            {
+                if (text) await caller.SendTextAsync(System.Text.Encoding.UTF8.GetString(frame), ct);
+                else await caller.SendBinaryAsync(frame, ct);
+                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // The server ended the call (or the wave is over): nothing more to send.
+        }
+    }
+
+    /// <summary>One call that reads everything; returns how many of its turns completed and records each turn's latency.</summary>
+    private static async Task<int> ReadingCallAsync(string transport, Uri server, VonageWebhookClient vonage, int turns, List<double>? latencies, CancellationToken ct)
+    {
+        var done = 0;
+        switch (transport)
+        {
+            case "relay":
+            {
+                await using var caller = await ConversationRelayCaller.ConnectAsync(new Uri($"ws://{server.Authority}/ws/relay"), "ws://127.0.0.1:8080/ws/relay", AuthToken, ct);
+                await caller.SendSetupAsync("CA" + Guid.NewGuid().ToString("N"), AccountSid, cancellationToken: ct);
+                for (var i = 0; i < turns; i++)
+                {
+                    var sentAt = await caller.SendPromptAsync($"Question {i}: what are your opening hours?", cancellationToken: ct);
+                    var reply = await caller.ReadReplyAsync(sentAt, ct).WaitAsync(TimeSpan.FromSeconds(60), ct);
+                    if (latencies is not null) lock (latencies) latencies.Add(reply.FirstTokenMs); // prompt -> first text frame
+                    done++;
+                }
+                return done;
+            }
+            case "media":
+            {
+                await using var caller = await MediaStreamsCaller.ConnectAsync(new Uri($"ws://{server.Authority}/ws/media"), "ws://127.0.0.1:8080/ws/media", AuthToken,
+                    new MediaStreamsCallerOptions { AccountSid = AccountSid }, ct);
+                var speech = SyntheticSpeech.MuLaw8k(1200);
+                for (var i = 0; i < turns; i++)
+                {
+                    var before = caller.OutboundMedia.Bytes;
+                    await caller.PlayAsync(speech, ct);
+                    var spoken = Stopwatch.StartNew(); // PlayAsync returns once the last frame is sent
+                    await caller.WaitForAudioAsync(before + 1, ct).WaitAsync(TimeSpan.FromSeconds(30), ct);
+                    if (latencies is not null) lock (latencies) latencies.Add(spoken.Elapsed.TotalMilliseconds); // speech end (the last frame sent) -> first reply audio
+                    await caller.WaitForAudioAsync(before + 8000, ct).WaitAsync(TimeSpan.FromSeconds(30), ct);
+                    await Task.Delay(TimeSpan.FromSeconds(2.5), ct); // let the reply finish playing
+                    done++;
+                }
+                return done;
+            }
+            default:
+            {
+                var answer = await vonage.AnswerAsync(Guid.NewGuid().ToString(), from: "447700900123", to: "447700900000", ct);
+                await using var caller = await VonageCaller.ConnectAsync(new Uri($"ws://{server.Authority}/ws/vonage"), answer.ToCallerOptions(), ct);
+                var speech = SyntheticSpeech.Pcm16k(1200);
+                for (var i = 0; i < turns; i++)
+                {
+                    var before = caller.OutboundAudio.Bytes;
+                    await caller.PlayAsync(speech, ct);
+                    var spoken = Stopwatch.StartNew();
+                    await caller.WaitForAudioAsync(before + 1, ct).WaitAsync(TimeSpan.FromSeconds(30), ct);
+                    if (latencies is not null) lock (latencies) latencies.Add(spoken.Elapsed.TotalMilliseconds);
+                    await caller.WaitForAudioAsync(before + 32_000, ct).WaitAsync(TimeSpan.FromSeconds(30), ct);
+                    await Task.Delay(TimeSpan.FromSeconds(2.5), ct);
+                    done++;
+                }
+                return done;
+            }
+        }
+    }
 }

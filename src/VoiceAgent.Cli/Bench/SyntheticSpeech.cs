@@ -20,4 +20,18 @@ internal static class SyntheticSpeech
         MuLaw.Encode(samples, mulaw);
         return mulaw;
     }
+
+    /// <summary>The same speech as 16 kHz 16-bit little-endian PCM (Vonage), each 8 kHz sample repeated.</summary>
+    public static byte[] Pcm16k(int milliseconds, double pitchHz = 140)
+    {
+        var mulaw = MuLaw8k(milliseconds, pitchHz);
+        var pcm = new byte[mulaw.Length * 4];
+        for (var i = 0; i < mulaw.Length; i++)
+        {
+            var sample = MuLaw.Decode(mulaw[i]);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt16LittleEndian(pcm.AsSpan(i * 4), sample);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt16LittleEndian(pcm.AsSpan(i * 4 + 2), sample);
+        }
+        return pcm;
+    }
 }

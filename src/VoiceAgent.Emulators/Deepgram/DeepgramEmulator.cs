@@ -132,6 +132,8 @@ public sealed class DeepgramEmulator : EmulatorHost
     /// <summary>Requests to <c>/v1/listen</c>, accepted or not.</summary>
     public int UpgradeRequests => Volatile.Read(ref _upgradeRequests);
     public int ConnectionsAccepted => Volatile.Read(ref _connectionsAccepted);
+    /// <summary>Sockets open right now (upgraded and running); <see cref="DropActiveConnections"/> drops exactly these.</summary>
+    public int ActiveConnections => _active.Count;
     /// <summary>Upgrades refused for any reason (auth, bad parameters, injected rejection).</summary>
     public int UpgradesRejected => Volatile.Read(ref _upgradesRejected);
     public int KeepAlivesReceived => Volatile.Read(ref _keepAlives);
@@ -199,6 +201,7 @@ public sealed class DeepgramEmulator : EmulatorHost
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         using var session = new DeepgramEmulatorSession(this, record, socket, context, parameters, _time, Interlocked.Exchange(ref _nextDrop, null));
         _active[number] = session;
+        NotifyChanged(); // now DropActiveConnections reaches it
         try
         {
             await session.RunAsync(aborted.Token);

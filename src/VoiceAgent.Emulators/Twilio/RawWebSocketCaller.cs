@@ -32,11 +32,16 @@ public sealed class RawWebSocketCaller : IAsyncDisposable
     }
 
     /// <summary>Sends one masked text frame, as a client must.</summary>
-    public async Task SendTextAsync(string text, CancellationToken ct)
+    public Task SendTextAsync(string text, CancellationToken ct) => SendFrameAsync(0x81, Encoding.UTF8.GetBytes(text), ct);
+
+    /// <summary>Sends one masked binary frame (e.g. a Vonage audio message), as a client must.</summary>
+    public Task SendBinaryAsync(byte[] payload, CancellationToken ct) => SendFrameAsync(0x82, payload, ct);
+
+    private async Task SendFrameAsync(byte opcode, byte[] payload, CancellationToken ct)
     {
-        var payload = Encoding.UTF8.GetBytes(text);
+        if (payload.Length > ushort.MaxValue) throw new ArgumentOutOfRangeException(nameof(payload), "frames over 64 KiB are not supported by this client");
         using var frame = new MemoryStream();
-        frame.WriteByte(0x81);
+        frame.WriteByte(opcode);
         if (payload.Length < 126) frame.WriteByte((byte)(0x80 | payload.Length));
         else { frame.WriteByte(0x80 | 126); frame.WriteByte((byte)(payload.Length >> 8)); frame.WriteByte((byte)payload.Length); }
         var mask = RandomNumberGenerator.GetBytes(4);

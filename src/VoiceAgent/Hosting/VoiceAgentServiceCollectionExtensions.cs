@@ -47,6 +47,7 @@ public static class VoiceAgentServiceCollectionExtensions
         services.TryAddSingleton(TransportAvailability.From(settings));
         services.TryAddSingleton<VoiceAgentMetrics>();
         services.TryAddSingleton<Admin.AdminLoginThrottle>();
+        services.TryAddSingleton<CarrierOutputMetrics>();
         TelemetryRegistration.AddVoiceAgentTelemetry(services, settings);
         services.TryAddSingleton(settings.PricesFile is { } prices ? PriceTable.Load(prices) : PriceTable.BuiltIn);
         services.TryAddSingleton(new CarrierLimits
@@ -54,6 +55,7 @@ public static class VoiceAgentServiceCollectionExtensions
             StartTimeout = settings.SocketStartTimeout,
             IdleTimeout = settings.CarrierIdleTimeout,
             SendStallTimeout = settings.SendStallTimeout,
+            OutputBudgetBytes = settings.CarrierOutputBudgetBytes,
             MaxCallLength = settings.MaxCallLength,
         });
         services.AddTwilioSecurity(new TwilioSecurityOptions
@@ -94,7 +96,8 @@ public static class VoiceAgentServiceCollectionExtensions
             sp.GetRequiredService<ILogger<RelayConnectionHandler>>(),
             sp.GetRequiredService<TwilioRequestValidator>().IsAccountAllowed,
             sp.GetRequiredService<LiveCalls>(),
-            sp.GetRequiredService<CarrierLimits>()));
+            sp.GetRequiredService<CarrierLimits>(),
+            sp.GetRequiredService<CarrierOutputMetrics>()));
         AddSpeech(services, settings);
         services.AddVoiceAgentRecords(settings);
         services.AddConversationControls(settings, agent);
@@ -151,7 +154,8 @@ public static class VoiceAgentServiceCollectionExtensions
             sp.GetRequiredService<TwilioRequestValidator>().IsAccountAllowed,
             sp.GetRequiredService<LiveCalls>(),
             sp.GetRequiredService<CarrierLimits>(),
-            sp.GetService<Telephony.Outbound.OutboundAudioWatch>()));
+            sp.GetService<Telephony.Outbound.OutboundAudioWatch>(),
+            sp.GetRequiredService<CarrierOutputMetrics>()));
         services.TryAddSingleton(_ => new VonageCallAuthenticator(SecretFile.LoadOrCreateKey(settings.DataDir, "vonage-call-key")));
         services.TryAddSingleton<VonageConnectionHandler>();
         services.TryAddSingleton(sp => new VonageWebhookVerifier(

@@ -161,6 +161,8 @@ public sealed record VoiceAgentSettings
     public TimeSpan CarrierIdleTimeout { get; init; } = TimeSpan.FromSeconds(5);
     /// <summary>A call's carrier that accepts nothing for this long is ended (the output budget stays full).</summary>
     public TimeSpan SendStallTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>Bytes of output one call may keep queued for its carrier before the model or TTS stream waits.</summary>
+    public int CarrierOutputBudgetBytes { get; init; } = 64 * 1024;
     /// <summary>The longest a call may last; it is then ended politely.</summary>
     public TimeSpan MaxCallLength { get; init; } = TimeSpan.FromHours(1);
 
@@ -294,6 +296,7 @@ public sealed record VoiceAgentSettings
             WebSocketKeepAliveTimeout = Ms("WEBSOCKET_KEEPALIVE_TIMEOUT_MS", d.WebSocketKeepAliveTimeout),
             CarrierIdleTimeout = Ms("CARRIER_IDLE_TIMEOUT_MS", d.CarrierIdleTimeout),
             SendStallTimeout = Ms("SEND_STALL_TIMEOUT_MS", d.SendStallTimeout),
+            CarrierOutputBudgetBytes = I("CARRIER_OUTPUT_BUDGET_BYTES", d.CarrierOutputBudgetBytes),
             MaxCallLength = r.Seconds("MAX_CALL_SECONDS", d.MaxCallLength),
             OtlpEndpoint = S("OTEL_EXPORTER_OTLP_ENDPOINT") ?? S("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") ?? S("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"),
             PrometheusMetrics = B("PROMETHEUS_METRICS", false),
@@ -392,6 +395,7 @@ public sealed record VoiceAgentSettings
         Positive(errors, "WEBSOCKET_KEEPALIVE_TIMEOUT_MS", WebSocketKeepAliveTimeout, "15000");
         Positive(errors, "CARRIER_IDLE_TIMEOUT_MS", CarrierIdleTimeout, "5000");
         Positive(errors, "SEND_STALL_TIMEOUT_MS", SendStallTimeout, "10000");
+        if (CarrierOutputBudgetBytes is < 4096 or > 16 * 1024 * 1024) errors.Add($"CARRIER_OUTPUT_BUDGET_BYTES must be 4096..16777216, e.g. 65536 (got {CarrierOutputBudgetBytes}).");
         if (MaxCallLength <= TimeSpan.Zero) errors.Add($"MAX_CALL_SECONDS must be a positive number of seconds, e.g. 3600 (got {MaxCallLength.TotalSeconds.ToString(CultureInfo.InvariantCulture)}).");
         return errors;
     }

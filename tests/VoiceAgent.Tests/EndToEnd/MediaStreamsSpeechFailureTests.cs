@@ -57,7 +57,7 @@ public sealed class MediaStreamsSpeechFailureTests
     {
         await using var server = await AudioServer.StartAsync();
         await using var caller = await server.CallAsync();
-        await server.Stt.WaitForAsync(s => s.ConnectionsAccepted == 1, CancellationToken.None).DefaultTimeout(TimeSpan.FromSeconds(20));
+        await server.Stt.WaitForAsync(s => s.ActiveConnections == 1, CancellationToken.None).DefaultTimeout(TimeSpan.FromSeconds(20));
 
         server.Stt.RejectNextUpgrade(401, count: 10); // the key stops working: reconnecting cannot help
         server.Stt.DropActiveConnections();

@@ -64,4 +64,20 @@ public sealed class VonageSpeechFailureTests : IAsyncLifetime
         Assert.Equal(Apology, _server.Tts.Sessions[^1].SpokenText.Trim());
         Assert.Equal(0, _server.Model.Requests.Count); // no turn was invented from a deaf line
     }
+
+    [Fact]
+    public async Task A_stt_socket_that_dies_mid_call_and_cannot_reconnect_makes_the_agent_apologise_to_the_vonage_caller_and_hand_off()
+    {
+        await using var caller = await CallAsync("aaaaaaaa-bbbb-cccc-dddd-0000000000f3");
+        await _server.Stt.WaitForAsync(s => s.ActiveConnections == 1, CancellationToken.None).DefaultTimeout(TimeSpan.FromSeconds(20));
+
+        _server.Stt.RejectNextUpgrade(401, count: 10); // the key stops working: reconnecting cannot help
+        _server.Stt.DropActiveConnections();
+
+        await caller.WaitForAudioAsync(32_000).DefaultTimeout(TimeSpan.FromSeconds(30)); // a second of the apology
+        await caller.WaitForCloseAsync().DefaultTimeout(TimeSpan.FromSeconds(30));
+        Assert.True(caller.ClosedByServer);
+        Assert.Equal(Apology, _server.Tts.Sessions[^1].SpokenText.Trim());
+        Assert.Equal(0, _server.Model.Requests.Count); // no turn was invented from a deaf line
+    }
 }

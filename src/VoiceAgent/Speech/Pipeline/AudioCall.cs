@@ -27,6 +27,9 @@ internal sealed partial class AudioCall : IAsyncDisposable
     public CallSession Session { get; }
     public SpeechPipeline Pipeline { get; }
 
+    /// <summary>The engine's loop: completes once the call's session has ended.</summary>
+    public Task Completion => _run;
+
     public static async Task<AudioCall> StartAsync(AudioCallFactory calls, IAudioTransport carrier, string transportName, CallInfo call, CancellationToken callToken)
     {
         var (session, pipeline) = calls.Create(carrier, transportName);

@@ -19,7 +19,8 @@ internal sealed partial class RelayConnectionHandler(
     ILogger<RelayConnectionHandler> logger,
     Func<string?, bool> isAccountAllowed,
     LiveCalls liveCalls,
-    CarrierLimits limits)
+    CarrierLimits limits,
+    CarrierOutputMetrics? outputMetrics = null)
 {
     internal const string TransportName = "conversation-relay";
     private const int MaxFrameBytes = 64 * 1024;
@@ -29,7 +30,7 @@ internal sealed partial class RelayConnectionHandler(
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         using var callCts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         using var watch = new CarrierWatch(limits, sessions.Clock, watchIdle: false);
-        var writer = new CarrierSocketWriter(socket, watch, sessions.Clock);
+        var writer = new CarrierSocketWriter(socket, watch, sessions.Clock, outputMetrics, TransportName);
         using var transport = new RelayTransport(writer);
         // A drain hands the call over by stopping its engine (no more sends), then closing the socket with 1001.
         using var handover = new CancellationTokenSource();
@@ -52,7 +53,7 @@ internal sealed partial class RelayConnectionHandler(
         }
         finally
         {
-            session.CompleteInput();
+            await SessionWindDown.LetFinishAsync(session, sessionTask, limits.SendStallTimeout, sessions.Clock);
             await callCts.CancelAsync();
             try { await sessionTask; }
             catch (Exception ex) { LogCallFailed(logger, session.CallId, ex); } // the call's edge: one call dies, the server lives
@@ -71,18 +72,19 @@ internal sealed partial class RelayConnectionHandler(
         {
             // The engine may end the call by itself (a failure at its edge): stop reading then.
             var next = await Task.WhenAny(receiving, sessionTask, watch.Expired);
-            if (next == sessionTask)
-            {
-                if (handedOver()) await HandOverAsync(socket, receiving);
-                return WebSocketCloseStatus.NormalClosure;
-            }
-            if (next == watch.Expired)
+            // A deadline wins over the read it may have ended: a send stall aborts the socket, which fails the pending read too.
+            if (watch.Expired.IsCompleted)
             {
                 var deadline = await watch.Expired;
                 LogDeadline(logger, session.CallId, deadline);
                 // The first maximum-length report makes the engine send `end`; Twilio then closes the socket (the stall limit bounds the wait).
                 if (await watch.ReportAsync(deadline, session, clock, ct)) continue;
                 return deadline == CarrierDeadline.NeverStarted ? WebSocketCloseStatus.PolicyViolation : WebSocketCloseStatus.NormalClosure;
+            }
+            if (next == sessionTask)
+            {
+                if (handedOver()) await HandOverAsync(socket, receiving);
+                return WebSocketCloseStatus.NormalClosure;
             }
             var message = await receiving;
             var receivedAt = clock.GetTimestamp();

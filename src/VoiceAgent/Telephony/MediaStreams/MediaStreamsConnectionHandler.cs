@@ -25,7 +25,8 @@ internal sealed partial class MediaStreamsConnectionHandler(
     Func<string?, bool> isAccountAllowed,
     LiveCalls liveCalls,
     CarrierLimits limits,
-    Outbound.OutboundAudioWatch? outbound = null)
+    Outbound.OutboundAudioWatch? outbound = null,
+    CarrierOutputMetrics? outputMetrics = null)
 {
     internal const string TransportName = "media-streams";
     private const int MaxFrameBytes = 64 * 1024;
@@ -38,7 +39,7 @@ internal sealed partial class MediaStreamsConnectionHandler(
         using var registration = liveCalls.Register(callCts);
         using var reader = new WebSocketMessageReader(socket, MaxFrameBytes);
         using var watch = new CarrierWatch(limits, calls.Clock, watchIdle: true);
-        var writer = new CarrierSocketWriter(socket, watch, calls.Clock);
+        var writer = new CarrierSocketWriter(socket, watch, calls.Clock, outputMetrics, TransportName);
         MediaStreamsAudioTransport? carrier = null;
         AudioCall? call = null;
         Outbound.OutboundAudioWatch.Listener? machine = null;
@@ -51,7 +52,8 @@ internal sealed partial class MediaStreamsConnectionHandler(
             {
                 // Reads are not cancelled with the call: cancelling a receive aborts the socket, and ending the call closes it properly.
                 receiving ??= reader.ReadAsync(context.RequestAborted).AsTask();
-                if (await Task.WhenAny(receiving, watch.Expired) != receiving)
+                // A deadline wins over the read it may have ended: a send stall aborts the socket, which fails the pending read too.
+                if (await Task.WhenAny(receiving, watch.Expired) != receiving || watch.Expired.IsCompleted)
                 {
                     var deadline = await watch.Expired;
                     LogDeadline(logger, callId, deadline);
@@ -127,6 +129,7 @@ internal sealed partial class MediaStreamsConnectionHandler(
         }
         finally
         {
+            if (call is not null) await SessionWindDown.LetFinishAsync(call.Session, call.Completion, limits.SendStallTimeout, calls.Clock);
             await callCts.CancelAsync();
             if (call is not null) await call.DisposeAsync();
             carrier?.Dispose();

@@ -20,7 +20,8 @@ internal sealed partial class VonageConnectionHandler(
     VoiceAgentMetrics metrics,
     ILogger<VonageConnectionHandler> logger,
     CarrierLimits limits,
-    Transfer.VonageWarmTransfer transfer)
+    Transfer.VonageWarmTransfer transfer,
+    CarrierOutputMetrics outputMetrics)
 {
     internal const string TransportName = "vonage";
     private const int MaxFrameBytes = 64 * 1024;
@@ -31,7 +32,7 @@ internal sealed partial class VonageConnectionHandler(
         using var callCts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         using var reader = new WebSocketMessageReader(socket, MaxFrameBytes);
         using var watch = new CarrierWatch(limits, calls.Clock, watchIdle: true);
-        var writer = new CarrierSocketWriter(socket, watch, calls.Clock);
+        var writer = new CarrierSocketWriter(socket, watch, calls.Clock, outputMetrics, TransportName);
         AudioCall? call = null;
         var callId = "pending";
         try
@@ -41,7 +42,8 @@ internal sealed partial class VonageConnectionHandler(
             {
                 // Reads are not cancelled with the call: cancelling a receive aborts the socket, and ending the call closes it properly.
                 receiving ??= reader.ReadAsync(context.RequestAborted).AsTask();
-                if (await Task.WhenAny(receiving, watch.Expired) != receiving)
+                // A deadline wins over the read it may have ended: a send stall aborts the socket, which fails the pending read too.
+                if (await Task.WhenAny(receiving, watch.Expired) != receiving || watch.Expired.IsCompleted)
                 {
                     var deadline = await watch.Expired;
                     LogDeadline(logger, callId, deadline);
@@ -115,6 +117,7 @@ internal sealed partial class VonageConnectionHandler(
         }
         finally
         {
+            if (call is not null) await SessionWindDown.LetFinishAsync(call.Session, call.Completion, limits.SendStallTimeout, calls.Clock);
             await callCts.CancelAsync();
             if (call is not null) await call.DisposeAsync();
             await writer.DisposeAsync();

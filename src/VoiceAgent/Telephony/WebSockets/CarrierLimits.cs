@@ -12,11 +12,20 @@ internal sealed record CarrierLimits
     /// <summary>Media transports only: no frame at all for this long means the call is gone (media flows every 20 ms).</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>One write to the carrier pending this long (the peer stopped reading): the call is ended.</summary>
+    /// <summary>
+    /// One write to the carrier pending this long, or the call's output budget full this long (the peer stopped
+    /// reading): the call is ended.
+    /// </summary>
     public TimeSpan SendStallTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The longest call; it is then ended politely (goodbye line, then the carrier's end).</summary>
     public TimeSpan MaxCallLength { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Bytes of output one call may hold queued for its carrier before the sender (and so the model or TTS stream)
+    /// waits. Beyond it only the socket's own buffers (Kestrel's pipe, the kernel's send buffer) hold data.
+    /// </summary>
+    public int OutputBudgetBytes { get; init; } = 64 * 1024;
 
     /// <summary>Frames queued for one carrier socket before the sender (and so the model stream) waits.</summary>
     public int OutboundQueueFrames { get; init; } = 64;

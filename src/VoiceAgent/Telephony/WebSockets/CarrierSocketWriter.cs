@@ -5,45 +5,65 @@ using System.Threading.Channels;
 namespace VoiceAgent.Telephony.WebSockets;
 
 /// <summary>
-/// The one writer of a carrier socket. Senders queue frames into a small bounded queue
-/// (<see cref="CarrierLimits.OutboundQueueFrames"/>, frames in pooled buffers) and wait when it is full, so a
-/// carrier that stops reading pushes back all the way to the model stream instead of growing memory. One task
-/// drains the queue into the socket; a write pending longer than <see cref="CarrierLimits.SendStallTimeout"/>
-/// (timed on the injected clock) aborts the socket and reports the stall, and the connection handler ends the
-/// call the normal way.
+/// The one writer of a carrier socket. Senders queue whole frames (in pooled buffers) within a per-call output budget
+/// (<see cref="CarrierLimits.OutputBudgetBytes"/>, and at most <see cref="CarrierLimits.OutboundQueueFrames"/> frames)
+/// and wait while it is full, so a carrier that stops reading pushes back all the way to the model or TTS stream
+/// instead of growing memory. One task drains the queue into the socket. The carrier is declared stalled, on the
+/// injected clock, when one write stays pending longer than <see cref="CarrierLimits.SendStallTimeout"/> or a sender
+/// waits that long for room in the budget; the socket is then aborted, the stall is reported to the
+/// <see cref="CarrierWatch"/>, and the connection handler ends the call the normal way.
 /// </summary>
 internal sealed class CarrierSocketWriter : IAsyncDisposable
 {
     private readonly Channel<OutboundFrame> _queue;
     private readonly WebSocket _socket;
     private readonly CarrierWatch _watch;
-    private readonly ITimer _stall;
+    private readonly CarrierOutputMetrics? _metrics;
+    private readonly string _transport;
+    private readonly long _budget;
+    private readonly ITimer _writeStall;
+    private readonly ITimer _budgetStall;
     private readonly Task _pump;
+    private TaskCompletionSource _space = NewSignal();
+    private long _queuedBytes;
+    private int _waiting;
+    private int _closed;
+    private int _stalled;
     private int _droppedBefore;
     private int _generation;
 
-    public CarrierSocketWriter(WebSocket socket, CarrierWatch watch, TimeProvider clock)
+    public CarrierSocketWriter(WebSocket socket, CarrierWatch watch, TimeProvider clock, CarrierOutputMetrics? metrics = null, string transport = "")
     {
         _socket = socket;
         _watch = watch;
+        _metrics = metrics;
+        _transport = transport;
+        _budget = watch.Limits.OutputBudgetBytes;
         _queue = Channel.CreateBounded<OutboundFrame>(new BoundedChannelOptions(watch.Limits.OutboundQueueFrames)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _stall = clock.CreateTimer(static s => ((CarrierSocketWriter)s!).OnStalled(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _writeStall = clock.CreateTimer(static s => ((CarrierSocketWriter)s!).OnStalled(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _budgetStall = clock.CreateTimer(static s => ((CarrierSocketWriter)s!).OnStalled(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _pump = PumpAsync();
     }
 
     /// <summary>Frames queued and not yet written (for tests and the bench).</summary>
     public int Queued => _queue.Reader.Count;
 
+    /// <summary>Bytes queued and not yet written (the part of the budget in use).</summary>
+    public long QueuedBytes => Volatile.Read(ref _queuedBytes);
+
     /// <summary>
-    /// Queues one whole message; waits while the queue is full. <paramref name="droppable"/> audio is skipped if a
-    /// <see cref="DropQueuedAudio"/> comes after it. Throws <see cref="IOException"/> once the socket is gone.
+    /// Queues one whole message; waits while the output budget or the frame queue is full. <paramref name="droppable"/>
+    /// audio is skipped if a <see cref="DropQueuedAudio"/> comes after it. Throws <see cref="IOException"/> once the
+    /// socket is gone (closed, or aborted by a stall).
     /// </summary>
     public async ValueTask SendAsync(ReadOnlyMemory<byte> payload, WebSocketMessageType type, CancellationToken cancellationToken, bool droppable = false, bool waitUntilWritten = false)
     {
+        var queued = await ReserveAsync(payload.Length, cancellationToken);
+        _metrics?.RecordQueued(_transport, queued);
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(payload.Length, 1));
         payload.CopyTo(buffer);
         var written = waitUntilWritten ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
@@ -52,15 +72,12 @@ internal sealed class CarrierSocketWriter : IAsyncDisposable
         {
             await _queue.Writer.WriteAsync(frame, cancellationToken);
         }
-        catch (ChannelClosedException)
+        catch (Exception ex) when (ex is ChannelClosedException or OperationCanceledException)
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            Release(payload.Length);
+            if (ex is OperationCanceledException) throw;
             throw new IOException("The carrier socket is closed.");
-        }
-        catch (OperationCanceledException)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw;
         }
         // Queued: the pump owns the buffer now. Media waits for the socket so its pacing sees when audio left.
         if (written is not null) await written.Task.WaitAsync(cancellationToken);
@@ -82,6 +99,50 @@ internal sealed class CarrierSocketWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Takes <paramref name="length"/> bytes of the budget, waiting while it is full (a frame larger than the whole
+    /// budget goes alone, once nothing else is queued). Returns the bytes queued with this frame.
+    /// </summary>
+    private async ValueTask<long> ReserveAsync(int length, CancellationToken cancellationToken)
+    {
+        var waiting = false;
+        try
+        {
+            while (true)
+            {
+                if (Volatile.Read(ref _closed) != 0) throw new IOException("The carrier socket is closed.");
+                var space = Volatile.Read(ref _space);
+                var queued = Volatile.Read(ref _queuedBytes);
+                if (queued == 0 || queued + length <= _budget)
+                {
+                    if (Interlocked.CompareExchange(ref _queuedBytes, queued + length, queued) == queued) return queued + length;
+                    continue;
+                }
+                if (!waiting)
+                {
+                    // The budget is full: from now on the carrier has one stall period to make room.
+                    waiting = true;
+                    Interlocked.Increment(ref _waiting);
+                    _budgetStall.Change(_watch.Limits.SendStallTimeout, Timeout.InfiniteTimeSpan);
+                    continue; // look again now that the pump knows someone waits
+                }
+                await space.Task.WaitAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            if (waiting && Interlocked.Decrement(ref _waiting) == 0) _budgetStall.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void Release(int length)
+    {
+        Interlocked.Add(ref _queuedBytes, -length);
+        if (Volatile.Read(ref _waiting) == 0) return;
+        Interlocked.Exchange(ref _space, NewSignal()).TrySetResult();
+        if (Volatile.Read(ref _closed) != 0) Volatile.Read(ref _space).TrySetResult(); // a late release after the pump ended
+    }
+
     private async Task PumpAsync()
     {
         await Task.Yield();
@@ -93,14 +154,15 @@ internal sealed class CarrierSocketWriter : IAsyncDisposable
                 {
                     if (_socket.State != WebSocketState.Open) continue;
                     if (frame.Generation >= 0 && frame.Generation < Volatile.Read(ref _droppedBefore)) continue;
-                    _stall.Change(_watch.Limits.SendStallTimeout, Timeout.InfiniteTimeSpan);
+                    _writeStall.Change(_watch.Limits.SendStallTimeout, Timeout.InfiniteTimeSpan);
                     if (frame.Close is { } close) await _socket.CloseOutputAsync(close.Status, close.Reason, CancellationToken.None);
                     else await _socket.SendAsync(frame.Buffer.AsMemory(0, frame.Length), frame.Type, endOfMessage: true, CancellationToken.None);
-                    _stall.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                    _writeStall.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
                 }
                 finally
                 {
                     if (frame.Buffer.Length > 0) ArrayPool<byte>.Shared.Return(frame.Buffer);
+                    Release(frame.Length);
                     frame.Written?.TrySetResult();
                 }
             }
@@ -108,21 +170,27 @@ internal sealed class CarrierSocketWriter : IAsyncDisposable
         catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
         {
             // The socket is gone (closed, aborted by a stall): nothing more can be written; the reader ends the call.
-            _queue.Writer.TryComplete();
         }
         finally
         {
-            _stall.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            Volatile.Write(ref _closed, 1);
+            _queue.Writer.TryComplete();
+            _writeStall.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _budgetStall.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             while (_queue.Reader.TryRead(out var left))
             {
                 if (left.Buffer.Length > 0) ArrayPool<byte>.Shared.Return(left.Buffer);
+                Interlocked.Add(ref _queuedBytes, -left.Length);
                 left.Written?.TrySetException(new IOException("The carrier socket is closed."));
             }
+            Volatile.Read(ref _space).TrySetResult(); // senders waiting for room see the socket closed
         }
     }
 
     private void OnStalled()
     {
+        if (Interlocked.Exchange(ref _stalled, 1) != 0) return;
+        _metrics?.RecordSendStall(_transport);
         _watch.SendStalled();
         _socket.Abort(); // the peer stopped reading: nothing graceful can reach it; this ends the pending write
     }
@@ -132,8 +200,11 @@ internal sealed class CarrierSocketWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _pump;
-        _stall.Dispose();
+        _writeStall.Dispose();
+        _budgetStall.Dispose();
     }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private readonly record struct OutboundFrame(byte[] Buffer, int Length, WebSocketMessageType Type, int Generation, (WebSocketCloseStatus Status, string Reason)? Close, TaskCompletionSource? Written);
 }
