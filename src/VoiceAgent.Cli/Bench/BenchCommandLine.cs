@@ -37,7 +37,7 @@ internal static class BenchCommandLine
     private static readonly string[] OutsideOnly = ["outside"];
     private static readonly string[] OutsideAndMedia = ["outside", "media"];
     /// <summary>The outside bench's server options that <c>--scenario media --outside</c> also takes.</summary>
-    private static readonly string[] MediaOutsideNames = ["--server-dir", "--source", "--baseline-dir", "--baseline-ref", "--calls-per-second", "--scratch"];
+    private static readonly string[] MediaOutsideNames = ["--server-dir", "--source", "--baseline-dir", "--baseline-ref", "--calls-per-second", "--scratch", "--server-log"];
 
     public static Command Create(CliConsole console)
     {
@@ -214,6 +214,7 @@ internal static class BenchCommandLine
                 CallsPerSecond = perSecond,
                 ServerEnvironment = environment ?? new Dictionary<string, string>(),
                 Scratch = values.GetValueOrDefault("--scratch") ?? Path.Combine(Path.GetTempPath(), "voiceagent-bench"),
+                ServerLog = values.GetValueOrDefault("--server-log") is { } serverLog ? Path.GetFullPath(serverLog) : null,
             };
         }
     }

@@ -15,6 +15,8 @@ internal sealed record MediaOutsideOptions
     public int CallsPerSecond { get; init; } = 50;
     public IReadOnlyDictionary<string, string> ServerEnvironment { get; init; } = new Dictionary<string, string>();
     public string Scratch { get; init; } = Path.Combine(Path.GetTempPath(), "voiceagent-bench");
+    /// <summary><c>--server-log</c>: the candidate server's console (JSON, <c>LOG_FORMAT=json</c>), appended level after level.</summary>
+    public string? ServerLog { get; init; }
 }
 
 /// <summary>One server at one level of the media bench.</summary>
@@ -71,8 +73,10 @@ internal static class MediaOutsideBench
         environment["TWILIO_AUTH_TOKEN"] = AuthToken;
         environment["TWILIO_ACCOUNT_SID"] = AccountSid;
         environment["PUBLIC_BASE_URL"] = PublicBaseUrl;
+        var serverLog = spec.Name == "candidate" ? options.ServerLog : null;
+        if (serverLog is not null) environment["LOG_FORMAT"] = "json";
         foreach (var (key, value) in options.ServerEnvironment) environment[key] = value;
-        var server = await ServerProcess.StartAsync(publishedDir, environment, logPath: null, cancellationToken);
+        var server = await ServerProcess.StartAsync(publishedDir, environment, serverLog, cancellationToken);
         try
         {
             var proc = ProcReader.Supported ? new ProcReader(server.Pid) : null;

@@ -43,10 +43,11 @@ public sealed record SpeechPipelineOptions
 
     /// <summary>
     /// Run the adaptive echo canceller (<c>Speech/Echo</c>: bulk delay, NLMS, double-talk detection, residual echo
-    /// suppression) on caller audio before VAD and STT, referenced to the exact frames we played. On by default
-    /// (<c>ECHO_CANCELLATION</c>); docs/echo.md has the matrix it is measured on.
+    /// suppression) on caller audio before VAD and STT, referenced to the exact frames we played. Off by default
+    /// (<c>ECHO_CANCELLATION</c>): on a line with no echo it can lock onto a false echo path and drop the caller's words;
+    /// docs/echo.md has the matrix and the media-bench run that decided it.
     /// </summary>
-    public bool EchoCancellation { get; init; } = true;
+    public bool EchoCancellation { get; init; }
 
     /// <summary>
     /// Speculative replies: start the model on a stable transcript before the end of the turn is confirmed, hold its
