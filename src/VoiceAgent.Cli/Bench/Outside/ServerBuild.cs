@@ -3,19 +3,22 @@ using System.Diagnostics;
 namespace VoiceAgent.Cli.Bench.Outside;
 
 /// <summary>
-/// Produces a published Release build of the server: from a source tree (<c>dotnet publish -c Release</c>) or
+/// Produces a published Release build of the server, ReadyToRun for this machine's runtime identifier (the way
+/// docs/hot-path.md says to deploy it): from a source tree (<c>dotnet publish -c Release -r RID -p:PublishReadyToRun=true</c>) or
 /// from a git ref of the repository (exported with <c>git archive</c> into a scratch folder, then published).
 /// A ref's build is cached under the bench's scratch folder by commit, so a baseline is built once.
 /// </summary>
 internal static class ServerBuild
 {
     private const string ServerProject = "src/VoiceAgent.Server/VoiceAgent.Server.csproj";
+    private static string RuntimeIdentifier => System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier;
 
     /// <summary>The folder holding <c>VoiceAgent.Server.dll</c> published from <paramref name="sourceRoot"/>.</summary>
     public static async Task<string> PublishAsync(string sourceRoot, string outputDir, TextWriter log, CancellationToken cancellationToken)
     {
-        await log.WriteLineAsync($"  publishing {sourceRoot} (Release) to {outputDir} ...");
-        await RunAsync("dotnet", ["publish", Path.Combine(sourceRoot, ServerProject), "-c", "Release", "-o", outputDir, "--nologo", "-v", "quiet"], sourceRoot, cancellationToken);
+        await log.WriteLineAsync($"  publishing {sourceRoot} (Release, ReadyToRun {RuntimeIdentifier}) to {outputDir} ...");
+        await RunAsync("dotnet", ["publish", Path.Combine(sourceRoot, ServerProject), "-c", "Release", "-r", RuntimeIdentifier, "--self-contained", "false",
+            "-p:PublishReadyToRun=true", "-o", outputDir, "--nologo", "-v", "quiet"], sourceRoot, cancellationToken);
         var dll = Path.Combine(outputDir, "VoiceAgent.Server.dll");
         return File.Exists(dll) ? outputDir : throw new InvalidOperationException($"dotnet publish produced no {dll}.");
     }
@@ -24,7 +27,7 @@ internal static class ServerBuild
     public static async Task<(string Dir, string Commit)> PublishRefAsync(string repoRoot, string gitRef, string scratch, TextWriter log, CancellationToken cancellationToken)
     {
         var commit = (await RunAsync("git", ["-C", repoRoot, "rev-parse", "--verify", gitRef + "^{commit}"], repoRoot, cancellationToken)).Trim();
-        var outputDir = Path.Combine(scratch, "publish-" + commit[..12]);
+        var outputDir = Path.Combine(scratch, "publish-r2r-" + commit[..12]);
         if (File.Exists(Path.Combine(outputDir, "VoiceAgent.Server.dll")))
         {
             await log.WriteLineAsync($"  reusing the published build of {gitRef} ({commit[..12]}) in {outputDir}");
