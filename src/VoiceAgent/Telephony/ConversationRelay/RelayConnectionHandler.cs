@@ -53,7 +53,7 @@ internal sealed partial class RelayConnectionHandler(
         }
         finally
         {
-            await SessionWindDown.LetFinishAsync(session, sessionTask, limits.SendStallTimeout, sessions.Clock);
+            await SessionWindDown.LetFinishAsync(session, sessionTask, limits.WindDownGrace, sessions.Clock);
             await callCts.CancelAsync();
             try { await sessionTask; }
             catch (Exception ex) { LogCallFailed(logger, session.CallId, ex); } // the call's edge: one call dies, the server lives

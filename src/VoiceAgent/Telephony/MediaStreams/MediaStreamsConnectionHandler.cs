@@ -129,7 +129,7 @@ internal sealed partial class MediaStreamsConnectionHandler(
         }
         finally
         {
-            if (call is not null) await SessionWindDown.LetFinishAsync(call.Session, call.Completion, limits.SendStallTimeout, calls.Clock);
+            if (call is not null) await SessionWindDown.LetFinishAsync(call.Session, call.Completion, limits.WindDownGrace, calls.Clock);
             await callCts.CancelAsync();
             if (call is not null) await call.DisposeAsync();
             carrier?.Dispose();

@@ -117,7 +117,7 @@ internal sealed partial class VonageConnectionHandler(
         }
         finally
         {
-            if (call is not null) await SessionWindDown.LetFinishAsync(call.Session, call.Completion, limits.SendStallTimeout, calls.Clock);
+            if (call is not null) await SessionWindDown.LetFinishAsync(call.Session, call.Completion, limits.WindDownGrace, calls.Clock);
             await callCts.CancelAsync();
             if (call is not null) await call.DisposeAsync();
             await writer.DisposeAsync();

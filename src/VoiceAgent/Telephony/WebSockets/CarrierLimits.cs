@@ -27,6 +27,13 @@ internal sealed record CarrierLimits
     /// </summary>
     public int OutputBudgetBytes { get; init; } = 64 * 1024;
 
+    /// <summary>
+    /// When a carrier socket's read loop ends (deadline, close, stall), how long the engine may take to handle the
+    /// <c>CallEnded</c> already in its mailbox (hang-up, state flushed as ended, provider sockets closed) before the call
+    /// is cancelled. Not tied to <see cref="SendStallTimeout"/>: a short stall bound must not cut a normal end short.
+    /// </summary>
+    public TimeSpan WindDownGrace { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Frames queued for one carrier socket before the sender (and so the model stream) waits.</summary>
     public int OutboundQueueFrames { get; init; } = 64;
 }
