@@ -6,10 +6,10 @@ public sealed record AnthropicModelOptions
     /// <summary>Production origin of the Messages API.</summary>
     public static readonly Uri DefaultBaseUrl = new("https://api.anthropic.com");
 
-    /// <summary>API key (sent by the SDK on every request).</summary>
+    /// <summary>API key (sent as <c>x-api-key</c> on every request).</summary>
     public string ApiKey { get; init; } = string.Empty;
 
-    /// <summary>Origin of the API, without <c>/v1</c>: the SDK appends <c>/v1/messages</c>.</summary>
+    /// <summary>Origin of the API, without <c>/v1</c>: the client appends <c>/v1/messages</c>.</summary>
     public Uri BaseUrl { get; init; } = DefaultBaseUrl;
 
     /// <summary>Model id used when a request does not set <c>ChatOptions.ModelId</c>.</summary>
@@ -18,7 +18,7 @@ public sealed record AnthropicModelOptions
     /// <summary><c>max_tokens</c> used when a request does not set <c>ChatOptions.MaxOutputTokens</c>. Phone replies are short.</summary>
     public int MaxTokens { get; init; } = 300;
 
-    /// <summary>SDK-level retries. 0 by default: on a live call a spoken fallback beats a multi-second retry.</summary>
+    /// <summary>Retries before the first byte of a reply (connection failures, 408/409/429/5xx). 0 by default: on a live call a spoken fallback beats a multi-second retry.</summary>
     public int MaxRetries { get; init; }
 
     /// <summary>Upper bound on one whole HTTP call (connect, send, and reading the full stream).</summary>
@@ -33,7 +33,7 @@ public sealed record AnthropicModelOptions
         if (BaseUrl is null || !BaseUrl.IsAbsoluteUri || (BaseUrl.Scheme != Uri.UriSchemeHttps && BaseUrl.Scheme != Uri.UriSchemeHttp))
             errors.Add($"{nameof(BaseUrl)} must be an absolute http(s) URL such as {DefaultBaseUrl}.");
         else if (BaseUrl.AbsolutePath.TrimEnd('/').EndsWith("/v1", StringComparison.OrdinalIgnoreCase))
-            errors.Add($"{nameof(BaseUrl)} '{BaseUrl}' ends with /v1: give the origin only (e.g. {DefaultBaseUrl}); the SDK appends /v1/messages.");
+            errors.Add($"{nameof(BaseUrl)} '{BaseUrl}' ends with /v1: give the origin only (e.g. {DefaultBaseUrl}); the client appends /v1/messages.");
         if (string.IsNullOrWhiteSpace(Model))
             errors.Add($"{nameof(Model)} is required, e.g. claude-haiku-4-5.");
         if (MaxTokens <= 0)

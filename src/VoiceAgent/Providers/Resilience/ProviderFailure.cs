@@ -1,7 +1,7 @@
 using System.ClientModel;
 using System.Net.Sockets;
 using System.Text.Json;
-using Anthropic.Exceptions;
+using VoiceAgent.Providers.Anthropic;
 using VoiceAgent.Providers.OpenAI;
 
 namespace VoiceAgent.Providers.Resilience;
@@ -16,7 +16,7 @@ namespace VoiceAgent.Providers.Resilience;
 public readonly record struct ProviderFailure(ProviderFailureKind Kind, bool IsRetryable, int? StatusCode = null)
 {
     /// <summary>
-    /// Maps any exception from the Anthropic or OpenAI SDKs, the HTTP stack, or the stream watchdog to a
+    /// Maps any exception from our Anthropic client, the OpenAI SDK, the HTTP stack, or the stream watchdog to a
     /// <see cref="ProviderFailure"/>. Pure: no I/O, no state. Wrapper exceptions are unwrapped until a known type
     /// is found. Caller cancellation is not a provider failure: check your own token first (a bare
     /// <see cref="OperationCanceledException"/> classifies as <see cref="ProviderFailureKind.Unknown"/>).
@@ -33,9 +33,8 @@ public readonly record struct ProviderFailure(ProviderFailureKind Kind, bool IsR
     {
         ModelTimeoutException { Kind: ModelTimeoutKind.Stall } => Of(ProviderFailureKind.Stalled),
         ModelTimeoutException => Of(ProviderFailureKind.Timeout),
-        AnthropicSseException sse => FromAnthropicErrorType(AnthropicErrorTypeOf(sse)),
-        AnthropicApiException api => FromStatus((int)api.StatusCode, code: null),
-        AnthropicIOException => Of(ProviderFailureKind.ConnectionLost),
+        AnthropicStreamException stream => FromAnthropicErrorType(stream.ErrorType),
+        AnthropicApiException { Status: > 0 } api => FromStatus(api.Status, code: null),
         OpenAIStreamErrorException stream => FromOpenAIError(stream.ErrorType, stream.ErrorCode),
         ClientResultException { Status: > 0 } result => FromStatus(result.Status, OpenAIErrorCode(result)),
         ClientResultException { InnerException: null } => Of(ProviderFailureKind.ConnectionLost),
@@ -67,19 +66,6 @@ public readonly record struct ProviderFailure(ProviderFailureKind Kind, bool IsR
         // api_error and anything unrecognised: the server failed after the stream had started.
         _ => Of(ProviderFailureKind.ServerError),
     };
-
-    /// <summary>The <c>error.type</c> of an Anthropic in-stream error, as sent.</summary>
-    private static string? AnthropicErrorTypeOf(AnthropicServiceException exception)
-    {
-        try
-        {
-            return exception.Type?.Raw();
-        }
-        catch (Exception ex) when (ex is AnthropicException or InvalidOperationException or JsonException or KeyNotFoundException)
-        {
-            return null;
-        }
-    }
 
     private static ProviderFailure FromOpenAIError(string? type, string? code) => (type, code) switch
     {
