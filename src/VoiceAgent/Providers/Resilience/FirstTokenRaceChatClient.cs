@@ -68,8 +68,9 @@ internal sealed partial class FirstTokenRaceChatClient : DelegatingChatClient
     /// <summary>Output the caller can act on: spoken text or a tool call (as in the stream watchdog).</summary>
     private static bool IsFirstToken(ChatResponseUpdate update)
     {
-        foreach (var content in update.Contents)
-            if (content is TextContent { Text.Length: > 0 } or FunctionCallContent) return true;
+        var contents = update.Contents; // indexed: a foreach over IList<T> boxes an enumerator per update
+        for (var i = 0; i < contents.Count; i++)
+            if (contents[i] is TextContent { Text.Length: > 0 } or FunctionCallContent) return true;
         return false;
     }
 
