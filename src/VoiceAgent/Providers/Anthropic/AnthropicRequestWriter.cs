@@ -19,27 +19,30 @@ internal static class AnthropicRequestWriter
     /// <summary>Writes the body into <paramref name="body"/>.</summary>
     public static void Write(PooledByteBufferWriter body, IEnumerable<ChatMessage> messages, ChatOptions? options, string defaultModel, int defaultMaxTokens, bool stream)
     {
+        // Indexed loops below: a foreach over IEnumerable/IList boxes an enumerator per loop, per message.
+        var list = messages as IList<ChatMessage> ?? [.. messages];
         using var json = new Utf8JsonWriter(body, WriterOptions);
         json.WriteStartObject();
         json.WriteString("model"u8, options?.ModelId ?? defaultModel);
         json.WriteNumber("max_tokens"u8, options?.MaxOutputTokens ?? defaultMaxTokens);
-        WriteSystem(json, messages, options?.Instructions);
-        WriteMessages(json, messages);
+        WriteSystem(json, list, options?.Instructions);
+        WriteMessages(json, list);
         if (options is not null) WriteOptions(json, options);
         if (stream) json.WriteBoolean("stream"u8, true);
         json.WriteEndObject();
     }
 
-    private static void WriteSystem(Utf8JsonWriter json, IEnumerable<ChatMessage> messages, string? instructions)
+    private static void WriteSystem(Utf8JsonWriter json, IList<ChatMessage> messages, string? instructions)
     {
         // One system text goes as a plain string; several as text blocks, in order.
         string? single = null;
         var count = 0;
-        foreach (var message in messages)
+        for (var m = 0; m < messages.Count; m++)
         {
-            if (message.Role != ChatRole.System) continue;
-            foreach (var content in message.Contents)
-                if (content is TextContent text) { single ??= text.Text; count++; }
+            if (messages[m].Role != ChatRole.System) continue;
+            var contents = messages[m].Contents;
+            for (var c = 0; c < contents.Count; c++)
+                if (contents[c] is TextContent text) { single ??= text.Text; count++; }
         }
         if (instructions is not null) { single ??= instructions; count++; }
         if (count == 0) return;
@@ -49,31 +52,34 @@ internal static class AnthropicRequestWriter
             return;
         }
         json.WriteStartArray("system"u8);
-        foreach (var message in messages)
+        for (var m = 0; m < messages.Count; m++)
         {
-            if (message.Role != ChatRole.System) continue;
-            foreach (var content in message.Contents)
-                if (content is TextContent text) WriteTextBlock(json, text.Text);
+            if (messages[m].Role != ChatRole.System) continue;
+            var contents = messages[m].Contents;
+            for (var c = 0; c < contents.Count; c++)
+                if (contents[c] is TextContent text) WriteTextBlock(json, text.Text);
         }
         if (instructions is not null) WriteTextBlock(json, instructions);
         json.WriteEndArray();
     }
 
-    private static void WriteMessages(Utf8JsonWriter json, IEnumerable<ChatMessage> messages)
+    private static void WriteMessages(Utf8JsonWriter json, IList<ChatMessage> messages)
     {
         json.WriteStartArray("messages"u8);
         var any = false;
-        foreach (var message in messages)
+        for (var m = 0; m < messages.Count; m++)
         {
+            var message = messages[m];
             if (message.Role == ChatRole.System || !HasBlocks(message)) continue;
             any = true;
             var assistant = message.Role == ChatRole.Assistant;
             json.WriteStartObject();
             json.WriteString("role"u8, assistant ? "assistant"u8 : "user"u8);
             json.WriteStartArray("content"u8);
-            foreach (var content in message.Contents)
+            var contents = message.Contents;
+            for (var c = 0; c < contents.Count; c++)
             {
-                switch (content)
+                switch (contents[c])
                 {
                     case TextContent text when IsSent(text.Text):
                         WriteTextBlock(json, assistant ? text.Text.TrimEnd() : text.Text);
@@ -102,8 +108,9 @@ internal static class AnthropicRequestWriter
 
     private static bool HasBlocks(ChatMessage message)
     {
-        foreach (var content in message.Contents)
-            if (content is FunctionCallContent or FunctionResultContent || (content is TextContent text && IsSent(text.Text))) return true;
+        var contents = message.Contents;
+        for (var c = 0; c < contents.Count; c++)
+            if (contents[c] is FunctionCallContent or FunctionResultContent || (contents[c] is TextContent text && IsSent(text.Text))) return true;
         return false;
     }
 
@@ -176,9 +183,9 @@ internal static class AnthropicRequestWriter
         var wroteTools = false;
         if (options.Tools is { Count: > 0 } tools)
         {
-            foreach (var tool in tools)
+            for (var t = 0; t < tools.Count; t++)
             {
-                if (tool is not AIFunctionDeclaration function) continue; // hosted tools are not used here
+                if (tools[t] is not AIFunctionDeclaration function) continue; // hosted tools are not used here
                 if (!wroteTools) json.WriteStartArray("tools"u8);
                 wroteTools = true;
                 json.WriteStartObject();
