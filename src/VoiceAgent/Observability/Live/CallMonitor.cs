@@ -12,6 +12,8 @@ namespace VoiceAgent.Observability.Live;
 /// and recently ended calls, their latest turns, a window of finished turns for percentiles) and copies each
 /// event to every subscriber's own bounded channel, again dropping the oldest when a browser reads too slowly.
 /// So a slow or stuck browser costs at most its own 256 events; it never slows a call or another browser.
+/// The snapshot is built when someone reads it (the dashboard), not after every event: at hundreds of calls a rebuild
+/// per event batch cost more than the calls themselves. The pump and a reader share one lock that no call ever takes.
 /// </summary>
 internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
 {
@@ -29,10 +31,13 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
     private long _nextSubscriber;
     private long _dropped;
 
-    // Owned by the pump; read by others only through _snapshot.
+    // Written by the pump, read by a snapshot build, both under _state (never taken on a call's path).
+    private readonly Lock _state = new();
     private readonly Dictionary<string, CallState> _calls = new(StringComparer.Ordinal);
+    private readonly Queue<string> _ended = new();
     private readonly Queue<(DateTimeOffset At, string Transport, IReadOnlyDictionary<string, double> Values)> _window = new();
-    private DashboardSnapshot? _snapshot;
+    private long _version;
+    private (long Version, DashboardSnapshot Snapshot)? _built;
 
     public CallMonitor(TimeProvider clock)
     {
@@ -42,8 +47,20 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
             _ => Interlocked.Increment(ref _dropped));
     }
 
-    /// <summary>The latest state, rebuilt by the pump after every event.</summary>
-    public DashboardSnapshot Snapshot => Volatile.Read(ref _snapshot) ?? Empty();
+    /// <summary>The state after every event the pump has applied so far, built on read (and reused while nothing changed).</summary>
+    public DashboardSnapshot Snapshot
+    {
+        get
+        {
+            lock (_state)
+            {
+                if (_built is { } built && built.Version == _version) return built.Snapshot;
+                var snapshot = BuildSnapshot();
+                _built = (_version, snapshot);
+                return snapshot;
+            }
+        }
+    }
 
     public void CallStarted(string callId, string transport) => Post(new("call-started", callId, _clock.GetUtcNow(), Transport: transport, State: "listening"));
 
@@ -76,17 +93,19 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        Volatile.Write(ref _snapshot, Empty());
         try
         {
             while (await _inbox.Reader.WaitToReadAsync(stoppingToken))
             {
                 while (_inbox.Reader.TryRead(out var @event))
                 {
-                    Apply(@event);
+                    lock (_state)
+                    {
+                        Apply(@event);
+                        _version++;
+                    }
                     foreach (var subscriber in _subscribers.Values) subscriber.Writer.TryWrite(@event);
                 }
-                Volatile.Write(ref _snapshot, BuildSnapshot());
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -133,11 +152,20 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
                 if (e.Summary is { } summary) AddToWindow(e.At, e.Transport ?? call.Transport, summary);
                 break;
             case "call-ended":
+                if (call.EndedAt is null) _ended.Enqueue(call.CallId);
                 call.State = "ended";
                 call.EndedAt = e.At;
                 call.Cost = e.Cost ?? call.Cost;
+                ForgetEndedBeyondKept();
                 break;
         }
+    }
+
+    /// <summary>Keeps the <see cref="EndedCallsKept"/> most recently ended calls: the pump's memory stays bounded whether or not anyone reads a snapshot.</summary>
+    private void ForgetEndedBeyondKept()
+    {
+        while (_ended.Count > EndedCallsKept && _ended.TryDequeue(out var oldest))
+            if (_calls.TryGetValue(oldest, out var call) && call.EndedAt is not null) _calls.Remove(oldest);
     }
 
     private void AddToWindow(DateTimeOffset at, string transport, TurnSummary summary)
@@ -157,10 +185,14 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
     {
         var now = _clock.GetUtcNow();
         while (_window.TryPeek(out var oldest) && now - oldest.At > Window) _window.Dequeue();
-        foreach (var stale in _calls.Values.Where(c => c.EndedAt is { } ended && now - ended > EndedCallsShownFor).Select(c => c.CallId).ToList())
-            _calls.Remove(stale);
-        foreach (var extra in _calls.Values.Where(c => c.EndedAt is not null).OrderByDescending(c => c.EndedAt).Skip(EndedCallsKept).Select(c => c.CallId).ToList())
-            _calls.Remove(extra);
+        // Ended calls leave the view after a while, oldest first (the queue is in the order they ended).
+        while (_ended.TryPeek(out var oldest))
+        {
+            var ended = _calls.TryGetValue(oldest, out var call) ? call.EndedAt : null;
+            if (ended is { } at && now - at <= EndedCallsShownFor) break;
+            _ended.Dequeue();
+            if (ended is not null) _calls.Remove(oldest);
+        }
 
         var calls = _calls.Values
             .OrderBy(c => c.EndedAt is null ? 0 : 1).ThenByDescending(c => c.StartedAt)
@@ -177,8 +209,6 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
         }).Where(r => r.Samples > 0 || r.BudgetHighMs is not null).ToArray();
         return new DashboardSnapshot(now, (int)Window.TotalMinutes, calls, latency, Interlocked.Read(ref _dropped));
     }
-
-    private DashboardSnapshot Empty() => new(_clock.GetUtcNow(), (int)Window.TotalMinutes, [], [], 0);
 
     /// <summary>Nearest-rank percentile, as the analyze command computes it.</summary>
     private static double? NearestRank(double[] sorted, double p) =>
