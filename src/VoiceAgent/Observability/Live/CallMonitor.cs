@@ -35,7 +35,7 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
     private readonly Lock _state = new();
     private readonly Dictionary<string, CallState> _calls = new(StringComparer.Ordinal);
     private readonly Queue<string> _ended = new();
-    private readonly Queue<(DateTimeOffset At, string Transport, IReadOnlyDictionary<string, double> Values)> _window = new();
+    private readonly Queue<(DateTimeOffset At, string Transport, TurnSummary Summary)> _window = new();
     private long _version;
     private (long Version, DashboardSnapshot Snapshot)? _built;
 
@@ -68,7 +68,7 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
     public void CallEnded(string callId, CallCost? cost = null) => Post(new("call-ended", callId, _clock.GetUtcNow(), State: "ended", Cost: cost));
 
     public void TurnClosed(TurnTimeline timeline, TurnOutcome outcome, string transport) => Post(new("turn-closed", timeline.CallId, _clock.GetUtcNow(),
-        Transport: transport, TurnId: timeline.TurnId, Outcome: outcome.ToString(), Ms: Finite(timeline.Between(TurnHop.SocketReceived, TurnHop.FirstTokenSent)))
+        Transport: transport, TurnId: timeline.TurnId, Outcome: VoiceAgentMetrics.OutcomeTag(outcome), Ms: Finite(timeline.Between(TurnHop.SocketReceived, TurnHop.FirstTokenSent)))
     {
         Summary = TurnSummary.From(timeline),
     });
@@ -135,7 +135,7 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
                 break;
             case "hop" when e.TurnId is { } turnId && e.Hop is { } hop:
                 var turn = call.Turn(turnId);
-                turn.Hops.TryAdd(hop, e.Ms ?? 0);
+                turn.AddHop(hop, e.Ms ?? 0);
                 if (turn.Outcome is not null) break; // the audio path's late hops (first frame out, heard) fill the waterfall only
                 call.State = hop switch
                 {
@@ -170,16 +170,20 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
 
     private void AddToWindow(DateTimeOffset at, string transport, TurnSummary summary)
     {
-        var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        void Add(string key, double? ms) { if (ms is { } v) values[key] = v; }
-        Add("receive_to_model_request", summary.ReceiveToModelRequestMs);
-        Add("model_first_token", summary.ModelFirstDeltaMs);
-        Add("first_delta_to_first_frame", summary.FirstDeltaToFirstFrameMs);
-        Add("first_to_last_frame", summary.FirstToLastFrameMs);
-        if (transport == LatencyBudget.ConversationRelay) Add("relay_first_frame", summary.ReceiveToFirstFrameMs);
-        _window.Enqueue((at, transport, values));
+        _window.Enqueue((at, transport, summary));
         while (_window.Count > WindowSamplesKept) _window.Dequeue();
     }
+
+    /// <summary>A closed turn's figure for one budget row (by its key); null when the turn has none.</summary>
+    private static double? ValueOf(string key, string transport, TurnSummary summary) => key switch
+    {
+        "receive_to_model_request" => summary.ReceiveToModelRequestMs,
+        "model_first_token" => summary.ModelFirstDeltaMs,
+        "first_delta_to_first_frame" => summary.FirstDeltaToFirstFrameMs,
+        "first_to_last_frame" => summary.FirstToLastFrameMs,
+        "relay_first_frame" when transport == LatencyBudget.ConversationRelay => summary.ReceiveToFirstFrameMs,
+        _ => null,
+    };
 
     private DashboardSnapshot BuildSnapshot()
     {
@@ -197,12 +201,12 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
         var calls = _calls.Values
             .OrderBy(c => c.EndedAt is null ? 0 : 1).ThenByDescending(c => c.StartedAt)
             .Select(c => new LiveCallView(c.CallId, c.Transport, c.State, c.StartedAt, c.EndedAt, c.TurnsClosed,
-                c.Turns.Select(t => new LiveTurnView(t.TurnId, new Dictionary<string, double>(t.Hops), t.Outcome)).ToArray(), c.Cost))
+                c.Turns.Select(t => new LiveTurnView(t.TurnId, t.HopsView(), t.Outcome)).ToArray(), c.Cost))
             .ToArray();
         var latency = LatencyBudget.Rows.Where(r => r.Observable).Select(row =>
         {
-            var samples = _window.Where(w => row.Transports.Contains(w.Transport, StringComparer.Ordinal) && w.Values.ContainsKey(row.Key))
-                .Select(w => w.Values[row.Key]).Order().ToArray();
+            var samples = _window.Where(w => row.Transports.Contains(w.Transport, StringComparer.Ordinal))
+                .Select(w => ValueOf(row.Key, w.Transport, w.Summary)).OfType<double>().Order().ToArray();
             var p50 = NearestRank(samples, 0.50);
             var p95 = NearestRank(samples, 0.95);
             return new LatencyRowView(row.Key, row.Name, samples.Length, p50, p95, row.Low, row.High, p95 is { } p && row.High is { } high && p > high);
@@ -261,7 +265,21 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
     private sealed class TurnState(int turnId)
     {
         public int TurnId { get; } = turnId;
-        public Dictionary<string, double> Hops { get; } = new(StringComparer.Ordinal);
+        // In the order they were stamped; a hop is kept once (the first time). A handful per turn: a list beats a dictionary.
+        private readonly List<(string Hop, double Ms)> _hops = new(8);
+
+        public void AddHop(string hop, double ms)
+        {
+            foreach (var (known, _) in _hops) if (known == hop) return;
+            _hops.Add((hop, ms));
+        }
+
+        public Dictionary<string, double> HopsView()
+        {
+            var view = new Dictionary<string, double>(_hops.Count, StringComparer.Ordinal);
+            foreach (var (hop, ms) in _hops) view[hop] = ms;
+            return view;
+        }
         public string? Outcome { get; set; }
     }
 }
