@@ -32,6 +32,11 @@ internal static class RelayMessageParser
         {
             return RelayParseResult.Reject($"malformed JSON: {ex.Message}");
         }
+        catch (InvalidOperationException ex) when (ex.InnerException is System.Text.DecoderFallbackException)
+        {
+            // The reader checks the JSON's structure; a string's bytes are decoded when the string is read.
+            return RelayParseResult.Reject("malformed JSON: a string is not valid UTF-8");
+        }
         if (fields.Type == MessageType.None) return RelayParseResult.Reject("message has no 'type'");
 
         switch (fields.Type)
