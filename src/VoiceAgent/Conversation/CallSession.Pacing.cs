@@ -24,13 +24,12 @@ internal sealed partial class CallSession
     {
         public CallCapabilities Capabilities => inner.Capabilities;
 
-        public async ValueTask SendAsync(TransportCommand command, CancellationToken cancellationToken)
+        // Every other command (each token of every reply) passes straight through: no state machine of its own.
+        public ValueTask SendAsync(TransportCommand command, CancellationToken cancellationToken)
+            => command is ChangePacing pacing ? ChangeAsync(pacing, cancellationToken) : inner.SendAsync(command, cancellationToken);
+
+        private async ValueTask ChangeAsync(ChangePacing pacing, CancellationToken cancellationToken)
         {
-            if (command is not ChangePacing pacing)
-            {
-                await inner.SendAsync(command, cancellationToken);
-                return;
-            }
             if (pacing.Length is { } length) session._replyLength = length;
             if (pacing.Pace is { } pace)
             {

@@ -15,6 +15,8 @@ namespace VoiceAgent.Conversation;
 internal sealed partial class CallSession
 {
     private CallInfo? _call;
+    /// <summary>The caller's index key, computed once per call (an HMAC; the caller ID does not change).</summary>
+    private (CallInfo Call, string? Key)? _callerKey;
     private int _turnCount;
     private int _persistedVersion = -1;
     private int _persistedTranscriptVersion = -1;
@@ -87,7 +89,7 @@ internal sealed partial class CallSession
             CallSid = call.CallSid,
             Transport = _transportName,
             Status = status,
-            CallerKey = sessions.CallerKeyFor(call.From),
+            CallerKey = CallerKeyOf(sessions, call),
             From = call.From,
             To = call.To,
             AccountSid = call.AccountSid,
@@ -105,6 +107,14 @@ internal sealed partial class CallSession
         };
         sessions.Save(snapshot);
         return snapshot;
+    }
+
+    private string? CallerKeyOf(SessionPersistence sessions, CallInfo call)
+    {
+        if (_callerKey is { } known && ReferenceEquals(known.Call, call)) return known.Key;
+        var key = sessions.CallerKeyFor(call.From);
+        _callerKey = (call, key);
+        return key;
     }
 
     /// <summary>Notices the <c>end</c> the engine sends (hand-off, end_call), so the call is recorded as ended normally.</summary>

@@ -102,13 +102,16 @@ internal sealed class ConversationHistory(int maxExchanges, History.HistoryPolic
     /// <summary>The messages for the next model request: system prompt, call context, window.</summary>
     public List<ChatMessage> BuildRequest(string systemPrompt, int skipUnsummarised = 0)
     {
-        var messages = new List<ChatMessage>(_entries.Count + 2) { new(ChatRole.System, systemPrompt) };
+        var messages = new List<ChatMessage>(_entries.Count + 4) { new(ChatRole.System, systemPrompt) };
         if (_callContext is not null) Append(messages, ChatRole.User, _callContext);
         if (Summary is not null) Append(messages, ChatRole.User, "[Notes on the earlier part of this call, summarised: " + Summary + "]");
-        foreach (var entry in _unsummarised.Skip(skipUnsummarised).Concat(_entries))
-            Append(messages, entry.Role, entry.Interrupted ? RenderInterrupted(entry.Text) : entry.Text);
+        for (var i = skipUnsummarised; i < _unsummarised.Count; i++) Append(messages, _unsummarised[i]);
+        for (var i = 0; i < _entries.Count; i++) Append(messages, _entries[i]);
         return messages;
     }
+
+    private static void Append(List<ChatMessage> messages, Entry entry)
+        => Append(messages, entry.Role, entry.Interrupted ? RenderInterrupted(entry.Text) : entry.Text);
 
     /// <summary>Appends a caller utterance to a request built by <see cref="BuildRequest"/> as <see cref="AddUser"/> would have placed it, without changing the history.</summary>
     public static void AppendUser(List<ChatMessage> messages, string text) => Append(messages, ChatRole.User, text);

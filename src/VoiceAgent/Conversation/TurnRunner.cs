@@ -28,6 +28,7 @@ internal sealed partial class TurnRunner(
     ApplicationTools? applicationTools = null)
 {
     private readonly ApplicationTools _appTools = applicationTools ?? ApplicationTools.None;
+    private ChatOptions? _callOptions;
     internal const string Done = "done: ";
     internal const string NotPerformed = "not performed: ";
 
@@ -36,8 +37,7 @@ internal sealed partial class TurnRunner(
     {
         var spoken = new StringBuilder();
         var actions = new List<string>();
-        var options = AgentTools.ForTransport(modelOptions, transport.Capabilities);
-        if (_appTools.Declarations.Count > 0) options.Tools = [.. options.Tools ?? [], .. _appTools.Declarations];
+        var options = _callOptions ??= CallOptions();
         long lastDelta = 0;
         var fillerSaid = false;
         try
@@ -117,6 +117,14 @@ internal sealed partial class TurnRunner(
             LogModelFailed(logger, timeline.CallId, timeline.TurnId, outcome, ex.GetType().Name, LogValues.MaskPhoneNumbers(ex.Message));
             return await SpeakFallbackAsync(outcome, replyId, spoken, timeline, cancellationToken) with { Actions = actions };
         }
+    }
+
+    /// <summary>The model options of this call: the tools its transport can carry out, then the application's (built once per call; each step clones them).</summary>
+    private ChatOptions CallOptions()
+    {
+        var options = AgentTools.ForTransport(modelOptions, transport.Capabilities);
+        if (_appTools.Declarations.Count > 0) options.Tools = [.. options.Tools ?? [], .. _appTools.Declarations];
+        return options;
     }
 
     /// <summary>Adds the provider's usage fields carried by <paramref name="update"/> to the call's usage, under the model that answered.</summary>

@@ -8,7 +8,8 @@ namespace VoiceAgent.Observability;
 /// </summary>
 public sealed class TurnTimeline
 {
-    private readonly long[] _stamps = new long[Enum.GetValues<TurnHop>().Length];
+    private static readonly int HopCount = Enum.GetValues<TurnHop>().Length;
+    private readonly long[] _stamps = new long[HopCount];
     private readonly TimeProvider _clock;
     private readonly Live.ITurnHopObserver? _observer;
 

@@ -94,8 +94,7 @@ public sealed class VoiceAgentMetrics
 
     internal void RecordTurn(TurnTimeline timeline, TurnOutcome outcome, string transport)
     {
-        var tags = new TagList { { "transport", transport }, { "outcome", outcome.ToString() } };
-        if (_turns.Enabled) _turns.Add(1, tags);
+        if (_turns.Enabled) _turns.Add(1, new TagList { { "transport", transport }, { "outcome", OutcomeTag(outcome) } });
         if (outcome is TurnOutcome.ProviderFailed or TurnOutcome.FirstTokenTimeout or TurnOutcome.Stalled)
             RecordProviderError("model", outcome switch { TurnOutcome.ProviderFailed => "failed", TurnOutcome.FirstTokenTimeout => "first_token_timeout", _ => "stalled" }, transport);
         Record(_serverAdded, timeline.Between(TurnHop.FirstModelDelta, TurnHop.FirstTokenSent), transport);
@@ -165,6 +164,18 @@ public sealed class VoiceAgentMetrics
             { "second_provider", secondProvider },
         });
     }
+
+    /// <summary>The <c>outcome</c> tag: the enum's name, without formatting it on every turn.</summary>
+    internal static string OutcomeTag(TurnOutcome outcome) => outcome switch
+    {
+        TurnOutcome.Completed => nameof(TurnOutcome.Completed),
+        TurnOutcome.Interrupted => nameof(TurnOutcome.Interrupted),
+        TurnOutcome.FirstTokenTimeout => nameof(TurnOutcome.FirstTokenTimeout),
+        TurnOutcome.Stalled => nameof(TurnOutcome.Stalled),
+        TurnOutcome.ProviderFailed => nameof(TurnOutcome.ProviderFailed),
+        TurnOutcome.CallEnded => nameof(TurnOutcome.CallEnded),
+        _ => outcome.ToString(),
+    };
 
     private static void Record(Histogram<double> histogram, double ms, string transport)
     {

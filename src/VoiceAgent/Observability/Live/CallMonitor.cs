@@ -12,6 +12,8 @@ namespace VoiceAgent.Observability.Live;
 /// and recently ended calls, their latest turns, a window of finished turns for percentiles) and copies each
 /// event to every subscriber's own bounded channel, again dropping the oldest when a browser reads too slowly.
 /// So a slow or stuck browser costs at most its own 256 events; it never slows a call or another browser.
+/// The snapshot is built when someone reads it (the dashboard), not after every event: at hundreds of calls a rebuild
+/// per event batch cost more than the calls themselves. The pump and a reader share one lock that no call ever takes.
 /// </summary>
 internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
 {
@@ -29,10 +31,13 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
     private long _nextSubscriber;
     private long _dropped;
 
-    // Owned by the pump; read by others only through _snapshot.
+    // Written by the pump, read by a snapshot build, both under _state (never taken on a call's path).
+    private readonly Lock _state = new();
     private readonly Dictionary<string, CallState> _calls = new(StringComparer.Ordinal);
-    private readonly Queue<(DateTimeOffset At, string Transport, IReadOnlyDictionary<string, double> Values)> _window = new();
-    private DashboardSnapshot? _snapshot;
+    private readonly Queue<string> _ended = new();
+    private readonly Queue<(DateTimeOffset At, string Transport, TurnSummary Summary)> _window = new();
+    private long _version;
+    private (long Version, DashboardSnapshot Snapshot)? _built;
 
     public CallMonitor(TimeProvider clock)
     {
@@ -42,8 +47,20 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
             _ => Interlocked.Increment(ref _dropped));
     }
 
-    /// <summary>The latest state, rebuilt by the pump after every event.</summary>
-    public DashboardSnapshot Snapshot => Volatile.Read(ref _snapshot) ?? Empty();
+    /// <summary>The state after every event the pump has applied so far, built on read (and reused while nothing changed).</summary>
+    public DashboardSnapshot Snapshot
+    {
+        get
+        {
+            lock (_state)
+            {
+                if (_built is { } built && built.Version == _version) return built.Snapshot;
+                var snapshot = BuildSnapshot();
+                _built = (_version, snapshot);
+                return snapshot;
+            }
+        }
+    }
 
     public void CallStarted(string callId, string transport) => Post(new("call-started", callId, _clock.GetUtcNow(), Transport: transport, State: "listening"));
 
@@ -51,7 +68,7 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
     public void CallEnded(string callId, CallCost? cost = null) => Post(new("call-ended", callId, _clock.GetUtcNow(), State: "ended", Cost: cost));
 
     public void TurnClosed(TurnTimeline timeline, TurnOutcome outcome, string transport) => Post(new("turn-closed", timeline.CallId, _clock.GetUtcNow(),
-        Transport: transport, TurnId: timeline.TurnId, Outcome: outcome.ToString(), Ms: Finite(timeline.Between(TurnHop.SocketReceived, TurnHop.FirstTokenSent)))
+        Transport: transport, TurnId: timeline.TurnId, Outcome: VoiceAgentMetrics.OutcomeTag(outcome), Ms: Finite(timeline.Between(TurnHop.SocketReceived, TurnHop.FirstTokenSent)))
     {
         Summary = TurnSummary.From(timeline),
     });
@@ -76,17 +93,19 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        Volatile.Write(ref _snapshot, Empty());
         try
         {
             while (await _inbox.Reader.WaitToReadAsync(stoppingToken))
             {
                 while (_inbox.Reader.TryRead(out var @event))
                 {
-                    Apply(@event);
+                    lock (_state)
+                    {
+                        Apply(@event);
+                        _version++;
+                    }
                     foreach (var subscriber in _subscribers.Values) subscriber.Writer.TryWrite(@event);
                 }
-                Volatile.Write(ref _snapshot, BuildSnapshot());
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -116,7 +135,7 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
                 break;
             case "hop" when e.TurnId is { } turnId && e.Hop is { } hop:
                 var turn = call.Turn(turnId);
-                turn.Hops.TryAdd(hop, e.Ms ?? 0);
+                turn.AddHop(hop, e.Ms ?? 0);
                 if (turn.Outcome is not null) break; // the audio path's late hops (first frame out, heard) fill the waterfall only
                 call.State = hop switch
                 {
@@ -133,52 +152,67 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
                 if (e.Summary is { } summary) AddToWindow(e.At, e.Transport ?? call.Transport, summary);
                 break;
             case "call-ended":
+                if (call.EndedAt is null) _ended.Enqueue(call.CallId);
                 call.State = "ended";
                 call.EndedAt = e.At;
                 call.Cost = e.Cost ?? call.Cost;
+                ForgetEndedBeyondKept();
                 break;
         }
     }
 
+    /// <summary>Keeps the <see cref="EndedCallsKept"/> most recently ended calls: the pump's memory stays bounded whether or not anyone reads a snapshot.</summary>
+    private void ForgetEndedBeyondKept()
+    {
+        while (_ended.Count > EndedCallsKept && _ended.TryDequeue(out var oldest))
+            if (_calls.TryGetValue(oldest, out var call) && call.EndedAt is not null) _calls.Remove(oldest);
+    }
+
     private void AddToWindow(DateTimeOffset at, string transport, TurnSummary summary)
     {
-        var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        void Add(string key, double? ms) { if (ms is { } v) values[key] = v; }
-        Add("receive_to_model_request", summary.ReceiveToModelRequestMs);
-        Add("model_first_token", summary.ModelFirstDeltaMs);
-        Add("first_delta_to_first_frame", summary.FirstDeltaToFirstFrameMs);
-        Add("first_to_last_frame", summary.FirstToLastFrameMs);
-        if (transport == LatencyBudget.ConversationRelay) Add("relay_first_frame", summary.ReceiveToFirstFrameMs);
-        _window.Enqueue((at, transport, values));
+        _window.Enqueue((at, transport, summary));
         while (_window.Count > WindowSamplesKept) _window.Dequeue();
     }
+
+    /// <summary>A closed turn's figure for one budget row (by its key); null when the turn has none.</summary>
+    private static double? ValueOf(string key, string transport, TurnSummary summary) => key switch
+    {
+        "receive_to_model_request" => summary.ReceiveToModelRequestMs,
+        "model_first_token" => summary.ModelFirstDeltaMs,
+        "first_delta_to_first_frame" => summary.FirstDeltaToFirstFrameMs,
+        "first_to_last_frame" => summary.FirstToLastFrameMs,
+        "relay_first_frame" when transport == LatencyBudget.ConversationRelay => summary.ReceiveToFirstFrameMs,
+        _ => null,
+    };
 
     private DashboardSnapshot BuildSnapshot()
     {
         var now = _clock.GetUtcNow();
         while (_window.TryPeek(out var oldest) && now - oldest.At > Window) _window.Dequeue();
-        foreach (var stale in _calls.Values.Where(c => c.EndedAt is { } ended && now - ended > EndedCallsShownFor).Select(c => c.CallId).ToList())
-            _calls.Remove(stale);
-        foreach (var extra in _calls.Values.Where(c => c.EndedAt is not null).OrderByDescending(c => c.EndedAt).Skip(EndedCallsKept).Select(c => c.CallId).ToList())
-            _calls.Remove(extra);
+        // Ended calls leave the view after a while, oldest first (the queue is in the order they ended).
+        while (_ended.TryPeek(out var oldest))
+        {
+            var ended = _calls.TryGetValue(oldest, out var call) ? call.EndedAt : null;
+            if (ended is { } at && now - at <= EndedCallsShownFor) break;
+            _ended.Dequeue();
+            if (ended is not null) _calls.Remove(oldest);
+        }
 
         var calls = _calls.Values
             .OrderBy(c => c.EndedAt is null ? 0 : 1).ThenByDescending(c => c.StartedAt)
             .Select(c => new LiveCallView(c.CallId, c.Transport, c.State, c.StartedAt, c.EndedAt, c.TurnsClosed,
-                c.Turns.Select(t => new LiveTurnView(t.TurnId, new Dictionary<string, double>(t.Hops), t.Outcome)).ToArray(), c.Cost))
+                c.Turns.Select(t => new LiveTurnView(t.TurnId, t.HopsView(), t.Outcome)).ToArray(), c.Cost))
             .ToArray();
         var latency = LatencyBudget.Rows.Where(r => r.Observable).Select(row =>
         {
-            var samples = _window.Where(w => row.Transports.Contains(w.Transport, StringComparer.Ordinal) && w.Values.ContainsKey(row.Key))
-                .Select(w => w.Values[row.Key]).Order().ToArray();
+            var samples = _window.Where(w => row.Transports.Contains(w.Transport, StringComparer.Ordinal))
+                .Select(w => ValueOf(row.Key, w.Transport, w.Summary)).OfType<double>().Order().ToArray();
             var p50 = NearestRank(samples, 0.50);
             var p95 = NearestRank(samples, 0.95);
             return new LatencyRowView(row.Key, row.Name, samples.Length, p50, p95, row.Low, row.High, p95 is { } p && row.High is { } high && p > high);
         }).Where(r => r.Samples > 0 || r.BudgetHighMs is not null).ToArray();
         return new DashboardSnapshot(now, (int)Window.TotalMinutes, calls, latency, Interlocked.Read(ref _dropped));
     }
-
-    private DashboardSnapshot Empty() => new(_clock.GetUtcNow(), (int)Window.TotalMinutes, [], [], 0);
 
     /// <summary>Nearest-rank percentile, as the analyze command computes it.</summary>
     private static double? NearestRank(double[] sorted, double p) =>
@@ -231,7 +265,21 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
     private sealed class TurnState(int turnId)
     {
         public int TurnId { get; } = turnId;
-        public Dictionary<string, double> Hops { get; } = new(StringComparer.Ordinal);
+        // In the order they were stamped; a hop is kept once (the first time). A handful per turn: a list beats a dictionary.
+        private readonly List<(string Hop, double Ms)> _hops = new(8);
+
+        public void AddHop(string hop, double ms)
+        {
+            foreach (var (known, _) in _hops) if (known == hop) return;
+            _hops.Add((hop, ms));
+        }
+
+        public Dictionary<string, double> HopsView()
+        {
+            var view = new Dictionary<string, double>(_hops.Count, StringComparer.Ordinal);
+            foreach (var (hop, ms) in _hops) view[hop] = ms;
+            return view;
+        }
         public string? Outcome { get; set; }
     }
 }

@@ -22,8 +22,10 @@ internal sealed class InMemorySessionStore(SessionStoreOptions options, TimeProv
         if (snapshot.CallerKey is { } key)
         {
             var index = _callers.AddOrUpdate(key,
-                _ => (new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal), now + options.CallerIndexTtl),
-                (_, existing) => (existing.Calls, now + options.CallerIndexTtl));
+                // A caller has one or a few calls: the smallest table (one lock, two buckets) rather than the per-core default.
+                static (_, expiresAt) => (new ConcurrentDictionary<string, DateTimeOffset>(concurrencyLevel: 1, capacity: 2, StringComparer.Ordinal), expiresAt),
+                static (_, existing, expiresAt) => (existing.Calls, expiresAt),
+                now + options.CallerIndexTtl);
             index.Calls[snapshot.CallSid] = snapshot.UpdatedAt;
         }
         return Task.CompletedTask;

@@ -18,12 +18,15 @@ internal sealed class RedisSessionStore(IConnectionMultiplexer redis, SessionSto
 
     public Task SaveAsync(SessionSnapshot snapshot, CancellationToken cancellationToken) => Run(async () =>
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(snapshot.CappedTo(options.MaxTurns), SessionJsonContext.Default.SessionSnapshot);
+        // Serialized into a pooled buffer (a snapshot is written after every turn); it goes back once Redis answered.
+        var json = new PooledJsonBuffer(4096);
+        using (var writer = new Utf8JsonWriter(json))
+            JsonSerializer.Serialize(writer, snapshot.CappedTo(options.MaxTurns), SessionJsonContext.Default.SessionSnapshot);
         var now = clock.GetUtcNow();
         var batch = Db.CreateTransaction();
         var writes = new List<Task>
         {
-            batch.StringSetAsync(SessionKey(snapshot.CallSid), json, options.Ttl),
+            batch.StringSetAsync(SessionKey(snapshot.CallSid), json.WrittenMemory, options.Ttl),
             snapshot.Status == SessionStatus.Active
                 ? batch.SortedSetAddAsync(ActiveKey, snapshot.CallSid, (now + options.Ttl).ToUnixTimeMilliseconds())
                 : batch.SortedSetRemoveAsync(ActiveKey, snapshot.CallSid),
@@ -35,6 +38,7 @@ internal sealed class RedisSessionStore(IConnectionMultiplexer redis, SessionSto
         }
         await batch.ExecuteAsync();
         await Task.WhenAll(writes);
+        json.Release(); // only on success: a failed write may still be queued in the multiplexer, holding the bytes
         return true;
     });
 

@@ -120,7 +120,7 @@ internal sealed partial class RelayConnectionHandler(
 
         var parsed = RelayMessageParser.Parse(message.Payload.Span, receivedAt);
         if (parsed.Rejection is not null) { Reject(session, parsed.Rejection); return null; }
-        if (parsed.Ignored is not null) { LogFrameIgnored(logger, session.CallId, parsed.Ignored); return null; }
+        if (parsed.Ignored is { } ignored) { LogFrameIgnored(logger, session.CallId, ignored); return null; }
 
         if (parsed.Event is CallStarted) watch.Started();
         if (parsed.Event is CallStarted started && !isAccountAllowed(started.Call.AccountSid))
@@ -143,7 +143,7 @@ internal sealed partial class RelayConnectionHandler(
     private static partial void LogFrameRejected(ILogger logger, string callId, string reason);
 
     [LoggerMessage(EventId = EventIds.FrameIgnored, Level = LogLevel.Debug, Message = "Call {CallId}: ignored frame: {What}")]
-    private static partial void LogFrameIgnored(ILogger logger, string callId, string what);
+    private static partial void LogFrameIgnored(ILogger logger, string callId, RelayIgnoredFrame what);
 
     [LoggerMessage(EventId = EventIds.SocketClosed, Level = LogLevel.Information, Message = "Call {CallId}: socket ended ({Reason})")]
     private static partial void LogSocketClosed(ILogger logger, string callId, string reason);

@@ -63,8 +63,41 @@ public sealed class RelayMessageParserTests
         Assert.NotNull(result.Ignored);
     }
 
+    [Fact]
+    public void Unknown_fields_of_any_shape_are_skipped()
+    {
+        var said = Assert.IsType<UserSaid>(Parse("""{"extra":{"a":[1,{"b":null}],"c":"d"},"type":"prompt","confidence":0.9,"voicePrompt":"Hello","list":[true,false]}""").Event);
+        Assert.Equal("Hello", said.Text);
+    }
+
+    [Fact]
+    public void Escaped_text_is_unescaped()
+        => Assert.Equal("Say \"hi\" é", Assert.IsType<UserSaid>(Parse("""{"type":"prompt","voicePrompt":"Say \"hi\" \u00e9"}""").Event).Text);
+
+    [Fact]
+    public void The_event_carries_the_time_the_frame_was_received()
+        => Assert.Equal(42, Assert.IsType<UserSaid>(Parse("""{"type":"prompt","voicePrompt":"Hi"}""").Event).ReceivedAt);
+
+    [Fact]
+    public void Info_is_described_for_the_debug_line_with_its_name_and_value()
+        => Assert.Equal("info agentSpeaking=on", Parse("""{"type":"info","name":"agentSpeaking","value":"on"}""").Ignored.ToString());
+
+    [Fact]
+    public void Invalid_utf8_inside_a_string_is_rejected()
+    {
+        byte[] frame = [.. "{\"type\":\"prompt\",\"voicePrompt\":\""u8, 0xC3, 0x28, .. "\"}"u8];
+        var result = RelayMessageParser.Parse(frame, receivedAt: 1);
+        Assert.Null(result.Event);
+        Assert.False(string.IsNullOrWhiteSpace(result.Rejection));
+    }
+
     [Theory]
     [InlineData("{not json")]
+    [InlineData("""{"type":"prompt","voicePrompt":"x"} trailing""")]
+    [InlineData("""{"type":"prompt","voicePrompt":"x" """)]
+    [InlineData("""{"type":"prompt","voicePrompt":5}""")]
+    [InlineData("""{"type":"setup","callSid":"CA1","customParameters":{"n":1}}""")]
+    [InlineData("""{"type":7}""")]
     [InlineData("[]")]
     [InlineData("""{"voicePrompt":"no type"}""")]
     [InlineData("""{"type":"prompt","last":"yes","voicePrompt":"x"}""")]
