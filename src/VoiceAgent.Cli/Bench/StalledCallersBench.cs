@@ -54,7 +54,19 @@ internal static class StalledCallersBench
         {
             var environment = new Dictionary<string, string>(extraEnv);
             foreach (var (key, value) in gcEnv) environment[key] = value;
-            var result = await RunWaveAsync(transport, stalledCount, readers, replyMegabytes, serverDll, environment, output, cancellationToken);
+            WaveResult result;
+            try
+            {
+                result = await RunWaveAsync(transport, stalledCount, readers, replyMegabytes, serverDll, environment, output, cancellationToken);
+            }
+            catch (Exception ex) when (gcMatrix && ex is InvalidOperationException or TimeoutException or IOException or System.Net.WebSockets.WebSocketException or HttpRequestException)
+            {
+                // One configuration that fails (a server that would not start, say) is a row that says so, not the end of the matrix.
+                await output.WriteLineAsync($"  {name}: the wave failed: {ex.GetType().Name}: {ex.Message}");
+                ok = false;
+                rows.Add((name, new WaveResult(double.NaN, double.NaN, double.NaN, 0, stalledCount, 0, readers * ReaderTurns, [], 0)));
+                continue;
+            }
             rows.Add((name, result));
             ok &= result.Ended == result.Stalled && result.Completed == result.Expected;
             if (!gcMatrix)
@@ -110,7 +122,14 @@ internal static class StalledCallersBench
         try
         {
             // Warm up: one reading call, so "before" is a server that has served a call.
-            await ReadingCallAsync(transport, server.Address, vonage, 1, null, cancellationToken);
+            try
+            {
+                await ReadingCallAsync(transport, server.Address, vonage, 1, null, cancellationToken).WaitAsync(TimeSpan.FromSeconds(90), cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                throw new InvalidOperationException($"The warm-up call failed ({ex.GetType().Name}: {ex.Message}); the server said:{Environment.NewLine}{string.Join(Environment.NewLine, server.OutputTail)}", ex);
+            }
             await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
             var before = server.ResidentMegabytes();
 
@@ -154,9 +173,10 @@ internal static class StalledCallersBench
             foreach (var task in readerTurns)
             {
                 try { completed += await task.WaitAsync(TimeSpan.FromSeconds(180), cancellationToken); }
-                catch (Exception ex) when (ex is TimeoutException or IOException or System.Net.WebSockets.WebSocketException)
+                catch (Exception ex) when (ex is TimeoutException or IOException or InvalidOperationException or System.Net.WebSockets.WebSocketException)
                 {
                     await output.WriteLineAsync($"  a reading call failed: {ex.GetType().Name}: {ex.Message}");
+                    foreach (var line in server.OutputTail.TakeLast(10)) await output.WriteLineAsync("    server: " + line);
                 }
             }
 
