@@ -15,6 +15,8 @@ internal sealed partial class IsolatedServer : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<(double SpeechEndToAudio, double ServerShare)> _replies = new();
+    private readonly ConcurrentQueue<string> _tail = new(); // the server's last output lines (warnings and errors), for a failure's explanation
+    private const int TailLines = 40;
     private int _disposed;
 
     private IsolatedServer(Process process, Uri address)
@@ -22,6 +24,7 @@ internal sealed partial class IsolatedServer : IAsyncDisposable
         _process = process;
         Address = address;
         process.OutputDataReceived += (_, e) => Parse(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
@@ -29,6 +32,9 @@ internal sealed partial class IsolatedServer : IAsyncDisposable
     public Uri Address { get; }
     public TimeSpan CpuTime { get { _process.Refresh(); return _process.TotalProcessorTime; } }
     public IReadOnlyCollection<(double SpeechEndToAudio, double ServerShare)> Replies => _replies;
+
+    /// <summary>The server's last output lines (at most 40; the log level is Warning, so these are what went wrong).</summary>
+    public IReadOnlyList<string> OutputTail => _tail.ToArray();
 
     /// <summary>The server's resident memory now (VmRSS from /proc), in MB; 0 where /proc is not available.</summary>
     public double ResidentMegabytes()
@@ -62,9 +68,18 @@ internal sealed partial class IsolatedServer : IAsyncDisposable
         start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server process.");
         var server = new IsolatedServer(process, new Uri($"http://127.0.0.1:{port}"));
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
-        for (var i = 0; i < 150; i++)
+        // A loaded machine (JIT, the records schema, the model warm-up) can take tens of seconds: wait up to 90 s, but
+        // stop at once, with the server's own explanation, if the process exited.
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        for (var i = 0; i < 900; i++)
         {
+            if (process.HasExited)
+            {
+                await process.WaitForExitAsync(cancellationToken); // the output is read to its end
+                var tail = string.Join(Environment.NewLine, server.OutputTail);
+                await server.DisposeAsync();
+                throw new InvalidOperationException($"The server process exited with code {process.ExitCode} before it was healthy:{Environment.NewLine}{tail}");
+            }
             try
             {
                 using var response = await http.GetAsync(new Uri(server.Address, "/healthz"), cancellationToken);
@@ -74,16 +89,25 @@ internal sealed partial class IsolatedServer : IAsyncDisposable
             catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested) { }
             await Task.Delay(100, cancellationToken);
         }
+        var lines = string.Join(Environment.NewLine, server.OutputTail);
         await server.DisposeAsync();
-        throw new InvalidOperationException("The server process did not become healthy within 15 s.");
+        throw new InvalidOperationException($"The server process did not become healthy within 90 s:{Environment.NewLine}{lines}");
     }
 
     private void Parse(string? line)
     {
         if (line is null) return;
+        Keep(line);
         var match = FirstAudioLine().Match(line);
         if (match.Success)
             _replies.Enqueue((double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), double.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture)));
+    }
+
+    private void Keep(string? line)
+    {
+        if (string.IsNullOrWhiteSpace(line)) return;
+        _tail.Enqueue(line);
+        while (_tail.Count > TailLines) _tail.TryDequeue(out _);
     }
 
     [GeneratedRegex(@"first audio out ([\d.]+) ms after speech end \(server share ([\d.]+) ms")]

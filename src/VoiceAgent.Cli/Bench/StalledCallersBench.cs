@@ -24,6 +24,7 @@ internal static class StalledCallersBench
     private const string AuthToken = "bench-auth-token-0123456789";
     private const string AccountSid = "AC0123456789abcdef0123456789abcdef";
     private const string VonageSecret = "bench-vonage-signature-secret-0123456789";
+    private const string MetricsToken = "bench-metrics-token-0123456789";
     private const int ReaderTurns = 5;
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(15);
 
@@ -38,7 +39,14 @@ internal static class StalledCallersBench
         ("workstation, heap limit 256 MB", new() { ["DOTNET_gcServer"] = "0", ["DOTNET_GCHeapHardLimit"] = "0x10000000" }),
     ];
 
-    private sealed record WaveResult(double Before, double Peak, double After, int Ended, int Stalled, int Completed, int Expected, List<double> Latencies, double Seconds);
+    private sealed record WaveResult(double Before, double Peak, double After, int Ended, int Stalled, int Completed, int Expected, List<double> Latencies, double Seconds,
+        GcFigures HeapAfter = default);
+
+    /// <summary>The runtime's own figures from the server's /metrics at the end of the settle period (MB; NaN where not exported).</summary>
+    private readonly record struct GcFigures(double HeapMb, double CommittedMb, double Gen2Collections)
+    {
+        public static GcFigures None => new(double.NaN, double.NaN, double.NaN);
+    }
 
     public static async Task<int> RunAsync(string transport, bool gcMatrix, int stalledCount, int readers, int replyMegabytes, string? serverDll,
         IReadOnlyDictionary<string, string> extraEnv, TextWriter output, CancellationToken cancellationToken)
@@ -54,27 +62,73 @@ internal static class StalledCallersBench
         {
             var environment = new Dictionary<string, string>(extraEnv);
             foreach (var (key, value) in gcEnv) environment[key] = value;
-            var result = await RunWaveAsync(transport, stalledCount, readers, replyMegabytes, serverDll, environment, output, cancellationToken);
+            WaveResult result;
+            try
+            {
+                result = await RunWaveAsync(transport, stalledCount, readers, replyMegabytes, serverDll, environment, output, cancellationToken);
+            }
+            catch (Exception ex) when (gcMatrix && ex is InvalidOperationException or TimeoutException or IOException or System.Net.WebSockets.WebSocketException or HttpRequestException)
+            {
+                // One configuration that fails (a server that would not start, say) is a row that says so, not the end of the matrix.
+                await output.WriteLineAsync($"  {name}: the wave failed: {ex.GetType().Name}: {ex.Message}");
+                ok = false;
+                rows.Add((name, new WaveResult(double.NaN, double.NaN, double.NaN, 0, stalledCount, 0, readers * ReaderTurns, [], 0, GcFigures.None)));
+                continue;
+            }
             rows.Add((name, result));
             ok &= result.Ended == result.Stalled && result.Completed == result.Expected;
             if (!gcMatrix)
             {
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  server RSS: before {result.Before:F0} MB, peak {result.Peak:F0} MB, after {result.After:F0} MB ({Settle.TotalSeconds:F0} s after the last stalled call closed)"));
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  after: managed heap {result.HeapAfter.HeapMb:F0} MB at the last GC, GC committed {result.HeapAfter.CommittedMb:F0} MB, gen2 collections so far {result.HeapAfter.Gen2Collections:F0}"));
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  stalled calls ended by the server: {result.Ended}/{result.Stalled} within {result.Seconds:F1} s of the wave's start"));
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  reading calls' turns completed: {result.Completed}/{result.Expected}; turn latency: {LatencyStats.Of(result.Latencies)}"));
             }
         }
         if (gcMatrix)
         {
-            await output.WriteLineAsync("  GC configuration                  RSS before  peak    after   ended    turns   turn p50   turn p99");
+            await output.WriteLineAsync("  GC configuration                  RSS before  peak    after   heap  committed ended    turns   turn p50   turn p99");
             foreach (var (name, r) in rows)
             {
                 var sorted = r.Latencies.Order().ToArray();
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"  {name,-33} {r.Before,7:F0} MB {r.Peak,4:F0} MB {r.After,4:F0} MB {r.Ended,3}/{r.Stalled,-4} {r.Completed,3}/{r.Expected,-3} {Percentile(sorted, 0.5),7:F0} ms {Percentile(sorted, 0.99),7:F0} ms"));
+                    $"  {name,-33} {r.Before,7:F0} MB {r.Peak,4:F0} MB {r.After,4:F0} MB {r.HeapAfter.HeapMb,4:F0} MB {r.HeapAfter.CommittedMb,4:F0} MB {r.Ended,3}/{r.Stalled,-4} {r.Completed,3}/{r.Expected,-3} {Percentile(sorted, 0.5),7:F0} ms {Percentile(sorted, 0.99),7:F0} ms"));
             }
         }
         return ok ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The managed heap after the last GC (all generations), the memory the GC has committed, and how many gen2
+    /// collections ran, from the server's Prometheus endpoint; NaN for what is not exported.
+    /// </summary>
+    private static async Task<GcFigures> ScrapeGcAsync(HttpClient http, Uri server, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server, "/metrics"));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", MetricsToken);
+        string text;
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken);
+            if (!response.IsSuccessStatusCode) return GcFigures.None;
+            text = await response.Content.ReadAsStringAsync(cancellationToken);
+        }
+        catch (HttpRequestException) { return GcFigures.None; }
+        double heap = double.NaN, committed = double.NaN, gen2 = double.NaN;
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.Length == 0 || line[0] == '#') continue;
+            var space = line.LastIndexOf(' ');
+            if (space < 0 || !double.TryParse(line[(space + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var value)) continue;
+            var name = line.Split('{', ' ')[0];
+            if (name is "dotnet_gc_last_collection_heap_size_bytes" or "process_runtime_dotnet_gc_heap_size_bytes")
+                heap = (double.IsNaN(heap) ? 0 : heap) + value / (1024 * 1024);
+            else if (name is "dotnet_gc_last_collection_memory_committed_size_bytes" or "process_runtime_dotnet_gc_committed_memory_size_bytes")
+                committed = (double.IsNaN(committed) ? 0 : committed) + value / (1024 * 1024);
+            else if (name is "dotnet_gc_collections_total" or "process_runtime_dotnet_gc_collections_count_total" && line.Contains("gen2", StringComparison.Ordinal))
+                gen2 = (double.IsNaN(gen2) ? 0 : gen2) + value;
+        }
+        return new GcFigures(heap, committed, gen2);
     }
 
     private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
@@ -102,6 +156,11 @@ internal static class StalledCallersBench
         environment["TWILIO_ACCOUNT_SID"] = AccountSid;
         environment["PUBLIC_BASE_URL"] = "http://127.0.0.1:8080";
         environment["VONAGE_SIGNATURE_SECRET"] = VonageSecret;
+        // The reading callers' first turn on a cold, loaded server can hold the read loop past the 5 s idle limit
+        // (seen as "ending the call: Idle" on the warm-up call); the idle limit is not what this bench measures.
+        environment["CARRIER_IDLE_TIMEOUT_MS"] = "30000";
+        environment["PROMETHEUS_METRICS"] = "true"; // the managed heap beside RSS: what the GC holds vs what the process keeps
+        environment["METRICS_TOKEN"] = MetricsToken;
         foreach (var (key, value) in extraEnv) environment[key] = value;
 
         await using var server = await IsolatedServer.StartAsync(environment, cancellationToken, serverDll);
@@ -110,7 +169,14 @@ internal static class StalledCallersBench
         try
         {
             // Warm up: one reading call, so "before" is a server that has served a call.
-            await ReadingCallAsync(transport, server.Address, vonage, 1, null, cancellationToken);
+            try
+            {
+                await ReadingCallAsync(transport, server.Address, vonage, 1, null, cancellationToken).WaitAsync(TimeSpan.FromSeconds(90), cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                throw new InvalidOperationException($"The warm-up call failed ({ex.GetType().Name}: {ex.Message}); the server said:{Environment.NewLine}{string.Join(Environment.NewLine, server.OutputTail)}", ex);
+            }
             await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
             var before = server.ResidentMegabytes();
 
@@ -154,9 +220,10 @@ internal static class StalledCallersBench
             foreach (var task in readerTurns)
             {
                 try { completed += await task.WaitAsync(TimeSpan.FromSeconds(180), cancellationToken); }
-                catch (Exception ex) when (ex is TimeoutException or IOException or System.Net.WebSockets.WebSocketException)
+                catch (Exception ex) when (ex is TimeoutException or IOException or InvalidOperationException or System.Net.WebSockets.WebSocketException)
                 {
                     await output.WriteLineAsync($"  a reading call failed: {ex.GetType().Name}: {ex.Message}");
+                    foreach (var line in server.OutputTail.TakeLast(10)) await output.WriteLineAsync("    server: " + line);
                 }
             }
 
@@ -182,7 +249,8 @@ internal static class StalledCallersBench
             await sampling.CancelAsync();
             await sampler;
             var after = server.ResidentMegabytes();
-            return new WaveResult(before, peak, after, ended, stalledCount, completed, readers * ReaderTurns, latencies, waveSeconds);
+            var heap = await ScrapeGcAsync(http, server.Address, cancellationToken);
+            return new WaveResult(before, peak, after, ended, stalledCount, completed, readers * ReaderTurns, latencies, waveSeconds, heap);
         }
         finally
         {

@@ -22,6 +22,8 @@ public sealed class VoiceAgentMetrics
     public const string AudioServerShare = "voiceagent.turn.audio_server_share";
     /// <summary>Audio path: how late each outbound frame left against its real-time deadline.</summary>
     public const string PlayoutLateness = "voiceagent.playout.lateness";
+    /// <summary>Audio path: frames in one call's playout queue right after a frame was queued (bounded by the lead plus a second).</summary>
+    public const string PlayoutQueuedFrames = "voiceagent.playout.queued_frames";
     /// <summary>Turns by outcome.</summary>
     public const string Turns = "voiceagent.turns";
     /// <summary>Malformed or unexpected frames a transport skipped.</summary>
@@ -56,6 +58,7 @@ public sealed class VoiceAgentMetrics
     private readonly Histogram<double> _speechEndToAudio;
     private readonly Histogram<double> _audioServerShare;
     private readonly Histogram<double> _playoutLateness;
+    private readonly Histogram<long> _playoutQueued;
     private readonly Counter<long> _turns;
     private readonly Counter<long> _rejectedFrames;
     private readonly Counter<long> _racedRequests;
@@ -78,6 +81,7 @@ public sealed class VoiceAgentMetrics
         _speechEndToAudio = meter.CreateHistogram<double>(SpeechEndToFirstAudio, "ms", "Caller speech end to first audio frame sent");
         _audioServerShare = meter.CreateHistogram<double>(AudioServerShare, "ms", "Server's own share of speech end to first audio");
         _playoutLateness = meter.CreateHistogram<double>(PlayoutLateness, "ms", "Outbound frame send time minus its real-time deadline");
+        _playoutQueued = meter.CreateHistogram<long>(PlayoutQueuedFrames, "{frame}", "Frames in one call's playout queue after each frame queued");
         _turns = meter.CreateCounter<long>(Turns, "{turn}", "Turns by outcome");
         _rejectedFrames = meter.CreateCounter<long>(RejectedFrames, "{frame}", "Frames a transport skipped");
         _racedRequests = meter.CreateCounter<long>(RacedModelRequests, "{request}", "Second model requests raced on a slow or failed first token, by outcome");
@@ -143,6 +147,11 @@ public sealed class VoiceAgentMetrics
     internal bool PlayoutLatenessEnabled => _playoutLateness.Enabled;
 
     internal void RecordPlayoutLateness(double ms, string transport) => Record(_playoutLateness, ms, transport);
+
+    internal void RecordPlayoutQueued(int frames, string transport)
+    {
+        if (_playoutQueued.Enabled) _playoutQueued.Record(frames, new KeyValuePair<string, object?>("transport", transport));
+    }
 
     internal void RecordRejectedFrame(string transport, string reason)
     {

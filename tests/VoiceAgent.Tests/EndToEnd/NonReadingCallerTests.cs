@@ -86,6 +86,11 @@ public sealed class NonReadingCallerTests
         Assert.Contains(ended.Transcript, e => (e.FullText ?? e.Text).Contains("sentence number 1 ", StringComparison.Ordinal));
         Assert.Equal(1, output.Stalls("media-streams"));
         Assert.InRange(output.MaxQueued("media-streams"), 1, Budget);
+        // The minutes-long greeting (thousands of frames, synthesised instantly by the emulator) was not read into
+        // memory: the playout queue stayed within its bound plus what arrives after the last room check (the emulator
+        // sends 260 ms, 13 frames, per message; two messages and the end-of-reply remainder are allowed).
+        var bound = (int)Math.Ceiling((new VoiceAgent.Speech.Pipeline.SpeechPipelineOptions().PlayoutLead + VoiceAgent.Speech.Pipeline.Playout.QueueHeadroom).TotalMilliseconds / 20);
+        Assert.InRange(output.MaxPlayoutQueued("media-streams"), 1, bound + 40);
 
         // The other call kept hearing its greeting throughout and still does.
         var heard = listening.OutboundMedia.Bytes;
@@ -146,13 +151,14 @@ public sealed class NonReadingCallerTests
         private readonly MeterListener _listener = new();
         private readonly ConcurrentDictionary<string, long> _maxQueued = new();
         private readonly ConcurrentDictionary<string, long> _stalls = new();
+        private readonly ConcurrentDictionary<string, long> _maxPlayout = new();
 
         public CarrierOutputListener(IServiceProvider services)
         {
             var scope = services.GetRequiredService<IMeterFactory>();
             _listener.InstrumentPublished = (instrument, listener) =>
             {
-                if (instrument.Meter.Scope == scope && instrument.Name is CarrierOutputMetrics.QueuedBytes or CarrierOutputMetrics.SendStalls)
+                if (instrument.Meter.Scope == scope && instrument.Name is CarrierOutputMetrics.QueuedBytes or CarrierOutputMetrics.SendStalls or VoiceAgent.Observability.VoiceAgentMetrics.PlayoutQueuedFrames)
                     listener.EnableMeasurementEvents(instrument);
             };
             _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
@@ -160,6 +166,7 @@ public sealed class NonReadingCallerTests
                 var transport = "";
                 foreach (var tag in tags) if (tag.Key == "transport") transport = tag.Value as string ?? "";
                 if (instrument.Name == CarrierOutputMetrics.QueuedBytes) _maxQueued.AddOrUpdate(transport, value, (_, old) => Math.Max(old, value));
+                else if (instrument.Name == VoiceAgent.Observability.VoiceAgentMetrics.PlayoutQueuedFrames) _maxPlayout.AddOrUpdate(transport, value, (_, old) => Math.Max(old, value));
                 else _stalls.AddOrUpdate(transport, value, (_, old) => old + value);
             });
             _listener.Start();
@@ -167,9 +174,12 @@ public sealed class NonReadingCallerTests
 
         public long MaxQueued(string transport) => _maxQueued.GetValueOrDefault(transport);
 
+        /// <summary>The most frames one call's playout queue held (audio transports).</summary>
+        public long MaxPlayoutQueued(string transport) => _maxPlayout.GetValueOrDefault(transport);
+
         public long Stalls(string transport) => _stalls.GetValueOrDefault(transport);
 
-        public override string ToString() => "max queued " + string.Join(",", _maxQueued) + "; stalls " + string.Join(",", _stalls);
+        public override string ToString() => "max queued " + string.Join(",", _maxQueued) + "; max playout frames " + string.Join(",", _maxPlayout) + "; stalls " + string.Join(",", _stalls);
 
         public void Dispose() => _listener.Dispose();
     }

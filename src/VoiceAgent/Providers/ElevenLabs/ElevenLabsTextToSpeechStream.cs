@@ -37,8 +37,11 @@ internal sealed class ElevenLabsTextToSpeechStream : ITextToSpeechStream
     private readonly ILogger _logger;
     private readonly TimeProvider _clock;
     private readonly CancellationTokenSource _lifetime = new();
+    // A few chunks ahead of the reader only: the audio pipeline stops reading while its playout queue is full (a carrier
+    // that does not drain), and then this loop must stop reading the socket too, so the provider is backpressured
+    // instead of the reply piling up here (256 chunks held a minute of audio per stalled call).
     private readonly Channel<SpeechAudioChunk> _audio = Channel.CreateBounded<SpeechAudioChunk>(
-        new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        new BoundedChannelOptions(8) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly WordBoundaryTextBuffer _text = new();
     private readonly FirstPhraseDetector? _firstPhrase;
     private readonly ArrayBufferWriter<byte> _sendBuffer = new(512);

@@ -21,6 +21,11 @@ namespace VoiceAgent.Speech.Pipeline;
 /// which are for the far end, and starts the next audio with a fresh burst (the carrier's buffer is empty). After each
 /// frame has been handed to the carrier's socket, <c>sent</c> is told, so the echo guard and the reply's timeline see
 /// when audio left.
+/// <para>The queue is bounded: it holds at most <see cref="MaxQueuedFrames"/> frames not yet sent (the lead plus
+/// <see cref="QueueHeadroom"/>). Queueing never blocks (the pipeline's loop must keep reading the caller); instead the
+/// reply's TTS reader waits in <see cref="WaitForRoomAsync"/> before it reads the next chunk, so while the carrier is
+/// not draining the TTS socket stops being read and the provider is backpressured, and a call's buffered audio stays
+/// a second or two whatever the reply's length.</para>
 /// </remarks>
 internal sealed partial class Playout(
     IAudioTransport carrier,
@@ -38,10 +43,20 @@ internal sealed partial class Playout(
 
     private const long NotWaiting = long.MaxValue;
 
+    /// <summary>
+    /// Audio the queue holds beyond the lead before the TTS reader waits: enough that a chunk arriving late never lets
+    /// the carrier run dry (ElevenLabs sends a chunk per few words), small enough that a stuck carrier holds little.
+    /// </summary>
+    public static readonly TimeSpan QueueHeadroom = TimeSpan.FromSeconds(1);
+
     private readonly Channel<PlayoutItem> _queue = Channel.CreateUnbounded<PlayoutItem>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
     private readonly long _frameTicks = clock.TimestampFrequency / 50;
     private readonly long _leadTicks = (long)(lead.TotalSeconds * clock.TimestampFrequency);
+    private readonly Channel<bool> _room = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private int _queuedFrames; // frames queued and not yet taken by the sender (sent or dropped)
+    private int _chunksInFlight; // TTS chunks posted to the pipeline's loop and not yet handled by it (so not yet counted above)
+    private volatile bool _ended;
     private int _generation; // written by the queueing side only (Clear); read by the sender
     private long _dueAt = NotWaiting; // when the frame at the head of the queue may go; NotWaiting while writing or idle
 
@@ -56,6 +71,36 @@ internal sealed partial class Playout(
     /// <summary>When the next frame is due (clock timestamp), or <see cref="long.MaxValue"/> when nothing waits for a tick.</summary>
     internal long DueAt => Volatile.Read(ref _dueAt);
 
+    /// <summary>How many frames the queue may hold before <see cref="WaitForRoomAsync"/> waits: the lead plus <see cref="QueueHeadroom"/>.</summary>
+    public int MaxQueuedFrames { get; } = (int)Math.Ceiling((lead + QueueHeadroom).TotalMilliseconds / 20);
+
+    /// <summary>Frames queued and not yet sent (or dropped by a clear).</summary>
+    public int QueuedFrames => Volatile.Read(ref _queuedFrames);
+
+    /// <summary>A TTS chunk was posted to the pipeline's loop: until it is handled (<see cref="ChunkHandled"/>), there is no room.</summary>
+    public void ChunkPosted() => Interlocked.Increment(ref _chunksInFlight);
+
+    /// <summary>The pipeline's loop handled a posted TTS chunk (queued it, held it or dropped it).</summary>
+    public void ChunkHandled()
+    {
+        if (Interlocked.Decrement(ref _chunksInFlight) <= 0) _room.Writer.TryWrite(true);
+    }
+
+    /// <summary>
+    /// Waits until every posted chunk was handled and the queue holds fewer than <see cref="MaxQueuedFrames"/> frames,
+    /// so the queue never holds more than the bound plus one chunk; returns at once once playout has ended (nothing
+    /// more is queued then). Called by a reply's TTS reader before it reads the next chunk.
+    /// </summary>
+    public async ValueTask WaitForRoomAsync(CancellationToken cancellationToken)
+    {
+        while (Volatile.Read(ref _chunksInFlight) > 0 || Volatile.Read(ref _queuedFrames) >= MaxQueuedFrames)
+        {
+            if (!await _room.Reader.WaitToReadAsync(cancellationToken)) return; // playout ended
+            _room.Reader.TryRead(out _);
+        }
+        _room.Writer.TryWrite(true); // pass the wake-up on: another voice (a held reply) may be waiting too
+    }
+
     public void EnqueueFrame(byte[] frame, int replyId) => Enqueue(new PlayoutItem(Generation, frame, null, replyId));
 
     public void EnqueueMark(string mark, int replyId) => Enqueue(new PlayoutItem(Generation, null, mark, replyId));
@@ -64,6 +109,8 @@ internal sealed partial class Playout(
 
     private void Enqueue(PlayoutItem item)
     {
+        if (_ended) return; // the carrier is gone or the call ended: nothing would take it off the queue
+        if (item.Frame is not null) metrics.RecordPlayoutQueued(Interlocked.Increment(ref _queuedFrames), transportName);
         _queue.Writer.TryWrite(item);
         _wake.Writer.TryWrite(true); // a frame within the lead goes at once, not on the next tick
     }
@@ -118,6 +165,9 @@ internal sealed partial class Playout(
         {
             Volatile.Write(ref _dueAt, NotWaiting);
             scheduler.Unregister(this);
+            _ended = true;
+            while (_queue.Reader.TryRead(out var left)) Taken(left); // what will never play is not kept
+            _room.Writer.TryComplete();
         }
     }
 
@@ -129,6 +179,7 @@ internal sealed partial class Playout(
             if (Stale(item))
             {
                 _queue.Reader.TryRead(out _);
+                Taken(item);
                 continue;
             }
             if (item.Mark is not null)
@@ -161,6 +212,7 @@ internal sealed partial class Playout(
             }
             Volatile.Write(ref _dueAt, NotWaiting);
             _queue.Reader.TryRead(out _);
+            Taken(item);
             if (waited && metrics.PlayoutLatenessEnabled)
                 metrics.RecordPlayoutLateness((double)(now - sendAt) / clock.TimestampFrequency * 1000, transportName);
             await carrier.SendAudioAsync(item.Frame, cancellationToken);
@@ -169,6 +221,13 @@ internal sealed partial class Playout(
             await sent(item, cancellationToken);
         }
         return !cancellationToken.IsCancellationRequested && !_queue.Reader.Completion.IsCompleted;
+    }
+
+    /// <summary>An item left the queue (to the carrier, or dropped): a frame frees room for the TTS reader.</summary>
+    private void Taken(PlayoutItem item)
+    {
+        if (item.Frame is null) return;
+        if (Interlocked.Decrement(ref _queuedFrames) < MaxQueuedFrames) _room.Writer.TryWrite(true);
     }
 
     [LoggerMessage(EventId = 5017, Level = LogLevel.Information, Message = "Call {CallId}: playout stopped, the carrier socket is gone ({ExceptionType})")]

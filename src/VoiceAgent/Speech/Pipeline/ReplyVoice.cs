@@ -14,7 +14,9 @@ namespace VoiceAgent.Speech.Pipeline;
 /// re-opened).</item>
 /// </list>
 /// Nothing is reported after <see cref="Cancel"/> takes effect. One task owns the stream and the text sent to it; a
-/// reader task per opened stream reads its audio and hands a drop back to the owner.
+/// reader task per opened stream reads its audio and hands a drop back to the owner. After each chunk the reader waits
+/// for <c>room</c> (the playout queue below its bound) before it reads the next, so a carrier that does not drain
+/// stops the TTS socket being read instead of growing the call's memory with the reply.
 /// </summary>
 #pragma warning disable CA1001 // the token source has no timer and no registrations outside this class: nothing to release, and Cancel may come after the end
 internal sealed class ReplyVoice
@@ -25,6 +27,7 @@ internal sealed class ReplyVoice
     private readonly TimeSpan _openBudget;
     private readonly TimeProvider _clock;
     private readonly Func<VoiceReport, CancellationToken, ValueTask> _report;
+    private readonly Func<CancellationToken, ValueTask> _room;
     private readonly Channel<Work> _work = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _cts = new();
     private readonly StringBuilder _textSent = new();
@@ -37,9 +40,11 @@ internal sealed class ReplyVoice
     private sealed record StreamEnded(Exception? Failure, int VoicedChars) : Work;
 
     /// <param name="prepared">A stream opened ahead (while the model was thinking), used instead of opening one; null: open now.</param>
+    /// <param name="room">Completes when the audio reported so far leaves room for more (the playout queue's bound).</param>
     public ReplyVoice(int replyId, ITextToSpeech tts, TextToSpeechStreamOptions options, Task<ITextToSpeechStream>? prepared, TimeSpan openBudget,
-        TimeProvider clock, Func<VoiceReport, CancellationToken, ValueTask> report)
+        TimeProvider clock, Func<VoiceReport, CancellationToken, ValueTask> report, Func<CancellationToken, ValueTask> room)
     {
+        _room = room;
         ReplyId = replyId;
         _tts = tts;
         _options = options;
@@ -189,6 +194,7 @@ internal sealed class ReplyVoice
             {
                 voiced += chunk.AlignedText.Length;
                 await _report(new VoiceAudio(this, chunk), token);
+                await _room(token); // backpressure: the next chunk stays with the provider while playout is full
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)

@@ -703,7 +703,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         }
         // After one failure, the next open (the apology) gets the fallback budget: a clean hand-off beats a long wait.
         var budget = _voiceFailures > 0 ? _options.FallbackSpeechBudget : _options.SpeechOpenBudget;
-        var voice = new ReplyVoice(replyId, _tts, _ttsOptions, prepared, budget, _clock, (report, ct) => PostAsync(new VoiceInput(report), ct));
+        var voice = new ReplyVoice(replyId, _tts, _ttsOptions, prepared, budget, _clock, PostVoiceAsync, _playout.WaitForRoomAsync);
         Track(voice.Completion);
         return voice;
     }
@@ -825,8 +825,16 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         await _carrier.ClearAsync(cancellationToken);
     }
 
+    /// <summary>A voice's report into the mailbox; a chunk of audio counts against the playout bound until the loop handles it.</summary>
+    private async ValueTask PostVoiceAsync(VoiceReport report, CancellationToken cancellationToken)
+    {
+        // Counted after the post: a report that never reached the mailbox holds nothing back.
+        if (await TryPostAsync(new VoiceInput(report), cancellationToken) && report is VoiceAudio) _playout.ChunkPosted();
+    }
+
     private async ValueTask OnVoiceAsync(VoiceReport report, CancellationToken cancellationToken)
     {
+        if (report is VoiceAudio) _playout.ChunkHandled();
         if (_held is { } held && ReferenceEquals(held.Reply.Voice, report.Voice))
         {
             held.Reports.Add(report); // handled when the turn is confirmed; dropped with it otherwise

@@ -28,7 +28,10 @@ internal sealed partial class RelayConnectionHandler(
     public async Task HandleAsync(HttpContext context)
     {
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        using var callCts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        // Not linked to RequestAborted: a send stall aborts the socket itself, which fires RequestAborted at once, and the
+        // engine must still read the CallEnded the deadline just posted (or the call is stored resumable, not ended).
+        // A socket lost by the carrier fails the read (it is given RequestAborted) and the catch below ends the call at once.
+        using var callCts = new CancellationTokenSource();
         using var watch = new CarrierWatch(limits, sessions.Clock, watchIdle: false);
         var writer = new CarrierSocketWriter(socket, watch, sessions.Clock, outputMetrics, TransportName);
         using var transport = new RelayTransport(writer);
@@ -46,6 +49,7 @@ internal sealed partial class RelayConnectionHandler(
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
         {
             LogSocketClosed(logger, session.CallId, ex.GetType().Name);
+            await callCts.CancelAsync(); // the socket is gone: the call stops now (left resumable), no wind-down
         }
         catch (Exception ex)
         {

@@ -34,7 +34,10 @@ internal sealed partial class MediaStreamsConnectionHandler(
     public async Task HandleAsync(HttpContext context)
     {
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        using var callCts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        // Not linked to RequestAborted: a send stall aborts the socket itself, which fires RequestAborted at once, and the
+        // engine must still read the CallEnded the deadline just posted (or the call is stored resumable, not ended).
+        // A socket lost by the carrier fails the read (it is given RequestAborted) and the catch below ends the call at once.
+        using var callCts = new CancellationTokenSource();
         // A drain hands the call over by ending the socket: Twilio runs the <Redirect> and another instance resumes it.
         using var registration = liveCalls.Register(callCts);
         using var reader = new WebSocketMessageReader(socket, MaxFrameBytes);
@@ -122,6 +125,7 @@ internal sealed partial class MediaStreamsConnectionHandler(
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
         {
             LogSocketEnded(logger, callId, ex.GetType().Name);
+            await callCts.CancelAsync(); // the socket is gone: the call stops now (left resumable), no wind-down
         }
         catch (Exception ex)
         {

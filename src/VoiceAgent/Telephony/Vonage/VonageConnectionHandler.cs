@@ -29,7 +29,10 @@ internal sealed partial class VonageConnectionHandler(
     public async Task HandleAsync(HttpContext context)
     {
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        using var callCts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        // Not linked to RequestAborted: a send stall aborts the socket itself, which fires RequestAborted at once, and the
+        // engine must still read the CallEnded the deadline just posted (or the call is stored resumable, not ended).
+        // A socket lost by the carrier fails the read (it is given RequestAborted) and the catch below ends the call at once.
+        using var callCts = new CancellationTokenSource();
         using var reader = new WebSocketMessageReader(socket, MaxFrameBytes);
         using var watch = new CarrierWatch(limits, calls.Clock, watchIdle: true);
         var writer = new CarrierSocketWriter(socket, watch, calls.Clock, outputMetrics, TransportName);
@@ -110,6 +113,7 @@ internal sealed partial class VonageConnectionHandler(
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
         {
             LogSocketEnded(logger, callId, ex.GetType().Name);
+            await callCts.CancelAsync(); // the socket is gone: the call stops now (left resumable), no wind-down
         }
         catch (Exception ex)
         {

@@ -183,6 +183,104 @@ public sealed class PlayoutTests : IAsyncLifetime
         Assert.Equal(["frame:1"], _carrier.Sent);
     }
 
+    [Fact]
+    public void The_queue_bound_holds_the_lead_plus_a_second_of_audio()
+    {
+        var playout = NewPlayout(TimeSpan.FromMilliseconds(300));
+
+        Assert.Equal(65, playout.MaxQueuedFrames); // 300 ms of lead + 1 s of headroom, in 20 ms frames
+    }
+
+    [Fact]
+    public async Task While_the_carrier_is_stuck_a_full_queue_keeps_the_tts_reader_waiting_until_the_carrier_drains()
+    {
+        var playout = NewPlayout(TimeSpan.FromMilliseconds(300));
+        var stuck = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _carrier.HoldSends = stuck;
+        for (var i = 0; i <= playout.MaxQueuedFrames; i++) playout.EnqueueFrame(Frame((byte)i), 1);
+        using var call = new CancellationTokenSource();
+        var run = playout.RunAsync(call.Token);
+        await _carrier.WaitForHeldSendsAsync(1); // the first frame is in the carrier's socket, which does not drain
+
+        var room = playout.WaitForRoomAsync(CancellationToken.None).AsTask();
+        Assert.Equal(playout.MaxQueuedFrames, playout.QueuedFrames);
+        Assert.False(room.IsCompleted); // nothing can leave the queue while the carrier is stuck
+
+        stuck.SetResult(); // the carrier reads again: the burst up to the lead leaves, and with it the room
+        await room.DefaultTimeout();
+        Assert.InRange(playout.QueuedFrames, 0, playout.MaxQueuedFrames - 1);
+        await call.CancelAsync();
+        await run.DefaultTimeout();
+    }
+
+    [Fact]
+    public async Task At_real_time_pace_a_full_queue_makes_room_when_the_next_frame_is_due()
+    {
+        var playout = NewPlayout(TimeSpan.FromMilliseconds(60));
+        for (var i = 0; i < playout.MaxQueuedFrames + 4; i++) playout.EnqueueFrame(Frame((byte)i), 1);
+        using var call = new CancellationTokenSource();
+        var run = playout.RunAsync(call.Token);
+        await _clock.WaitForPendingTimersAsync().DefaultTimeout(); // the scheduler's tick
+        await _sent.WaitForAsync(4); // the burst up to the lead; the rest fills the queue to its bound
+
+        var room = playout.WaitForRoomAsync(CancellationToken.None).AsTask();
+        Assert.Equal(playout.MaxQueuedFrames, playout.QueuedFrames);
+        Assert.False(room.IsCompleted);
+
+        _clock.Advance(Frame20); // one frame is due and goes: one frame of room
+        await room.DefaultTimeout();
+        Assert.Equal(playout.MaxQueuedFrames - 1, playout.QueuedFrames);
+        await call.CancelAsync();
+        await run.DefaultTimeout();
+        Assert.Equal(0, playout.QueuedFrames); // what will never play is not kept
+    }
+
+    [Fact]
+    public async Task A_tts_chunk_posted_to_the_pipeline_and_not_yet_queued_leaves_no_room()
+    {
+        var playout = NewPlayout(TimeSpan.FromMilliseconds(300));
+        playout.ChunkPosted();
+
+        var room = playout.WaitForRoomAsync(CancellationToken.None).AsTask();
+        Assert.False(room.IsCompleted); // the queue is empty, but the chunk on its way to it is not counted yet
+
+        playout.ChunkHandled();
+        await room.DefaultTimeout();
+    }
+
+    [Fact]
+    public async Task A_cleared_queue_makes_room_at_once()
+    {
+        var playout = NewPlayout(TimeSpan.Zero);
+        for (var i = 0; i < playout.MaxQueuedFrames + 1; i++) playout.EnqueueFrame(Frame((byte)i), 1);
+        var run = playout.RunAsync(CancellationToken.None);
+        await _sent.WaitForAsync(1); // the first frame out, the rest paced
+        var room = playout.WaitForRoomAsync(CancellationToken.None).AsTask();
+        Assert.False(room.IsCompleted);
+
+        playout.Clear(); // barge-in: the queued reply is dropped without waiting for its time
+
+        await room.DefaultTimeout();
+        playout.Complete();
+        await run.DefaultTimeout();
+        Assert.Equal(0, playout.QueuedFrames);
+        Assert.Equal(1, _carrier.FramesSent);
+    }
+
+    [Fact]
+    public async Task Once_playout_has_ended_nothing_more_is_kept_and_no_reader_waits()
+    {
+        var playout = NewPlayout(TimeSpan.FromSeconds(1));
+        _carrier.FailSends = new IOException("socket closed");
+        for (var i = 0; i < playout.MaxQueuedFrames; i++) playout.EnqueueFrame(Frame((byte)i), 1);
+        await playout.RunAsync(CancellationToken.None).DefaultTimeout(); // the carrier's socket is gone
+
+        for (var i = 0; i < 10; i++) playout.EnqueueFrame(Frame((byte)i), 1);
+
+        Assert.Equal(0, playout.QueuedFrames);
+        await playout.WaitForRoomAsync(CancellationToken.None).AsTask().DefaultTimeout();
+    }
+
     /// <summary>What the playout reported sent, with the fake clock's time at the report, in order.</summary>
     internal sealed class SentFrames(ManualTimeProvider clock)
     {

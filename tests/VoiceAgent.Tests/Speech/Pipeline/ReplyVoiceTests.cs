@@ -15,8 +15,20 @@ public sealed class ReplyVoiceTests
     private readonly ScriptedTextToSpeech _tts = new();
     private readonly Channel<VoiceReport> _reports = Channel.CreateUnbounded<VoiceReport>();
 
+    private readonly TaskCompletionSource _room = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Channel<bool> _roomAsked = Channel.CreateUnbounded<bool>();
+    private bool _gated;
+
     private ReplyVoice NewVoice(Task<ITextToSpeechStream>? prepared = null) =>
-        new(7, _tts, Options, prepared, Budget, _clock, (report, ct) => _reports.Writer.WriteAsync(report, ct));
+        new(7, _tts, Options, prepared, Budget, _clock, (report, ct) => _reports.Writer.WriteAsync(report, ct), WaitForRoomAsync);
+
+    /// <summary>Playout's bound: open unless a test gates it, then closed until <see cref="_room"/> is set.</summary>
+    private ValueTask WaitForRoomAsync(CancellationToken cancellationToken)
+    {
+        if (!_gated) return ValueTask.CompletedTask;
+        _roomAsked.Writer.TryWrite(true);
+        return new ValueTask(_room.Task.WaitAsync(cancellationToken));
+    }
 
     private async Task<T> NextReportAsync<T>() where T : VoiceReport
     {
@@ -55,6 +67,47 @@ public sealed class ReplyVoiceTests
         Assert.Equal("Hello there.", audio.Chunk.AlignedText);
         Assert.True(stream.Disposed);
         Assert.Equal(1, _tts.Opens);
+    }
+
+    [Fact]
+    public async Task The_next_chunk_is_not_read_from_the_provider_until_playout_has_room()
+    {
+        _gated = true;
+        var voice = NewVoice();
+        voice.Say("One. Two.", last: true);
+        await _tts.WaitForStreamsAsync(1);
+        var stream = _tts.Streams[0];
+        stream.Speak("One.");
+        stream.Speak("Two.");
+        stream.End();
+
+        var first = await NextReportAsync<VoiceAudio>();
+        await _roomAsked.Reader.ReadAsync().AsTask().DefaultTimeout();
+        Assert.Empty(ReportsSoFar()); // "Two." waits with the provider while playout is full
+
+        _room.SetResult();
+        var second = await NextReportAsync<VoiceAudio>();
+        await NextReportAsync<VoiceFinished>();
+        await voice.Completion.DefaultTimeout();
+        Assert.Equal(["One.", "Two."], [first.Chunk.AlignedText, second.Chunk.AlignedText]);
+    }
+
+    [Fact]
+    public async Task A_voice_waiting_for_room_ends_when_cancelled_and_closes_its_stream()
+    {
+        _gated = true;
+        var voice = NewVoice();
+        voice.Say("One. Two.", last: false);
+        await _tts.WaitForStreamsAsync(1);
+        var stream = _tts.Streams[0];
+        stream.Speak("One.");
+        await NextReportAsync<VoiceAudio>();
+        await _roomAsked.Reader.ReadAsync().AsTask().DefaultTimeout();
+
+        voice.Cancel(); // the call ended (or a barge-in) while the carrier was not draining
+
+        await voice.Completion.DefaultTimeout();
+        Assert.True(stream.Disposed);
     }
 
     [Fact]
