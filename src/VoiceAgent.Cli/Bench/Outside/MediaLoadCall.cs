@@ -8,8 +8,8 @@ namespace VoiceAgent.Cli.Bench.Outside;
 internal sealed record MediaCallResult(int Turns, int FailedTurns, string? FirstFailure, PlayoutFigures Playout, double[] ClearAfterOnsetMs, double[] SpeechEndToAudioMs);
 
 /// <summary>
-/// One real-time Media Streams caller of the media bench: says a question, listens to the reply to its end (its last
-/// mark echoed); on every second turn it talks over the reply once 400 ms of it has played and times speech onset →
+/// One real-time Media Streams caller of the media bench: says a question (every second caller with a 200 ms pause in
+/// its middle, where a speculative reply starts and is discarded), listens to the reply to its end (its last mark echoed); on every second turn it talks over the reply once 400 ms of it has played and times speech onset →
 /// <c>clear</c>, then listens to the answer to the interruption. At hang-up, the arrival times of everything the server
 /// sent are replayed through the carrier's jitter buffer (<see cref="PlayoutAnalysis"/>), and each utterance's end (its
 /// last frame sent) is matched with the first reply frame that arrived after it: speech end → first audio.
@@ -19,6 +19,11 @@ internal sealed class MediaLoadCall(Uri connectUrl, string signedUrl, string aut
     /// <summary>Bounds every wait of a turn; only a broken turn reaches it.</summary>
     private static readonly TimeSpan TurnTimeout = TimeSpan.FromSeconds(30);
     private static readonly byte[] Question = SyntheticSpeech.MuLaw8k(1200);
+    /// <summary>
+    /// The same question with a 200 ms pause in the middle: longer than the STT's early final (150 ms of quiet), shorter
+    /// than its endpoint (300 ms), so a speculative reply starts on the first half and is discarded when the caller goes on.
+    /// </summary>
+    private static readonly byte[] PausingQuestion = [.. SyntheticSpeech.MuLaw8k(600), .. Silence(200), .. SyntheticSpeech.MuLaw8k(600)];
     private static readonly byte[] Interruption = SyntheticSpeech.MuLaw8k(900, pitchHz: 180);
 
     public async Task<MediaCallResult> RunAsync(int index, CancellationToken cancellationToken)
@@ -34,7 +39,7 @@ internal sealed class MediaLoadCall(Uri connectUrl, string signedUrl, string aut
             try
             {
                 if (turn % 2 == 1) clears.Add(await BargeInTurnAsync(caller, speechEnds, cancellationToken));
-                else await TurnAsync(caller, speechEnds, cancellationToken);
+                else await TurnAsync(caller, index % 2 == 1 ? PausingQuestion : Question, speechEnds, cancellationToken); // every second caller pauses mid-question
                 ok++;
                 progress.TurnDone(true);
             }
@@ -66,10 +71,10 @@ internal sealed class MediaLoadCall(Uri connectUrl, string signedUrl, string aut
         return [.. result];
     }
 
-    private static async Task TurnAsync(MediaStreamsCaller caller, List<TimeSpan> speechEnds, CancellationToken cancellationToken)
+    private static async Task TurnAsync(MediaStreamsCaller caller, byte[] question, List<TimeSpan> speechEnds, CancellationToken cancellationToken)
     {
         var ended = EndedReplies(caller);
-        await caller.PlayAsync(Question, cancellationToken);
+        await caller.PlayAsync(question, cancellationToken);
         speechEnds.Add(caller.Elapsed); // the last frame of the question has been sent
         await caller.WaitForMarkEchoesAsync(IsReplyEnd, ended + 1, cancellationToken).WaitAsync(TurnTimeout, cancellationToken);
     }
@@ -97,6 +102,13 @@ internal sealed class MediaLoadCall(Uri connectUrl, string signedUrl, string aut
     private static bool IsReplyEnd(MediaStreamsMarkEcho echo) => !echo.DueToClear && echo.Name.EndsWith("end", StringComparison.Ordinal);
 
     private static int EndedReplies(MediaStreamsCaller caller) => caller.MarkEchoes.Count(IsReplyEnd);
+
+    private static byte[] Silence(int milliseconds)
+    {
+        var bytes = new byte[milliseconds * 8];
+        Array.Fill(bytes, (byte)0xFF); // μ-law digital silence
+        return bytes;
+    }
 
     private static string? MarkName(string json)
     {
