@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Net.WebSockets;
 
 namespace VoiceAgent.Emulators.Deepgram;
@@ -15,6 +16,7 @@ public sealed class DeepgramEmulatorConnection
     private int _ended;
     private int _serverCloseStatus = -1;
     private int _clientCloseStatus = -1;
+    private ImmutableList<DeepgramEmulatorEndpoint> _endpoints = [];
 
     internal DeepgramEmulatorConnection(int number, string requestId, string queryString,
         IReadOnlyDictionary<string, string> query, string? authorization, Action changed)
@@ -66,6 +68,11 @@ public sealed class DeepgramEmulatorConnection
         Interlocked.Increment(ref _audioFrames);
         _changed();
     }
+
+    /// <summary>Every <c>speech_final</c> sent, with when the speech it ends had arrived: the stand-in's own endpointing time.</summary>
+    public IReadOnlyList<DeepgramEmulatorEndpoint> Endpoints => Volatile.Read(ref _endpoints);
+
+    internal void AddEndpoint(DeepgramEmulatorEndpoint endpoint) => ImmutableInterlocked.Update(ref _endpoints, static (list, e) => list.Add(e), endpoint);
 
     internal void AddKeepAlive() => Bump(ref _keepAlives);
     internal void AddFinalize() => Bump(ref _finalizes);

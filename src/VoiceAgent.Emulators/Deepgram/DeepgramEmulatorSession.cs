@@ -39,7 +39,11 @@ internal sealed class DeepgramEmulatorSession : IDisposable
     private byte? _pendingLinear16Byte;
     private ScriptedTranscript? _current;
 
-    private readonly record struct Outgoing(byte[]? Payload, long DueAt, WebSocketCloseStatus? Close = null, string? CloseDescription = null);
+    private readonly Queue<(long Samples, long At)> _arrivals = new(); // when the audio up to each sample count arrived (last 10 s)
+    private long _receivedSamples;
+
+    private readonly record struct Outgoing(byte[]? Payload, long DueAt, WebSocketCloseStatus? Close = null, string? CloseDescription = null,
+        long SpeechEndArrivedAt = 0);
 
     public DeepgramEmulatorSession(DeepgramEmulator emulator, DeepgramEmulatorConnection record, WebSocket socket, HttpContext http,
         DeepgramListenParameters parameters, TimeProvider time, DeepgramEmulator.DropPlan? drop)
@@ -168,6 +172,9 @@ internal sealed class DeepgramEmulatorSession : IDisposable
                     samples[count++] = BinaryPrimitives.ReadInt16LittleEndian(audio);
                 if (audio.Length == 1) _pendingLinear16Byte = audio[0];
             }
+            _receivedSamples += count;
+            _arrivals.Enqueue((_receivedSamples, _time.GetTimestamp()));
+            while (_arrivals.Count > 500) _arrivals.Dequeue();
             _detected.Clear();
             _segmenter.Push(samples.AsSpan(0, count), _detected);
             foreach (var detected in _detected) Reply(detected, fromFinalize: false);
@@ -262,8 +269,9 @@ internal sealed class DeepgramEmulatorSession : IDisposable
                 // Everything said was finalized already: the endpoint's result carries no new words.
                 var text = _piecesFinal ? "" : _current?.Text ?? string.Create(CultureInfo.InvariantCulture, $"emulated speech {duration:0.0} seconds");
                 _piecesFinal = false;
-                SendResults(new(detected.Start, duration, IsFinal: true, SpeechFinal: detected.Endpoint && _parameters.EndpointingMs is not null,
-                    fromFinalize, text, Confidence, Punctuated, _record.RequestId, _model));
+                var speechFinal = detected.Endpoint && _parameters.EndpointingMs is not null;
+                SendResults(new(detected.Start, duration, IsFinal: true, SpeechFinal: speechFinal,
+                    fromFinalize, text, Confidence, Punctuated, _record.RequestId, _model), speechFinal ? ArrivalOf(detected.End) : 0);
                 _current = null;
                 break;
 
@@ -285,10 +293,19 @@ internal sealed class DeepgramEmulatorSession : IDisposable
         return string.Join(' ', words.Take(count));
     }
 
-    private void SendResults(DeepgramEmulatorMessages.ResultsMessage results)
+    private void SendResults(DeepgramEmulatorMessages.ResultsMessage results, long speechEndArrivedAt = 0)
     {
         while (_emulator.TakeInjectedText() is { } raw) Enqueue(raw);
-        Enqueue(DeepgramEmulatorMessages.Results(results));
+        Enqueue(DeepgramEmulatorMessages.Results(results), speechEndArrivedAt);
+    }
+
+    /// <summary>When the audio frame holding stream second <paramref name="streamSeconds"/> arrived (now, if it is older than what is kept).</summary>
+    private long ArrivalOf(double streamSeconds)
+    {
+        var sample = (long)Math.Ceiling(streamSeconds * _parameters.SampleRate);
+        foreach (var (samples, at) in _arrivals)
+            if (samples >= sample) return at;
+        return _time.GetTimestamp();
     }
 
     private string Sha256Hex()
@@ -298,8 +315,9 @@ internal sealed class DeepgramEmulatorSession : IDisposable
         return Convert.ToHexStringLower(hash);
     }
 
-    private void Enqueue(byte[] payload)
-        => _outgoing.Writer.TryWrite(new Outgoing(payload, _time.GetTimestamp() + (long)(_emulator.ResultLatency.TotalSeconds * _time.TimestampFrequency)));
+    private void Enqueue(byte[] payload, long speechEndArrivedAt = 0)
+        => _outgoing.Writer.TryWrite(new Outgoing(payload, _time.GetTimestamp() + (long)(_emulator.ResultLatency.TotalSeconds * _time.TimestampFrequency),
+            SpeechEndArrivedAt: speechEndArrivedAt));
 
     /// <summary>Queues our close frame (once) and gives the client a bounded time to answer it.</summary>
     private void BeginClose(WebSocketCloseStatus status, string? description)
@@ -331,6 +349,7 @@ internal sealed class DeepgramEmulatorSession : IDisposable
                     return;
                 }
                 await _socket.SendAsync(item.Payload.AsMemory(), WebSocketMessageType.Text, endOfMessage: true, aborted);
+                if (item.SpeechEndArrivedAt != 0) _record.AddEndpoint(new DeepgramEmulatorEndpoint(item.SpeechEndArrivedAt, _time.GetTimestamp()));
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)

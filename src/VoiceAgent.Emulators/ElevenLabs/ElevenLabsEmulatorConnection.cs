@@ -272,7 +272,7 @@ internal sealed class ElevenLabsEmulatorConnection
         var text = _buffer.ToString(0, length);
         _buffer.Remove(0, length);
         _generations++;
-        _session.RecordGeneration(text);
+        _session.RecordGeneration(text, _clock.GetTimestamp());
         _outbox.Writer.TryWrite(new SpeakJob(text));
     }
 

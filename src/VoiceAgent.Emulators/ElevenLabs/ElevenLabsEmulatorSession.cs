@@ -20,6 +20,7 @@ public sealed class ElevenLabsEmulatorSession
     private int _audioMessagesSent;
     private long _audioBytesSent;
     private long _firstAudioSentAt;
+    private long _firstGenerationAt;
     private volatile bool _finalSent;
     private volatile bool _droppedByEmulator;
     private volatile bool _clientClosedEarly;
@@ -76,6 +77,12 @@ public sealed class ElevenLabsEmulatorSession
     /// <summary>When the first audio message went out (emulator clock timestamp), or 0.</summary>
     public long FirstAudioSentAt => Interlocked.Read(ref _firstAudioSentAt);
 
+    /// <summary>
+    /// When the stream's first generation started (its text was complete by the chunk schedule or a flush), on the
+    /// emulator's clock; 0 if none. <see cref="FirstAudioSentAt"/> minus this is the stand-in's own time to first audio.
+    /// </summary>
+    public long FirstGenerationAt => Interlocked.Read(ref _firstGenerationAt);
+
     /// <summary>The final message (<c>isFinal: true</c>) was sent.</summary>
     public bool FinalSent => _finalSent;
 
@@ -117,7 +124,11 @@ public sealed class ElevenLabsEmulatorSession
         _arrivals.Writer.TryWrite(frame);
     }
 
-    internal void RecordGeneration(string text) => Volatile.Write(ref _generations, _generations.Add(text));
+    internal void RecordGeneration(string text, long at)
+    {
+        Interlocked.CompareExchange(ref _firstGenerationAt, at, 0);
+        Volatile.Write(ref _generations, _generations.Add(text));
+    }
 
     internal void RecordAudioMessage(int bytes, long sentAt)
     {

@@ -71,6 +71,7 @@ public static class VoiceAgentServiceCollectionExtensions
         services.TryAddSingleton(sp => ModelRegistration.CreateChatClient(settings, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<VoiceAgentMetrics>(), sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<Providers.Resilience.ModelWarmupTargets>()));
         services.AddHostedService<ModelWarmup>();
+        services.AddHostedService<FirstTurnWarmup>(); // after the lanes' own warm-up: the calls' whole client stack, relay frames
         services.TryAddSingleton(sp => new CallSessionDependencies(
             sp.GetRequiredService<IChatClient>(),
             ModelRegistration.CreateChatOptions(settings, sp.GetRequiredService<AgentOptions>()).WithControlTools(sp),

@@ -145,4 +145,6 @@ internal static class EventIds
     public const int ModelWarmed = 6300;
     public const int ModelWarmConnectFailed = 6301;
     public const int ModelWarmTurnFailed = 6302;
+    public const int FirstTurnWarmed = 6303;
+    public const int FirstTurnWarmFailed = 6304;
 }

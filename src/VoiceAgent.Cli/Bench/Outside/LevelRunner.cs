@@ -137,29 +137,14 @@ internal sealed class LevelRunner(OutsideBenchOptions options, HttpClient http, 
 
     private Dictionary<string, string> ServerEnvironment(EmulatorHost standIn, string dataDir, bool jsonLog)
     {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["TWILIO_AUTH_TOKEN"] = options.AuthToken,
-            ["TWILIO_ACCOUNT_SID"] = options.AccountSid,
-            ["PUBLIC_BASE_URL"] = options.PublicBaseUrl,
-            ["WELCOME_GREETING"] = "",
-            ["DATA_DIR"] = dataDir,
-        };
         var baseUrl = standIn.BaseUrl.ToString().TrimEnd('/');
-        if (options.Model == "openai")
-        {
-            environment["LLM_PROVIDER"] = "openai";
-            environment["OPENAI_API_KEY"] = "bench";
-            environment["OPENAI_BASE_URL"] = baseUrl + "/v1";
-        }
-        else
-        {
-            environment["LLM_PROVIDER"] = "anthropic";
-            environment["ANTHROPIC_API_KEY"] = "bench";
-            environment["ANTHROPIC_BASE_URL"] = baseUrl;
-        }
-        if (jsonLog) environment["LOG_FORMAT"] = "json"; // --server-log keeps what analyze reads
-        foreach (var (key, value) in options.ServerEnvironment) environment[key] = value;
-        return environment;
+        Dictionary<string, string> model = options.Model == "openai"
+            ? new() { ["LLM_PROVIDER"] = "openai", ["OPENAI_API_KEY"] = "bench", ["OPENAI_BASE_URL"] = baseUrl + "/v1" }
+            : new() { ["LLM_PROVIDER"] = "anthropic", ["ANTHROPIC_API_KEY"] = "bench", ["ANTHROPIC_BASE_URL"] = baseUrl };
+        return new BenchServerEnvironment(options.AuthToken, options.AccountSid, options.PublicBaseUrl, dataDir)
+            .WithProviders(model)
+            .WithJsonLog(jsonLog) // --server-log keeps what analyze reads
+            .WithUserSettings(options.ServerEnvironment)
+            .Build();
     }
 }

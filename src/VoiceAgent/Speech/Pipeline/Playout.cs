@@ -10,9 +10,11 @@ namespace VoiceAgent.Speech.Pipeline;
 /// on a frame goes out when the process's one <see cref="PlayoutScheduler"/> says it is due, so the carrier's buffer
 /// stays about <c>lead</c> deep and a scheduling hiccup shorter than that is never heard. A deep lead is safe because
 /// <c>clear</c> empties the carrier's buffer at once and what the caller heard comes from the echoed marks, not from
-/// what was sent. Deadlines come from the clock, not from summed delays, so pacing does not drift; how late each paced
-/// frame left against its deadline (our own scheduling delay, at most about one tick when the process keeps up) is
-/// recorded.
+/// what was sent. Deadlines come from the clock, not from summed delays, so pacing does not drift. A frame whose send
+/// time falls before the next tick leaves on this tick (up to one tick early, never a tick late): a reply that started
+/// between two ticks has no per-call offset against the shared clock, and the carrier holds between <c>lead</c> and
+/// <c>lead</c> + 20 ms. How late each paced frame left against the tick it was due at (the tick's own lateness plus our
+/// dispatch, near zero when the process keeps up) is recorded.
 /// </summary>
 /// <remarks>
 /// One writer queues (the pipeline's loop), one reader sends (<see cref="RunAsync"/>), woken by a queued item, a clear or
@@ -195,17 +197,19 @@ internal sealed partial class Playout(
                 _pacedGeneration = generation;
                 _playhead = 0; // a clear emptied the carrier's buffer: the next audio starts a fresh burst
             }
-            var sendAt = _playhead - _leadTicks;
-            var waited = sendAt == _parkedFor;
-            if (sendAt > now)
+            // The carrier's buffer falls to the lead at _playhead - lead; the last tick at or before that moment releases
+            // the frame, so it is never a tick late and frames leave on the shared ticks whatever the reply's phase.
+            var releaseAt = scheduler.SlotAtOrBefore(_playhead - _leadTicks);
+            var waited = releaseAt == _parkedFor;
+            if (releaseAt > now)
             {
                 // Publish the due time, then look at the clock again: a tick that passed before the publication was
                 // not seen by the scheduler, so it must be seen here (Interlocked: a full fence between the two).
-                Interlocked.Exchange(ref _dueAt, sendAt);
+                Interlocked.Exchange(ref _dueAt, releaseAt);
                 now = clock.GetTimestamp();
-                if (sendAt > now)
+                if (releaseAt > now)
                 {
-                    _parkedFor = sendAt;
+                    _parkedFor = releaseAt;
                     return true; // wait for the tick that makes it due
                 }
                 waited = true;
@@ -214,7 +218,7 @@ internal sealed partial class Playout(
             _queue.Reader.TryRead(out _);
             Taken(item);
             if (waited && metrics.PlayoutLatenessEnabled)
-                metrics.RecordPlayoutLateness((double)(now - sendAt) / clock.TimestampFrequency * 1000, transportName);
+                metrics.RecordPlayoutLateness(Math.Max(0, now - releaseAt) * 1000.0 / clock.TimestampFrequency, transportName);
             await carrier.SendAudioAsync(item.Frame, cancellationToken);
             // The carrier starts this frame when it has played what it holds, or now (when the write completed) if it ran dry.
             _playhead = Math.Max(_playhead, clock.GetTimestamp()) + _frameTicks;

@@ -23,6 +23,7 @@ internal sealed class PlayoutScheduler : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private Playout[] _playouts = [];
+    private long _gridStart; // clock timestamp the running timer was started at: its ticks are due at _gridStart + n × Tick
 
     public PlayoutScheduler(TimeProvider clock)
     {
@@ -60,6 +61,7 @@ internal sealed class PlayoutScheduler : IAsyncDisposable
             while (await _arrived.Reader.WaitToReadAsync(cancellationToken))
             {
                 _arrived.Reader.TryRead(out _);
+                Volatile.Write(ref _gridStart, _clock.GetTimestamp()); // before the timer exists, so no tick precedes its grid
                 using var timer = new PeriodicTimer(Tick, _clock);
                 // A registration racing the last unregistration re-signals _arrived, so the loop comes back here.
                 while (Volatile.Read(ref _playouts).Length > 0 && await timer.WaitForNextTickAsync(cancellationToken))
@@ -73,6 +75,19 @@ internal sealed class PlayoutScheduler : IAsyncDisposable
         {
             // The process is stopping; every playout ends on its own call's token.
         }
+    }
+
+    /// <summary>
+    /// The last tick due at or before <paramref name="timestamp"/> on the running timer's schedule: the tick that releases
+    /// a frame whose carrier deadline is <paramref name="timestamp"/>, so frames leave on the shared ticks, never a
+    /// tick late, whatever moment a reply started at. A tick that fires late still belongs to its slot.
+    /// </summary>
+    internal long SlotAtOrBefore(long timestamp)
+    {
+        var start = Volatile.Read(ref _gridStart);
+        if (timestamp <= start) return timestamp;
+        var tick = (long)(Tick.TotalSeconds * _clock.TimestampFrequency);
+        return start + (timestamp - start) / tick * tick;
     }
 
     public async ValueTask DisposeAsync()

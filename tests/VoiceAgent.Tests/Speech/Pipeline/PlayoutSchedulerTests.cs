@@ -95,6 +95,61 @@ public sealed class PlayoutSchedulerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reply_that_starts_between_two_ticks_sends_each_paced_frame_on_the_tick_before_its_deadline_not_after_it()
+    {
+        using var keeperEnds = new CancellationTokenSource();
+        var keeper = StartCall(frames: 10, lead: TimeSpan.Zero, keeperEnds.Token); // another call: the shared ticks fall at 20, 40, 60 ...
+        await keeper.Sent.WaitForAsync(1);
+        await _clock.WaitForPendingTimersAsync().DefaultTimeout();
+        _clock.Advance(TimeSpan.FromMilliseconds(7));
+
+        var call = StartCall(frames: 7, lead: TimeSpan.FromMilliseconds(60)); // starts at 7 ms
+        await call.Sent.WaitForAsync(4); // 80 ms at once: the carrier plays them until 87 ms
+        _clock.Advance(TimeSpan.FromMilliseconds(13));
+        await call.Sent.WaitForAsync(5);
+        _clock.Advance(Frame20);
+        await call.Sent.WaitForAsync(6);
+        _clock.Advance(Frame20);
+        await call.Sent.WaitForAsync(7);
+        call.Playout.Complete();
+        await call.Run.DefaultTimeout();
+
+        // Frame 5 is due at the carrier at 87 - 60 = 27 ms: it leaves on the 20 ms tick (13 ms after the call started),
+        // not on the 40 ms one; frames 6 and 7 (due at 47, 67) on the 40 and 60 ms ticks.
+        Assert.Equal([0, 0, 0, 0, 13, 33, 53], call.Sent.Milliseconds());
+        await keeperEnds.CancelAsync();
+        await keeper.Run.DefaultTimeout();
+    }
+
+    [Fact]
+    public async Task After_a_write_that_stalled_for_several_ticks_the_frames_that_fell_due_go_at_once_to_refill_the_lead()
+    {
+        var call = StartCall(frames: 10, lead: TimeSpan.FromMilliseconds(60));
+        await call.Sent.WaitForAsync(4); // 80 ms at the carrier at once
+        await _clock.WaitForPendingTimersAsync().DefaultTimeout();
+
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        call.Carrier.HoldSends = release;
+        _clock.Advance(Frame20); // frame 5's write starts and hangs
+        await call.Carrier.WaitForHeldSendsAsync(1);
+        _clock.Advance(Frame20);
+        _clock.Advance(Frame20);
+        _clock.Advance(Frame20); // 80 ms: the carrier has played all it held
+        call.Carrier.HoldSends = null;
+        release.SetResult();
+        await call.Sent.WaitForAsync(8);
+
+        // Frame 5 completed at 80 ms; frames 6-8 (due at 40, 60, 80 ms) followed at once: the carrier holds the lead again.
+        Assert.Equal([0, 0, 0, 0, 80, 80, 80, 80], call.Sent.Milliseconds());
+        call.Playout.Complete();
+        _clock.Advance(Frame20);
+        await call.Sent.WaitForAsync(9);
+        _clock.Advance(Frame20);
+        await call.Run.DefaultTimeout();
+        Assert.Equal(10, call.Sent.Count);
+    }
+
+    [Fact]
     public async Task The_timer_runs_only_while_some_call_is_playing()
     {
         using var ended = new CancellationTokenSource();
