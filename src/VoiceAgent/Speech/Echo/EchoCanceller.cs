@@ -84,6 +84,9 @@ internal sealed class EchoCanceller
     /// <summary>Samples of audio since the canceller last found a new echo path (0 = this frame); -1 before any.</summary>
     public long SinceNewPath { get; private set; } = -1;
 
+    /// <summary>True on the frame an echo path was first seen, before it is confirmed (see <see cref="EchoDelayEstimator.Suspected"/>).</summary>
+    public bool EchoSuspected => _delay.Suspected;
+
     /// <summary>True when the last frame was taken for echo alone and brought down to the noise floor.</summary>
     public bool Suppressed => _residualSuppression && _suppressor.Suppressed;
 

@@ -6,6 +6,10 @@ namespace VoiceAgent.Speech.Echo;
 /// <see cref="WindowMs"/>, for lags up to <see cref="EchoCanceller.MaxDelayMs"/>. Re-estimated every
 /// <see cref="IntervalFrames"/> frames while the far end is active, so an echo that appears mid-reply, or a path that
 /// changes, is found within a few hundred milliseconds. Also returns the least-squares gain of the echo at that lag.
+/// A line that does not echo must never get a path (a wrong one cancels and suppresses the caller), so the first path
+/// needs a fit no unrelated voice gives (<see cref="AcquireCorrelation"/>: speech over unrelated speech, including the
+/// bench's periodic voices, stays near 0.5), the far end really playing in the window that explains it, and
+/// <see cref="Agreements"/> estimates in a row on the same lag.
 /// Allocation-free per frame; all buffers are sized at construction.
 /// </summary>
 internal sealed class EchoDelayEstimator
@@ -15,7 +19,16 @@ internal sealed class EchoDelayEstimator
     public const int IntervalFrames = 5;
     /// <summary>A moved delay seen once is looked at again this soon (frames), to confirm it quickly.</summary>
     public const int ConfirmFrames = 2;
-    private const float MinCorrelation = 0.45f;
+    /// <summary>A new path needs this normalised correlation (its echo explains half the near end's power).</summary>
+    public const float AcquireCorrelation = 0.7f;
+    /// <summary>A path that moved on a line already proven to echo needs this correlation.</summary>
+    private const float MoveCorrelation = 0.45f;
+    /// <summary>A known path's gain is refreshed from estimates at least this good.</summary>
+    private const float TrackCorrelation = 0.45f;
+    /// <summary>A new path needs this many estimates in a row agreeing within a millisecond.</summary>
+    public const int Agreements = 2;
+    /// <summary>Far end power (per decimated sample) in the window that must explain the echo: about −40 dBFS.</summary>
+    private const float FarPlayingPower = 1e5f;
 
     private readonly int _factor;
     private readonly int _window;
@@ -27,7 +40,8 @@ internal sealed class EchoDelayEstimator
     private long _written;
     private int _frames;
     private float _farActivity;
-    private int _candidate = -1; // a moved delay seen once, waiting for the next estimate to agree
+    private int _candidate = -1; // a new delay seen, waiting for the next estimates to agree
+    private int _agreements;
 
     public EchoDelayEstimator(int sampleRate)
     {
@@ -64,12 +78,19 @@ internal sealed class EchoDelayEstimator
             _written++;
             farEnergy += f * f;
         }
+        Suspected = false;
         // Far-end activity over the recent past: estimating on silence finds nothing.
         _farActivity = 0.8f * _farActivity + 0.2f * farEnergy;
         if (++_frames < (_candidate >= 0 ? ConfirmFrames : IntervalFrames) || _written < _span || _farActivity < 1e4f) return false;
         _frames = 0;
         return Estimate();
     }
+
+    /// <summary>
+    /// True on the frame a new path was first seen with a proven-grade fit, before the next estimates confirm it: the
+    /// audio is most likely our echo (a clean line never fits the far end this well), so barge-in waits for the proof.
+    /// </summary>
+    public bool Suspected { get; private set; }
 
     private bool Estimate()
     {
@@ -78,7 +99,7 @@ internal sealed class EchoDelayEstimator
         var near = _near.AsSpan(nearStart, _window);
         var nearEnergy = Dot(near, near);
         if (nearEnergy < 1e3f * _window) return false; // nothing came back at all
-        float best = 0, bestGain = 0;
+        float best = 0, bestGain = 0, bestFarEnergy = 0;
         var bestLag = -1;
         for (var lag = 0; lag <= _maxLag; lag++)
         {
@@ -89,25 +110,37 @@ internal sealed class EchoDelayEstimator
             var farEnergy = Dot(far, far);
             if (farEnergy <= 0) continue;
             var c = cross / MathF.Sqrt(farEnergy * nearEnergy);
-            if (c > best) { best = c; bestLag = lag; bestGain = cross / farEnergy; }
+            if (c > best) { best = c; bestLag = lag; bestGain = cross / farEnergy; bestFarEnergy = farEnergy; }
         }
-        if (bestLag < 0 || best < MinCorrelation) return false;
+        if (bestLag < 0) return false;
         var delay = bestLag * _factor;
-        // Wobble of a few milliseconds is the same path (the filter window has room for it); more is a new path.
-        var changed = DelaySamples < 0 || Math.Abs(delay - DelaySamples) > 6 * _factor;
-        if (changed && DelaySamples >= 0)
+        var samePath = DelaySamples >= 0 && Math.Abs(delay - DelaySamples) <= 6 * _factor;
+        if (samePath)
         {
-            // A move of a known path counts once two estimates in a row agree on it: a caller talking over the echo
-            // can make one window peak at a lag that means nothing.
-            var confirmed = _candidate >= 0 && Math.Abs(delay - _candidate) <= 6 * _factor;
-            _candidate = confirmed ? -1 : delay;
-            if (!confirmed) return false;
+            // Tracking a path already proven: a weaker fit (a caller over the echo, line noise) still refreshes the gain.
+            _candidate = -1;
+            _agreements = 0;
+            if (best < TrackCorrelation) return false;
+            Gain = bestGain;
+            Confidence = best;
+            return false;
         }
-        else _candidate = -1;
-        if (changed) DelaySamples = delay;
+        // A new path (the first, or a move) must be proven, because a wrong one cancels and suppresses the caller:
+        // the far end really playing in the window that explains the near end, a fit far above what unrelated speech
+        // gives, and the same lag in several estimates in a row.
+        // A line already proven to echo needs less to show its path moved (half the window may still be the old path).
+        var proven = best >= (DelaySamples < 0 ? AcquireCorrelation : MoveCorrelation)
+            && bestFarEnergy >= FarPlayingPower * _window;
+        if (!proven) { _candidate = -1; _agreements = 0; return false; }
+        if (_candidate >= 0 && Math.Abs(delay - _candidate) <= _factor) _agreements++;
+        else { _candidate = delay; _agreements = 1; Suspected = true; }
+        if (_agreements < Agreements) return false;
+        _candidate = -1;
+        _agreements = 0;
+        DelaySamples = delay;
         Gain = bestGain;
         Confidence = best;
-        return changed;
+        return true;
     }
 
     private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => Audio.VectorMath.Dot(a, b);

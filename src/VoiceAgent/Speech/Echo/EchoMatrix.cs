@@ -99,7 +99,7 @@ internal static class EchoMatrix
             if (cancelEcho) canceller.Process(far, inbound);
             vad.ObservePlayback(far);
             var e = vad.Process(inbound);
-            if (cancelEcho && canceller.SinceNewPath == 0) decision.EchoPathChanged(origin + at + frame);
+            if (cancelEcho && (canceller.SinceNewPath == 0 || canceller.EchoSuspected)) decision.EchoPathChanged(origin + at + frame);
             if (trace is not null)
                 trace.WriteLine($"{at * 1000 / sampleRate,6} ms delay {canceller.DelayMs?.ToString("0") ?? "-",4} erle {canceller.ErleDb,5:0.0} dt {canceller.DoubleTalk,-5} sup {canceller.Suppressed,-5} leak {10 * Math.Log10(canceller.ResidualLeak + 1e-9),5:0.0} vad {e.Kind} speaking {vad.IsSpeaking} p {vad.SpeechProbability:0.00} in {Audio.Pcm16.Dbfs(inbound):0.0} dBFS");
             var now = origin + at + frame;

@@ -420,7 +420,8 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         var played = _playedFrames.Take();
         if (_options.EchoCancellation) _echo.Process(played, _inboundPcm);
         var cancelled = _options.EchoCancellation && _echo.Changed;
-        var echoPathChanged = _echo.SinceNewPath == 0;
+        var echoPathChanged = _options.EchoCancellation && _echo.SinceNewPath == 0;
+        var echoSuspected = _options.EchoCancellation && _echo.EchoSuspected; // barge-in waits for the path's proof
         var vad = _vad.Process(_inboundPcm);
         var voiced = _vad.IsSpeaking && _vad.SpeechProbability >= 0.5f;
         if (voiced) _lastVoicedFrameAt = receivedAt + FrameTicks;
@@ -434,6 +435,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
             LogEchoPath(_logger, _callId, _echo.DelayMs ?? -1);
             _bargeIn.EchoPathChanged(receivedAt);
         }
+        else if (echoSuspected) _bargeIn.EchoPathChanged(receivedAt);
         switch (vad.Kind)
         {
             case VadEventKind.SpeechStarted:
