@@ -31,12 +31,15 @@ internal static class StalledCallersBench
     /// <summary>The GC configurations <c>--gc-matrix</c> compares (runtime environment variables of the server process).</summary>
     private static readonly (string Name, Dictionary<string, string> Environment)[] GcConfigurations =
     [
-        ("workstation concurrent", new() { ["DOTNET_gcServer"] = "0", ["DOTNET_gcConcurrent"] = "1" }),
-        ("workstation non-concurrent", new() { ["DOTNET_gcServer"] = "0", ["DOTNET_gcConcurrent"] = "0" }),
-        ("server concurrent", new() { ["DOTNET_gcServer"] = "1", ["DOTNET_gcConcurrent"] = "1" }),
-        ("server, GCConserveMemory=7", new() { ["DOTNET_gcServer"] = "1", ["DOTNET_GCConserveMemory"] = "7" }),
-        ("workstation, GCConserveMemory=7", new() { ["DOTNET_gcServer"] = "0", ["DOTNET_GCConserveMemory"] = "7" }),
-        ("workstation, heap limit 256 MB", new() { ["DOTNET_gcServer"] = "0", ["DOTNET_GCHeapHardLimit"] = "0x10000000" }),
+        // Each row states every knob it compares (environment variables override the server's runtimeconfig), so a
+        // row means the same whatever the shipped defaults are; the first row is what the server ships with.
+        ("as shipped (runtimeconfig)", new()),
+        ("workstation concurrent", new() { ["DOTNET_gcServer"] = "0", ["DOTNET_gcConcurrent"] = "1", ["DOTNET_GCConserveMemory"] = "0" }),
+        ("workstation non-concurrent", new() { ["DOTNET_gcServer"] = "0", ["DOTNET_gcConcurrent"] = "0", ["DOTNET_GCConserveMemory"] = "0" }),
+        ("server concurrent", new() { ["DOTNET_gcServer"] = "1", ["DOTNET_gcConcurrent"] = "1", ["DOTNET_GCConserveMemory"] = "0" }),
+        ("server, GCConserveMemory=7", new() { ["DOTNET_gcServer"] = "1", ["DOTNET_gcConcurrent"] = "1", ["DOTNET_GCConserveMemory"] = "7" }),
+        ("workstation, GCConserveMemory=7", new() { ["DOTNET_gcServer"] = "0", ["DOTNET_gcConcurrent"] = "1", ["DOTNET_GCConserveMemory"] = "7" }),
+        ("workstation, heap limit 256 MB", new() { ["DOTNET_gcServer"] = "0", ["DOTNET_gcConcurrent"] = "1", ["DOTNET_GCConserveMemory"] = "0", ["DOTNET_GCHeapHardLimit"] = "0x10000000" }),
     ];
 
     private sealed record WaveResult(double Before, double Peak, double After, int Ended, int Stalled, int Completed, int Expected, List<double> Latencies, double Seconds,
