@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
+using VoiceAgent.Buffers;
 
 namespace VoiceAgent.Providers.Anthropic;
 

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using VoiceAgent.Buffers;
 
 namespace VoiceAgent.Providers.Anthropic;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using VoiceAgent.Buffers;
 
 namespace VoiceAgent.Providers.Anthropic;
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using VoiceAgent.Buffers;
 
 namespace VoiceAgent.Providers.Anthropic;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using StackExchange.Redis;
+using VoiceAgent.Buffers;
 
 namespace VoiceAgent.Storage.Sessions;
 
@@ -19,7 +20,7 @@ internal sealed class RedisSessionStore(IConnectionMultiplexer redis, SessionSto
     public Task SaveAsync(SessionSnapshot snapshot, CancellationToken cancellationToken) => Run(async () =>
     {
         // Serialized into a pooled buffer (a snapshot is written after every turn); it goes back once Redis answered.
-        var json = new PooledJsonBuffer(4096);
+        var json = new PooledByteBufferWriter(4096);
         using (var writer = new Utf8JsonWriter(json))
             JsonSerializer.Serialize(writer, snapshot.CappedTo(options.MaxTurns), SessionJsonContext.Default.SessionSnapshot);
         var now = clock.GetUtcNow();
@@ -38,7 +39,7 @@ internal sealed class RedisSessionStore(IConnectionMultiplexer redis, SessionSto
         }
         await batch.ExecuteAsync();
         await Task.WhenAll(writes);
-        json.Release(); // only on success: a failed write may still be queued in the multiplexer, holding the bytes
+        json.Dispose(); // only on success: a failed write may still be queued in the multiplexer, holding the bytes
         return true;
     });
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using VoiceAgent.Buffers;
 using VoiceAgent.Providers.Anthropic;
 
 namespace VoiceAgent.Tests.Providers.Anthropic;

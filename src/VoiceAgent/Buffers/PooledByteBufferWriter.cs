@@ -1,11 +1,12 @@
 using System.Buffers;
 
-namespace VoiceAgent.Providers.Anthropic;
+namespace VoiceAgent.Buffers;
 
 /// <summary>
-/// An <see cref="IBufferWriter{T}"/> of bytes on arrays rented from <see cref="ArrayPool{T}.Shared"/>: request bodies
-/// and tool-call arguments are built in it without a fresh array per request. Dispose returns the array; the writer
-/// must not be used after that.
+/// An <see cref="IBufferWriter{T}"/> of bytes on arrays rented from <see cref="ArrayPool{T}.Shared"/>: model request
+/// bodies, tool-call arguments and session snapshots are built in it without a fresh array each time. Dispose returns
+/// the array; the writer must not be used after that. A caller whose bytes may still be read by someone else (a write
+/// that failed may still be queued in a client) does not dispose it and leaves the array to the GC.
 /// </summary>
 internal sealed class PooledByteBufferWriter(int initialCapacity = 1024) : IBufferWriter<byte>, IDisposable
 {
