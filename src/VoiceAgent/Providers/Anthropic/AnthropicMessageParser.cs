@@ -99,16 +99,8 @@ internal static class AnthropicMessageParser
 
     private static UsageDetails? ReadUsage(ref Utf8JsonReader reader)
     {
-        if (!ReadValue(ref reader, JsonTokenType.StartObject)) { SkipValue(ref reader); return null; }
-        long? input = null, output = null, creation = null, read = null;
-        while (NextProperty(ref reader))
-        {
-            if (reader.ValueTextEquals("input_tokens"u8)) input = ReadLong(ref reader);
-            else if (reader.ValueTextEquals("output_tokens"u8)) output = ReadLong(ref reader);
-            else if (reader.ValueTextEquals("cache_creation_input_tokens"u8)) creation = ReadLong(ref reader);
-            else if (reader.ValueTextEquals("cache_read_input_tokens"u8)) read = ReadLong(ref reader);
-            else SkipValue(ref reader);
-        }
-        return Usage(input, output, creation, read);
+        var counts = new AnthropicStreamDecoder.TokenCounts();
+        AnthropicStreamDecoder.ReadUsage(ref reader, ref counts);
+        return counts.ToUsage();
     }
 }

@@ -17,7 +17,7 @@ namespace VoiceAgent.Providers.Anthropic;
 internal sealed class AnthropicStreamDecoder : IDisposable
 {
     private List<ToolBlock>? _tools;
-    private long? _inputTokens, _outputTokens, _cacheCreationTokens, _cacheReadTokens;
+    private TokenCounts _tokens;
     private bool _finished;
 
     public string? MessageId { get; private set; }
@@ -45,7 +45,7 @@ internal sealed class AnthropicStreamDecoder : IDisposable
     {
         if (_finished) return null;
         _finished = true;
-        var usage = Usage();
+        var usage = _tokens.ToUsage();
         if (usage is null && FinishReason is null) return null;
         return NewUpdate(usage is null ? [] : [new UsageContent(usage)]);
     }
@@ -103,7 +103,7 @@ internal sealed class AnthropicStreamDecoder : IDisposable
             {
                 if (reader.ValueTextEquals("id"u8)) MessageId = ReadString(ref reader) ?? MessageId;
                 else if (reader.ValueTextEquals("model"u8)) ModelId = ReadString(ref reader) ?? ModelId;
-                else if (reader.ValueTextEquals("usage"u8)) ReadUsage(ref reader);
+                else if (reader.ValueTextEquals("usage"u8)) ReadUsage(ref reader, ref _tokens);
                 else SkipValue(ref reader);
             }
         }
@@ -113,7 +113,7 @@ internal sealed class AnthropicStreamDecoder : IDisposable
     {
         while (NextProperty(ref reader))
         {
-            if (reader.ValueTextEquals("usage"u8)) ReadUsage(ref reader);
+            if (reader.ValueTextEquals("usage"u8)) ReadUsage(ref reader, ref _tokens);
             else if (reader.ValueTextEquals("delta"u8) && ReadValue(ref reader, JsonTokenType.StartObject))
             {
                 while (NextProperty(ref reader))
@@ -233,25 +233,35 @@ internal sealed class AnthropicStreamDecoder : IDisposable
             (Dictionary<string, object?>?)JsonSerializer.Deserialize(json, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(Dictionary<string, object?>))));
     }
 
-    private void ReadUsage(ref Utf8JsonReader reader)
+    /// <summary>
+    /// Reads a <c>usage</c> object into <paramref name="counts"/>: a field it sends replaces the one held, one it omits
+    /// stays (message_delta's counts are cumulative over message_start's; a non-streamed reply starts from none).
+    /// </summary>
+    internal static void ReadUsage(ref Utf8JsonReader reader, ref TokenCounts counts)
     {
         if (!ReadValue(ref reader, JsonTokenType.StartObject)) { SkipValue(ref reader); return; }
-        // message_delta's counts are cumulative: a field it sends replaces the one from message_start, one it omits stays.
         while (NextProperty(ref reader))
         {
-            if (reader.ValueTextEquals("input_tokens"u8)) _inputTokens = ReadLong(ref reader) ?? _inputTokens;
-            else if (reader.ValueTextEquals("output_tokens"u8)) _outputTokens = ReadLong(ref reader) ?? _outputTokens;
-            else if (reader.ValueTextEquals("cache_creation_input_tokens"u8)) _cacheCreationTokens = ReadLong(ref reader) ?? _cacheCreationTokens;
-            else if (reader.ValueTextEquals("cache_read_input_tokens"u8)) _cacheReadTokens = ReadLong(ref reader) ?? _cacheReadTokens;
+            if (reader.ValueTextEquals("input_tokens"u8)) counts.Input = ReadLong(ref reader) ?? counts.Input;
+            else if (reader.ValueTextEquals("output_tokens"u8)) counts.Output = ReadLong(ref reader) ?? counts.Output;
+            else if (reader.ValueTextEquals("cache_creation_input_tokens"u8)) counts.CacheCreation = ReadLong(ref reader) ?? counts.CacheCreation;
+            else if (reader.ValueTextEquals("cache_read_input_tokens"u8)) counts.CacheRead = ReadLong(ref reader) ?? counts.CacheRead;
             else SkipValue(ref reader);
         }
+    }
+
+    /// <summary>The token counts of one reply as Anthropic reports them (cache writes and reads apart from input).</summary>
+    internal struct TokenCounts
+    {
+        public long? Input, Output, CacheCreation, CacheRead;
+
+        public readonly UsageDetails? ToUsage() => Usage(Input, Output, CacheCreation, CacheRead);
     }
 
     /// <summary>
     /// The Microsoft.Extensions.AI form the cost code reads: input counts every input token (cache reads and writes
     /// included, as the prompt-caching docs add them up), cached input the cache reads.
     /// </summary>
-    private UsageDetails? Usage() => Usage(_inputTokens, _outputTokens, _cacheCreationTokens, _cacheReadTokens);
 
     internal static UsageDetails? Usage(long? input, long? output, long? cacheCreation, long? cacheRead)
     {
