@@ -79,10 +79,12 @@ internal sealed class CampaignQueue
     {
         await _startup.Migrated.WaitAsync(ct);
         var placed = 0;
+        // One pass takes what was due when it started: an entry whose attempt ends (busy, no answer) while the pass
+        // runs is requeued for later, and must not be dialled a second time by this same pass.
+        var passStart = _clock.GetUtcNow();
         for (var i = 0; i < 1000; i++)
         {
-            var now = _clock.GetUtcNow();
-            var entry = await _store.ClaimAsync(now, now.AddSeconds(_options.CampaignLeaseSeconds), Instance, _options.CampaignConcurrency, ct);
+            var entry = await _store.ClaimAsync(passStart, _clock.GetUtcNow().AddSeconds(_options.CampaignLeaseSeconds), Instance, _options.CampaignConcurrency, ct);
             if (entry is null) break;
             if (await DialEntryAsync(entry, ct)) placed++;
         }
