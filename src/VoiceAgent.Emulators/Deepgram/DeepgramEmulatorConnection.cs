@@ -72,7 +72,11 @@ public sealed class DeepgramEmulatorConnection
     /// <summary>Every <c>speech_final</c> sent, with when the speech it ends had arrived: the stand-in's own endpointing time.</summary>
     public IReadOnlyList<DeepgramEmulatorEndpoint> Endpoints => Volatile.Read(ref _endpoints);
 
-    internal void AddEndpoint(DeepgramEmulatorEndpoint endpoint) => ImmutableInterlocked.Update(ref _endpoints, static (list, e) => list.Add(e), endpoint);
+    internal void AddEndpoint(DeepgramEmulatorEndpoint endpoint)
+    {
+        ImmutableInterlocked.Update(ref _endpoints, static (list, e) => list.Add(e), endpoint);
+        _changed(); // recorded once the send completed, which may be after the client read it: waiters are woken
+    }
 
     internal void AddKeepAlive() => Bump(ref _keepAlives);
     internal void AddFinalize() => Bump(ref _finalizes);

@@ -23,6 +23,8 @@ public sealed class DeepgramEmulatorEndpointTimesTests : DeepgramEmulatorTestBas
         var speechArrived = Stopwatch.GetTimestamp(); // every frame of the speech is in; the endpointing quiet is not
         await SendInFramesAsync(session, TestAudio.MuLawSilenceOf(TimeSpan.FromSeconds(0.6)));
         var final = await events.NextAsync<TranscriptReceived>(t => t.SpeechFinal);
+        // The emulator stamps the endpoint once its send completed, which can be after the client has read the frame.
+        await WaitForEmulatorAsync(e => e.Connections.Sum(c => c.Endpoints.Count) >= 1);
 
         var endpoint = Assert.Single(Assert.Single(Emulator.Connections).Endpoints);
         Assert.True(endpoint.SpeechEndArrivedAt <= speechArrived, "the speech's end arrived before the quiet was sent");
