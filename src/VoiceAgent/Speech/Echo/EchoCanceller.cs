@@ -185,7 +185,7 @@ internal sealed class EchoCanceller
         // filter's own (exact once converged) and the path's (bulk gain × far power around the delay, which also
         // covers a reference a frame or two off while the filter catches up). While a new path is being learned its
         // gain is still rough, so the suppressor learns how much is left regardless of double talk.
-        if (_residualSuppression) _suppressor.Process(near, echoPower, DoubleTalk && !learning);
+        if (_residualSuppression) _suppressor.Process(near, echoPower, DoubleTalk && !learning, errorPower);
         _time += _frame;
     }
 

@@ -46,17 +46,20 @@ internal sealed class ResidualEchoSuppressor
     /// <summary>
     /// Suppresses the residual echo in <paramref name="frame"/> (the linear stage's output), in place.
     /// <paramref name="echoPower"/> is the power of the echo the path predicts for this frame (before cancellation);
-    /// <paramref name="doubleTalk"/> freezes learning while the caller talks.
+    /// <paramref name="doubleTalk"/> freezes learning while the caller talks. <paramref name="linearResidualPower"/> is
+    /// the power of what the linear filter leaves (its error), which is what the decision weighs even while the frame
+    /// itself is still the line as it came (a filter below its ERLE threshold): echo the filter already predicts is
+    /// not mistaken for the caller, and a caller 6 dB above a loud echo is not mistaken for it. Negative: the frame's power.
     /// </summary>
-    public void Process(Span<short> frame, float echoPower, bool doubleTalk)
+    public void Process(Span<short> frame, float echoPower, bool doubleTalk, float linearResidualPower = -1)
     {
         float power = 0;
         foreach (var s in frame) power += (float)s * s;
         power /= frame.Length;
         TrackNoise(power);
 
-        // What the frame holds above the line's noise is measured against the residual echo expected.
-        var aboveNoise = Math.Max(power - NoisePower, 0);
+        // What the linear stage leaves above the line's noise is measured against the residual echo expected.
+        var aboveNoise = Math.Max((linearResidualPower >= 0 ? Math.Min(linearResidualPower, power) : power) - NoisePower, 0);
         var residual = Leak * echoPower;
         Suppressed = echoPower > 0 && aboveNoise <= OverdriveRatio * residual;
         if (!doubleTalk && echoPower > NoisePower)

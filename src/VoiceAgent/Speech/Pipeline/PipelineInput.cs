@@ -9,7 +9,11 @@ namespace VoiceAgent.Speech.Pipeline;
 internal abstract record PipelineInput;
 
 /// <summary>One frame of caller audio, in the carrier's format, as it arrived.</summary>
-internal sealed record InboundFrame(ReadOnlyMemory<byte> Frame, long ReceivedAt) : PipelineInput;
+internal sealed record InboundFrame(ReadOnlyMemory<byte> Frame, long ReceivedAt) : PipelineInput
+{
+    /// <summary>The frame's place on the carrier's stream clock (ms since the stream started); null when not stamped.</summary>
+    public long? CarrierMs { get; init; }
+}
 
 /// <summary>The carrier echoed a mark: the audio queued before it has played.</summary>
 internal sealed record MarkEchoed(string Name) : PipelineInput;
@@ -33,7 +37,7 @@ internal sealed record LocaleSwitched(CallLocale Locale, ISpeechToTextSession Se
 internal sealed record VoiceInput(VoiceReport Report) : PipelineInput;
 
 /// <summary>Playout handed this item's frame to the carrier's socket.</summary>
-internal sealed record FrameSent(PlayoutItem Item) : PipelineInput;
+internal sealed record FrameSent(PlayoutItem Item, long SentAt) : PipelineInput;
 
 /// <summary>The barge-in confirmation time after the caller's speech ended has passed.</summary>
 internal sealed record ConfirmationDue : PipelineInput;

@@ -47,7 +47,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     // ── Owned by the loop (RunAsync); set up before it starts, never touched from elsewhere after. ──
     private readonly VoiceActivityDetector _vad;
     private readonly EchoCanceller _echo;
-    private readonly PlayedFrameQueue _playedFrames;
+    private readonly FarEndTimeline _farEnd;
     private readonly byte[] _cancelledFrame;
     private readonly short[] _inboundPcm;
     private readonly short[] _playedPcm;
@@ -120,7 +120,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         _format = carrier.Format;
         _vad = new VoiceActivityDetector(options.Vad, _format.SampleRate);
         _echo = new EchoCanceller(_format.SampleRate);
-        _playedFrames = new PlayedFrameQueue(_format.SamplesPerFrame);
+        _farEnd = new FarEndTimeline(_format.SampleRate, clock.TimestampFrequency);
         _cancelledFrame = new byte[_format.FrameBytes];
         _inboundPcm = new short[_format.SamplesPerFrame];
         _playedPcm = new short[_format.SamplesPerFrame];
@@ -159,7 +159,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
             deaf = $"speech recognition failed to connect: {ex.GetType().Name}";
         }
         _playout = new Playout(_carrier, _options.PlayoutLead, _clock, _playoutScheduler, _metrics, _transportName,
-            (item, ct) => PostAsync(new FrameSent(item), ct), _logger, _callId);
+            (item, ct) => PostAsync(new FrameSent(item, _clock.GetTimestamp()), ct), _logger, _callId);
         if (session is not null) UseSttSession(session);
         _loop = RunAsync(_life.Token);
         _playoutRun = _playout.RunAsync(_life.Token);
@@ -175,9 +175,13 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
 
     // ───────────── the carrier's inbound side: one entry per kind, all into the mailbox ─────────────
 
-    /// <summary>One frame of caller audio, in the carrier's format (handled in <see cref="OnInboundFrameAsync"/>).</summary>
-    public ValueTask OnAudioAsync(ReadOnlyMemory<byte> frame, long receivedAt, CancellationToken cancellationToken)
-        => PostAsync(new InboundFrame(frame, receivedAt), cancellationToken);
+    /// <summary>
+    /// One frame of caller audio, in the carrier's format (handled in <see cref="OnInboundFrameAsync"/>), with its place on
+    /// the carrier's stream clock when the carrier stamps one (<paramref name="carrierMs"/>, ms since the stream started;
+    /// null: counted, 20 ms per frame).
+    /// </summary>
+    public ValueTask OnAudioAsync(ReadOnlyMemory<byte> frame, long receivedAt, CancellationToken cancellationToken, long? carrierMs = null)
+        => PostAsync(new InboundFrame(frame, receivedAt) { CarrierMs = carrierMs }, cancellationToken);
 
     /// <summary>The carrier echoed a mark: the audio before it has played (handled in <see cref="OnMarkEchoed"/>).</summary>
     public ValueTask OnMarkAsync(string name) => PostAsync(new MarkEchoed(name), CancellationToken.None);
@@ -324,9 +328,9 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         switch (input)
         {
             case InboundFrame frame:
-                return OnInboundFrameAsync(frame.Frame, frame.ReceivedAt, ct);
+                return OnInboundFrameAsync(frame.Frame, frame.ReceivedAt, frame.CarrierMs, ct);
             case FrameSent sent:
-                OnFrameSent(sent.Item);
+                OnFrameSent(sent.Item, sent.SentAt);
                 return ValueTask.CompletedTask;
             case MarkEchoed mark:
                 OnMarkEchoed(mark.Name);
@@ -407,8 +411,9 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     /// Every inbound frame of caller audio passes here, in arrival order, on the loop: the one place to add a
     /// detector that listens to the caller's line.
     /// </summary>
-    private async ValueTask OnInboundFrameAsync(ReadOnlyMemory<byte> frame, long receivedAt, CancellationToken cancellationToken)
+    private async ValueTask OnInboundFrameAsync(ReadOnlyMemory<byte> frame, long receivedAt, long? carrierMs, CancellationToken cancellationToken)
     {
+        var played = _farEnd.Inbound(carrierMs, receivedAt); // what was playing at this frame's place on the carrier's clock
         if (frame.Length != _format.FrameBytes)
         {
             // Odd sizes still reach STT as they are; cancellation and VAD run on whole frames.
@@ -416,8 +421,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
             return;
         }
         _format.Decode(frame.Span, _inboundPcm);
-        // Echo cancellation before VAD and STT, referenced to what we played in playout order (one frame per frame).
-        var played = _playedFrames.Take();
+        // Echo cancellation before VAD and STT, referenced to what the carrier was playing when this frame was taken.
         if (_options.EchoCancellation) _echo.Process(played, _inboundPcm);
         var cancelled = _options.EchoCancellation && _echo.Changed;
         var echoPathChanged = _options.EchoCancellation && _echo.SinceNewPath == 0;
@@ -822,7 +826,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         _playout.Clear();
         _tracker.Cleared();
         _vad.ClearPlayback();
-        _playedFrames.Clear(); // the carrier drops what it had not played yet
+        _farEnd.Cleared(_clock.GetTimestamp()); // the carrier drops what it had not played yet
         _lastTimeline = null;
         await _carrier.ClearAsync(cancellationToken);
     }
@@ -898,12 +902,12 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     }
 
     /// <summary>Playout put a frame on the carrier's socket: the echo guard and canceller learn what was played, and when.</summary>
-    private void OnFrameSent(PlayoutItem item)
+    private void OnFrameSent(PlayoutItem item, long sentAt)
     {
         if (item.IsTone) _pendingToneFrames--;
         _format.Decode(item.Frame, _playedPcm);
         _vad.ObservePlayback(_playedPcm);
-        _playedFrames.Add(_playedPcm);
+        _farEnd.Sent(_playedPcm, sentAt);
         if (item.IsTone || item.ReplyId == _lastSentReplyId) return;
         _lastSentReplyId = item.ReplyId;
         if (_lastTimeline is not { } timeline || !timeline.Hops.Mark(TurnHop.FirstMediaSent)) return;

@@ -105,7 +105,7 @@ internal sealed partial class MediaStreamsConnectionHandler(
                         if (m.Media.Track is not (null or "inbound")) break;
                         if (!Convert.TryFromBase64String(payload, audio, out var length) || length == 0) { Reject(callId, "media payload is not base64 audio"); break; }
                         machine?.OnAudio(audio.AsSpan(0, length));
-                        await call.Pipeline.OnAudioAsync(audio.AsMemory(0, length).ToArray(), receivedAt, callCts.Token);
+                        await call.Pipeline.OnAudioAsync(audio.AsMemory(0, length).ToArray(), receivedAt, callCts.Token, m.Media.TimestampMs);
                         break;
                     case "mark" when call is not null && m.Mark?.Name is { } name:
                         await call.Pipeline.OnMarkAsync(name);

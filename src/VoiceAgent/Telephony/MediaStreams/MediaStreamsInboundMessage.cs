@@ -34,6 +34,12 @@ internal sealed class MediaStreamsInboundMessage
     {
         [JsonPropertyName("track")] public string? Track { get; init; }
         [JsonPropertyName("payload")] public string? Payload { get; init; }
+
+        /// <summary>Milliseconds since the stream started, a JSON string holding an integer (Twilio's presentation time).</summary>
+        [JsonPropertyName("timestamp")] public string? Timestamp { get; init; }
+
+        /// <summary><see cref="Timestamp"/> as a number; null when absent or not a non-negative integer.</summary>
+        public long? TimestampMs => long.TryParse(Timestamp, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms) ? ms : null;
     }
 
     internal sealed class DtmfPayload
