@@ -43,9 +43,10 @@ public sealed record SpeechPipelineOptions
 
     /// <summary>
     /// Run the adaptive echo canceller (<c>Speech/Echo</c>: bulk delay, NLMS, double-talk detection, residual echo
-    /// suppression) on caller audio before VAD and STT, referenced to the exact frames we played. Off by default
-    /// (<c>ECHO_CANCELLATION</c>): on a line with no echo it can lock onto a false echo path and drop the caller's words;
-    /// docs/echo.md has the matrix and the media-bench run that decided it.
+    /// suppression) on caller audio before VAD and STT, referenced to the exact frames we played, placed on the
+    /// carrier's timeline. Off by default (<c>ECHO_CANCELLATION</c>): clean lines now keep every word, but the echo
+    /// matrix still misses some barge-ins and an echo that appears mid-reply can still cut the agent off once over the
+    /// emulator; docs/echo.md has the matrix and the media-bench runs that decided it.
     /// </summary>
     public bool EchoCancellation { get; init; }
 
