@@ -8,8 +8,14 @@ namespace VoiceAgent.Speech.Pipeline;
 /// </summary>
 internal abstract record PipelineInput;
 
-/// <summary>One frame of caller audio, in the carrier's format, as it arrived.</summary>
-internal sealed record InboundFrame(ReadOnlyMemory<byte> Frame, long ReceivedAt) : PipelineInput;
+/// <summary>
+/// One frame of caller audio, in the carrier's format, as it arrived: the first <paramref name="Length"/> bytes of
+/// <paramref name="Buffer"/>, rented from <see cref="System.Buffers.ArrayPool{T}.Shared"/> and returned by the loop once handled.
+/// </summary>
+internal sealed record InboundFrame(byte[] Buffer, int Length, long ReceivedAt) : PipelineInput
+{
+    public ReadOnlyMemory<byte> Frame => Buffer.AsMemory(0, Length);
+}
 
 /// <summary>The carrier echoed a mark: the audio queued before it has played.</summary>
 internal sealed record MarkEchoed(string Name) : PipelineInput;

@@ -70,6 +70,19 @@ internal sealed partial class MediaStreamsConnectionHandler(
                 if (message.IsClose) break;
                 if (message.TooLarge || message.Type != WebSocketMessageType.Text) { Reject(callId, message.TooLarge ? "frame over 64 KiB" : "binary frame"); continue; }
 
+                // The hot path (50 a second): caller audio read in place, decoded into this call's buffer, copied once into the pipeline's.
+                if (call is not null)
+                {
+                    var read = MediaStreamsMediaReader.TryRead(message.Payload.Span, audio, out var decoded);
+                    if (read == MediaFrameRead.OtherTrack) continue;
+                    if (read == MediaFrameRead.Audio)
+                    {
+                        machine?.OnAudio(audio.AsSpan(0, decoded));
+                        await call.Pipeline.OnAudioAsync(audio.AsMemory(0, decoded), receivedAt, callCts.Token);
+                        continue;
+                    }
+                }
+
                 MediaStreamsInboundMessage? m;
                 try { m = JsonSerializer.Deserialize(message.Payload.Span, MediaStreamsJsonContext.Default.MediaStreamsInboundMessage); }
                 catch (JsonException ex) { Reject(callId, "malformed JSON: " + ex.Message); continue; }
@@ -105,7 +118,7 @@ internal sealed partial class MediaStreamsConnectionHandler(
                         if (m.Media.Track is not (null or "inbound")) break;
                         if (!Convert.TryFromBase64String(payload, audio, out var length) || length == 0) { Reject(callId, "media payload is not base64 audio"); break; }
                         machine?.OnAudio(audio.AsSpan(0, length));
-                        await call.Pipeline.OnAudioAsync(audio.AsMemory(0, length).ToArray(), receivedAt, callCts.Token);
+                        await call.Pipeline.OnAudioAsync(audio.AsMemory(0, length), receivedAt, callCts.Token);
                         break;
                     case "mark" when call is not null && m.Mark?.Name is { } name:
                         await call.Pipeline.OnMarkAsync(name);

@@ -62,7 +62,7 @@ internal sealed partial class VonageConnectionHandler(
                 if (message.Type == WebSocketMessageType.Binary)
                 {
                     if (call is null) { Reject(callId, "audio before websocket:connected"); continue; }
-                    await call.Pipeline.OnAudioAsync(message.Payload.ToArray(), receivedAt, callCts.Token);
+                    await call.Pipeline.OnAudioAsync(message.Payload, receivedAt, callCts.Token); // copied by the pipeline before the next read
                     continue;
                 }
 
