@@ -5,6 +5,7 @@ using System.Text.Json;
 using VoiceAgent.Speech.Pipeline;
 using VoiceAgent.Telephony.Twilio.Rest;
 using VoiceAgent.Telephony.WebSockets;
+using System.Runtime.CompilerServices;
 
 namespace VoiceAgent.Telephony.MediaStreams;
 
@@ -33,6 +34,7 @@ internal sealed class MediaStreamsAudioTransport(CarrierSocketWriter writer, str
     /// A <c>media</c> message, 50 a second: the precomputed prefix, the payload's base64 and the closing bytes, written
     /// straight into a pooled buffer that the socket's writer then owns (no JSON writer, no copy).
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))] // 50 a second per call, always completes later (it waits for the socket)
     public async ValueTask SendAudioAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
     {
         await _sendLock.WaitAsync(cancellationToken);

@@ -42,7 +42,7 @@ internal sealed partial class MediaStreamsConnectionHandler(
         using var registration = liveCalls.Register(callCts);
         using var reader = new WebSocketMessageReader(socket, MaxFrameBytes);
         using var watch = new CarrierWatch(limits, calls.Clock, watchIdle: true);
-        var writer = new CarrierSocketWriter(socket, watch, calls.Clock, outputMetrics, TransportName);
+        var writer = new CarrierSocketWriter(socket, watch, calls.Clock, outputMetrics, TransportName, inlineWrites: true);
         MediaStreamsAudioTransport? carrier = null;
         AudioCall? call = null;
         Outbound.OutboundAudioWatch.Listener? machine = null;

@@ -20,9 +20,9 @@ internal enum MediaFrameRead
 /// <summary>
 /// The hot path of a Media Streams socket: reads a <c>media</c> message (50 a second per call) in place, with no
 /// object, string or intermediate array, decoding its base64 payload straight into the caller's buffer. Everything it
-/// does not recognise as a well-formed <c>media</c> message with an unescaped payload is left to the full parser
-/// (<see cref="MediaStreamsInboundMessage"/>), which also explains bad input, so both paths accept and reject the same
-/// messages.
+/// does not recognise as a well-formed <c>media</c> message with an unescaped, decodable payload is left to the full
+/// parser (<see cref="MediaStreamsInboundMessage"/>), which handles or explains it as before (another event, an escaped
+/// or undecodable payload, malformed JSON).
 /// </summary>
 internal static class MediaStreamsMediaReader
 {

@@ -35,7 +35,7 @@ internal sealed partial class VonageConnectionHandler(
         using var callCts = new CancellationTokenSource();
         using var reader = new WebSocketMessageReader(socket, MaxFrameBytes);
         using var watch = new CarrierWatch(limits, calls.Clock, watchIdle: true);
-        var writer = new CarrierSocketWriter(socket, watch, calls.Clock, outputMetrics, TransportName);
+        var writer = new CarrierSocketWriter(socket, watch, calls.Clock, outputMetrics, TransportName, inlineWrites: true);
         AudioCall? call = null;
         var callId = "pending";
         try

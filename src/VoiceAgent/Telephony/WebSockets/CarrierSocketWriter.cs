@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Threading.Channels;
+using System.Runtime.CompilerServices;
 
 namespace VoiceAgent.Telephony.WebSockets;
 
@@ -32,7 +33,13 @@ internal sealed class CarrierSocketWriter : IAsyncDisposable
     private int _droppedBefore;
     private int _generation;
 
-    public CarrierSocketWriter(WebSocket socket, CarrierWatch watch, TimeProvider clock, CarrierOutputMetrics? metrics = null, string transport = "")
+    /// <param name="inlineWrites">
+    /// The media transports (a frame every 20 ms per call): a sender that finds the writer idle writes its frame on its
+    /// own thread (the drain loop's continuation runs inline) instead of handing it to the thread pool and waiting for
+    /// the written signal on another hop. Order, the budget and stall detection are unchanged: the drain loop stays the
+    /// one writer, and a write that does not complete at once still continues on its own.
+    /// </param>
+    public CarrierSocketWriter(WebSocket socket, CarrierWatch watch, TimeProvider clock, CarrierOutputMetrics? metrics = null, string transport = "", bool inlineWrites = false)
     {
         _socket = socket;
         _watch = watch;
@@ -43,6 +50,7 @@ internal sealed class CarrierSocketWriter : IAsyncDisposable
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
+            AllowSynchronousContinuations = inlineWrites,
         });
         _writeStall = new SlidingDeadline(clock, watch.Limits.SendStallTimeout, OnStalled); // restarted per write: no timer change per frame
         _budgetStall = clock.CreateTimer(static s => ((CarrierSocketWriter)s!).OnStalled(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -72,6 +80,7 @@ internal sealed class CarrierSocketWriter : IAsyncDisposable
     /// <paramref name="buffer"/>, rented from <see cref="ArrayPool{T}.Shared"/>: the writer owns it from this call on
     /// (returned once written or dropped, also when this throws), so the message is never copied.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))] // per media frame: its state machine is reused, not allocated
     public async ValueTask SendRentedAsync(byte[] buffer, int length, WebSocketMessageType type, CancellationToken cancellationToken, bool droppable = false, bool waitUntilWritten = false)
     {
         long queued;
