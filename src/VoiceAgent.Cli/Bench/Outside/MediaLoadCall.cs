@@ -43,7 +43,8 @@ internal sealed class MediaLoadCall(Uri connectUrl, string signedUrl, string aut
                 ok++;
                 progress.TurnDone(true);
             }
-            catch (Exception ex) when (ex is TimeoutException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+            // A wait the caller's closed line cancelled (the server ended the call) is a failed turn too, not the end of the bench.
+            catch (Exception ex) when (ex is TimeoutException or InvalidOperationException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 failed++;
                 failure ??= $"call {index} turn {turn}: {ex.Message}";

@@ -36,6 +36,12 @@ internal sealed record MediaLevelResult(string Target, string Speculation, int C
     public required int AbortedModelRequests { get; init; }
     /// <summary>How late the bench's own 20 ms probe timer woke: the load generator's lag, which would delay callers' arrival stamps.</summary>
     public required LatencyStats BenchLagMs { get; init; }
+    /// <summary>The server's CPU time (user + system, from /proc) per minute of one live call: less load-sensitive than latency.</summary>
+    public double? CpuSecondsPerCallMinute { get; init; }
+    /// <summary>Bytes the server allocated (the runtime's own counter) per second of one live call, in KB.</summary>
+    public double? AllocatedKBPerCallSecond { get; init; }
+    /// <summary>Gen0 collections of the server over the level.</summary>
+    public long? Gen0Collections { get; init; }
 }
 
 /// <summary>
@@ -112,6 +118,9 @@ internal static class MediaOutsideBench
             var reporter = progress.ReportAsync(TimeSpan.FromSeconds(5), () => "", reporting.Token);
             var connectUrl = new Uri($"ws://{server.Address.Authority}/ws/media");
             var signedUrl = PublicBaseUrl.Replace("https://", "wss://", StringComparison.Ordinal) + "/ws/media";
+            await using var allocations = proc is null ? null : AllocationCounter.TryStart(proc.Pid, log);
+            var allocatedBefore = allocations?.AllocatedBytes ?? 0;
+            var gen0Before = allocations?.Gen0Collections ?? 0;
             var cpuBefore = proc?.CpuSeconds();
             var lag = BenchLagProbe.Start(reporting.Token);
             var wall = Stopwatch.StartNew();
@@ -124,6 +133,9 @@ internal static class MediaOutsideBench
             var callResults = await Task.WhenAll(runs);
             var duration = wall.Elapsed;
             var cpu = proc is null ? (double?)null : proc.CpuSeconds() - cpuBefore!.Value;
+            // One counter interval more, so the allocations of the level's last second are in (the callers have hung up: little is added).
+            if (allocations is not null) await Task.Delay(TimeSpan.FromSeconds(1.5), cancellationToken);
+            var callSeconds = calls * duration.TotalSeconds;
             await reporting.CancelAsync();
             await reporter;
             var lagMs = await lag;
@@ -145,6 +157,9 @@ internal static class MediaOutsideBench
                 ModelRequests = requests,
                 AbortedModelRequests = aborted,
                 BenchLagMs = lagMs,
+                CpuSecondsPerCallMinute = cpu is { } used ? used / (callSeconds / 60) : null,
+                AllocatedKBPerCallSecond = allocations is null ? null : (allocations.AllocatedBytes - allocatedBefore) / 1024.0 / callSeconds,
+                Gen0Collections = allocations is null ? null : allocations.Gen0Collections - gen0Before,
             };
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
@@ -159,17 +174,17 @@ internal static class MediaOutsideBench
         }
     }
 
-    private const string Header = "| server | speculation | calls | turns (failed) | replies | frames | underruns | silence ms | frame delay variation p50 / p99 / max ms | onset → clear p50 / p99 ms (n) | server CPU % of a core | bench lag p99 / max ms |";
+    private const string Header = "| server | speculation | calls | turns (failed) | replies | frames | underruns | silence ms | frame delay variation p50 / p99 / max ms | onset → clear p50 / p99 ms (n) | server CPU % of a core | server CPU s per call-minute | server alloc KB per call-second (gen0 GCs) | bench lag p99 / max ms |";
 
     internal static string Table(IEnumerable<MediaLevelResult> results)
     {
-        var table = new StringBuilder().AppendLine(Header).AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        var table = new StringBuilder().AppendLine(Header).AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in results) table.AppendLine(Row(r));
         return table.ToString().TrimEnd();
     }
 
     internal static string Row(MediaLevelResult r) => string.Create(CultureInfo.InvariantCulture,
-        $"| {r.Target} | {r.Speculation} | {r.Calls} | {r.Turns} ({r.FailedTurns}) | {r.Replies} | {r.Frames} | {r.Underruns} | {r.SilenceMs:F0} | {r.DelayVariationMs.Median:F1} / {r.DelayVariationMs.P99:F1} / {r.DelayVariationMs.Max:F1} | {r.ClearAfterOnsetMs.Median:F0} / {r.ClearAfterOnsetMs.P99:F0} ({r.ClearAfterOnsetMs.Count}) | {(r.CpuPercentOfCore is { } cpu ? cpu.ToString("F1", CultureInfo.InvariantCulture) : "n/a")} | {r.BenchLagMs.P99:F1} / {r.BenchLagMs.Max:F1} |");
+        $"| {r.Target} | {r.Speculation} | {r.Calls} | {r.Turns} ({r.FailedTurns}) | {r.Replies} | {r.Frames} | {r.Underruns} | {r.SilenceMs:F0} | {r.DelayVariationMs.Median:F1} / {r.DelayVariationMs.P99:F1} / {r.DelayVariationMs.Max:F1} | {r.ClearAfterOnsetMs.Median:F0} / {r.ClearAfterOnsetMs.P99:F0} ({r.ClearAfterOnsetMs.Count}) | {(r.CpuPercentOfCore is { } cpu ? cpu.ToString("F1", CultureInfo.InvariantCulture) : "n/a")} | {(r.CpuSecondsPerCallMinute is { } perMinute ? perMinute.ToString("F3", CultureInfo.InvariantCulture) : "n/a")} | {(r.AllocatedKBPerCallSecond is { } kb ? string.Create(CultureInfo.InvariantCulture, $"{kb:F1} ({r.Gen0Collections})") : "n/a")} | {r.BenchLagMs.P99:F1} / {r.BenchLagMs.Max:F1} |");
 
     private const string FirstAudioHeader = "| server | speculation | calls | speech end → first audio p50 / p99 ms (n) | server's own share p50 / p99 ms | stand-ins p50 / p99 ms: endpointing, model first token, TTS first audio | model requests per turn (aborted) |";
 
@@ -196,7 +211,7 @@ internal static class MediaOutsideBench
         {
             if (group.FirstOrDefault(r => r.Target == "baseline") is not { } b || group.FirstOrDefault(r => r.Target == "candidate") is not { } c) continue;
             text.Append(string.Create(CultureInfo.InvariantCulture,
-                $"{Environment.NewLine}  {group.Key} calls: underruns {c.Underruns} vs {b.Underruns}, silence {c.SilenceMs:F0} vs {b.SilenceMs:F0} ms, delay variation p99 {Ratio(c.DelayVariationMs.P99, b.DelayVariationMs.P99)}, onset → clear p99 {Ratio(c.ClearAfterOnsetMs.P99, b.ClearAfterOnsetMs.P99)}, speech end → first audio p50 {Ratio(c.SpeechEndToAudioMs.Median, b.SpeechEndToAudioMs.Median)}, server share p50 {Ratio(c.ServerShareMs?.Median, b.ServerShareMs?.Median)}, CPU {Ratio(c.CpuPercentOfCore, b.CpuPercentOfCore)}"));
+                $"{Environment.NewLine}  {group.Key} calls: underruns {c.Underruns} vs {b.Underruns}, silence {c.SilenceMs:F0} vs {b.SilenceMs:F0} ms, delay variation p99 {Ratio(c.DelayVariationMs.P99, b.DelayVariationMs.P99)}, onset → clear p99 {Ratio(c.ClearAfterOnsetMs.P99, b.ClearAfterOnsetMs.P99)}, speech end → first audio p50 {Ratio(c.SpeechEndToAudioMs.Median, b.SpeechEndToAudioMs.Median)}, server share p50 {Ratio(c.ServerShareMs?.Median, b.ServerShareMs?.Median)}, CPU {Ratio(c.CpuPercentOfCore, b.CpuPercentOfCore)}, CPU per call-minute {Ratio(c.CpuSecondsPerCallMinute, b.CpuSecondsPerCallMinute)}, alloc per call-second {Ratio(c.AllocatedKBPerCallSecond, b.AllocatedKBPerCallSecond)}"));
         }
         foreach (var group in results.Where(r => r.Target == "candidate").GroupBy(r => r.Calls))
         {

@@ -24,8 +24,10 @@ internal sealed class DeepgramSpeechToTextSession : ISpeechToTextSession
     private readonly DeepgramConnector _connector;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    // Synchronous continuations: the pump, when idle, sends a caller's frame on the sender's thread (50 frames a second
+    // per call), saving a thread-pool hop per frame; a send that does not complete at once continues on its own.
     private readonly Channel<OutboundFrame> _outbound = Channel.CreateBounded<OutboundFrame>(
-        new BoundedChannelOptions(OutboundCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        new BoundedChannelOptions(OutboundCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait, AllowSynchronousContinuations = true });
     private readonly Channel<SpeechEvent> _events = Channel.CreateBounded<SpeechEvent>(
         new BoundedChannelOptions(EventCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly CancellationTokenSource _lifetime = new();

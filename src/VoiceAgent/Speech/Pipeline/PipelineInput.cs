@@ -8,9 +8,14 @@ namespace VoiceAgent.Speech.Pipeline;
 /// </summary>
 internal abstract record PipelineInput;
 
-/// <summary>One frame of caller audio, in the carrier's format, as it arrived.</summary>
-internal sealed record InboundFrame(ReadOnlyMemory<byte> Frame, long ReceivedAt) : PipelineInput
+/// <summary>
+/// One frame of caller audio, in the carrier's format, as it arrived: the first <paramref name="Length"/> bytes of
+/// <paramref name="Buffer"/>, rented from <see cref="System.Buffers.ArrayPool{T}.Shared"/> and returned by the loop once handled.
+/// </summary>
+internal sealed record InboundFrame(byte[] Buffer, int Length, long ReceivedAt) : PipelineInput
 {
+    public ReadOnlyMemory<byte> Frame => Buffer.AsMemory(0, Length);
+
     /// <summary>The frame's place on the carrier's stream clock (ms since the stream started); null when not stamped.</summary>
     public long? CarrierMs { get; init; }
 }

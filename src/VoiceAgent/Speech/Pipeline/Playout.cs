@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using VoiceAgent.Observability;
+using System.Runtime.CompilerServices;
 
 namespace VoiceAgent.Speech.Pipeline;
 
@@ -174,6 +175,7 @@ internal sealed partial class Playout(
     }
 
     /// <summary>Sends every item that may go now. False once the queue is completed and empty (or the call ended).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))] // per wake-up (a frame or more): its state machine is reused
     private async ValueTask<bool> SendDueAsync(CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested && _queue.Reader.TryPeek(out var item))

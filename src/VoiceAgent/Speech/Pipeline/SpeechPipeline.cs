@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using VoiceAgent.Conversation;
@@ -178,10 +179,15 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     /// <summary>
     /// One frame of caller audio, in the carrier's format (handled in <see cref="OnInboundFrameAsync"/>), with its place on
     /// the carrier's stream clock when the carrier stamps one (<paramref name="carrierMs"/>, ms since the stream started;
-    /// null: counted, 20 ms per frame).
+    /// null: counted, 20 ms per frame). It is copied into a pooled buffer before this returns, so the caller may reuse
+    /// <paramref name="frame"/>'s memory at once.
     /// </summary>
-    public ValueTask OnAudioAsync(ReadOnlyMemory<byte> frame, long receivedAt, CancellationToken cancellationToken, long? carrierMs = null)
-        => PostAsync(new InboundFrame(frame, receivedAt) { CarrierMs = carrierMs }, cancellationToken);
+    public async ValueTask OnAudioAsync(ReadOnlyMemory<byte> frame, long receivedAt, CancellationToken cancellationToken, long? carrierMs = null)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(frame.Length, 1));
+        frame.CopyTo(buffer);
+        if (!await TryPostAsync(new InboundFrame(buffer, frame.Length, receivedAt) { CarrierMs = carrierMs }, cancellationToken)) ArrayPool<byte>.Shared.Return(buffer);
+    }
 
     /// <summary>The carrier echoed a mark: the audio before it has played (handled in <see cref="OnMarkEchoed"/>).</summary>
     public ValueTask OnMarkAsync(string name) => PostAsync(new MarkEchoed(name), CancellationToken.None);
@@ -328,7 +334,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         switch (input)
         {
             case InboundFrame frame:
-                return OnInboundFrameAsync(frame.Frame, frame.ReceivedAt, frame.CarrierMs, ct);
+                return HandleInboundFrameAsync(frame, ct);
             case FrameSent sent:
                 OnFrameSent(sent.Item, sent.SentAt);
                 return ValueTask.CompletedTask;
@@ -406,6 +412,19 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     }
 
     // ───────────── inbound: carrier → echo canceller, VAD, STT → barge-in ─────────────
+
+    /// <summary>Handles one inbound frame, then gives its pooled buffer back (nothing downstream keeps it: STT copies what it sends).</summary>
+    private async ValueTask HandleInboundFrameAsync(InboundFrame frame, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await OnInboundFrameAsync(frame.Frame, frame.ReceivedAt, frame.CarrierMs, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(frame.Buffer);
+        }
+    }
 
     /// <summary>
     /// Every inbound frame of caller audio passes here, in arrival order, on the loop: the one place to add a

@@ -42,7 +42,7 @@ internal sealed partial class MediaStreamsConnectionHandler(
         using var registration = liveCalls.Register(callCts);
         using var reader = new WebSocketMessageReader(socket, MaxFrameBytes);
         using var watch = new CarrierWatch(limits, calls.Clock, watchIdle: true);
-        var writer = new CarrierSocketWriter(socket, watch, calls.Clock, outputMetrics, TransportName);
+        var writer = new CarrierSocketWriter(socket, watch, calls.Clock, outputMetrics, TransportName, inlineWrites: true);
         MediaStreamsAudioTransport? carrier = null;
         AudioCall? call = null;
         Outbound.OutboundAudioWatch.Listener? machine = null;
@@ -69,6 +69,19 @@ internal sealed partial class MediaStreamsConnectionHandler(
                 watch.Received();
                 if (message.IsClose) break;
                 if (message.TooLarge || message.Type != WebSocketMessageType.Text) { Reject(callId, message.TooLarge ? "frame over 64 KiB" : "binary frame"); continue; }
+
+                // The hot path (50 a second): caller audio read in place, decoded into this call's buffer, copied once into the pipeline's.
+                if (call is not null)
+                {
+                    var read = MediaStreamsMediaReader.TryRead(message.Payload.Span, audio, out var decoded, out var carrierMs);
+                    if (read == MediaFrameRead.OtherTrack) continue;
+                    if (read == MediaFrameRead.Audio)
+                    {
+                        machine?.OnAudio(audio.AsSpan(0, decoded));
+                        await call.Pipeline.OnAudioAsync(audio.AsMemory(0, decoded), receivedAt, callCts.Token, carrierMs);
+                        continue;
+                    }
+                }
 
                 MediaStreamsInboundMessage? m;
                 try { m = JsonSerializer.Deserialize(message.Payload.Span, MediaStreamsJsonContext.Default.MediaStreamsInboundMessage); }
@@ -105,7 +118,7 @@ internal sealed partial class MediaStreamsConnectionHandler(
                         if (m.Media.Track is not (null or "inbound")) break;
                         if (!Convert.TryFromBase64String(payload, audio, out var length) || length == 0) { Reject(callId, "media payload is not base64 audio"); break; }
                         machine?.OnAudio(audio.AsSpan(0, length));
-                        await call.Pipeline.OnAudioAsync(audio.AsMemory(0, length).ToArray(), receivedAt, callCts.Token, m.Media.TimestampMs);
+                        await call.Pipeline.OnAudioAsync(audio.AsMemory(0, length), receivedAt, callCts.Token, m.Media.TimestampMs);
                         break;
                     case "mark" when call is not null && m.Mark?.Name is { } name:
                         await call.Pipeline.OnMarkAsync(name);

@@ -35,7 +35,7 @@ internal sealed partial class VonageConnectionHandler(
         using var callCts = new CancellationTokenSource();
         using var reader = new WebSocketMessageReader(socket, MaxFrameBytes);
         using var watch = new CarrierWatch(limits, calls.Clock, watchIdle: true);
-        var writer = new CarrierSocketWriter(socket, watch, calls.Clock, outputMetrics, TransportName);
+        var writer = new CarrierSocketWriter(socket, watch, calls.Clock, outputMetrics, TransportName, inlineWrites: true);
         AudioCall? call = null;
         var callId = "pending";
         try
@@ -62,7 +62,7 @@ internal sealed partial class VonageConnectionHandler(
                 if (message.Type == WebSocketMessageType.Binary)
                 {
                     if (call is null) { Reject(callId, "audio before websocket:connected"); continue; }
-                    await call.Pipeline.OnAudioAsync(message.Payload.ToArray(), receivedAt, callCts.Token);
+                    await call.Pipeline.OnAudioAsync(message.Payload, receivedAt, callCts.Token); // copied by the pipeline before the next read
                     continue;
                 }
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Threading.Channels;
+using System.Runtime.CompilerServices;
 
 namespace VoiceAgent.Telephony.WebSockets;
 
@@ -21,7 +22,7 @@ internal sealed class CarrierSocketWriter : IAsyncDisposable
     private readonly CarrierOutputMetrics? _metrics;
     private readonly string _transport;
     private readonly long _budget;
-    private readonly ITimer _writeStall;
+    private readonly SlidingDeadline _writeStall;
     private readonly ITimer _budgetStall;
     private readonly Task _pump;
     private TaskCompletionSource _space = NewSignal();
@@ -32,7 +33,13 @@ internal sealed class CarrierSocketWriter : IAsyncDisposable
     private int _droppedBefore;
     private int _generation;
 
-    public CarrierSocketWriter(WebSocket socket, CarrierWatch watch, TimeProvider clock, CarrierOutputMetrics? metrics = null, string transport = "")
+    /// <param name="inlineWrites">
+    /// The media transports (a frame every 20 ms per call): a sender that finds the writer idle writes its frame on its
+    /// own thread (the drain loop's continuation runs inline) instead of handing it to the thread pool and waiting for
+    /// the written signal on another hop. Order, the budget and stall detection are unchanged: the drain loop stays the
+    /// one writer, and a write that does not complete at once still continues on its own.
+    /// </param>
+    public CarrierSocketWriter(WebSocket socket, CarrierWatch watch, TimeProvider clock, CarrierOutputMetrics? metrics = null, string transport = "", bool inlineWrites = false)
     {
         _socket = socket;
         _watch = watch;
@@ -43,8 +50,9 @@ internal sealed class CarrierSocketWriter : IAsyncDisposable
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
+            AllowSynchronousContinuations = inlineWrites,
         });
-        _writeStall = clock.CreateTimer(static s => ((CarrierSocketWriter)s!).OnStalled(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _writeStall = new SlidingDeadline(clock, watch.Limits.SendStallTimeout, OnStalled); // restarted per write: no timer change per frame
         _budgetStall = clock.CreateTimer(static s => ((CarrierSocketWriter)s!).OnStalled(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _pump = PumpAsync();
     }
@@ -60,14 +68,34 @@ internal sealed class CarrierSocketWriter : IAsyncDisposable
     /// audio is skipped if a <see cref="DropQueuedAudio"/> comes after it. Throws <see cref="IOException"/> once the
     /// socket is gone (closed, or aborted by a stall).
     /// </summary>
-    public async ValueTask SendAsync(ReadOnlyMemory<byte> payload, WebSocketMessageType type, CancellationToken cancellationToken, bool droppable = false, bool waitUntilWritten = false)
+    public ValueTask SendAsync(ReadOnlyMemory<byte> payload, WebSocketMessageType type, CancellationToken cancellationToken, bool droppable = false, bool waitUntilWritten = false)
     {
-        var queued = await ReserveAsync(payload.Length, cancellationToken);
-        _metrics?.RecordQueued(_transport, queued);
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(payload.Length, 1));
         payload.CopyTo(buffer);
+        return SendRentedAsync(buffer, payload.Length, type, cancellationToken, droppable, waitUntilWritten);
+    }
+
+    /// <summary>
+    /// As <see cref="SendAsync"/>, for a message already encoded into the first <paramref name="length"/> bytes of
+    /// <paramref name="buffer"/>, rented from <see cref="ArrayPool{T}.Shared"/>: the writer owns it from this call on
+    /// (returned once written or dropped, also when this throws), so the message is never copied.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))] // per media frame: its state machine is reused, not allocated
+    public async ValueTask SendRentedAsync(byte[] buffer, int length, WebSocketMessageType type, CancellationToken cancellationToken, bool droppable = false, bool waitUntilWritten = false)
+    {
+        long queued;
+        try
+        {
+            queued = await ReserveAsync(length, cancellationToken);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+        _metrics?.RecordQueued(_transport, queued);
         var written = waitUntilWritten ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
-        var frame = new OutboundFrame(buffer, payload.Length, type, droppable ? Volatile.Read(ref _generation) : -1, Close: null, written);
+        var frame = new OutboundFrame(buffer, length, type, droppable ? Volatile.Read(ref _generation) : -1, Close: null, written);
         try
         {
             await _queue.Writer.WriteAsync(frame, cancellationToken);
@@ -75,7 +103,7 @@ internal sealed class CarrierSocketWriter : IAsyncDisposable
         catch (Exception ex) when (ex is ChannelClosedException or OperationCanceledException)
         {
             ArrayPool<byte>.Shared.Return(buffer);
-            Release(payload.Length);
+            Release(length);
             if (ex is OperationCanceledException) throw;
             throw new IOException("The carrier socket is closed.");
         }
@@ -154,10 +182,10 @@ internal sealed class CarrierSocketWriter : IAsyncDisposable
                 {
                     if (_socket.State != WebSocketState.Open) continue;
                     if (frame.Generation >= 0 && frame.Generation < Volatile.Read(ref _droppedBefore)) continue;
-                    _writeStall.Change(_watch.Limits.SendStallTimeout, Timeout.InfiniteTimeSpan);
+                    _writeStall.Restart();
                     if (frame.Close is { } close) await _socket.CloseOutputAsync(close.Status, close.Reason, CancellationToken.None);
                     else await _socket.SendAsync(frame.Buffer.AsMemory(0, frame.Length), frame.Type, endOfMessage: true, CancellationToken.None);
-                    _writeStall.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                    _writeStall.Stop();
                 }
                 finally
                 {
@@ -175,7 +203,7 @@ internal sealed class CarrierSocketWriter : IAsyncDisposable
         {
             Volatile.Write(ref _closed, 1);
             _queue.Writer.TryComplete();
-            _writeStall.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _writeStall.Stop();
             _budgetStall.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             while (_queue.Reader.TryRead(out var left))
             {

@@ -10,7 +10,7 @@ internal sealed class CarrierWatch : IDisposable
     private TaskCompletionSource<CarrierDeadline> _expired = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CarrierLimits _limits;
     private readonly ITimer _start;
-    private readonly ITimer? _idle;
+    private readonly SlidingDeadline? _idle;
     private ITimer? _maxLength;
     private readonly TimeProvider _clock;
 
@@ -21,7 +21,7 @@ internal sealed class CarrierWatch : IDisposable
         _clock = clock;
         _start = clock.CreateTimer(static s => ((CarrierWatch)s!).Expire(CarrierDeadline.NeverStarted), this, limits.StartTimeout, Timeout.InfiniteTimeSpan);
         if (watchIdle)
-            _idle = clock.CreateTimer(static s => ((CarrierWatch)s!).Expire(CarrierDeadline.Idle), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _idle = new SlidingDeadline(clock, limits.IdleTimeout, () => Expire(CarrierDeadline.Idle));
     }
 
     /// <summary>Completes with the first limit reached; never completes while the call behaves.</summary>
@@ -37,8 +37,8 @@ internal sealed class CarrierWatch : IDisposable
         Received();
     }
 
-    /// <summary>A frame arrived: the idle limit starts again.</summary>
-    public void Received() => _idle?.Change(_limits.IdleTimeout, Timeout.InfiniteTimeSpan);
+    /// <summary>A frame arrived: the idle limit starts again (a clock read per frame, not a timer change).</summary>
+    public void Received() => _idle?.Restart();
 
     /// <summary>The outbound writer saw one write pending past its limit.</summary>
     public void SendStalled() => Expire(CarrierDeadline.SendStalled);

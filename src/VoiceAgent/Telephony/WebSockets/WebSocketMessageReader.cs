@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 
 namespace VoiceAgent.Telephony.WebSockets;
 
@@ -13,6 +14,7 @@ internal sealed class WebSocketMessageReader(WebSocket socket, int maxMessageByt
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(Math.Min(maxMessageBytes, 16 * 1024));
 
     /// <summary>The next message; <see cref="WebSocketMessage.Closed"/> when the peer closed.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))] // per inbound frame: its state machine is reused
     public async ValueTask<WebSocketMessage> ReadAsync(CancellationToken cancellationToken)
     {
         var length = 0;
