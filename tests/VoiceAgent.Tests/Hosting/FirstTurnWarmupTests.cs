@@ -14,7 +14,7 @@ public sealed class FirstTurnWarmupTests
         await using var server = await RelayServer.StartAsync(new Dictionary<string, string?>
         {
             ["WELCOME_GREETING"] = "",
-            ["Logging:LogLevel:VoiceAgent.Hosting.FirstTurnWarmup"] = "Information",
+            ["Logging:LogLevel:VoiceAgent.Hosting.Warmup.FirstTurnWarmup"] = "Information",
         }, services: s => s.AddSingleton<ILoggerProvider>(logs));
 
         // StartAsync has returned: the warm-up ran before the server listened.

@@ -11,6 +11,9 @@ namespace VoiceAgent.Providers.Resilience;
 /// </summary>
 internal sealed class ModelWarmupHandler(string provider) : DelegatingHandler
 {
+    /// <summary>The text the canned reply streams (in two deltas), in either provider's format.</summary>
+    public const string CannedReplyText = "Warm up.";
+
     private readonly AsyncLocal<bool> _canned = new();
 
     /// <summary>Requests made in the current async flow get the canned reply until the returned scope is disposed.</summary>
