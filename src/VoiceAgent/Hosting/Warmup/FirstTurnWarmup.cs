@@ -19,8 +19,9 @@ namespace VoiceAgent.Hosting.Warmup;
 /// <item>the stores a call touches: the session store's connection and the lookup a starting call makes (a read of a
 /// call that does not exist), and the records store's connection (a ping); nothing is written;</item>
 /// <item>one whole ConversationRelay call through the real connection handler over an in-memory socket
-/// (<see cref="RelayWarmupCall"/>), its model request answered in process by every lane's
-/// <see cref="ModelWarmupHandler"/>: nothing is sent to a provider, stored, billed, logged or counted as a call;</item>
+/// (<see cref="RelayWarmupCall"/>), its model request sent by every lane's <see cref="ModelWarmupHandler"/> over the
+/// lane's own socket handler to a <see cref="CannedReplyServer"/> on loopback (credentials removed), which streams the
+/// canned reply back: nothing is sent to a provider, stored, billed, logged or counted as a call;</item>
 /// <item>the relay frames the call did not send (interrupt, dtmf) parsed once.</item>
 /// </list>
 /// A failure is logged and never stops the server: a cold first turn is slower, not broken.
@@ -85,7 +86,9 @@ internal sealed partial class FirstTurnWarmup(
             LogFailed(logger, "call", "no model lane can answer in process (the model client was supplied from outside)");
             return false;
         }
-        var scopes = lanes.Select(lane => lane.Handler.BeginCannedReplies()).ToArray();
+        // Each lane's canned reply comes over a real loopback connection of the lane's own socket handler, as a turn's does.
+        var servers = lanes.Select(lane => StartCannedReplyServer(lane.Provider)).ToArray();
+        var scopes = lanes.Select((lane, i) => lane.Handler.BeginCannedReplies(servers[i]?.Origin)).ToArray();
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(StepLimit);
         try
@@ -105,6 +108,22 @@ internal sealed partial class FirstTurnWarmup(
         finally
         {
             foreach (var scope in scopes) scope.Dispose();
+            foreach (var server in servers)
+                if (server is not null) await server.DisposeAsync();
+        }
+    }
+
+    /// <summary>A loopback server for the lane's canned reply; null (the reply is made up in process) when loopback cannot be bound.</summary>
+    private CannedReplyServer? StartCannedReplyServer(string provider)
+    {
+        try
+        {
+            return new CannedReplyServer(provider);
+        }
+        catch (System.Net.Sockets.SocketException ex)
+        {
+            LogFailed(logger, "loopback", ex.Message);
+            return null;
         }
     }
 
