@@ -80,12 +80,9 @@ internal sealed partial class FirstTurnWarmup(
     private async Task<bool> CallAsync(CancellationToken cancellationToken)
     {
         var lanes = targets.All;
-        if (lanes.Count == 0)
-        {
-            // A model client supplied from outside cannot be answered in process: a warm-up call would reach a provider.
-            LogFailed(logger, "call", "no model lane can answer in process (the model client was supplied from outside)");
-            return false;
-        }
+        // A model client supplied from outside (no lane registered here) cannot be answered in process: a warm-up call
+        // would reach its provider, so there is none, as before this warm-up existed (nothing to report: not a failure).
+        if (lanes.Count == 0) return false;
         // Each lane's canned reply comes over a real loopback connection of the lane's own socket handler, as a turn's does.
         var servers = lanes.Select(lane => StartCannedReplyServer(lane.Provider)).ToArray();
         var scopes = lanes.Select((lane, i) => lane.Handler.BeginCannedReplies(servers[i]?.Origin)).ToArray();
