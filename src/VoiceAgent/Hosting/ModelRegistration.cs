@@ -18,7 +18,7 @@ namespace VoiceAgent.Hosting;
 /// </summary>
 internal static class ModelRegistration
 {
-    /// <param name="warmups">Collects each lane for the start-up warm-up (<see cref="ModelWarmup"/>); null for none.</param>
+    /// <param name="warmups">Collects each lane for the start-up warm-up (<see cref="Warmup.ModelWarmup"/>); null for none.</param>
     public static IChatClient CreateChatClient(VoiceAgentSettings settings, TimeProvider clock, VoiceAgentMetrics? metrics = null, ILoggerFactory? loggerFactory = null,
         ModelWarmupTargets? warmups = null)
     {

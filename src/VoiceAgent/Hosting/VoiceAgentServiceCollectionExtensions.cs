@@ -70,8 +70,6 @@ public static class VoiceAgentServiceCollectionExtensions
         services.TryAddSingleton<Providers.Resilience.ModelWarmupTargets>();
         services.TryAddSingleton(sp => ModelRegistration.CreateChatClient(settings, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<VoiceAgentMetrics>(), sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<Providers.Resilience.ModelWarmupTargets>()));
-        services.AddHostedService<ModelWarmup>();
-        services.AddHostedService<FirstTurnWarmup>(); // after the lanes' own warm-up: the calls' whole client stack, relay frames
         services.TryAddSingleton(sp => new CallSessionDependencies(
             sp.GetRequiredService<IChatClient>(),
             ModelRegistration.CreateChatOptions(settings, sp.GetRequiredService<AgentOptions>()).WithControlTools(sp),
@@ -105,6 +103,10 @@ public static class VoiceAgentServiceCollectionExtensions
         Telephony.Outbound.OutboundServiceCollectionExtensions.AddOutbound(services, settings);
         services.TryAddSingleton(sp => new ReadinessProbe(ModelRegistration.ReadinessTargets(settings), sp.GetRequiredService<TimeProvider>(),
             sp.GetServices<IReadinessContributor>(), sp.GetRequiredService<LiveCalls>(), sp.GetService<SessionStoreReadiness>()));
+        // Last of the library's hosted services, so the stores they warm have started (hosted services start in order,
+        // all before the server listens): the lanes first, then one whole call through the calls' own stack.
+        services.AddHostedService<Warmup.ModelWarmup>();
+        services.AddHostedService<Warmup.FirstTurnWarmup>();
         return services;
     }
 

@@ -7,23 +7,45 @@ namespace VoiceAgent.Providers.Resilience;
 /// Sits in front of a model HTTP client's socket handler. Normally it passes every request through; inside
 /// <see cref="BeginCannedReplies"/> it answers on the spot with a short streamed reply in the provider's documented
 /// SSE format, so the start-up warm-up runs the SDK's whole streaming path (request building, SSE parsing, update
-/// mapping, our decorators) through the JIT without sending a billed request anywhere.
+/// mapping, our decorators) through the JIT without sending a billed request anywhere. Given a
+/// <see cref="CannedReplyServer"/>'s origin, the canned request instead goes over a real loopback connection of this
+/// same socket handler (its own pool: the provider's connection is not touched), credentials removed, so the HTTP/1.1
+/// request writing and the streamed response reading a real turn runs are compiled too.
 /// </summary>
 internal sealed class ModelWarmupHandler(string provider) : DelegatingHandler
 {
-    private readonly AsyncLocal<bool> _canned = new();
+    /// <summary>The text the canned reply streams (in two deltas), in either provider's format.</summary>
+    public const string CannedReplyText = "Warm up.";
 
-    /// <summary>Requests made in the current async flow get the canned reply until the returned scope is disposed.</summary>
-    public IDisposable BeginCannedReplies()
+    private readonly AsyncLocal<bool> _canned = new();
+    private readonly AsyncLocal<Uri?> _servedAt = new();
+
+    /// <summary>The canned reply's SSE body in the provider's format.</summary>
+    public static string CannedStream(string provider) => provider == "openai" ? OpenAIStream : AnthropicStream;
+
+    /// <summary>
+    /// Requests made in the current async flow get the canned reply until the returned scope is disposed: from
+    /// <paramref name="servedAt"/> (a <see cref="CannedReplyServer"/> on loopback) when given, else made up in process.
+    /// </summary>
+    public IDisposable BeginCannedReplies(Uri? servedAt = null)
     {
         _canned.Value = true;
+        _servedAt.Value = servedAt;
         return new Scope(this);
     }
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (!_canned.Value) return base.SendAsync(request, cancellationToken);
-        var body = provider == "openai" ? OpenAIStream : AnthropicStream;
+        if (_servedAt.Value is { } origin && request.RequestUri is { } uri)
+        {
+            // Same socket handler, another origin (another pool); the provider's key never leaves for the loopback server.
+            request.RequestUri = new Uri(origin, uri.PathAndQuery);
+            request.Headers.Remove("x-api-key");
+            request.Headers.Authorization = null;
+            return base.SendAsync(request, cancellationToken);
+        }
+        var body = CannedStream(provider);
         var response = new HttpResponseMessage(HttpStatusCode.OK)
         {
             RequestMessage = request,
@@ -35,7 +57,11 @@ internal sealed class ModelWarmupHandler(string provider) : DelegatingHandler
 
     private sealed class Scope(ModelWarmupHandler owner) : IDisposable
     {
-        public void Dispose() => owner._canned.Value = false;
+        public void Dispose()
+        {
+            owner._canned.Value = false;
+            owner._servedAt.Value = null;
+        }
     }
 
     // Anthropic Messages streaming events (message_start … message_stop), as documented.

@@ -35,6 +35,32 @@ public sealed class ModelWarmupTests
         Assert.Equal("Warm up.", text.ToString());
     }
 
+    [Theory]
+    [InlineData("anthropic")]
+    [InlineData("openai")]
+    public async Task With_a_loopback_server_the_canned_reply_comes_over_a_real_connection_and_the_providers_key_stays_home(string provider)
+    {
+        await using var loopback = new CannedReplyServer(provider);
+        var warmup = new ModelWarmupHandler(provider);
+        // Port 1 on loopback refuses connections: a request to the provider's origin would fail.
+        var unreachable = new Uri("http://127.0.0.1:1");
+        using var client = provider == "openai"
+            ? OpenAIChatClientFactory.Create(new OpenAIModelOptions { ApiKey = "secret-key", BaseUrl = new Uri(unreachable, "/v1"), MaxRetries = 0 }, warmup)
+            : AnthropicChatClientFactory.Create(new AnthropicModelOptions { ApiKey = "secret-key", BaseUrl = unreachable, MaxRetries = 0 }, warmup);
+
+        var text = new StringBuilder();
+        using (warmup.BeginCannedReplies(loopback.Origin))
+        {
+            await foreach (var update in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "warm-up")]).WithCancellation(CancellationToken.None))
+                text.Append(update.Text);
+        }
+
+        Assert.Equal(ModelWarmupHandler.CannedReplyText, text.ToString());
+        Assert.Equal(1, loopback.Served);
+        Assert.StartsWith("POST ", loopback.LastRequestHeaders[0], StringComparison.Ordinal);
+        Assert.DoesNotContain(loopback.LastRequestHeaders, h => h.Contains("secret-key", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task OutsideTheWarmupScopeRequestsGoToTheNetwork()
     {

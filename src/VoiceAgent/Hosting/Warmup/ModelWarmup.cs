@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using VoiceAgent.Conversation;
 using VoiceAgent.Providers.Resilience;
 
-namespace VoiceAgent.Hosting;
+namespace VoiceAgent.Hosting.Warmup;
 
 /// <summary>
 /// No cold start: before the server takes calls, each model lane gets an open pooled connection to its origin
