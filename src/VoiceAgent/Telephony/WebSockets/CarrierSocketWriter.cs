@@ -32,7 +32,13 @@ internal sealed class CarrierSocketWriter : IAsyncDisposable
     private int _droppedBefore;
     private int _generation;
 
-    public CarrierSocketWriter(WebSocket socket, CarrierWatch watch, TimeProvider clock, CarrierOutputMetrics? metrics = null, string transport = "")
+    /// <param name="inlineWrites">
+    /// The writer that queues a frame into an idle queue runs the write itself (the queue's continuations run
+    /// synchronously) instead of waking the pump on another pool thread: one thread hop less per frame. For a transport
+    /// whose senders send one frame at a time and await nothing else while sending (ConversationRelay's token frames).
+    /// Off: every write is made by the pump on its own thread (senders never wait for a socket write).
+    /// </param>
+    public CarrierSocketWriter(WebSocket socket, CarrierWatch watch, TimeProvider clock, CarrierOutputMetrics? metrics = null, string transport = "", bool inlineWrites = false)
     {
         _socket = socket;
         _watch = watch;
@@ -43,6 +49,7 @@ internal sealed class CarrierSocketWriter : IAsyncDisposable
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
+            AllowSynchronousContinuations = inlineWrites,
         });
         _writeStall = clock.CreateTimer(static s => ((CarrierSocketWriter)s!).OnStalled(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _budgetStall = clock.CreateTimer(static s => ((CarrierSocketWriter)s!).OnStalled(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
