@@ -24,6 +24,7 @@ internal sealed class CarrierSocketWriter : IAsyncDisposable
     private readonly ITimer _writeStall;
     private readonly ITimer _budgetStall;
     private readonly Task _pump;
+    private readonly bool _inlineWrites;
     private TaskCompletionSource _space = NewSignal();
     private long _queuedBytes;
     private int _waiting;
@@ -45,6 +46,7 @@ internal sealed class CarrierSocketWriter : IAsyncDisposable
         _metrics = metrics;
         _transport = transport;
         _budget = watch.Limits.OutputBudgetBytes;
+        _inlineWrites = inlineWrites;
         _queue = Channel.CreateBounded<OutboundFrame>(new BoundedChannelOptions(watch.Limits.OutboundQueueFrames)
         {
             SingleReader = true,
@@ -152,7 +154,9 @@ internal sealed class CarrierSocketWriter : IAsyncDisposable
 
     private async Task PumpAsync()
     {
-        await Task.Yield();
+        // Inline writes need the pump waiting on the queue before the first send; it gets there at once (the queue is
+        // empty), so it starts on the constructor's thread. Otherwise it starts on its own.
+        if (!_inlineWrites) await Task.Yield();
         try
         {
             await foreach (var frame in _queue.Reader.ReadAllAsync())
