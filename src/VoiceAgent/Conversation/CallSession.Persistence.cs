@@ -96,7 +96,7 @@ internal sealed partial class CallSession
             Locale = call.Language ?? (call.Parameters.TryGetValue("locale", out var locale) ? locale : null),
             Parameters = call.Parameters,
             CallContext = _history.CallContext,
-            Turns = _history.Entries.Select(e => new SessionTurn(e.Role == ChatRole.User ? SessionTurn.UserRole : SessionTurn.AssistantRole, e.Text, e.Interrupted)).ToArray(),
+            Turns = SnapshotTurns(_history.Entries),
             Transcript = TranscriptMayBeKept ? _transcript.Entries.ToArray() : [], // an opted-out (or undecided) caller's words are not kept in the session store either
             TurnCount = _turnCount,
             ConsentDecision = _consentDecision,
@@ -107,6 +107,18 @@ internal sealed partial class CallSession
         };
         sessions.Save(snapshot);
         return snapshot;
+    }
+
+    /// <summary>The history as stored: one array, no iterator or delegate per snapshot (two snapshots a turn).</summary>
+    private static SessionTurn[] SnapshotTurns(IReadOnlyList<ConversationHistory.Entry> entries)
+    {
+        var turns = new SessionTurn[entries.Count];
+        for (var i = 0; i < turns.Length; i++)
+        {
+            var e = entries[i];
+            turns[i] = new SessionTurn(e.Role == ChatRole.User ? SessionTurn.UserRole : SessionTurn.AssistantRole, e.Text, e.Interrupted);
+        }
+        return turns;
     }
 
     private string? CallerKeyOf(SessionPersistence sessions, CallInfo call)

@@ -31,11 +31,13 @@ internal sealed partial class TurnRunner(
     private ChatOptions? _callOptions;
     internal const string Done = "done: ";
     internal const string NotPerformed = "not performed: ";
+    private const int SpokenCapacity = 512;
 
     /// <param name="confirmed">A speculative turn's confirmation: its tool calls (actions with effects) wait for it; null: none to wait for.</param>
     public async Task<TurnResult> RunAsync(int replyId, List<ChatMessage> messages, TurnTimeline timeline, CancellationToken cancellationToken, Task? confirmed = null)
     {
-        var spoken = new StringBuilder();
+        // One builder per turn, sized for a usual reply: the round's text is a range of it, not a second builder.
+        var spoken = new StringBuilder(SpokenCapacity);
         var actions = new List<string>();
         var options = _callOptions ??= CallOptions();
         long lastDelta = 0;
@@ -50,7 +52,7 @@ internal sealed partial class TurnRunner(
                 var stepOptions = options.Clone();
                 if (toolsOff) stepOptions.ToolMode = ChatToolMode.None;
                 var calls = new List<FunctionCallContent>();
-                var roundText = new StringBuilder();
+                var roundStart = spoken.Length;
                 await foreach (var update in model.GetStreamingResponseAsync(messages, stepOptions, cancellationToken).WithCancellation(cancellationToken))
                 {
                     if (ModelRaceResult.Of(update) is { } race) timeline.RecordModelRace(race);
@@ -64,16 +66,16 @@ internal sealed partial class TurnRunner(
                         continue;
                     }
                     // Text after a tool step continues what was already said: keep the words apart.
-                    if (roundText.Length == 0 && spoken.Length > 0 && !char.IsWhiteSpace(spoken[^1]) && !char.IsWhiteSpace(text[0])) text = " " + text;
+                    if (spoken.Length == roundStart && spoken.Length > 0 && !char.IsWhiteSpace(spoken[^1]) && !char.IsWhiteSpace(text[0])) text = " " + text;
                     lastDelta = clock.GetTimestamp();
                     timeline.Mark(TurnHop.FirstModelDelta, lastDelta);
                     await transport.SendAsync(new SpeakToken(text, Last: false, replyId), cancellationToken);
                     timeline.Mark(TurnHop.FirstTokenSent);
                     spoken.Append(text);
-                    roundText.Append(text);
                     CountUsage(update); // after the text went out: usage never delays a delta
                 }
                 if (calls.Count == 0) break;
+                var roundText = spoken.ToString(roundStart, spoken.Length - roundStart); // before any filler or closing line is added
                 if (confirmed is not null) await confirmed.WaitAsync(cancellationToken); // nothing is done for a turn the caller may not have finished
                 if (toolsOff)
                 {
@@ -99,7 +101,7 @@ internal sealed partial class TurnRunner(
                     if (ended is not null) return ended;
                     results.Add(new FunctionResultContent(call.CallId, result));
                 }
-                messages.Add(new ChatMessage(ChatRole.Assistant, [.. roundText.Length > 0 ? [new TextContent(roundText.ToString())] : Array.Empty<AIContent>(), .. calls]));
+                messages.Add(new ChatMessage(ChatRole.Assistant, [.. roundText.Length > 0 ? [new TextContent(roundText)] : Array.Empty<AIContent>(), .. calls]));
                 messages.Add(new ChatMessage(ChatRole.Tool, results));
             }
             if (lastDelta != 0) timeline.Mark(TurnHop.LastModelDelta, lastDelta);

@@ -15,6 +15,8 @@ namespace VoiceAgent.Cli.Bench.Outside;
 /// With type sampling on, the runtime's <c>GCAllocationTick</c> events (one about every 100 KB allocated, naming the
 /// type of the object that crossed the mark and the bytes since the last tick) are summed per type: a statistical
 /// profile of who allocates, the way PerfView's "GC Heap Alloc Ignore Free" view reads it.
+/// The same session reads what a latency tail is made of: GC counts and pause time, the thread pool's completed work
+/// items (its hops) and queue length, and monitor lock contention.
 /// </summary>
 internal sealed class AllocationCounter : IAsyncDisposable
 {
@@ -25,6 +27,11 @@ internal sealed class AllocationCounter : IAsyncDisposable
     private long _gen0;
     private long _gen1;
     private long _gen2;
+    private double _gcPauseMs;
+    private long _threadPoolItems;
+    private double _threadPoolQueueMax;
+    private long _lockContentions;
+    private readonly Lock _doubles = new();
     private readonly ConcurrentDictionary<string, long> _sampledByType = new(StringComparer.Ordinal);
 
     private AllocationCounter(EventPipeSession session, bool sampleTypes)
@@ -40,6 +47,18 @@ internal sealed class AllocationCounter : IAsyncDisposable
     public long Gen0Collections => Interlocked.Read(ref _gen0);
     public long Gen1Collections => Interlocked.Read(ref _gen1);
     public long Gen2Collections => Interlocked.Read(ref _gen2);
+
+    /// <summary>Time the GC paused the process (<c>total-pause-time-by-gc</c>), in ms.</summary>
+    public double GcPauseMs { get { lock (_doubles) return _gcPauseMs; } }
+
+    /// <summary>Work items the thread pool completed (<c>threadpool-completed-items-count</c>): its hops.</summary>
+    public long ThreadPoolCompletedItems => Interlocked.Read(ref _threadPoolItems);
+
+    /// <summary>The largest one-second mean of the thread pool's queue (<c>threadpool-queue-length</c>): work waiting for a thread.</summary>
+    public double ThreadPoolQueueMax { get { lock (_doubles) return _threadPoolQueueMax; } }
+
+    /// <summary>Times a thread waited for a monitor lock (<c>monitor-lock-contention-count</c>).</summary>
+    public long LockContentions => Interlocked.Read(ref _lockContentions);
 
     /// <summary>The sampled bytes per allocated type, largest first (empty unless type sampling is on).</summary>
     public IReadOnlyList<KeyValuePair<string, long>> SampledByType()
@@ -80,6 +99,15 @@ internal sealed class AllocationCounter : IAsyncDisposable
             case "gen-0-gc-count": Interlocked.Add(ref _gen0, (long)increment); break;
             case "gen-1-gc-count": Interlocked.Add(ref _gen1, (long)increment); break;
             case "gen-2-gc-count": Interlocked.Add(ref _gen2, (long)increment); break;
+            case "threadpool-completed-items-count": Interlocked.Add(ref _threadPoolItems, (long)increment); break;
+            case "monitor-lock-contention-count": Interlocked.Add(ref _lockContentions, (long)increment); break;
+            case "total-pause-time-by-gc":
+                lock (_doubles) _gcPauseMs += increment;
+                break;
+            case "threadpool-queue-length":
+                var mean = payload.TryGetValue("Mean", out var m) ? Convert.ToDouble(m, System.Globalization.CultureInfo.InvariantCulture) : 0;
+                lock (_doubles) _threadPoolQueueMax = Math.Max(_threadPoolQueueMax, mean);
+                break;
         }
     }
 

@@ -20,6 +20,15 @@ internal sealed record LevelResult
     public double? CpuPercentOfCore { get; init; }
     public double? AllocatedBytesPerTurn { get; init; }
     public long? Gen0Collections { get; init; }
+    public long? Gen1Collections { get; init; }
+    public long? Gen2Collections { get; init; }
+    /// <summary>Time the GC paused the server during the level, in ms.</summary>
+    public double? GcPauseMs { get; init; }
+    /// <summary>Thread-pool work items the server completed per turn (its thread hops, its own and the framework's).</summary>
+    public double? ThreadPoolItemsPerTurn { get; init; }
+    /// <summary>The largest one-second mean of the server's thread-pool queue: work waiting for a thread (CPU saturation or blocking).</summary>
+    public double? ThreadPoolQueueMax { get; init; }
+    public long? LockContentions { get; init; }
     /// <summary>With <c>--alloc-top N</c>: the N types allocating most, in sampled bytes per turn.</summary>
     public IReadOnlyList<AllocatedType>? TopAllocations { get; init; }
     public double? RssBeforeMb { get; init; }

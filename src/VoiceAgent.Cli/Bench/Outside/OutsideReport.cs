@@ -15,6 +15,15 @@ internal static class OutsideReport
         text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in results)
             text.AppendLine(Invariant($"| {r.Target} | {r.Calls} | {r.Turns} | {r.FailedTurns} | {r.IngressMs.Median:F1} / {r.IngressMs.P99:F1} | {r.EgressMs.Median:F1} / {r.EgressMs.P99:F1} | {r.ServerAddedMs.Median:F1} / {r.ServerAddedMs.P99:F1} | {r.TokenRelayMs.Median:F1} / {r.TokenRelayMs.P99:F1} | {F(r.CpuMsPerTurn, "F2")} | {F(r.CpuPercentOfCore, "F0")} | {F(r.AllocatedBytesPerTurn / 1024, "F1")} | {F(r.RssPerCallKb, "F0")} | {F(r.FirstTurnMs, "F1")} / {F(r.LaterTurnsMedianMs, "F1")} |"));
+        if (results.Any(r => r.Gen0Collections is not null))
+        {
+            // What a tail is made of: GC pauses, work waiting for a pool thread, thread hops per turn, lock waits.
+            text.AppendLine("server runtime per level (counters over the level):");
+            text.AppendLine("| server | calls | GCs gen0/1/2 | GC pause ms (per 100 turns) | pool work items/turn | pool queue max | lock contentions |");
+            text.AppendLine("|---|---|---|---|---|---|---|");
+            foreach (var r in results.Where(r => r.Gen0Collections is not null))
+                text.AppendLine(Invariant($"| {r.Target} | {r.Calls} | {r.Gen0Collections}/{r.Gen1Collections}/{r.Gen2Collections} | {F(r.GcPauseMs, "F0")} ({F(r.GcPauseMs * 100 / Math.Max(1, r.Turns), "F1")}) | {F(r.ThreadPoolItemsPerTurn, "F0")} | {F(r.ThreadPoolQueueMax, "F1")} | {r.LockContentions} |"));
+        }
         foreach (var r in results.Where(r => r.TopAllocations is { Count: > 0 }))
         {
             text.AppendLine(Invariant($"{r.Target} at {r.Calls} calls, top allocated types (sampled KB/turn):"));

@@ -253,9 +253,10 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
 
         public TurnState Turn(int turnId)
         {
-            var turn = Turns.FirstOrDefault(t => t.TurnId == turnId);
-            if (turn is not null) return turn;
-            turn = new TurnState(turnId);
+            // A loop, not FirstOrDefault: a capturing lambda per hop event is an allocation per hop.
+            for (var i = Turns.Count - 1; i >= 0; i--)
+                if (Turns[i].TurnId == turnId) return Turns[i];
+            var turn = new TurnState(turnId);
             Turns.Add(turn);
             if (Turns.Count > TurnsKept) Turns.RemoveAt(0);
             return turn;

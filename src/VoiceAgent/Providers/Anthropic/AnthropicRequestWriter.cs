@@ -83,7 +83,7 @@ internal static class AnthropicRequestWriter
                 switch (contents[c])
                 {
                     case TextContent text when IsSent(text.Text):
-                        WriteTextBlock(json, assistant ? text.Text.TrimEnd() : text.Text);
+                        WriteTextBlock(json, assistant ? text.Text.AsSpan().TrimEnd() : text.Text); // trimmed in place: no copy of every earlier reply per request
                         break;
                     case FunctionCallContent call:
                         WriteToolUse(json, call);
@@ -118,7 +118,7 @@ internal static class AnthropicRequestWriter
     /// <summary>Whitespace-only text is not sent (the API refuses empty text blocks).</summary>
     private static bool IsSent(string? text) => !string.IsNullOrWhiteSpace(text);
 
-    private static void WriteTextBlock(Utf8JsonWriter json, string text)
+    private static void WriteTextBlock(Utf8JsonWriter json, ReadOnlySpan<char> text)
     {
         json.WriteStartObject();
         json.WriteString("type"u8, "text"u8);

@@ -111,6 +111,8 @@ internal sealed class SseEventReader(Stream stream, int maxEventBytes = SseEvent
     }
 
     /// <summary>Moves the unfinished event to the front (growing the buffer when it fills it), then reads more.</summary>
+    /// <remarks>Pooled builder: every token arrives in its own read, so this completes asynchronously once per event.</remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask FillAsync(CancellationToken cancellationToken)
     {
         if (_start > 0)

@@ -24,6 +24,8 @@ internal sealed partial class RelayConnectionHandler(
 {
     internal const string TransportName = "conversation-relay";
     private const int MaxFrameBytes = 64 * 1024;
+    /// <summary>Room for a usual frame (a prompt, a setup with a few custom parameters); a larger one grows the buffer.</summary>
+    private const int InitialFrameBytes = 2 * 1024;
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -33,7 +35,8 @@ internal sealed partial class RelayConnectionHandler(
         // A socket lost by the carrier fails the read (it is given RequestAborted) and the catch below ends the call at once.
         using var callCts = new CancellationTokenSource();
         using var watch = new CarrierWatch(limits, sessions.Clock, watchIdle: false);
-        var writer = new CarrierSocketWriter(socket, watch, sessions.Clock, outputMetrics, TransportName);
+        // Token frames are written by the turn that produced them when the socket is idle (no pool-thread hop per token).
+        var writer = new CarrierSocketWriter(socket, watch, sessions.Clock, outputMetrics, TransportName, inlineWrites: true);
         using var transport = new RelayTransport(writer);
         // A drain hands the call over by stopping its engine (no more sends), then closing the socket with 1001.
         using var handover = new CancellationTokenSource();
@@ -69,7 +72,7 @@ internal sealed partial class RelayConnectionHandler(
     /// <param name="readToken">Only the connection's own abort: cancelling a receive aborts the socket, and ending the call closes it properly.</param>
     private async Task<WebSocketCloseStatus> ReceiveAsync(WebSocket socket, CallSession session, Task sessionTask, CarrierWatch watch, Func<bool> handedOver, CancellationToken readToken, CancellationToken ct)
     {
-        using var reader = new WebSocketMessageReader(socket, MaxFrameBytes);
+        using var reader = new WebSocketMessageReader(socket, MaxFrameBytes, InitialFrameBytes);
         var clock = sessions.Clock;
         var receiving = reader.ReadAsync(readToken).AsTask();
         while (true)

@@ -25,6 +25,7 @@ internal sealed class CarrierSocketWriter : IAsyncDisposable
     private readonly SlidingDeadline _writeStall;
     private readonly ITimer _budgetStall;
     private readonly Task _pump;
+    private readonly bool _inlineWrites;
     private TaskCompletionSource _space = NewSignal();
     private long _queuedBytes;
     private int _waiting;
@@ -34,10 +35,12 @@ internal sealed class CarrierSocketWriter : IAsyncDisposable
     private int _generation;
 
     /// <param name="inlineWrites">
-    /// The media transports (a frame every 20 ms per call): a sender that finds the writer idle writes its frame on its
-    /// own thread (the drain loop's continuation runs inline) instead of handing it to the thread pool and waiting for
-    /// the written signal on another hop. Order, the budget and stall detection are unchanged: the drain loop stays the
-    /// one writer, and a write that does not complete at once still continues on its own.
+    /// A sender that finds the writer idle writes its frame on its own thread (the queue's continuations run
+    /// synchronously, so the drain loop continues inline) instead of waking the pump on another pool thread: one thread
+    /// hop less per frame. Order, the budget and stall detection are unchanged: the drain loop stays the one writer, and
+    /// a write that does not complete at once still continues on its own. For senders that send one frame at a time and
+    /// await nothing else while sending: the media transports (a frame every 20 ms per call) and ConversationRelay's
+    /// token frames. Off: every write is made by the pump on its own thread (senders never wait for a socket write).
     /// </param>
     public CarrierSocketWriter(WebSocket socket, CarrierWatch watch, TimeProvider clock, CarrierOutputMetrics? metrics = null, string transport = "", bool inlineWrites = false)
     {
@@ -46,6 +49,7 @@ internal sealed class CarrierSocketWriter : IAsyncDisposable
         _metrics = metrics;
         _transport = transport;
         _budget = watch.Limits.OutputBudgetBytes;
+        _inlineWrites = inlineWrites;
         _queue = Channel.CreateBounded<OutboundFrame>(new BoundedChannelOptions(watch.Limits.OutboundQueueFrames)
         {
             SingleReader = true,
@@ -173,7 +177,9 @@ internal sealed class CarrierSocketWriter : IAsyncDisposable
 
     private async Task PumpAsync()
     {
-        await Task.Yield();
+        // Inline writes need the pump waiting on the queue before the first send; it gets there at once (the queue is
+        // empty), so it starts on the constructor's thread. Otherwise it starts on its own.
+        if (!_inlineWrites) await Task.Yield();
         try
         {
             await foreach (var frame in _queue.Reader.ReadAllAsync())

@@ -9,9 +9,14 @@ namespace VoiceAgent.Telephony.WebSockets;
 /// its end and reported as <see cref="WebSocketMessage.TooLarge"/> without being kept, so a hostile or broken
 /// peer costs bounded memory and the connection stays usable.
 /// </summary>
-internal sealed class WebSocketMessageReader(WebSocket socket, int maxMessageBytes) : IDisposable
+/// <remarks>
+/// The buffer starts at <c>initialBytes</c> and doubles when a message needs it: a transport whose messages are small
+/// (ConversationRelay's frames are a few hundred bytes) does not hold 16 KiB per call, which the shared pool cannot keep
+/// for hundreds of calls at once (every call past its capacity would allocate a new one).
+/// </remarks>
+internal sealed class WebSocketMessageReader(WebSocket socket, int maxMessageBytes, int initialBytes = 16 * 1024) : IDisposable
 {
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(Math.Min(maxMessageBytes, 16 * 1024));
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, Math.Min(maxMessageBytes, initialBytes)));
 
     /// <summary>The next message; <see cref="WebSocketMessage.Closed"/> when the peer closed.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))] // per inbound frame: its state machine is reused

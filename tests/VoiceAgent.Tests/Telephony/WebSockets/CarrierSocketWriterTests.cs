@@ -12,14 +12,16 @@ public sealed class CarrierSocketWriterTests
 
     private static ReadOnlyMemory<byte> Text(string s) => Encoding.UTF8.GetBytes(s);
 
-    [Fact]
-    public async Task A_carrier_that_stops_reading_makes_the_sender_wait_once_the_queue_is_full()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_carrier_that_stops_reading_makes_the_sender_wait_once_the_queue_is_full(bool inlineWrites)
     {
         var clock = new ManualTimeProvider();
         var peer = new StuckPeerStream();
         using var socket = WebSocket.CreateFromStream(peer, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = Timeout.InfiniteTimeSpan });
         using var watch = new CarrierWatch(Limits, clock, watchIdle: false);
-        var writer = new CarrierSocketWriter(socket, watch, clock);
+        var writer = new CarrierSocketWriter(socket, watch, clock, inlineWrites: inlineWrites);
 
         await writer.SendAsync(Text("in flight"), WebSocketMessageType.Text, CancellationToken.None).DefaultTimeout();
         await peer.WriteStarted.DefaultTimeout();
@@ -36,15 +38,17 @@ public sealed class CarrierSocketWriterTests
         Assert.Contains("one too many", peer.Written, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_write_pending_past_the_stall_limit_aborts_the_socket_and_reports_the_stall()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_write_pending_past_the_stall_limit_aborts_the_socket_and_reports_the_stall(bool inlineWrites)
     {
         var clock = new ManualTimeProvider();
         var peer = new StuckPeerStream();
         using var socket = WebSocket.CreateFromStream(peer, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = Timeout.InfiniteTimeSpan });
         using var watch = new CarrierWatch(Limits, clock, watchIdle: false);
         watch.Started();
-        var writer = new CarrierSocketWriter(socket, watch, clock);
+        var writer = new CarrierSocketWriter(socket, watch, clock, inlineWrites: inlineWrites);
         await writer.SendAsync(Text("stuck"), WebSocketMessageType.Text, CancellationToken.None).DefaultTimeout();
         await peer.WriteStarted.DefaultTimeout();
 
@@ -81,6 +85,65 @@ public sealed class CarrierSocketWriterTests
         Assert.DoesNotContain("audio-unplayed", written, StringComparison.Ordinal);
         Assert.Contains("mark-kept", written, StringComparison.Ordinal);
         Assert.True(written.IndexOf("clear", StringComparison.Ordinal) < written.IndexOf("audio-next-reply", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task With_inline_writes_a_frame_sent_to_an_idle_socket_is_written_when_the_send_returns_and_frames_keep_their_order()
+    {
+        var clock = new ManualTimeProvider();
+        var peer = new RecordingPeerStream();
+        using var socket = WebSocket.CreateFromStream(peer, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = Timeout.InfiniteTimeSpan });
+        using var watch = new CarrierWatch(Limits, clock, watchIdle: false);
+        var writer = new CarrierSocketWriter(socket, watch, clock, inlineWrites: true);
+
+        for (var i = 0; i < 50; i++)
+        {
+            await writer.SendAsync(Text($"token {i};"), WebSocketMessageType.Text, CancellationToken.None).DefaultTimeout();
+            // Written by this sender on its way through the queue, not later by the pump on another thread.
+            Assert.Contains($"token {i};", peer.Written, StringComparison.Ordinal);
+        }
+        await writer.DisposeAsync().DefaultTimeout();
+
+        var written = peer.Written;
+        for (var i = 1; i < 50; i++)
+            Assert.True(written.IndexOf($"token {i - 1};", StringComparison.Ordinal) < written.IndexOf($"token {i};", StringComparison.Ordinal));
+        Assert.Equal(0, writer.QueuedBytes);
+    }
+
+    /// <summary>A peer that reads everything at once: every write completes synchronously.</summary>
+    private sealed class RecordingPeerStream : Stream
+    {
+        private readonly MemoryStream _written = new();
+        private readonly object _gate = new();
+
+        public string Written { get { lock (_gate) return Encoding.UTF8.GetString(_written.ToArray()); } }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            lock (_gate) _written.Write(buffer.Span);
+            return ValueTask.CompletedTask;
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+            => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return 0;
+        }
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>A peer that stops reading: writes hang until released (or the stream is disposed by an abort).</summary>
