@@ -182,15 +182,17 @@ internal sealed class CarrierSocketWriter : IAsyncDisposable
         if (!_inlineWrites) await Task.Yield();
         try
         {
-            await foreach (var frame in _queue.Reader.ReadAllAsync())
+            // ConfigureAwait(false): the drain loop never goes back to a captured context (a test host's synchronization
+            // context would otherwise take every inline write off the sender's thread).
+            await foreach (var frame in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
             {
                 try
                 {
                     if (_socket.State != WebSocketState.Open) continue;
                     if (frame.Generation >= 0 && frame.Generation < Volatile.Read(ref _droppedBefore)) continue;
                     _writeStall.Restart();
-                    if (frame.Close is { } close) await _socket.CloseOutputAsync(close.Status, close.Reason, CancellationToken.None);
-                    else await _socket.SendAsync(frame.Buffer.AsMemory(0, frame.Length), frame.Type, endOfMessage: true, CancellationToken.None);
+                    if (frame.Close is { } close) await _socket.CloseOutputAsync(close.Status, close.Reason, CancellationToken.None).ConfigureAwait(false);
+                    else await _socket.SendAsync(frame.Buffer.AsMemory(0, frame.Length), frame.Type, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
                     _writeStall.Stop();
                 }
                 finally
