@@ -35,8 +35,10 @@ internal sealed partial class RelayConnectionHandler(
         // A socket lost by the carrier fails the read (it is given RequestAborted) and the catch below ends the call at once.
         using var callCts = new CancellationTokenSource();
         using var watch = new CarrierWatch(limits, sessions.Clock, watchIdle: false);
-        // Token frames are written by the turn that produced them when the socket is idle (no pool-thread hop per token).
-        var writer = new CarrierSocketWriter(socket, watch, sessions.Clock, outputMetrics, TransportName, inlineWrites: true);
+        // Token frames are written by the writer's pump, not inline by the turn that produced them: measured from outside
+        // at 500 calls (docs/hot-path.md, "Quiet re-run"), inline writes cut pool work items per token but made the model
+        // stream's reader wait on socket writes, and ingress+egress p50/p99 rose from 27.5/166 to 70/299 ms.
+        var writer = new CarrierSocketWriter(socket, watch, sessions.Clock, outputMetrics, TransportName, inlineWrites: false);
         using var transport = new RelayTransport(writer);
         // A drain hands the call over by stopping its engine (no more sends), then closing the socket with 1001.
         using var handover = new CancellationTokenSource();
