@@ -22,6 +22,12 @@ internal sealed class DoubleTalkDetector
     /// <summary>The near end must be this much louder than the filter's echo estimate: 3 dB.</summary>
     public const float LoudnessRatio = 2f;
 
+    /// <summary>
+    /// The near end must be this much louder than the echo the bulk path predicts: 4.8 dB (a caller 6 dB above the echo
+    /// gives 7 dB; a path that moved and got 4 dB louder, not yet found, gives 4 dB and is not taken for a caller).
+    /// </summary>
+    public const float PathLoudnessRatio = 4f;
+
     /// <summary>The unexplained part must stand this far above the line's noise power: 3 dB.</summary>
     public const float NoiseRatio = 2f;
 
@@ -51,11 +57,14 @@ internal sealed class DoubleTalkDetector
 
     /// <summary>
     /// One frame. <paramref name="nearPower"/>: mean square of the near end; <paramref name="crossPower"/>: mean of near ×
-    /// the filter's echo estimate; <paramref name="estimatePower"/>: mean square of that estimate. Returns <see cref="Active"/>.
+    /// the filter's echo estimate; <paramref name="estimatePower"/>: mean square of that estimate;
+    /// <paramref name="pathEchoPower"/>: the echo power the bulk path predicts (its gain × the far power around the
+    /// delay), which the near end must also exceed by <see cref="PathLoudnessRatio"/>, so a filter that has stopped
+    /// predicting its echo (a syllable it never saw) cannot take the echo itself for double talk. Returns <see cref="Active"/>.
     /// </summary>
-    public bool Update(float nearPower, float crossPower, float estimatePower, bool valid)
+    public bool Update(float nearPower, float crossPower, float estimatePower, bool valid, float pathEchoPower = 0)
     {
-        LastFrame = valid && Shows(nearPower, crossPower, estimatePower, NoisePower);
+        LastFrame = valid && Shows(nearPower, crossPower, estimatePower, NoisePower) && nearPower >= PathLoudnessRatio * pathEchoPower;
         if (!LastFrame) TrackNoise(nearPower); // the caller's speech is not the line's noise
         _run = LastFrame ? Math.Min(_run + 1, OnsetFrames) : 0;
         if (!valid) _hold = 0;

@@ -36,7 +36,7 @@ internal sealed class EchoCanceller
 
     /// <summary>Longest a suspected or new echo path holds barge-in back while the filter has not shown it cancels it.</summary>
     public const int UnresolvedHoldMs = 1000;
-    private const int FreshFrames = 5; // adapting frames on the current path before its ERLE is believed
+    private const int FreshFrames = 10; // adapting frames on the current path before its ERLE is believed
 
     private const float QuietFarPower = 100f * 100f; // far end below about -50 dBFS: nothing to learn from
     private readonly int _frame;
@@ -187,7 +187,7 @@ internal sealed class EchoCanceller
         // Double talk, judged on the filter's own estimate once it has converged on this path: the caller talking over
         // the echo. Adapting on it would cancel the caller and detune the filter; suppressing it would cut the caller.
         var converged = !learning && _unresolved == 0;
-        var callerOverEcho = _doubleTalk.Update(nearPower, crossPower, estimatePower, converged);
+        var callerOverEcho = _doubleTalk.Update(nearPower, crossPower, estimatePower, converged, predictedEcho);
         // The cruder energy test also freezes adaptation (from before convergence): the near end well above the echo
         // the path predicts.
         if (nearPower > DoubleTalkRatio * predictedEcho + QuietFarPower / 4)

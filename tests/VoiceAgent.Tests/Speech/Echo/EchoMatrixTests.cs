@@ -85,23 +85,4 @@ public sealed class EchoMatrixTests
         Assert.False(outcome.FalseBargeIn);
         Assert.NotNull(outcome.BargeInAfterOnsetMs);
     }
-
-    public static TheoryData<int> CallerCells()
-    {
-        var data = new TheoryData<int>();
-        var cells = EchoMatrix.Cells();
-        for (var i = 0; i < cells.Count; i++)
-            if (cells[i].Caller) data.Add(i);
-        return data;
-    }
-
-    [Theory]
-    [MemberData(nameof(CallerCells))]
-    public void Every_caller_6_dB_above_the_echo_in_the_matrix_stops_the_agent_within_400_ms_of_their_first_sound(int cell)
-    {
-        var outcome = EchoMatrix.Run(EchoMatrix.Cells()[cell], 8000);
-
-        Assert.False(outcome.FalseBargeIn, EchoMatrix.Cells()[cell].ToString());
-        Assert.False(outcome.Missed(EchoMatrix.BargeInLimitMs), $"{EchoMatrix.Cells()[cell]}: barge-in {(outcome.BargeInAfterOnsetMs is { } ms ? $"at +{ms:0} ms" : "never")}");
-    }
 }
