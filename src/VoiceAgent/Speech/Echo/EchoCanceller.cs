@@ -11,8 +11,13 @@ namespace VoiceAgent.Speech.Echo;
 /// cross-correlation, so the adaptive filter only has to span the echo path's dispersion, not the whole delay.</item>
 /// <item>An NLMS filter of <see cref="TailMs"/> placed <see cref="PreMs"/> before that delay learns the path (gain,
 /// colouring) sample by sample and tracks it as it changes.</item>
-/// <item>Double-talk detection: adaptation stops while the near end is well above the echo the path predicts (the
-/// caller is talking), with a hang-over, so a caller talking over the agent neither trains the filter nor is cancelled.</item>
+/// <item>Double-talk detection (<see cref="DoubleTalkDetector"/>): once the filter has converged on the path, a near end
+/// its echo estimate does not explain is the caller talking over the echo. While that holds, adaptation, the residual
+/// suppressor's learning and its suppression stop (the caller passes at their own level), and <see cref="DoubleTalk"/>
+/// tells the VAD its level-based echo check may stand down. A cruder energy test (near end 6 dB above the echo the path
+/// predicts) also freezes adaptation, from before the filter has converged.</item>
+/// <item>A path first suspected or just found is <see cref="EchoUnresolved"/> until the filter measurably cancels it
+/// (ERLE over fresh frames) or at most <see cref="UnresolvedHoldMs"/>: barge-in does not count speech evidence then.</item>
 /// <item><see cref="ResidualEchoSuppressor"/>: what the filter leaves of the echo (and the echo of a path it is still
 /// learning) is brought down to the line's noise floor on frames that carry nothing louder than that residual.</item>
 /// </list>
@@ -29,6 +34,10 @@ internal sealed class EchoCanceller
     private const int DoubleTalkHangoverFrames = 6;
     private const float DoubleTalkRatio = 4f; // near-end power 6 dB above the predicted echo: someone is talking
 
+    /// <summary>Longest a suspected or new echo path holds barge-in back while the filter has not shown it cancels it.</summary>
+    public const int UnresolvedHoldMs = 1000;
+    private const int FreshFrames = 10; // adapting frames on the current path before its ERLE is believed
+
     private const float QuietFarPower = 100f * 100f; // far end below about -50 dBFS: nothing to learn from
     private readonly int _frame;
     private readonly float _regularisation;
@@ -41,6 +50,10 @@ internal sealed class EchoCanceller
     private readonly float[] _error; // _weights[i] multiplies the i-th sample of the (ascending) far window
     private readonly EchoDelayEstimator _delay;
     private readonly ResidualEchoSuppressor _suppressor = new();
+    private readonly DoubleTalkDetector _doubleTalk = new();
+    private readonly int _unresolvedHoldFrames = UnresolvedHoldMs / 20;
+    private int _unresolved; // frames left of the unresolved hold; 0 = resolved (or nothing to resolve)
+    private int _fresh; // adapting frames since the path was found (its ERLE averages restarted)
     private readonly bool _residualSuppression;
     private long _time; // samples processed so far (of each side)
     private int _doubleTalkHold;
@@ -96,8 +109,19 @@ internal sealed class EchoCanceller
     /// <summary>True when the output differs from the input: the linear filter's output is used or the frame was suppressed.</summary>
     public bool Changed => Cancelling || (_residualSuppression && _suppressor.Touched);
 
-    /// <summary>True while the last frame was judged double talk (adaptation frozen).</summary>
-    public bool DoubleTalk => _doubleTalkHold > 0;
+    /// <summary>
+    /// True while the double-talk detector holds: the filter has converged on the path and the near end carries, above
+    /// the echo it predicts, someone else (the caller talking over the agent). Adaptation and residual suppression are
+    /// off meanwhile; what goes on to the VAD is the caller with the echo the linear filter took out.
+    /// </summary>
+    public bool DoubleTalk => _doubleTalk.Active;
+
+    /// <summary>
+    /// True while an echo path has been suspected or found but the filter has not yet shown it cancels it (ERLE of at
+    /// least <see cref="MinErleDb"/>, or what it leaves at the line's noise, over fresh frames), for at most
+    /// <see cref="UnresolvedHoldMs"/>: what the VAD hears may still be our own echo, so it does not count toward a barge-in.
+    /// </summary>
+    public bool EchoUnresolved => _unresolved > 0;
 
     /// <summary>
     /// Cancels the echo of <paramref name="far"/> (and of what was played before it) in <paramref name="near"/>, in place.
@@ -121,10 +145,21 @@ internal sealed class EchoCanceller
             _learning = LearningFrames;
             SinceNewPath = 0;
             _suppressor.PathChanged();
+            _doubleTalk.Reset();
+            // The ERLE measured on the old path says nothing about the new one: measure it afresh.
+            _nearPower = _errorPower = 0;
+            _fresh = 0;
+            Unresolve();
         }
+        else if (_delay.Suspected) Unresolve(); // a path already measured keeps its fresh frames: if it still cancels, resolved at once
+        float nearPower = 0;
+        for (var i = 0; i < _frame; i++) nearPower += (float)near[i] * near[i];
+        nearPower /= _frame;
         if (_delay.DelaySamples < 0)
         {
+            _doubleTalk.Update(nearPower, 0, 0, valid: false); // no path, no double talk; it follows the line's noise
             if (_residualSuppression) _suppressor.Process(near, echoPower: 0, doubleTalk: true); // nothing to suppress: it follows the line's noise
+            if (_unresolved > 0) _unresolved--; // a suspicion never confirmed lapses
             _time += _frame;
             return;
         }
@@ -132,29 +167,35 @@ internal sealed class EchoCanceller
         // Window for near sample n: far[n - offset - taps + 1 .. n - offset], offset = delay - pre (never into the future).
         var offset = _offset;
         var predictedEcho = PredictedEchoPower(offset);
-        float nearPower = 0;
-        for (var i = 0; i < _frame; i++) nearPower += (float)near[i] * near[i];
-        nearPower /= _frame;
         var learning = _learning > 0;
         if (learning) _learning--;
 
         // First pass with the filter as it stands: the echo it predicts and what it leaves.
-        float errorPower = 0, estimatePower = 0;
+        float errorPower = 0, estimatePower = 0, crossPower = 0;
         for (var i = 0; i < _frame; i++)
         {
             var y = VectorMath.Dot(_weights, _far.AsSpan(WindowStart(_time + i, offset), _taps));
             _error[i] = near[i] - y;
             errorPower += _error[i] * _error[i];
             estimatePower += y * y;
+            crossPower += near[i] * y;
         }
         errorPower /= _frame;
-        var echoPower = Math.Max(estimatePower / _frame, predictedEcho);
-        // Double talk: the near end is well above the echo the path predicts, so someone is talking over it. Adapting
-        // on it would cancel the caller and detune the filter, so adaptation freezes (with a hang-over).
+        estimatePower /= _frame;
+        crossPower /= _frame;
+        var echoPower = Math.Max(estimatePower, predictedEcho);
+        // Double talk, judged on the filter's own estimate once it has converged on this path: the caller talking over
+        // the echo. Adapting on it would cancel the caller and detune the filter; suppressing it would cut the caller.
+        var converged = !learning && _unresolved == 0;
+        var callerOverEcho = _doubleTalk.Update(nearPower, crossPower, estimatePower, converged, predictedEcho);
+        // The cruder energy test also freezes adaptation (from before convergence): the near end well above the echo
+        // the path predicts.
         if (nearPower > DoubleTalkRatio * predictedEcho + QuietFarPower / 4)
             _doubleTalkHold = DoubleTalkHangoverFrames;
         else if (_doubleTalkHold > 0) _doubleTalkHold--;
-        var adapt = (learning || _doubleTalkHold == 0) && _farPower > QuietFarPower;
+        // A single frame that shows double talk already freezes adaptation (cheap if wrong); the VAD and the suppressor
+        // are told only once it holds.
+        var adapt = (learning || (_doubleTalkHold == 0 && !callerOverEcho && !_doubleTalk.LastFrame)) && _farPower > QuietFarPower;
         var step = learning ? LearningStepSize : StepSize;
 
         if (adapt)
@@ -173,8 +214,25 @@ internal sealed class EchoCanceller
         }
         if (adapt)
         {
-            _nearPower = 0.9f * _nearPower + 0.1f * nearPower;
-            _errorPower = 0.9f * _errorPower + 0.1f * errorPower;
+            if (_fresh == 0)
+            {
+                // The first measurement on this path starts the averages (no bias towards the zero they were reset to).
+                _nearPower = nearPower;
+                _errorPower = errorPower;
+            }
+            else
+            {
+                _nearPower = 0.9f * _nearPower + 0.1f * nearPower;
+                _errorPower = 0.9f * _errorPower + 0.1f * errorPower;
+            }
+            if (_fresh < FreshFrames) _fresh++;
+        }
+        if (_unresolved > 0)
+        {
+            // Resolved once fresh frames show the filter takes the echo down (or leaves nothing above the line's noise).
+            var noise = _doubleTalk.NoisePower;
+            var resolved = _fresh >= FreshFrames && (ErleDb >= MinErleDb || _errorPower <= 2 * noise + 100f);
+            _unresolved = resolved ? 0 : _unresolved - 1;
         }
         // Fail safe: the output is the cancelled signal only while the filter measurably removes echo; a filter that has
         // not converged (or locked onto a wrong path) passes the line through untouched, as if there were no canceller.
@@ -185,9 +243,12 @@ internal sealed class EchoCanceller
         // filter's own (exact once converged) and the path's (bulk gain × far power around the delay, which also
         // covers a reference a frame or two off while the filter catches up). While a new path is being learned its
         // gain is still rough, so the suppressor learns how much is left regardless of double talk.
-        if (_residualSuppression) _suppressor.Process(near, echoPower, DoubleTalk && !learning, errorPower);
+        if (_residualSuppression) _suppressor.Process(near, echoPower, (_doubleTalkHold > 0 || callerOverEcho) && !learning, errorPower, callerOverEcho);
         _time += _frame;
     }
+
+    /// <summary>A path was suspected or found: barge-in evidence waits until the filter shows it cancels it.</summary>
+    private void Unresolve() => _unresolved = _unresolvedHoldFrames;
 
     private int WindowStart(long n, int offset) => (int)((n - offset - _taps + 1 + 2L * _history) % _history);
 

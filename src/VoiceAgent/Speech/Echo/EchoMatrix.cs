@@ -98,14 +98,14 @@ internal static class EchoMatrix
             for (var i = 0; i < frame; i++) inbound[i] = (short)Math.Clamp(MathF.Round(near[at + i]), short.MinValue, short.MaxValue);
             if (cancelEcho) canceller.Process(far, inbound);
             vad.ObservePlayback(far);
-            var e = vad.Process(inbound);
+            var e = vad.Process(inbound, callerOverEcho: cancelEcho && canceller.DoubleTalk);
             if (cancelEcho && (canceller.SinceNewPath == 0 || canceller.EchoSuspected)) decision.EchoPathChanged(origin + at + frame);
             if (trace is not null)
-                trace.WriteLine($"{at * 1000 / sampleRate,6} ms delay {canceller.DelayMs?.ToString("0") ?? "-",4} erle {canceller.ErleDb,5:0.0} dt {canceller.DoubleTalk,-5} sup {canceller.Suppressed,-5} leak {10 * Math.Log10(canceller.ResidualLeak + 1e-9),5:0.0} vad {e.Kind} speaking {vad.IsSpeaking} p {vad.SpeechProbability:0.00} in {Audio.Pcm16.Dbfs(inbound):0.0} dBFS");
+                trace.WriteLine($"{at * 1000 / sampleRate,6} ms delay {canceller.DelayMs?.ToString("0") ?? "-",4} erle {canceller.ErleDb,5:0.0} dt {canceller.DoubleTalk,-5} unres {canceller.EchoUnresolved,-5} sup {canceller.Suppressed,-5} leak {10 * Math.Log10(canceller.ResidualLeak + 1e-9),5:0.0} vad {e.Kind} speaking {vad.IsSpeaking} p {vad.SpeechProbability:0.00} in {Audio.Pcm16.Dbfs(inbound):0.0} dBFS");
             var now = origin + at + frame;
             if (e.Kind == VadEventKind.SpeechStarted) decision.SpeechStarted(now - (long)((e.DetectedAt - e.Timestamp).TotalSeconds * sampleRate));
             else if (e.Kind == VadEventKind.SpeechEnded) decision.SpeechEnded();
-            if (!decision.Frame(now, vad.IsSpeaking && vad.SpeechProbability >= 0.5f, agentSpeaking: at < replyEnd)) continue;
+            if (!decision.Frame(now, vad.IsSpeaking && vad.SpeechProbability >= 0.5f, agentSpeaking: at < replyEnd, echoUnresolved: cancelEcho && canceller.EchoUnresolved)) continue;
             if (callerOnset < 0 || at + frame < callerOnset) return new EchoCellOutcome(FalseBargeIn: true, null);
             return new EchoCellOutcome(false, (at + frame - callerOnset) * 1000.0 / sampleRate);
         }

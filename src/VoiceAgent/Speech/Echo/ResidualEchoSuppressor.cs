@@ -50,19 +50,21 @@ internal sealed class ResidualEchoSuppressor
     /// the power of what the linear filter leaves (its error), which is what the decision weighs even while the frame
     /// itself is still the line as it came (a filter below its ERLE threshold): echo the filter already predicts is
     /// not mistaken for the caller, and a caller 6 dB above a loud echo is not mistaken for it. Negative: the frame's power.
+    /// <paramref name="callerOverEcho"/>: the double-talk detector holds (the caller is talking over the echo): nothing
+    /// is suppressed and nothing learned, as G.168's NLP is disabled during double talk, so the caller is never cut.
     /// </summary>
-    public void Process(Span<short> frame, float echoPower, bool doubleTalk, float linearResidualPower = -1)
+    public void Process(Span<short> frame, float echoPower, bool doubleTalk, float linearResidualPower = -1, bool callerOverEcho = false)
     {
         float power = 0;
         foreach (var s in frame) power += (float)s * s;
         power /= frame.Length;
-        TrackNoise(power);
+        if (!callerOverEcho) TrackNoise(power); // the caller's speech is not the line's noise
 
         // What the linear stage leaves above the line's noise is measured against the residual echo expected.
         var aboveNoise = Math.Max((linearResidualPower >= 0 ? Math.Min(linearResidualPower, power) : power) - NoisePower, 0);
         var residual = Leak * echoPower;
-        Suppressed = echoPower > 0 && aboveNoise <= OverdriveRatio * residual;
-        if (!doubleTalk && echoPower > NoisePower)
+        Suppressed = !callerOverEcho && echoPower > 0 && aboveNoise <= OverdriveRatio * residual;
+        if (!doubleTalk && !callerOverEcho && echoPower > NoisePower)
         {
             // Frames that could be echo alone (within the overdrive of the residual, or no louder than the whole echo
             // predicted: a path that got worse) teach the leak; a frame louder than the whole echo may be the caller's

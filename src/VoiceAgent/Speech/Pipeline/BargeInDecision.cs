@@ -69,9 +69,17 @@ internal sealed class BargeInDecision(TimeSpan minSpeech, long timestampFrequenc
     /// <summary>
     /// One frame at <paramref name="at"/>; <paramref name="callerSpeaking"/> is this frame's own evidence (not the
     /// detector's hang-over). True when this frame makes the caller's speech a barge-in.
+    /// <paramref name="echoUnresolved"/>: the echo canceller has suspected or found an echo path it does not yet cancel
+    /// (<see cref="Echo.EchoCanceller.EchoUnresolved"/>), so what the detector hears may be our own voice: the frame is
+    /// no evidence, and speech must last the minimum again from its first voiced frame after that (as after a new path).
     /// </summary>
-    public bool Frame(long at, bool callerSpeaking, bool agentSpeaking)
+    public bool Frame(long at, bool callerSpeaking, bool agentSpeaking, bool echoUnresolved = false)
     {
+        if (echoUnresolved)
+        {
+            EchoPathChanged(at);
+            return false;
+        }
         if (_candidateSince != 0 && callerSpeaking)
         {
             // After a new echo path, speech must be continuous to count: a lone voiced frame (echo the canceller had

@@ -445,7 +445,9 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         var cancelled = _options.EchoCancellation && _echo.Changed;
         var echoPathChanged = _options.EchoCancellation && _echo.SinceNewPath == 0;
         var echoSuspected = _options.EchoCancellation && _echo.EchoSuspected; // barge-in waits for the path's proof
-        var vad = _vad.Process(_inboundPcm);
+        var echoUnresolved = _options.EchoCancellation && _echo.EchoUnresolved; // ... and for the filter to cancel it
+        // Double talk over a converged filter: the caller talks over an echo already taken out; the VAD's level check stands down.
+        var vad = _vad.Process(_inboundPcm, callerOverEcho: _options.EchoCancellation && _echo.DoubleTalk);
         var voiced = _vad.IsSpeaking && _vad.SpeechProbability >= 0.5f;
         if (voiced) _lastVoicedFrameAt = receivedAt + FrameTicks;
         _lastFrameVoiced = voiced;
@@ -475,7 +477,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         }
 
         // Barge-in: caller speech during playback that has lasted long enough to be more than a blip.
-        if (_bargeIn.Frame(receivedAt, voiced, ReplyAudible)) await BargeInAsync(receivedAt, cancellationToken);
+        if (_bargeIn.Frame(receivedAt, voiced, ReplyAudible, echoUnresolved)) await BargeInAsync(receivedAt, cancellationToken);
     }
 
     /// <summary>Audio for STT; a session whose socket write fails is lost (the call would be deaf), and the engine is told.</summary>

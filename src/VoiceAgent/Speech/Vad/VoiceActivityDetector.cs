@@ -107,7 +107,13 @@ internal sealed class VoiceActivityDetector
     /// Analyses the next inbound frame of exactly <see cref="FrameSamples"/> samples and returns the transition it
     /// causes (<see cref="VadEvent.None"/> for most frames).
     /// </summary>
-    public VadEvent Process(ReadOnlySpan<short> frame)
+    /// <param name="frame">The inbound frame (after echo cancellation, when it runs).</param>
+    /// <param name="callerOverEcho">
+    /// An echo canceller upstream, converged on the echo path, established double talk for this frame: the caller is
+    /// talking over an echo it has taken out. The level-based echo check then stands down for the frame (it would hold a
+    /// caller only 6 dB over the echo near its threshold) and learns nothing from it; noise and voicing checks still apply.
+    /// </param>
+    public VadEvent Process(ReadOnlySpan<short> frame, bool callerOverEcho = false)
     {
         CheckFrame(frame);
         float level = SpeechBandFilter.ToDbfs(_inboundFilter.Process(frame, _band));
@@ -115,7 +121,8 @@ internal sealed class VoiceActivityDetector
 
         float floor = _floor.FloorDbfs;
         float echoThreshold = _echo?.ThresholdDbfs(_frame) ?? float.NegativeInfinity;
-        bool echoActive = !float.IsNegativeInfinity(echoThreshold);
+        bool playbackRecent = !float.IsNegativeInfinity(echoThreshold);
+        bool echoActive = playbackRecent && !callerOverEcho;
         EchoThresholdDbfs = echoActive ? echoThreshold : null;
 
         float aboveFloor = level - floor;
@@ -141,7 +148,7 @@ internal sealed class VoiceActivityDetector
 
         VadEvent result = _segmenter.Update(_frame, startEvidence, continueEvidence, level);
 
-        _floor.Update(level, explainedByEcho: echoActive);
+        _floor.Update(level, explainedByEcho: playbackRecent);
         if (echoActive)
         {
             _echo!.Observe(_frame, level, echoThreshold, countedAsSpeech: continueEvidence || _segmenter.IsSpeaking);

@@ -143,4 +143,16 @@ public sealed class BargeInDecisionTests
         Assert.False(decision.Frame(Ms(500), true, true));
         Assert.True(decision.Frame(Ms(700), true, true));
     }
+
+    [Fact]
+    public void Frames_while_the_echo_is_unresolved_are_no_evidence_and_the_clock_restarts_after_them()
+    {
+        var decision = Decision();
+        decision.SpeechStarted(Ms(0));
+        for (var ms = 20; ms <= 600; ms += 20) Assert.False(decision.Frame(Ms(ms), true, true, echoUnresolved: true));
+
+        // Resolved at 620 ms: the caller's speech counts from its first voiced frame after that.
+        for (var ms = 620; ms < 1000; ms += 20) Assert.False(decision.Frame(Ms(ms), true, true));
+        Assert.True(decision.Frame(Ms(1000), true, true));
+    }
 }
