@@ -446,6 +446,10 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         var echoPathChanged = _options.EchoCancellation && _echo.SinceNewPath == 0;
         var echoSuspected = _options.EchoCancellation && _echo.EchoSuspected; // barge-in waits for the path's proof
         var echoUnresolved = _options.EchoCancellation && _echo.EchoUnresolved; // ... and for the filter to cancel it
+        // The VAD's echo guard takes its reference from the same timeline, one frame per inbound frame: what was playing on
+        // the carrier's clock, not what we had sent by the time this frame was read (inbound reads that fall behind under
+        // load would otherwise shift the reference against the echo by the backlog).
+        _vad.ObservePlayback(played);
         // Double talk over a converged filter: the caller talks over an echo already taken out; the VAD's level check stands down.
         var vad = _vad.Process(_inboundPcm, callerOverEcho: _options.EchoCancellation && _echo.DoubleTalk);
         var voiced = _vad.IsSpeaking && _vad.SpeechProbability >= 0.5f;
@@ -846,7 +850,6 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         }
         _playout.Clear();
         _tracker.Cleared();
-        _vad.ClearPlayback();
         _farEnd.Cleared(_clock.GetTimestamp()); // the carrier drops what it had not played yet
         _lastTimeline = null;
         await _carrier.ClearAsync(cancellationToken);
@@ -922,12 +925,11 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         _active = null;
     }
 
-    /// <summary>Playout put a frame on the carrier's socket: the echo guard and canceller learn what was played, and when.</summary>
+    /// <summary>Playout put a frame on the carrier's socket: the far-end timeline learns what was played, and when (the echo guard and canceller read it back per inbound frame).</summary>
     private void OnFrameSent(PlayoutItem item, long sentAt)
     {
         if (item.IsTone) _pendingToneFrames--;
         _format.Decode(item.Frame, _playedPcm);
-        _vad.ObservePlayback(_playedPcm);
         _farEnd.Sent(_playedPcm, sentAt);
         if (item.IsTone || item.ReplyId == _lastSentReplyId) return;
         _lastSentReplyId = item.ReplyId;

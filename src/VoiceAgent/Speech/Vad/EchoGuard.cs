@@ -31,10 +31,12 @@ internal sealed class EchoGuard
     private const int EchoLikeFrames = 12;
 
     /// <summary>
-    /// Frames either side of the measured delay searched for the loudest played frame. Played frames are placed on the
-    /// inbound frame clock by the inbound count at the moment each sentence starts to be sent, and that count lags the
-    /// true playout by whatever the inbound read loop is behind (a frame or three under load, varying from sentence to
-    /// sentence), so the echo of one sentence can sit a few frames off the delay measured on an earlier one.
+    /// Frames either side of the measured delay searched for the loudest played frame. A caller that reports playback as
+    /// it sends (<see cref="VoiceActivityDetector.ObservePlayback"/> queued on the inbound frame count) places it by how
+    /// far the inbound read loop has got, which lags true playout by a frame or three under load, so the echo of one
+    /// sentence can sit a few frames off the delay measured on an earlier one. The speech pipeline reports what was
+    /// playing on the carrier's own clock, one frame per inbound frame, and needs the slack only for the grid rounding
+    /// and the network's jitter.
     /// </summary>
     internal const int AlignmentJitterFrames = 3;
 

@@ -160,7 +160,9 @@ internal sealed class VoiceActivityDetector
 
     /// <summary>
     /// Tells the detector that <paramref name="playedFrame"/> (exactly <see cref="FrameSamples"/> samples at the same
-    /// rate) was sent to the caller. Frames sent ahead of real time are queued behind earlier ones.
+    /// rate) was sent to the caller. Frames sent ahead of real time are queued behind earlier ones. Called exactly once
+    /// before each <see cref="Process"/> with what was playing while that inbound frame was captured, it is that frame's
+    /// reference (the speech pipeline does this from the carrier's timeline).
     /// </summary>
     public void ObservePlayback(ReadOnlySpan<short> playedFrame)
     {
