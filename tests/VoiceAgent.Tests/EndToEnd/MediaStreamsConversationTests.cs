@@ -161,6 +161,26 @@ public sealed class MediaStreamsConversationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_agents_own_echo_does_not_interrupt_when_the_network_bunches_the_callers_frames()
+    {
+        // Frames held and delivered 25 at a time (500 ms of jitter): the server reads each by its media.timestamp, so the
+        // echo still lines up with what was playing when it was captured, not with when it arrived.
+        _server.Stt.EnqueueTranscript("Tell me a story.");
+        _server.Model.Enqueue(ChatReply.Text("Once upon a time there was a small phone agent that talked for quite a while about many different things."));
+        await using var caller = await _server.CallAsync(new MediaStreamsCallerOptions
+        {
+            Echo = new VoiceAgent.Emulators.Audio.EchoSimulation { Delay = TimeSpan.FromMilliseconds(120), GainDb = -12 },
+            InboundFramesPerBurst = 25,
+        });
+        await caller.PlayAsync(await Speech("Tell me a story.")).DefaultTimeout();
+
+        await caller.WaitForHeardAudioAsync(8000 * 5).DefaultTimeout(TimeSpan.FromSeconds(25));
+
+        Assert.Empty(caller.Clears);
+        Assert.Equal(1, _server.Model.Requests.Count);
+    }
+
+    [Fact]
     public async Task A_low_confidence_transcript_is_not_sent_to_the_model()
     {
         _server.Stt.EnqueueTranscript("mumble mumble", confidence: 0.3);

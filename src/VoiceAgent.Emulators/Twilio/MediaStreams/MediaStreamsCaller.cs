@@ -31,6 +31,7 @@ public sealed class MediaStreamsCaller : IAsyncDisposable, IPhoneLineSink<(strin
 
     private readonly ClientWebSocket _socket;
     private readonly PhoneLine<(string Name, TimeSpan ReceivedAt)> _line;
+    private readonly List<MediaStreamsOutgoing> _heldFrames = [];
     private readonly Channel<MediaStreamsOutgoing> _outbox = Channel.CreateUnbounded<MediaStreamsOutgoing>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<MediaStreamsReceivedFrame> _frames = Channel.CreateUnbounded<MediaStreamsReceivedFrame>();
     private readonly StateSignal _signal = new();
@@ -260,6 +261,16 @@ public sealed class MediaStreamsCaller : IAsyncDisposable, IPhoneLineSink<(strin
     void IPhoneLineSink<(string Name, TimeSpan ReceivedAt)>.SendCallerFrame(byte[] frame, long frameIndex, CallerUtterance? finished)
     {
         var item = new MediaStreamsOutgoing(MediaStreamsOutgoing.Kinds.Media) { Bytes = frame, FrameIndex = frameIndex, Finished = finished };
+        if (Options.InboundFramesPerBurst > 1)
+        {
+            // Called only from the line loop: the held frames need no lock.
+            _heldFrames.Add(item);
+            if (_heldFrames.Count < Options.InboundFramesPerBurst) return;
+            foreach (var held in _heldFrames)
+                if (!_outbox.Writer.TryWrite(held)) held.Finished?.Sent.TrySetCanceled();
+            _heldFrames.Clear();
+            return;
+        }
         if (!_outbox.Writer.TryWrite(item)) finished?.Sent.TrySetCanceled();
     }
 

@@ -32,6 +32,12 @@ public sealed record MediaStreamsCallerOptions
     /// <summary>Mixes a delayed, attenuated copy of the played-out server audio into the caller's audio; null (default) for none.</summary>
     public EchoSimulation? Echo { get; init; }
 
+    /// <summary>
+    /// A jittery network path: caller frames are held and sent together, this many at a time, while each keeps its own
+    /// <c>media.timestamp</c> (its place on the line). 1 (default): each frame is sent as the line takes it.
+    /// </summary>
+    public int InboundFramesPerBurst { get; init; } = 1;
+
     /// <summary>A random SID with the given two-letter prefix.</summary>
     public static string NewSid(string prefix) => prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
@@ -53,6 +59,8 @@ public sealed record MediaStreamsCallerOptions
                     errors.Add($"Custom parameter '{name}' has name and value of {name.Length + (value?.Length ?? 0)} characters; Twilio requires fewer than 500 together.");
         }
         if (Echo is not null) errors.AddRange(Echo.Validate());
+        if (InboundFramesPerBurst is < 1 or > 50)
+            errors.Add($"InboundFramesPerBurst is {InboundFramesPerBurst}; use 1 (no bunching) to 50 (a second of frames held).");
         return errors;
     }
 
