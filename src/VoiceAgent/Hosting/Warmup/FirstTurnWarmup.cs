@@ -84,12 +84,17 @@ internal sealed partial class FirstTurnWarmup(
         // would reach its provider, so there is none, as before this warm-up existed (nothing to report: not a failure).
         if (lanes.Count == 0) return false;
         // Each lane's canned reply comes over a real loopback connection of the lane's own socket handler, as a turn's does.
-        var servers = lanes.Select(lane => StartCannedReplyServer(lane.Provider)).ToArray();
-        var scopes = lanes.Select((lane, i) => lane.Handler.BeginCannedReplies(servers[i]?.Origin)).ToArray();
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(StepLimit);
+        var servers = new CannedReplyServer?[lanes.Count];
+        var scopes = new List<IDisposable>(lanes.Count);
         try
         {
+            for (var i = 0; i < lanes.Count; i++)
+            {
+                servers[i] = await StartCannedReplyServerAsync(lanes[i].Provider, limit.Token);
+                scopes.Add(lanes[i].Handler.BeginCannedReplies(servers[i]?.Origin));
+            }
             var reply = await new RelayWarmupCall(dependencies, limits, settings.WebSocketKeepAliveInterval).RunAsync(limit.Token);
             if (reply == ModelWarmupHandler.CannedReplyText) return true;
             // The engine spoke something else (e.g. its fallback line after a model failure): the model path did not run.
@@ -111,14 +116,15 @@ internal sealed partial class FirstTurnWarmup(
     }
 
     /// <summary>A loopback server for the lane's canned reply; null (the reply is made up in process) when loopback cannot be bound.</summary>
-    private CannedReplyServer? StartCannedReplyServer(string provider)
+    private async Task<CannedReplyServer?> StartCannedReplyServerAsync(string provider, CancellationToken cancellationToken)
     {
         try
         {
-            return new CannedReplyServer(provider);
+            return await CannedReplyServer.StartAsync(provider, cancellationToken);
         }
-        catch (System.Net.Sockets.SocketException ex)
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
         {
+            // Kestrel reports a failed bind as an IOException (address in use) or the socket's own exception.
             LogFailed(logger, "loopback", ex.Message);
             return null;
         }

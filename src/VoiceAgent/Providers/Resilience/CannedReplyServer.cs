@@ -1,8 +1,13 @@
-using System.Collections.Concurrent;
-using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace VoiceAgent.Providers.Resilience;
 
@@ -10,169 +15,106 @@ namespace VoiceAgent.Providers.Resilience;
 /// Answers the start-up warm-up's model requests over a real loopback HTTP/1.1 connection with
 /// <see cref="ModelWarmupHandler.CannedStream"/>, sent as a chunked <c>text/event-stream</c> one event per chunk (the
 /// way the providers stream), so the first caller's turn finds the socket handler's request writing and streamed
-/// response reading compiled. It reads each whole request (Content-Length or chunked body) before answering, serves
-/// one request per connection and closes it. Listens on 127.0.0.1 only, for the warm-up's lifetime.
+/// response reading compiled. A Kestrel server of its own (no host, no DI, no logging) on 127.0.0.1, an ephemeral port,
+/// for the warm-up's lifetime: it reads each whole request body before answering a <c>POST</c>, and closes the
+/// connection after the reply (no pooled connection outlives the server).
 /// </summary>
 internal sealed class CannedReplyServer : IAsyncDisposable
 {
     private const int MaxHeadBytes = 64 * 1024;
     private const int MaxBodyBytes = 4 * 1024 * 1024;
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource _stop = new();
-    private readonly ConcurrentDictionary<Task, bool> _serving = new();
-    private readonly string _provider;
-    private readonly Task _accepting;
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
+    private readonly KestrelServer _server;
+    private readonly string[] _events;
     private int _served;
+    private volatile IReadOnlyList<string> _lastRequestHeaders = [];
 
-    public CannedReplyServer(string provider)
+    private CannedReplyServer(string provider, KestrelServer server)
     {
-        _provider = provider;
-        _listener.Start();
-        Origin = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
-        _accepting = AcceptAsync(_stop.Token);
+        _server = server;
+        _events = ModelWarmupHandler.CannedStream(provider).Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
     }
 
-    public Uri Origin { get; }
+    /// <summary>
+    /// Binds 127.0.0.1 on an ephemeral port and starts serving <paramref name="provider"/>'s canned reply. Throws
+    /// <see cref="IOException"/> or <see cref="System.Net.Sockets.SocketException"/> when loopback cannot be bound.
+    /// </summary>
+    public static async Task<CannedReplyServer> StartAsync(string provider, CancellationToken cancellationToken)
+    {
+        var options = new KestrelServerOptions { AddServerHeader = false };
+        options.Limits.MaxRequestHeadersTotalSize = MaxHeadBytes;
+        options.Limits.MaxRequestBodySize = MaxBodyBytes;
+        options.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http1);
+        var kestrel = new KestrelServer(
+            Options.Create(options),
+            new SocketTransportFactory(Options.Create(new SocketTransportOptions()), NullLoggerFactory.Instance),
+            NullLoggerFactory.Instance);
+        var server = new CannedReplyServer(provider, kestrel);
+        try
+        {
+            await kestrel.StartAsync(new Application(server), cancellationToken);
+            var address = kestrel.Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+            server.Origin = new Uri(new Uri(address).GetLeftPart(UriPartial.Authority) + "/");
+            return server;
+        }
+        catch
+        {
+            kestrel.Dispose();
+            throw;
+        }
+    }
+
+    public Uri Origin { get; private set; } = null!;
 
     /// <summary>Requests answered with the canned reply.</summary>
     public int Served => Volatile.Read(ref _served);
 
-    /// <summary>The header lines of the last request answered (what reached the loopback server).</summary>
-    public IReadOnlyList<string> LastRequestHeaders { get; private set; } = [];
+    /// <summary>The request line and header lines of the last request answered (what reached the loopback server).</summary>
+    public IReadOnlyList<string> LastRequestHeaders => _lastRequestHeaders;
 
-    private async Task AcceptAsync(CancellationToken stop)
+    private async Task ServeAsync(HttpContext context)
     {
-        try
+        var request = context.Request;
+        var response = context.Response;
+        if (!HttpMethods.IsPost(request.Method))
         {
-            while (!stop.IsCancellationRequested)
-            {
-                var client = await _listener.AcceptTcpClientAsync(stop);
-                var serving = ServeAsync(client, stop);
-                _serving[serving] = true;
-                _ = serving.ContinueWith(t => _serving.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            }
+            response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            return;
         }
-        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-            // Stopped.
-        }
-    }
+        var aborted = context.RequestAborted;
+        await request.Body.CopyToAsync(Stream.Null, aborted); // the whole body, as a provider reads it (Kestrel caps its size)
+        _lastRequestHeaders = [$"{request.Method} {request.Path}{request.QueryString} {request.Protocol}", .. request.Headers.Select(h => $"{h.Key}: {h.Value}")];
 
-    private async Task ServeAsync(TcpClient client, CancellationToken stop)
-    {
-        using var _ = client;
-        var stream = client.GetStream();
-        try
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers.Connection = "close"; // one request per connection: nothing pooled outlives this server
+        await response.StartAsync(aborted);
+        for (var i = 0; i < _events.Length; i++)
         {
-            var reader = new RequestReader(stream);
-            var head = await reader.ReadHeadAsync(stop);
-            await reader.SkipBodyAsync(head, stop);
-            LastRequestHeaders = head;
-            var header = Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
-            await stream.WriteAsync(header, stop);
-            foreach (var sseEvent in ModelWarmupHandler.CannedStream(_provider).Split("\n\n", StringSplitOptions.RemoveEmptyEntries))
-            {
-                var data = Encoding.UTF8.GetBytes(sseEvent + "\n\n");
-                await stream.WriteAsync(Encoding.ASCII.GetBytes(data.Length.ToString("x", CultureInfo.InvariantCulture) + "\r\n"), stop);
-                await stream.WriteAsync(data, stop);
-                await stream.WriteAsync("\r\n"u8.ToArray(), stop);
-                await stream.FlushAsync(stop);
-            }
-            Interlocked.Increment(ref _served); // before the last chunk: the client cannot have finished reading before this
-            await stream.WriteAsync("0\r\n\r\n"u8.ToArray(), stop);
-        }
-        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or InvalidDataException)
-        {
-            // A warm-up request cut short: the warm-up reports its own failure; nothing else uses this server.
+            // No Content-Length: Kestrel sends each flushed write as one chunk and the terminating chunk on return.
+            if (i == _events.Length - 1) Interlocked.Increment(ref _served); // before the last event: the client cannot have finished reading before this
+            await response.Body.WriteAsync(Encoding.UTF8.GetBytes(_events[i] + "\n\n"), aborted);
+            await response.Body.FlushAsync(aborted);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        await _accepting;
-        await Task.WhenAll(_serving.Keys).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _stop.Dispose();
+        // Every connection is closed after its one reply, so stopping waits only for a reply still being written; one
+        // whose client stopped reading is cut after the grace period.
+        using var grace = new CancellationTokenSource(StopGrace);
+        await _server.StopAsync(grace.Token);
+        _server.Dispose();
     }
 
-    /// <summary>Reads one HTTP/1.1 request off the stream, bounded in size.</summary>
-    private sealed class RequestReader(Stream stream)
+    /// <summary>Kestrel's application: one <see cref="HttpContext"/> per request, handed to <see cref="ServeAsync"/>.</summary>
+    private sealed class Application(CannedReplyServer owner) : IHttpApplication<HttpContext>
     {
-        private readonly byte[] _buffer = new byte[8192];
-        private int _start;
-        private int _end;
+        public HttpContext CreateContext(IFeatureCollection contextFeatures) => new DefaultHttpContext(contextFeatures);
 
-        public async Task<List<string>> ReadHeadAsync(CancellationToken cancellationToken)
-        {
-            var lines = new List<string>();
-            var total = 0;
-            while (true)
-            {
-                var line = await ReadLineAsync(cancellationToken);
-                total += line.Length + 2;
-                if (total > MaxHeadBytes) throw new InvalidDataException("request head too large");
-                if (line.Length == 0) return lines.Count > 0 ? lines : throw new InvalidDataException("empty request");
-                lines.Add(line);
-            }
-        }
+        public Task ProcessRequestAsync(HttpContext context) => owner.ServeAsync(context);
 
-        public async Task SkipBodyAsync(List<string> head, CancellationToken cancellationToken)
-        {
-            string? Header(string name) => head.Skip(1).Select(h => h.Split(':', 2)).FirstOrDefault(p => p.Length == 2 && p[0].Trim().Equals(name, StringComparison.OrdinalIgnoreCase))?[1].Trim();
-            if (Header("Transfer-Encoding") is { } encoding && encoding.Contains("chunked", StringComparison.OrdinalIgnoreCase))
-            {
-                var total = 0L;
-                while (true)
-                {
-                    var sizeLine = (await ReadLineAsync(cancellationToken)).Split(';')[0].Trim();
-                    if (!long.TryParse(sizeLine, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var size) || size < 0) throw new InvalidDataException("bad chunk size");
-                    total += size;
-                    if (total > MaxBodyBytes) throw new InvalidDataException("request body too large");
-                    if (size == 0)
-                    {
-                        while ((await ReadLineAsync(cancellationToken)).Length > 0) { } // trailers, then the empty line
-                        return;
-                    }
-                    await SkipAsync(size + 2, cancellationToken); // the chunk and its CRLF
-                }
-            }
-            if (Header("Content-Length") is { } length)
-            {
-                if (!long.TryParse(length, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) || bytes > MaxBodyBytes) throw new InvalidDataException("bad Content-Length");
-                await SkipAsync(bytes, cancellationToken);
-            }
-        }
-
-        private async Task<string> ReadLineAsync(CancellationToken cancellationToken)
-        {
-            var line = new StringBuilder();
-            while (true)
-            {
-                if (_start == _end) await FillAsync(cancellationToken);
-                var b = _buffer[_start++];
-                if (b == (byte)'\n') return line.ToString().TrimEnd('\r');
-                if (line.Length >= MaxHeadBytes) throw new InvalidDataException("line too long");
-                line.Append((char)b);
-            }
-        }
-
-        private async Task SkipAsync(long count, CancellationToken cancellationToken)
-        {
-            while (count > 0)
-            {
-                if (_start == _end) await FillAsync(cancellationToken);
-                var take = (int)Math.Min(count, _end - _start);
-                _start += take;
-                count -= take;
-            }
-        }
-
-        private async Task FillAsync(CancellationToken cancellationToken)
-        {
-            _start = 0;
-            _end = await stream.ReadAsync(_buffer, cancellationToken);
-            if (_end == 0) throw new IOException("the connection closed mid-request");
-        }
+        public void DisposeContext(HttpContext context, Exception? exception) { }
     }
 }

@@ -38,8 +38,8 @@ internal sealed class MediaStreamsInboundMessage
         /// <summary>Milliseconds since the stream started, a JSON string holding an integer (Twilio's presentation time).</summary>
         [JsonPropertyName("timestamp")] public string? Timestamp { get; init; }
 
-        /// <summary><see cref="Timestamp"/> as a number; null when absent or not a non-negative integer.</summary>
-        public long? TimestampMs => long.TryParse(Timestamp, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms) ? ms : null;
+        /// <summary><see cref="Timestamp"/> as a number, read by <see cref="MediaStreamsTimestamp"/>; null when absent or not digits only.</summary>
+        public long? TimestampMs => MediaStreamsTimestamp.Parse(Timestamp);
     }
 
     internal sealed class DtmfPayload

@@ -20,7 +20,8 @@ internal enum MediaFrameRead
 /// <summary>
 /// The hot path of a Media Streams socket: reads a <c>media</c> message (50 a second per call) in place, with no
 /// object, string or intermediate array, decoding its base64 payload straight into the caller's buffer. Everything it
-/// does not recognise as a well-formed <c>media</c> message with an unescaped, decodable payload is left to the full
+/// does not recognise as a well-formed <c>media</c> message with an unescaped, decodable payload (and an unescaped
+/// timestamp) is left to the full
 /// parser (<see cref="MediaStreamsInboundMessage"/>), which handles or explains it as before (another event, an escaped
 /// or undecodable payload, malformed JSON).
 /// </summary>
@@ -30,7 +31,7 @@ internal static class MediaStreamsMediaReader
     /// <param name="audio">Where the payload's bytes go.</param>
     /// <param name="length">Bytes written to <paramref name="audio"/> (with <see cref="MediaFrameRead.Audio"/>).</param>
     /// <param name="timestampMs">The frame's <c>media.timestamp</c> (ms since the stream started, sent as a JSON string);
-    /// null when absent or not a plain non-negative integer, as <see cref="MediaStreamsInboundMessage.MediaPayload.TimestampMs"/> reads it.</param>
+    /// null when absent or not digits only, read by <see cref="MediaStreamsTimestamp"/> as the full parser reads it.</param>
     public static MediaFrameRead TryRead(ReadOnlySpan<byte> json, Span<byte> audio, out int length, out long? timestampMs)
     {
         length = 0;
@@ -70,7 +71,9 @@ internal static class MediaStreamsMediaReader
                         else if (reader.ValueTextEquals("timestamp"u8))
                         {
                             if (!reader.Read()) return MediaFrameRead.NotMedia;
-                            timestampMs = reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped ? ParseMilliseconds(reader.ValueSpan) : null;
+                            // An escaped string is left to the full parser, which unescapes it and reads it by the same rule.
+                            if (reader.TokenType == JsonTokenType.String && reader.ValueIsEscaped) return MediaFrameRead.NotMedia;
+                            timestampMs = reader.TokenType == JsonTokenType.String ? MediaStreamsTimestamp.Parse(reader.ValueSpan) : null;
                             reader.Skip();
                         }
                         else reader.Skip(); // from the name past its value, however nested
@@ -87,18 +90,5 @@ internal static class MediaStreamsMediaReader
         {
             return MediaFrameRead.NotMedia;
         }
-    }
-
-    /// <summary>Digits only (no sign, space or separator), as <c>long.TryParse</c> with <c>NumberStyles.None</c>.</summary>
-    private static long? ParseMilliseconds(ReadOnlySpan<byte> digits)
-    {
-        if (digits.IsEmpty || digits.Length > 18) return null;
-        long value = 0;
-        foreach (var b in digits)
-        {
-            if ((uint)(b - '0') > 9) return null;
-            value = value * 10 + (b - '0');
-        }
-        return value;
     }
 }

@@ -40,7 +40,7 @@ public sealed class ModelWarmupTests
     [InlineData("openai")]
     public async Task With_a_loopback_server_the_canned_reply_comes_over_a_real_connection_and_the_providers_key_stays_home(string provider)
     {
-        await using var loopback = new CannedReplyServer(provider);
+        await using var loopback = await CannedReplyServer.StartAsync(provider, CancellationToken.None).DefaultTimeout();
         var warmup = new ModelWarmupHandler(provider);
         // Port 1 on loopback refuses connections: a request to the provider's origin would fail.
         var unreachable = new Uri("http://127.0.0.1:1");
@@ -59,6 +59,42 @@ public sealed class ModelWarmupTests
         Assert.Equal(1, loopback.Served);
         Assert.StartsWith("POST ", loopback.LastRequestHeaders[0], StringComparison.Ordinal);
         Assert.DoesNotContain(loopback.LastRequestHeaders, h => h.Contains("secret-key", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("anthropic")]
+    [InlineData("openai")]
+    public async Task The_loopback_server_reads_the_whole_body_then_streams_one_event_per_chunk_and_closes_the_connection(string provider)
+    {
+        await using var loopback = await CannedReplyServer.StartAsync(provider, CancellationToken.None).DefaultTimeout();
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, loopback.Origin.Port).DefaultTimeout();
+        var stream = tcp.GetStream();
+        var body = new string('x', 100_000); // several reads' worth: answered only once all of it has arrived
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n{body}")).DefaultTimeout();
+
+        var response = Encoding.ASCII.GetString(await ReadToEndAsync(stream)); // ends only because the server closes the connection
+        var headEnd = response.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        var head = response[..headEnd].Split("\r\n");
+        Assert.Equal("HTTP/1.1 200 OK", head[0]);
+        Assert.Contains("Content-Type: text/event-stream", head);
+        Assert.Contains("Transfer-Encoding: chunked", head);
+        var chunks = ParseChunks(response[(headEnd + 4)..]);
+        var events = ModelWarmupHandler.CannedStream(provider).Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(e => e + "\n\n").ToArray();
+        Assert.Equal(events, chunks);
+        Assert.Equal(1, loopback.Served);
+    }
+
+    [Fact]
+    public async Task The_loopback_server_answers_only_posts()
+    {
+        await using var loopback = await CannedReplyServer.StartAsync("anthropic", CancellationToken.None).DefaultTimeout();
+        using var http = new HttpClient();
+
+        using var response = await http.GetAsync(new Uri(loopback.Origin, "/v1/messages")).DefaultTimeout();
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal(0, loopback.Served);
     }
 
     [Fact]
@@ -105,6 +141,34 @@ public sealed class ModelWarmupTests
 
         Assert.Equal(1, server.Model.Requests.Count);
         Assert.Equal(1, server.Model.TcpConnectionsAccepted); // the prompt reused it: no connect on the caller's path
+    }
+
+    private static async Task<byte[]> ReadToEndAsync(NetworkStream stream)
+    {
+        using var received = new MemoryStream();
+        var buffer = new byte[8192];
+        for (var i = 0; i < 10_000; i++)
+        {
+            var read = await stream.ReadAsync(buffer).AsTask().DefaultTimeout();
+            if (read == 0) return received.ToArray();
+            received.Write(buffer, 0, read);
+        }
+        throw new InvalidOperationException("The server did not close the connection.");
+    }
+
+    /// <summary>The data of each chunk of a chunked body, up to the terminating empty chunk (which must be there).</summary>
+    private static List<string> ParseChunks(string body)
+    {
+        var chunks = new List<string>();
+        var at = 0;
+        while (true)
+        {
+            var lineEnd = body.IndexOf("\r\n", at, StringComparison.Ordinal);
+            var size = Convert.ToInt32(body[at..lineEnd], 16);
+            if (size == 0) return body[(lineEnd + 2)..] == "\r\n" ? chunks : throw new InvalidDataException("no end after the last chunk");
+            chunks.Add(body.Substring(lineEnd + 2, size));
+            at = lineEnd + 2 + size + 2;
+        }
     }
 
     private static async Task<string> ReadHeadersAsync(NetworkStream stream)

@@ -59,6 +59,13 @@ public sealed class MediaStreamsMediaReaderTests
     [Theory]
     [InlineData("\"20\"", 20L)]
     [InlineData("\"123456789\"", 123456789L)]
+    [InlineData("\"0020\"", 20L)]
+    [InlineData("\"9223372036854775807\"", long.MaxValue)]
+    [InlineData("\"9223372036854775808\"", null)]
+    [InlineData("\"+20\"", null)]
+    [InlineData("\"20 \"", null)]
+    [InlineData("\"1e3\"", null)]
+    [InlineData("\"\u0662\u0660\"", null)] // Arabic-Indic digits, sent unescaped
     [InlineData("\"-20\"", null)]
     [InlineData("\" 20\"", null)]
     [InlineData("\"2.5\"", null)]
@@ -74,5 +81,14 @@ public sealed class MediaStreamsMediaReaderTests
         Assert.Equal(expected, timestampMs);
         if (value.StartsWith('"')) // the full parser takes the documented string form only
             Assert.Equal(expected, System.Text.Json.JsonSerializer.Deserialize(json, MediaStreamsJsonContext.Default.MediaStreamsInboundMessage)!.Media!.TimestampMs);
+    }
+
+    [Fact]
+    public void An_escaped_timestamp_is_left_to_the_full_parser_which_reads_it_by_the_same_rule()
+    {
+        var json = $$$"""{"event":"media","media":{"track":"inbound","timestamp":"\u0032\u0030","payload":"{{{Payload}}}"}}""";
+
+        Assert.Equal(MediaFrameRead.NotMedia, Read(json).Read);
+        Assert.Equal(20L, System.Text.Json.JsonSerializer.Deserialize(json, MediaStreamsJsonContext.Default.MediaStreamsInboundMessage)!.Media!.TimestampMs);
     }
 }

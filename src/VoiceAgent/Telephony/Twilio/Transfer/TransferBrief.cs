@@ -1,4 +1,3 @@
-using System.Text.Json;
 using VoiceAgent.Telephony.Twilio.TwiML;
 
 namespace VoiceAgent.Telephony.Twilio.Transfer;
@@ -19,16 +18,7 @@ internal sealed record TransferBrief(string Reason, string Summary)
     /// <summary>The brief in <paramref name="handoffData"/> when it asks for a person; null otherwise.</summary>
     public static TransferBrief? FromHandoffData(string? handoffData)
     {
-        if (string.IsNullOrWhiteSpace(handoffData)) return null;
-        HandoffPayload? payload;
-        try
-        {
-            payload = JsonSerializer.Deserialize(handoffData, TwimlJsonContext.Default.HandoffPayload);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
+        var payload = HandoffPayload.Parse(handoffData);
         if (payload is null || payload.TransferTarget is not null || !string.Equals(payload.ReasonCode, ConnectActionReply.LiveAgentHandoff, StringComparison.Ordinal))
             return null;
         return new TransferBrief(Bound(payload.Reason, MaxReason) is { Length: > 0 } r ? r.TrimEnd('.') : "the caller needs a person", Bound(payload.Summary, MaxSummary));

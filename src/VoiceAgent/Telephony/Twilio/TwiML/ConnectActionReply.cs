@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Xml;
 
 namespace VoiceAgent.Telephony.Twilio.TwiML;
@@ -41,16 +40,7 @@ public static class ConnectActionReply
     /// <summary>The configured number <paramref name="handoffData"/> asks for, or null to hang up.</summary>
     internal static string? TransferNumber(string? handoffData, ConnectActionReplyOptions options)
     {
-        if (string.IsNullOrWhiteSpace(handoffData)) return null;
-        HandoffPayload? payload;
-        try
-        {
-            payload = JsonSerializer.Deserialize(handoffData, TwimlJsonContext.Default.HandoffPayload);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
+        var payload = HandoffPayload.Parse(handoffData);
         if (payload is null) return null;
 
         if (payload.TransferTarget is { } target)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace VoiceAgent.Telephony.Twilio.TwiML;
@@ -21,4 +22,18 @@ internal sealed record HandoffPayload
     /// <summary>A name from <see cref="ConnectActionReplyOptions.TransferTargets"/>; never a phone number.</summary>
     [JsonPropertyName("transferTarget")]
     public string? TransferTarget { get; init; }
+
+    /// <summary>The payload in a callback's <c>handoffData</c>; null when it is empty or not this JSON.</summary>
+    public static HandoffPayload? Parse(string? handoffData)
+    {
+        if (string.IsNullOrWhiteSpace(handoffData)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize(handoffData, TwimlJsonContext.Default.HandoffPayload);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 }
