@@ -18,6 +18,7 @@ namespace VoiceAgent.Hosting.Warmup;
 /// background writer and a caller-key secret made up for the warm-up;</item>
 /// <item>the dashboard's live view: a private <see cref="CallMonitor"/> with one reader of its event stream;</item>
 /// <item>tracing: spans on a source of their own (<see cref="SourceName"/>), built for a listener that only counts them;</item>
+/// <item>records: the finished call's record encoded and sealed as the spool does it, then dropped (<see cref="WarmupRecordSink"/>);</item>
 /// <item>metrics: the warm-up's own meters (<see cref="WarmupMeterFactory"/>), enabled by a listener that only counts measurements.</item>
 /// </list>
 /// The call itself runs under an ambient activity that is not recorded, as a carrier's request runs under the web
@@ -37,8 +38,9 @@ internal sealed class WarmupCallSetUp : IAsyncDisposable
     private long _measurements;
     private int _spans;
 
-    private WarmupCallSetUp(WarmupLoggerFactory loggers, SessionStoreOptions sessionOptions, TimeProvider clock)
+    private WarmupCallSetUp(WarmupLoggerFactory loggers, SessionStoreOptions sessionOptions, TimeProvider clock, Storage.Encryption.TranscriptCipher? cipher)
     {
+        Records = new WarmupRecordSink(cipher);
         _loggers = loggers;
         _meterListener.InstrumentPublished = (instrument, listener) =>
         {
@@ -67,9 +69,10 @@ internal sealed class WarmupCallSetUp : IAsyncDisposable
     }
 
     /// <summary>Starts the private background parts (the session writer, the live view's pump).</summary>
-    public static async Task<WarmupCallSetUp> StartAsync(WarmupLoggerFactory loggers, SessionStoreOptions sessionOptions, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<WarmupCallSetUp> StartAsync(WarmupLoggerFactory loggers, SessionStoreOptions sessionOptions, TimeProvider clock,
+        Storage.Encryption.TranscriptCipher? cipher, CancellationToken cancellationToken)
     {
-        var setUp = new WarmupCallSetUp(loggers, sessionOptions, clock);
+        var setUp = new WarmupCallSetUp(loggers, sessionOptions, clock, cipher);
         await setUp._writer.StartAsync(cancellationToken);
         await setUp.Monitor.StartAsync(cancellationToken);
         return setUp;
@@ -82,13 +85,14 @@ internal sealed class WarmupCallSetUp : IAsyncDisposable
     public WarmupSessionStore Store { get; }
     public SessionPersistence Sessions { get; }
     public CallMonitor Monitor { get; }
+    public WarmupRecordSink Records { get; }
 
-    /// <summary>The call's dependencies with every shared part replaced by this set-up's private one; no records, no controls.</summary>
+    /// <summary>The call's dependencies with every shared part replaced by this set-up's private one; no compliance controls.</summary>
     public CallSessionDependencies Isolate(CallSessionDependencies calls) => calls with
     {
         Metrics = Metrics,
         LoggerFactory = Loggers,
-        Records = null,
+        Records = Records,
         Sessions = Sessions,
         Unresumed = null,
         Tracing = Tracing,
@@ -117,7 +121,7 @@ internal sealed class WarmupCallSetUp : IAsyncDisposable
             liveEvents++;
             if (@event.Type == "call-ended" && @event.CallId == callSid) break;
         }
-        return new WarmupCallReport(_loggers.Provider.Formatted, Store.Saved, liveEvents, Volatile.Read(ref _spans), Interlocked.Read(ref _measurements));
+        return new WarmupCallReport(_loggers.Provider.Formatted, Store.Saved, liveEvents, Volatile.Read(ref _spans), Interlocked.Read(ref _measurements), Records.Records);
     }
 
     public async ValueTask DisposeAsync()
@@ -134,5 +138,5 @@ internal sealed class WarmupCallSetUp : IAsyncDisposable
     }
 }
 
-/// <summary>How much of a real call's set-up the warm-up call ran: log lines formatted (and dropped), session snapshots encoded, live-view events read, spans built, measurements taken.</summary>
-internal sealed record WarmupCallReport(long LogLines, int SessionSnapshots, int LiveEvents, int Spans, long Measurements);
+/// <summary>How much of a real call's set-up the warm-up call ran: log lines formatted (and dropped), session snapshots encoded, live-view events read, spans built, measurements taken, records encoded (and dropped); log methods of the application's providers compiled.</summary>
+internal sealed record WarmupCallReport(long LogLines, int SessionSnapshots, int LiveEvents, int Spans, long Measurements, int Records, int PreparedLogMethods = 0);

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
@@ -31,10 +33,47 @@ internal sealed class WarmupLoggerFactory : IDisposable
 
     public void Dispose() => _factory.Dispose();
 
+    /// <summary>
+    /// Compiles, without calling it, each of the application's own providers' <c>Log&lt;TState&gt;</c> for every line
+    /// shape the warm-up call wrote (each line's state is a struct of its own, so each needs its own compiled code).
+    /// Nothing is logged: the methods are only prepared. Returns how many were prepared.
+    /// </summary>
+    public int PrepareApplicationProviders(IEnumerable<ILoggerProvider> providers)
+    {
+        var prepared = 0;
+        var logMethod = typeof(ILogger).GetMethod(nameof(ILogger.Log))!;
+        foreach (var provider in providers)
+        {
+            var loggerType = provider.CreateLogger(typeof(WarmupLoggerFactory).FullName!).GetType();
+            if (loggerType.IsInterface || loggerType.IsAbstract) continue;
+            var map = loggerType.GetInterfaceMap(typeof(ILogger));
+            var index = Array.IndexOf(map.InterfaceMethods, logMethod);
+            if (index < 0) continue;
+            var target = map.TargetMethods[index];
+            foreach (var state in Provider.StateTypes)
+            {
+                try
+                {
+                    RuntimeHelpers.PrepareMethod(target.MakeGenericMethod(state).MethodHandle);
+                    prepared++;
+                }
+                catch (Exception ex) when (ex is ArgumentException or NotSupportedException or InvalidOperationException or TypeLoadException)
+                {
+                    // A provider whose Log cannot be prepared ahead (e.g. a constrained generic) compiles it on first use, as before.
+                }
+            }
+        }
+        return prepared;
+    }
+
     /// <summary>Formats every line it is given, then drops it.</summary>
     internal sealed class DiscardingProvider(ConsoleFormatter? formatter) : ILoggerProvider
     {
+        private readonly ConcurrentDictionary<Type, bool> _stateTypes = new();
         private long _formatted;
+
+        /// <summary>The state types of the lines formatted so far (one per line shape).</summary>
+        public IReadOnlyCollection<Type> StateTypes => (IReadOnlyCollection<Type>)_stateTypes.Keys;
 
         /// <summary>Lines formatted and dropped so far.</summary>
         public long Formatted => Interlocked.Read(ref _formatted);
@@ -55,6 +94,7 @@ internal sealed class WarmupLoggerFactory : IDisposable
             {
                 if (formatter is null) _ = format(state, exception);
                 else formatter.Write(new LogEntry<TState>(logLevel, category, eventId, state, exception, format), scopeProvider: null, TextWriter.Null);
+                provider._stateTypes.TryAdd(typeof(TState), true);
                 Interlocked.Increment(ref provider._formatted);
             }
         }

@@ -122,7 +122,9 @@ public sealed class FirstTurnWarmupTests
             ["Logging:LogLevel:Default"] = "Debug",
         }, services: s => s.AddSingleton<ILoggerProvider>(logs));
 
-        Assert.True(ReportOf(server).LogLines > 0); // the call's lines (call started, hops, turn summary, ...) were formatted
+        var report = ReportOf(server);
+        Assert.True(report.LogLines > 0); // the call's lines (call started, hops, turn summary, ...) were formatted
+        Assert.True(report.PreparedLogMethods > 0); // and the application's own providers' Log<TState> compiled for them, uncalled
         Assert.DoesNotContain(logs.Lines, line => line.Contains(RelayWarmupCall.CallSid, StringComparison.Ordinal)
             || line.Contains("+15550000000", StringComparison.Ordinal) || line.Contains($"[{EventIds.TurnCompleted}]", StringComparison.Ordinal));
     }
@@ -144,6 +146,18 @@ public sealed class FirstTurnWarmupTests
         var callerKey = server.App.Services.GetRequiredService<CallerKeys>().For("+15550000000")!;
         Assert.Null(await store.LoadAsync(RelayWarmupCall.CallSid, CancellationToken.None).DefaultTimeout());
         Assert.Null(await store.FindRecentByCallerAsync(callerKey, TimeSpan.FromDays(1), CancellationToken.None).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task The_warm_up_calls_record_is_encoded_and_sealed_then_dropped_leaving_no_spool_file_or_transcript()
+    {
+        await using var server = await RelayServer.StartAsync(new Dictionary<string, string?> { ["WELCOME_GREETING"] = "" });
+
+        Assert.Equal(1, ReportOf(server).Records);
+        var dataDir = server.App.Services.GetRequiredService<VoiceAgentSettings>().DataDir;
+        var spool = Path.Combine(dataDir, "spool", "transcripts");
+        Assert.Empty(Directory.Exists(spool) ? Directory.GetFiles(spool) : []);
+        Assert.Empty(await server.App.Services.GetRequiredService<IRecordsStore>().ListTranscriptsAsync(CancellationToken.None).DefaultTimeout());
     }
 
     [Fact]
