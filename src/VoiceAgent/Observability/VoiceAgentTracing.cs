@@ -10,7 +10,14 @@ public sealed class VoiceAgentTracing : IDisposable
 {
     public const string SourceName = "VoiceAgent";
 
-    internal ActivitySource Source { get; } = new(SourceName);
+    public VoiceAgentTracing() : this(SourceName)
+    {
+    }
+
+    /// <summary>A source under another name: the start-up warm-up call's spans, which no listener of <see cref="SourceName"/> sees.</summary>
+    internal VoiceAgentTracing(string sourceName) => Source = new ActivitySource(sourceName);
+
+    internal ActivitySource Source { get; }
 
     public void Dispose() => Source.Dispose();
 }

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 using VoiceAgent.Conversation;
 using VoiceAgent.Providers.Resilience;
 using VoiceAgent.Storage.Records;
@@ -32,8 +34,13 @@ internal sealed partial class FirstTurnWarmup(
     CarrierLimits limits,
     VoiceAgentSettings settings,
     SessionPersistence sessions,
+    IOptionsMonitor<LoggerFilterOptions> logFilters,
+    IEnumerable<ConsoleFormatter> logFormatters,
+    IOptionsMonitor<ConsoleLoggerOptions> console,
+    IEnumerable<ILoggerProvider> logProviders,
     ILogger<FirstTurnWarmup> logger,
-    IRecordsStore? records = null) : IHostedService
+    IRecordsStore? records = null,
+    Storage.Encryption.TranscriptCipher? cipher = null) : IHostedService
 {
     private static readonly TimeSpan StepLimit = TimeSpan.FromSeconds(10);
 
@@ -50,8 +57,13 @@ internal sealed partial class FirstTurnWarmup(
         var stores = await StoresAsync(cancellationToken);
         var call = await CallAsync(cancellationToken);
         foreach (var frame in OtherRelayFrames) RelayMessageParser.Parse(Encoding.UTF8.GetBytes(frame), Stopwatch.GetTimestamp());
-        if (call && stores) LogWarmed(logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        if (call && stores && Report is { } report)
+            LogWarmed(logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds, report.LogLines, report.PreparedLogMethods, report.SessionSnapshots, report.LiveEvents, report.Spans,
+                report.Measurements, report.Records);
     }
+
+    /// <summary>What the warm-up call's private set-up ran; null until a warm-up call succeeded.</summary>
+    internal WarmupCallReport? Report { get; private set; }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -95,8 +107,15 @@ internal sealed partial class FirstTurnWarmup(
                 servers[i] = await StartCannedReplyServerAsync(lanes[i].Provider, limit.Token);
                 scopes.Add(lanes[i].Handler.BeginCannedReplies(servers[i]?.Origin));
             }
-            var reply = await new RelayWarmupCall(dependencies, limits, settings.WebSocketKeepAliveInterval).RunAsync(limit.Token);
-            if (reply == ModelWarmupHandler.CannedReplyText) return true;
+            using var loggers = new WarmupLoggerFactory(logFilters, logFormatters, console);
+            await using var setUp = await WarmupCallSetUp.StartAsync(loggers, sessions.Options, dependencies.Clock, cipher, limit.Token);
+            var reply = await new RelayWarmupCall(dependencies, limits, settings.WebSocketKeepAliveInterval, setUp).RunAsync(limit.Token);
+            if (reply == ModelWarmupHandler.CannedReplyText)
+            {
+                var report = await setUp.FinishAsync(RelayWarmupCall.CallSid, limit.Token);
+                Report = report with { PreparedLogMethods = loggers.PrepareApplicationProviders(logProviders) };
+                return true;
+            }
             // The engine spoke something else (e.g. its fallback line after a model failure): the model path did not run.
             LogFailed(logger, "call", $"the reply was not the canned one ({reply.Length} characters)");
             return false;
@@ -130,8 +149,8 @@ internal sealed partial class FirstTurnWarmup(
         }
     }
 
-    [LoggerMessage(EventId = Observability.EventIds.FirstTurnWarmed, Level = LogLevel.Information, Message = "First turn warmed in {ElapsedMs:F0} ms: stores connected, one ConversationRelay call run in process (socket, engine, model client, frames)")]
-    private static partial void LogWarmed(ILogger logger, double elapsedMs);
+    [LoggerMessage(EventId = Observability.EventIds.FirstTurnWarmed, Level = LogLevel.Information, Message = "First turn warmed in {ElapsedMs:F0} ms: stores connected, one ConversationRelay call run in process (socket, engine, model client, frames) with a private set-up ({LogLines} log lines formatted and dropped, {PreparedLogMethods} provider log methods compiled, {SessionSnapshots} session snapshots, {LiveEvents} live-view events, {Spans} spans, {Measurements} measurements, {Records} records encoded and dropped)")]
+    private static partial void LogWarmed(ILogger logger, double elapsedMs, long logLines, int preparedLogMethods, int sessionSnapshots, int liveEvents, int spans, long measurements, int records);
 
     [LoggerMessage(EventId = Observability.EventIds.FirstTurnWarmFailed, Level = LogLevel.Warning, Message = "The start-up first-turn warm-up failed at {Step} ({Reason}); the first call's first turn pays for what it skipped")]
     private static partial void LogFailed(ILogger logger, string step, string reason);

@@ -3,10 +3,9 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using VoiceAgent.Conversation;
 using VoiceAgent.Hosting.Drain;
-using VoiceAgent.Observability;
 using VoiceAgent.Telephony.ConversationRelay;
 using VoiceAgent.Telephony.WebSockets;
 
@@ -17,11 +16,12 @@ namespace VoiceAgent.Hosting.Warmup;
 /// accept, the receive loop, frame parsing, the call's mailbox and engine, the turn runner, the calls' model client
 /// (first-token race, lanes, SDK), frame encoding and the carrier writer's first send all run once, so the first
 /// caller pays for none of it. The socket is an in-memory pair; the model is answered in process by the lanes'
-/// canned replies (the caller of this class opens that scope). The call has its own dependencies: no session store,
-/// no records, no dashboard, no tracing, no compliance controls, a logger that writes nothing and meters under
-/// <see cref="WarmupMeterFactory.MeterName"/>, so it is stored nowhere, billed nowhere, logged and counted as no call.
+/// canned replies (the caller of this class opens that scope). The call's shared parts are the private ones of a
+/// <see cref="WarmupCallSetUp"/> (loggers that write nothing, a throwaway session store and writer, a private live view,
+/// spans and meters under names of their own) and it has no records sink and no compliance controls, so it is stored
+/// nowhere, billed nowhere, logged and counted as no call.
 /// </summary>
-internal sealed class RelayWarmupCall(CallSessionDependencies calls, CarrierLimits limits, TimeSpan keepAliveInterval)
+internal sealed class RelayWarmupCall(CallSessionDependencies calls, CarrierLimits limits, TimeSpan keepAliveInterval, WarmupCallSetUp setUp)
 {
     private const int MaxFramesRead = 256;
     internal const string CallSid = "CAwarmup000000000000000000000000000";
@@ -33,22 +33,11 @@ internal sealed class RelayWarmupCall(CallSessionDependencies calls, CarrierLimi
     /// <summary>Places the call and returns the reply the caller end received (its text frames, concatenated).</summary>
     public async Task<string> RunAsync(CancellationToken cancellationToken)
     {
-        using var meters = new WarmupMeterFactory();
-        var metrics = new VoiceAgentMetrics(meters);
-        var isolated = calls with
-        {
-            Metrics = metrics,
-            LoggerFactory = NullLoggerFactory.Instance,
-            Records = null,
-            Sessions = null,
-            Unresumed = null,
-            Tracing = null,
-            Monitor = null,
-            Controls = null,
-        };
-        var handler = new RelayConnectionHandler(new CallSessionFactory(isolated), metrics, NullLogger<RelayConnectionHandler>.Instance,
-            isAccountAllowed: _ => true, new LiveCalls(), limits, new CarrierOutputMetrics(meters));
+        var handler = new RelayConnectionHandler(new CallSessionFactory(setUp.Isolate(calls)), setUp.Metrics, setUp.Loggers.CreateLogger<RelayConnectionHandler>(),
+            isAccountAllowed: _ => true, new LiveCalls(), limits, setUp.OutputMetrics);
 
+        // A carrier's socket is served under the web server's request activity; so is this one (not recorded).
+        using var ambient = WarmupCallSetUp.StartAmbientActivity();
         using var sockets = new InMemoryWebSocketPair(keepAliveInterval);
         using var aborted = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var context = new DefaultHttpContext();

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -7,6 +9,7 @@ using VoiceAgent.Emulators.ChatScript;
 using VoiceAgent.Hosting;
 using VoiceAgent.Hosting.Warmup;
 using VoiceAgent.Observability;
+using VoiceAgent.Observability.Live;
 using VoiceAgent.Storage.Records;
 using VoiceAgent.Storage.Sessions;
 using VoiceAgent.Tests.TestSupport;
@@ -97,6 +100,8 @@ public sealed class FirstTurnWarmupTests
 
         Assert.Equal(0, Volatile.Read(ref turns));
         Assert.Equal(0, Volatile.Read(ref callsStarted));
+        // The same instruments' code did run on the warm-up's own meters, which a listener of its own enabled.
+        Assert.True(ReportOf(server).Measurements > 0);
         Assert.DoesNotContain(logs.Lines, line => line.Contains(RelayWarmupCall.CallSid, StringComparison.Ordinal));
 
         // The same instruments do count a real call: the zeros above are the warm-up's, not a deaf listener's.
@@ -105,6 +110,82 @@ public sealed class FirstTurnWarmupTests
             Assert.Equal("Hello.", await caller.AskAsync("Hi"));
         await firstRealTurn.Task.DefaultTimeout();
         Assert.Equal(1, Volatile.Read(ref callsStarted));
+    }
+
+    [Fact]
+    public async Task The_warm_up_call_formats_its_log_lines_under_the_applications_levels_and_writes_none_of_them()
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var server = await RelayServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["WELCOME_GREETING"] = "",
+            ["Logging:LogLevel:Default"] = "Debug",
+        }, services: s => s.AddSingleton<ILoggerProvider>(logs));
+
+        var report = ReportOf(server);
+        Assert.True(report.LogLines > 0); // the call's lines (call started, hops, turn summary, ...) were formatted
+        Assert.True(report.PreparedLogMethods > 0); // and the application's own providers' Log<TState> compiled for them, uncalled
+        Assert.DoesNotContain(logs.Lines, line => line.Contains(RelayWarmupCall.CallSid, StringComparison.Ordinal)
+            || line.Contains("+15550000000", StringComparison.Ordinal) || line.Contains($"[{EventIds.TurnCompleted}]", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_warm_up_call_writes_its_session_snapshots_to_a_throwaway_store_and_nothing_to_redis()
+    {
+        var (redisUrl, ownedRedis) = await RedisServer.SharedAsync();
+        await using var _ = ownedRedis;
+        await using var server = await RelayServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["WELCOME_GREETING"] = "",
+            ["REDIS_URL"] = redisUrl,
+        });
+
+        Assert.True(ReportOf(server).SessionSnapshots > 0);
+        Assert.Equal(0, server.App.Services.GetRequiredService<SessionWriter>().Writes);
+        var store = server.App.Services.GetRequiredService<ISessionStore>();
+        var callerKey = server.App.Services.GetRequiredService<CallerKeys>().For("+15550000000")!;
+        Assert.Null(await store.LoadAsync(RelayWarmupCall.CallSid, CancellationToken.None).DefaultTimeout());
+        Assert.Null(await store.FindRecentByCallerAsync(callerKey, TimeSpan.FromDays(1), CancellationToken.None).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task The_warm_up_calls_record_is_encoded_and_sealed_then_dropped_leaving_no_spool_file_or_transcript()
+    {
+        await using var server = await RelayServer.StartAsync(new Dictionary<string, string?> { ["WELCOME_GREETING"] = "" });
+
+        Assert.Equal(1, ReportOf(server).Records);
+        var dataDir = server.App.Services.GetRequiredService<VoiceAgentSettings>().DataDir;
+        var spool = Path.Combine(dataDir, "spool", "transcripts");
+        Assert.Empty(Directory.Exists(spool) ? Directory.GetFiles(spool) : []);
+        Assert.Empty(await server.App.Services.GetRequiredService<IRecordsStore>().ListTranscriptsAsync(CancellationToken.None).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task The_warm_up_call_shows_on_a_private_live_view_and_never_on_the_dashboard()
+    {
+        await using var server = await RelayServer.StartAsync(new Dictionary<string, string?> { ["WELCOME_GREETING"] = "" });
+
+        Assert.True(ReportOf(server).LiveEvents > 0);
+        var dashboard = server.App.Services.GetRequiredService<CallMonitor>().Snapshot;
+        Assert.DoesNotContain(dashboard.Calls, call => call.CallId == RelayWarmupCall.CallSid);
+        Assert.All(dashboard.Latency, row => Assert.Equal(0, row.Samples));
+    }
+
+    [Fact]
+    public async Task The_warm_up_calls_spans_are_built_on_a_source_of_their_own_that_no_listener_of_the_product_sees()
+    {
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<string?>();
+        using var product = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == VoiceAgentTracing.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity => seen.Enqueue(activity.GetTagItem("voiceagent.call.id") as string),
+        };
+        ActivitySource.AddActivityListener(product);
+        await using var server = await RelayServer.StartAsync(new Dictionary<string, string?> { ["WELCOME_GREETING"] = "" });
+
+        Assert.True(ReportOf(server).Spans > 0);
+        Assert.DoesNotContain(RelayWarmupCall.CallSid, seen);
     }
 
     [Fact]
@@ -135,4 +216,8 @@ public sealed class FirstTurnWarmupTests
             });
         }
     }
+
+    private static WarmupCallReport ReportOf(RelayServer server)
+        => server.App.Services.GetServices<IHostedService>().OfType<FirstTurnWarmup>().Single().Report
+           ?? throw new Xunit.Sdk.XunitException("the warm-up call did not succeed");
 }
