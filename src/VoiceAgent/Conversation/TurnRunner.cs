@@ -49,8 +49,12 @@ internal sealed partial class TurnRunner(
             {
                 // Past the bound the model is asked once more with tool use off, so the turn ends in speech.
                 var toolsOff = step >= agent.Tools.MaxSteps;
-                var stepOptions = options.Clone();
-                if (toolsOff) stepOptions.ToolMode = ChatToolMode.None;
+                var stepOptions = options;
+                if (toolsOff)
+                {
+                    stepOptions = options.Clone();
+                    stepOptions.ToolMode = ChatToolMode.None;
+                }
                 var calls = new List<FunctionCallContent>();
                 var roundStart = spoken.Length;
                 await foreach (var update in model.GetStreamingResponseAsync(messages, stepOptions, cancellationToken).WithCancellation(cancellationToken))
@@ -121,11 +125,16 @@ internal sealed partial class TurnRunner(
         }
     }
 
-    /// <summary>The model options of this call: the tools its transport can carry out, then the application's (built once per call; each step clones them).</summary>
+    /// <summary>
+    /// The model options of this call: the tools its transport can carry out, then the application's (built once per
+    /// call, never changed after; the step past the tool bound asks with a copy). The turn reads each streamed update
+    /// before it asks for the next, so it lets a client of ours reuse its text update (<see cref="Providers.ReusedStreamingUpdates"/>).
+    /// </summary>
     private ChatOptions CallOptions()
     {
         var options = AgentTools.ForTransport(modelOptions, transport.Capabilities);
         if (_appTools.Declarations.Count > 0) options.Tools = [.. options.Tools ?? [], .. _appTools.Declarations];
+        if (Providers.ReusedStreamingUpdates.HonouredBy(model)) Providers.ReusedStreamingUpdates.Allow(options);
         return options;
     }
 

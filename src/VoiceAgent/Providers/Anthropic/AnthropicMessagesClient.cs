@@ -82,7 +82,7 @@ internal sealed class AnthropicMessagesClient : IChatClient
 
         using (response)
         using (var reader = new SseEventReader(content))
-        using (var decoder = new AnthropicStreamDecoder())
+        using (var decoder = new AnthropicStreamDecoder { ReuseTextUpdates = ReusedStreamingUpdates.Allowed(options) })
         {
             while (true)
             {

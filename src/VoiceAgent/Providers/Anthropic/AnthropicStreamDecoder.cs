@@ -19,6 +19,14 @@ internal sealed class AnthropicStreamDecoder : IDisposable
     private List<ToolBlock>? _tools;
     private TokenCounts _tokens;
     private bool _finished;
+    private ChatResponseUpdate? _textUpdate; // with ReuseTextUpdates: the one text update of this stream
+    private TextContent? _textContent;
+
+    /// <summary>
+    /// Hand out one text update per stream, its text replaced per delta (<see cref="ReusedStreamingUpdates"/>): each
+    /// update is valid until the next <see cref="Decode"/>. Off: a new update per delta.
+    /// </summary>
+    public bool ReuseTextUpdates { get; init; }
 
     public string? MessageId { get; private set; }
     public string? ModelId { get; private set; }
@@ -153,7 +161,7 @@ internal sealed class AnthropicStreamDecoder : IDisposable
             (_tools ??= []).Add(new ToolBlock(index.Value, id, name));
             return null;
         }
-        return ReferenceEquals(blockType, Text) && !string.IsNullOrEmpty(text) ? NewUpdate([new TextContent(text)]) : null;
+        return ReferenceEquals(blockType, Text) && !string.IsNullOrEmpty(text) ? TextUpdate(text) : null;
     }
 
     private ChatResponseUpdate? OnBlockDelta(ref Utf8JsonReader reader)
@@ -185,7 +193,7 @@ internal sealed class AnthropicStreamDecoder : IDisposable
             }
             else SkipValue(ref reader);
         }
-        if (ReferenceEquals(deltaType, TextDelta)) return string.IsNullOrEmpty(text) ? null : NewUpdate([new TextContent(text)]);
+        if (ReferenceEquals(deltaType, TextDelta)) return string.IsNullOrEmpty(text) ? null : TextUpdate(text);
         if (pendingJson is { Length: > 0 } && FindTool(index) is { } late) late.Arguments.Write(System.Text.Encoding.UTF8.GetBytes(pendingJson));
         return null; // input_json_delta (gathered), thinking/signature/citations deltas (not enabled here)
     }
@@ -285,6 +293,33 @@ internal sealed class AnthropicStreamDecoder : IDisposable
         if (reader.ValueTextEquals("max_tokens"u8) || reader.ValueTextEquals("model_context_window_exceeded"u8)) return ChatFinishReason.Length;
         if (reader.ValueTextEquals("refusal"u8)) return ChatFinishReason.ContentFilter;
         return ChatFinishReason.Stop; // end_turn, stop_sequence, pause_turn and values added later
+    }
+
+    /// <summary>The update for a text delta: a new one, or with <see cref="ReuseTextUpdates"/> the stream's one update with its text replaced.</summary>
+    private ChatResponseUpdate TextUpdate(string text)
+    {
+        if (!ReuseTextUpdates) return NewUpdate([new TextContent(text)]);
+        if (_textUpdate is null)
+        {
+            _textContent = new TextContent(text);
+            _textUpdate = NewUpdate([_textContent]);
+            return _textUpdate;
+        }
+        _textContent!.Text = text;
+        // A decorator may have tagged the last hand-out (the first-token race marks its first update); the caller may
+        // have changed the list: each hand-out starts as new.
+        _textUpdate.AdditionalProperties = null;
+        var contents = _textUpdate.Contents;
+        if (contents.Count != 1 || !ReferenceEquals(contents[0], _textContent))
+        {
+            contents.Clear();
+            contents.Add(_textContent);
+        }
+        _textUpdate.ResponseId = MessageId;
+        _textUpdate.MessageId = MessageId;
+        _textUpdate.ModelId = ModelId;
+        _textUpdate.FinishReason = FinishReason;
+        return _textUpdate;
     }
 
     private ChatResponseUpdate NewUpdate(IList<AIContent> contents) => new(ChatRole.Assistant, contents)

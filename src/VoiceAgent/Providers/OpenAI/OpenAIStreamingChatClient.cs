@@ -76,6 +76,8 @@ internal sealed class OpenAIStreamingChatClient : IChatClient
     /// <summary>The configured output cap when the request sets none (the caller's options are never changed).</summary>
     private ChatOptions WithDefaults(ChatOptions? options)
     {
+        // The adapter makes its own update objects (no reuse); the opt-in is ours and never goes on the wire.
+        options = ReusedStreamingUpdates.Without(options);
         if (options is null) return new ChatOptions { MaxOutputTokens = _options.MaxTokens };
         if (options.MaxOutputTokens is not null) return options;
         var copy = options.Clone();

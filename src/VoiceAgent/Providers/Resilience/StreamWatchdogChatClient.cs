@@ -11,9 +11,10 @@ namespace VoiceAgent.Providers.Resilience;
 /// through untouched as <see cref="OperationCanceledException"/>.
 /// </summary>
 /// <remarks>
-/// One timer-backed CTS per request, re-armed on progress (the YARP ActivityCancellationTokenSource idea). The
-/// stall clock is paused while the caller holds an update, so slow downstream work (TTS, a busy socket) is never
-/// blamed on the model.
+/// One timer per request (<see cref="StreamDeadline"/>), not re-armed per token: each update only stamps the time
+/// the caller handed it back, and the timer, when due, measures the silence since then and sleeps again for the rest
+/// of the stall allowance. The stall clock is paused while the caller holds an update, so slow downstream work (TTS,
+/// a busy socket) is never blamed on the model.
 /// </remarks>
 internal sealed class StreamWatchdogChatClient(IChatClient innerClient, TimeProvider timeProvider, StreamWatchdogOptions watchdogOptions)
     : DelegatingChatClient(innerClient)
@@ -25,7 +26,7 @@ internal sealed class StreamWatchdogChatClient(IChatClient innerClient, TimeProv
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        using var deadline = new CancellationTokenSource(watchdogOptions.FirstTokenTimeout, timeProvider);
+        using var deadline = new StreamDeadline(timeProvider, watchdogOptions.FirstTokenTimeout, watchdogOptions.StallTimeout);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var started = false;
 
@@ -37,7 +38,7 @@ internal sealed class StreamWatchdogChatClient(IChatClient innerClient, TimeProv
             {
                 more = await stream.MoveNextAsync().ConfigureAwait(false);
             }
-            catch (Exception ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (deadline.Expired && !cancellationToken.IsCancellationRequested)
             {
                 throw started
                     ? new ModelTimeoutException(ModelTimeoutKind.Stall, watchdogOptions.StallTimeout, ex)
@@ -46,10 +47,10 @@ internal sealed class StreamWatchdogChatClient(IChatClient innerClient, TimeProv
             if (!more) yield break;
 
             var update = stream.Current;
-            started |= IsFirstToken(update);
-            if (started) deadline.CancelAfter(Timeout.InfiniteTimeSpan);
+            started = started || IsFirstToken(update);
+            if (started) deadline.Hold();
             yield return update;
-            if (started) deadline.CancelAfter(watchdogOptions.StallTimeout);
+            if (started) deadline.Release();
         }
     }
 
