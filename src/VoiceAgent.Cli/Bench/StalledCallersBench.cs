@@ -167,6 +167,7 @@ internal static class StalledCallersBench
         environment["CARRIER_IDLE_TIMEOUT_MS"] = "30000";
         environment["PROMETHEUS_METRICS"] = "true"; // the managed heap beside RSS: what the GC holds vs what the process keeps
         environment["METRICS_TOKEN"] = MetricsToken;
+        environment["Logging__LogLevel__VoiceAgent.Hosting.Memory.MemoryReclaimer"] = "Information"; // when a wave's memory was given back
         foreach (var (key, value) in extraEnv) environment[key] = value;
 
         await using var server = await IsolatedServer.StartAsync(environment, cancellationToken, serverDll);
@@ -198,6 +199,7 @@ internal static class StalledCallersBench
             phases.Add(($"{Settle.TotalSeconds:F0} s after wave 2 hung up", await MemoryAsync(server, http, cancellationToken)));
             await Task.Delay(Idle, cancellationToken);
             phases.Add(($"{(Settle + Idle).TotalSeconds:F0} s after (idle)", await MemoryAsync(server, http, cancellationToken)));
+            foreach (var line in server.OutputTail.Where(l => l.Contains("A wave of calls ended", StringComparison.Ordinal))) await output.WriteLineAsync("  server: " + line);
             return new WaveResult(phases, first.Ended + second.Ended, 2 * stalledCount, first.Completed, readers * ReaderTurns, first.Latencies, first.Seconds);
         }
         finally
