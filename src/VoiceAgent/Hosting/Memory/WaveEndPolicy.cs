@@ -17,12 +17,14 @@ internal enum ReclaimMode
 /// keeps the dead calls' memory until the next busy spell. A wave has ended when at least
 /// <paramref name="minEndedCalls"/> calls fewer than the most seen since the last reclaim are live, no more than half
 /// that peak, and this has held for <paramref name="quiet"/> (so a collection never lands in the middle of a wave's
-/// tail). One reclaim per wave: the peak starts again from the calls still live.
+/// tail). One reclaim per wave: the peak starts again from the calls still live. A wave whose last few calls were still
+/// live then (a background collection) is compacted once none is left, after the same quiet period.
 /// </summary>
 internal sealed class WaveEndPolicy(int minEndedCalls, TimeSpan quiet)
 {
     private int _peak;
     private DateTimeOffset? _endedSince;
+    private bool _compactPending;
 
     /// <summary>The most calls live at once since the last reclaim.</summary>
     public int Peak => _peak;
@@ -32,7 +34,7 @@ internal sealed class WaveEndPolicy(int minEndedCalls, TimeSpan quiet)
     {
         if (minEndedCalls <= 0) return ReclaimMode.None;
         if (liveCalls > _peak) _peak = liveCalls;
-        var ended = _peak - liveCalls >= minEndedCalls && liveCalls <= _peak / 2;
+        var ended = (_peak - liveCalls >= minEndedCalls && liveCalls <= _peak / 2) || (_compactPending && liveCalls == 0);
         if (!ended)
         {
             _endedSince = null;
@@ -42,6 +44,7 @@ internal sealed class WaveEndPolicy(int minEndedCalls, TimeSpan quiet)
         if (now - _endedSince.Value < quiet) return ReclaimMode.None;
         _peak = liveCalls;
         _endedSince = null;
+        _compactPending = liveCalls > 0;
         return liveCalls == 0 ? ReclaimMode.Aggressive : ReclaimMode.Background;
     }
 }

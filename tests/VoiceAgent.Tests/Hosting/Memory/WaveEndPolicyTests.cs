@@ -31,6 +31,18 @@ public sealed class WaveEndPolicyTests
     }
 
     [Fact]
+    public void A_wave_whose_last_calls_outlived_the_background_collection_is_compacted_once_none_is_left()
+    {
+        var policy = new WaveEndPolicy(minEndedCalls: 20, Quiet);
+        policy.Observe(50, T0);
+        policy.Observe(6, T0.AddSeconds(1));
+        Assert.Equal(ReclaimMode.Background, policy.Observe(6, T0.AddSeconds(11)));
+        Assert.Equal(ReclaimMode.None, policy.Observe(0, T0.AddSeconds(12))); // the stragglers hung up: fewer than 20, but the wave is not compacted yet
+        Assert.Equal(ReclaimMode.Aggressive, policy.Observe(0, T0.AddSeconds(22)));
+        Assert.Equal(ReclaimMode.None, policy.Observe(0, T0.AddMinutes(5)));
+    }
+
+    [Fact]
     public void Calls_coming_back_before_the_quiet_period_is_over_put_the_reclaim_off()
     {
         var policy = new WaveEndPolicy(minEndedCalls: 20, Quiet);
