@@ -30,6 +30,9 @@ internal sealed partial class IsolatedServer : IAsyncDisposable
     }
 
     public Uri Address { get; }
+
+    /// <summary>The server process's id (for /proc).</summary>
+    public int ProcessId => _process.Id;
     public TimeSpan CpuTime { get { _process.Refresh(); return _process.TotalProcessorTime; } }
     public IReadOnlyCollection<(double SpeechEndToAudio, double ServerShare)> Replies => _replies;
 

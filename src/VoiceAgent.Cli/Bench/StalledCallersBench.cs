@@ -14,9 +14,10 @@ namespace VoiceAgent.Cli.Bench;
 /// <c>VoiceAgent.Server.dll</c>), provider emulators in this process, and a wave of callers on one transport
 /// (<c>--transport relay|media|vonage</c>) that start a long reply (relay: a multi-megabyte model reply; audio: a
 /// minutes-long opening line) and then never read their socket again; the audio ones keep sending a frame a second,
-/// as a live carrier does. Reports the server's resident memory (VmRSS) before, at the peak of and after the wave
-/// (after a settle period), whether the server ended every stalled call, and the turn latency of callers who do read
-/// meanwhile. <c>--gc-matrix</c> runs the wave once per GC configuration (server environment variables) and prints a
+/// as a live carrier does. The wave runs twice on the same server; its memory (resident, split into anonymous and
+/// file-backed pages, beside the runtime's GC heap, committed and fragmented figures) is reported before, at each
+/// wave's peak, after each wave has been hung up and settled, and after 30 s more idle; also whether the server ended
+/// every stalled call, and the turn latency of callers who keep reading during the first wave. <c>--gc-matrix</c> runs the wave once per GC configuration (server environment variables) and prints a
 /// table.
 /// </summary>
 internal static class StalledCallersBench
@@ -42,13 +43,14 @@ internal static class StalledCallersBench
         ("workstation, heap limit 256 MB", new() { ["DOTNET_gcServer"] = "0", ["DOTNET_gcConcurrent"] = "1", ["DOTNET_GCConserveMemory"] = "0", ["DOTNET_GCHeapHardLimit"] = "0x10000000" }),
     ];
 
-    private sealed record WaveResult(double Before, double Peak, double After, int Ended, int Stalled, int Completed, int Expected, List<double> Latencies, double Seconds,
-        GcFigures HeapAfter = default);
+    /// <summary>After the second wave has settled, the server sits idle this long more before the last sample.</summary>
+    private static readonly TimeSpan Idle = TimeSpan.FromSeconds(30);
 
-    /// <summary>The runtime's own figures from the server's /metrics at the end of the settle period (MB; NaN where not exported).</summary>
-    private readonly record struct GcFigures(double HeapMb, double CommittedMb, double Gen2Collections)
+    /// <summary>Memory at each phase (before, the two waves' peaks, after each, idle), the stalled calls the server ended, the reading turns of wave 1.</summary>
+    private sealed record WaveResult(List<(string Phase, ServerMemory Memory)> Phases, int Ended, int Stalled, int Completed, int Expected, List<double> Latencies, double Seconds)
     {
-        public static GcFigures None => new(double.NaN, double.NaN, double.NaN);
+        public ServerMemory At(int phase) => phase < Phases.Count ? Phases[phase].Memory : default;
+        public double PeakMb => Math.Max(At(1).RssMb, At(3).RssMb);
     }
 
     public static async Task<int> RunAsync(string transport, bool gcMatrix, int stalledCount, int readers, int replyMegabytes, string? serverDll,
@@ -75,27 +77,28 @@ internal static class StalledCallersBench
                 // One configuration that fails (a server that would not start, say) is a row that says so, not the end of the matrix.
                 await output.WriteLineAsync($"  {name}: the wave failed: {ex.GetType().Name}: {ex.Message}");
                 ok = false;
-                rows.Add((name, new WaveResult(double.NaN, double.NaN, double.NaN, 0, stalledCount, 0, readers * ReaderTurns, [], 0, GcFigures.None)));
+                rows.Add((name, new WaveResult([], 0, 2 * stalledCount, 0, readers * ReaderTurns, [], 0)));
                 continue;
             }
             rows.Add((name, result));
             ok &= result.Ended == result.Stalled && result.Completed == result.Expected;
             if (!gcMatrix)
             {
-                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  server RSS: before {result.Before:F0} MB, peak {result.Peak:F0} MB, after {result.After:F0} MB ({Settle.TotalSeconds:F0} s after the last stalled call closed)"));
-                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  after: managed heap {result.HeapAfter.HeapMb:F0} MB at the last GC, GC committed {result.HeapAfter.CommittedMb:F0} MB, gen2 collections so far {result.HeapAfter.Gen2Collections:F0}"));
-                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  stalled calls ended by the server: {result.Ended}/{result.Stalled} within {result.Seconds:F1} s of the wave's start"));
+                await output.WriteLineAsync(ServerMemory.Header);
+                foreach (var (phase, memory) in result.Phases) await output.WriteLineAsync(memory.Row(phase));
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  stalled calls ended by the server: {result.Ended}/{result.Stalled} (two waves; wave 1 took {result.Seconds:F1} s)"));
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  reading calls' turns completed: {result.Completed}/{result.Expected}; turn latency: {LatencyStats.Of(result.Latencies)}"));
             }
         }
         if (gcMatrix)
         {
-            await output.WriteLineAsync("  GC configuration                  RSS before  peak    after   heap  committed ended    turns   turn p50   turn p99");
+            await output.WriteLineAsync("  GC configuration                  RSS before peak1  after1 peak2  after2  idle   heap  committed native ended    turns   turn p50   turn p99");
             foreach (var (name, r) in rows)
             {
                 var sorted = r.Latencies.Order().ToArray();
+                var idle = r.At(5);
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"  {name,-33} {r.Before,7:F0} MB {r.Peak,4:F0} MB {r.After,4:F0} MB {r.HeapAfter.HeapMb,4:F0} MB {r.HeapAfter.CommittedMb,4:F0} MB {r.Ended,3}/{r.Stalled,-4} {r.Completed,3}/{r.Expected,-3} {Percentile(sorted, 0.5),7:F0} ms {Percentile(sorted, 0.99),7:F0} ms"));
+                    $"  {name,-33} {r.At(0).RssMb,7:F0} MB {r.At(1).RssMb,5:F0} {r.At(2).RssMb,6:F0} {r.At(3).RssMb,5:F0} {r.At(4).RssMb,6:F0} {idle.RssMb,5:F0} {idle.HeapMb,6:F0} {idle.CommittedMb,10:F0} {idle.NativeMb,6:F0} {r.Ended,3}/{r.Stalled,-4} {r.Completed,3}/{r.Expected,-3} {Percentile(sorted, 0.5),7:F0} ms {Percentile(sorted, 0.99),7:F0} ms"));
             }
         }
         return ok ? 0 : 1;
@@ -105,7 +108,7 @@ internal static class StalledCallersBench
     /// The managed heap after the last GC (all generations), the memory the GC has committed, and how many gen2
     /// collections ran, from the server's Prometheus endpoint; NaN for what is not exported.
     /// </summary>
-    private static async Task<GcFigures> ScrapeGcAsync(HttpClient http, Uri server, CancellationToken cancellationToken)
+    private static async Task<(double Heap, double Committed, double Fragmented)> ScrapeGcAsync(HttpClient http, Uri server, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server, "/metrics"));
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", MetricsToken);
@@ -113,11 +116,11 @@ internal static class StalledCallersBench
         try
         {
             using var response = await http.SendAsync(request, cancellationToken);
-            if (!response.IsSuccessStatusCode) return GcFigures.None;
+            if (!response.IsSuccessStatusCode) return (double.NaN, double.NaN, double.NaN);
             text = await response.Content.ReadAsStringAsync(cancellationToken);
         }
-        catch (HttpRequestException) { return GcFigures.None; }
-        double heap = double.NaN, committed = double.NaN, gen2 = double.NaN;
+        catch (HttpRequestException) { return (double.NaN, double.NaN, double.NaN); }
+        double heap = double.NaN, committed = double.NaN, fragmented = double.NaN;
         foreach (var line in text.Split('\n'))
         {
             if (line.Length == 0 || line[0] == '#') continue;
@@ -128,10 +131,10 @@ internal static class StalledCallersBench
                 heap = (double.IsNaN(heap) ? 0 : heap) + value / (1024 * 1024);
             else if (name is "dotnet_gc_last_collection_memory_committed_size_bytes" or "process_runtime_dotnet_gc_committed_memory_size_bytes")
                 committed = (double.IsNaN(committed) ? 0 : committed) + value / (1024 * 1024);
-            else if (name is "dotnet_gc_collections_total" or "process_runtime_dotnet_gc_collections_count_total" && line.Contains("gen2", StringComparison.Ordinal))
-                gen2 = (double.IsNaN(gen2) ? 0 : gen2) + value;
+            else if (name is "dotnet_gc_last_collection_heap_fragmentation_size_bytes" or "process_runtime_dotnet_gc_heap_fragmentation_size_bytes")
+                fragmented = (double.IsNaN(fragmented) ? 0 : fragmented) + value / (1024 * 1024);
         }
-        return new GcFigures(heap, committed, gen2);
+        return (heap, committed, fragmented);
     }
 
     private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
@@ -164,6 +167,7 @@ internal static class StalledCallersBench
         environment["CARRIER_IDLE_TIMEOUT_MS"] = "30000";
         environment["PROMETHEUS_METRICS"] = "true"; // the managed heap beside RSS: what the GC holds vs what the process keeps
         environment["METRICS_TOKEN"] = MetricsToken;
+        environment["Logging__LogLevel__VoiceAgent.Hosting.Memory.MemoryReclaimer"] = "Information"; // when a wave's memory was given back
         foreach (var (key, value) in extraEnv) environment[key] = value;
 
         await using var server = await IsolatedServer.StartAsync(environment, cancellationToken, serverDll);
@@ -181,9 +185,44 @@ internal static class StalledCallersBench
                 throw new InvalidOperationException($"The warm-up call failed ({ex.GetType().Name}: {ex.Message}); the server said:{Environment.NewLine}{string.Join(Environment.NewLine, server.OutputTail)}", ex);
             }
             await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
-            var before = server.ResidentMegabytes();
+            var phases = new List<(string Phase, ServerMemory Memory)> { ("before (after one call)", await MemoryAsync(server, http, cancellationToken)) };
 
-            if (providers is null)
+            var first = await StallWaveAsync(transport, stalledCount, readers, replyMegabytes, server, relayModel, providers is null, vonage, output, cancellationToken);
+            phases.Add(("peak of wave 1", first.Peak));
+            await Task.Delay(Settle, cancellationToken);
+            phases.Add(($"{Settle.TotalSeconds:F0} s after wave 1 hung up", await MemoryAsync(server, http, cancellationToken)));
+
+            // The same wave again on a server that has been through one: memory must be reused, not grow again.
+            var second = await StallWaveAsync(transport, stalledCount, 0, replyMegabytes, server, relayModel, providers is null, vonage, output, cancellationToken);
+            phases.Add(("peak of wave 2", second.Peak));
+            await Task.Delay(Settle, cancellationToken);
+            phases.Add(($"{Settle.TotalSeconds:F0} s after wave 2 hung up", await MemoryAsync(server, http, cancellationToken)));
+            await Task.Delay(Idle, cancellationToken);
+            phases.Add(($"{(Settle + Idle).TotalSeconds:F0} s after (idle)", await MemoryAsync(server, http, cancellationToken)));
+            foreach (var line in server.OutputTail.Where(l => l.Contains("A wave of calls ended", StringComparison.Ordinal))) await output.WriteLineAsync("  server: " + line);
+            return new WaveResult(phases, first.Ended + second.Ended, 2 * stalledCount, first.Completed, readers * ReaderTurns, first.Latencies, first.Seconds);
+        }
+        finally
+        {
+            await server.DisposeAsync();
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    private static async Task<ServerMemory> MemoryAsync(IsolatedServer server, HttpClient http, CancellationToken cancellationToken)
+        => ServerMemory.Read(server.ProcessId, await ScrapeGcAsync(http, server.Address, cancellationToken));
+
+    private sealed record StallWave(ServerMemory Peak, int Ended, int Completed, List<double> Latencies, double Seconds);
+
+    /// <summary>
+    /// One wave: <paramref name="stalledCount"/> callers start a long reply and stop reading, <paramref name="readers"/>
+    /// callers take their turns meanwhile; returns once the server has closed every stalled call (or 120 s passed
+    /// for one) and the callers hung up. The peak is the sample with the highest RSS, taken every 100 ms.
+    /// </summary>
+    private static async Task<StallWave> StallWaveAsync(string transport, int stalledCount, int readers, int replyMegabytes, IsolatedServer server,
+        AnthropicEmulator relayModel, bool relay, VonageWebhookClient vonage, TextWriter output, CancellationToken cancellationToken)
+    {
+            if (relay)
             {
                 var chunk = new string('a', 2000) + " ";
                 var chunks = Enumerable.Repeat(chunk, replyMegabytes * 1024 * 1024 / chunk.Length).ToArray();
@@ -191,13 +230,14 @@ internal static class StalledCallersBench
             }
             var firstRequest = relayModel.Requests.Count;
 
-            var peak = before;
+            var peak = ServerMemory.Read(server.ProcessId, (double.NaN, double.NaN, double.NaN));
             using var sampling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var sampler = Task.Run(async () =>
             {
                 while (!sampling.IsCancellationRequested)
                 {
-                    peak = Math.Max(peak, server.ResidentMegabytes());
+                    var now = ServerMemory.Read(server.ProcessId, (double.NaN, double.NaN, double.NaN));
+                    if (!(now.RssMb <= peak.RssMb)) peak = now;
                     try { await Task.Delay(100, sampling.Token); }
                     catch (OperationCanceledException) { break; }
                 }
@@ -214,7 +254,7 @@ internal static class StalledCallersBench
                 if (frame is not null) keepAlive.Add(SendEverySecondAsync(caller, frame, stopFrames.Token));
             }
             // Relay: every stalled call has its long reply streaming before the readers start.
-            if (providers is null)
+            if (relay)
                 for (var i = 0; i < stalledCount; i++) await relayModel.Requests.WhenReceived(firstRequest + i, cancellationToken).WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
 
             var latencies = new List<double>();
@@ -248,18 +288,9 @@ internal static class StalledCallersBench
             await Task.WhenAll(keepAlive);
             foreach (var caller in stalled) await caller.DisposeAsync();
             var waveSeconds = waveClock.Elapsed.TotalSeconds;
-            await Task.Delay(Settle, cancellationToken);
             await sampling.CancelAsync();
             await sampler;
-            var after = server.ResidentMegabytes();
-            var heap = await ScrapeGcAsync(http, server.Address, cancellationToken);
-            return new WaveResult(before, peak, after, ended, stalledCount, completed, readers * ReaderTurns, latencies, waveSeconds, heap);
-        }
-        finally
-        {
-            await server.DisposeAsync();
-            Directory.Delete(dataDir, recursive: true);
-        }
+            return new StallWave(peak, ended, completed, latencies, waveSeconds);
     }
 
     /// <summary>Opens a call that starts a long reply and never reads; returns the frame it keeps sending (audio transports) or null.</summary>

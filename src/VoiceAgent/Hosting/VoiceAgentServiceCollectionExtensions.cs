@@ -107,6 +107,9 @@ public static class VoiceAgentServiceCollectionExtensions
         // all before the server listens): the lanes first, then one whole call through the calls' own stack.
         services.AddHostedService<Warmup.ModelWarmup>();
         services.AddHostedService<Warmup.FirstTurnWarmup>();
+        services.TryAddSingleton(new Memory.MemoryReclaimOptions(settings.MemoryReclaimAfterCalls, settings.MemoryReclaimQuiet));
+        services.TryAddSingleton<Memory.MemoryReclaimer>();
+        services.AddHostedService(sp => sp.GetRequiredService<Memory.MemoryReclaimer>());
         return services;
     }
 

@@ -165,6 +165,10 @@ public sealed record VoiceAgentSettings
     public int CarrierOutputBudgetBytes { get; init; } = 64 * 1024;
     /// <summary>The longest a call may last; it is then ended politely.</summary>
     public TimeSpan MaxCallLength { get; init; } = TimeSpan.FromHours(1);
+    /// <summary>A wave of at least this many calls ending gives its memory back with one full collection (0 = never); see docs/stalled-callers.md.</summary>
+    public int MemoryReclaimAfterCalls { get; init; } = 20;
+    /// <summary>How long a wave must have been over before its memory is reclaimed.</summary>
+    public TimeSpan MemoryReclaimQuiet { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (or a per-signal <c>OTEL_EXPORTER_OTLP_{TRACES,METRICS}_ENDPOINT</c>): set, traces
@@ -298,6 +302,8 @@ public sealed record VoiceAgentSettings
             SendStallTimeout = Ms("SEND_STALL_TIMEOUT_MS", d.SendStallTimeout),
             CarrierOutputBudgetBytes = I("CARRIER_OUTPUT_BUDGET_BYTES", d.CarrierOutputBudgetBytes),
             MaxCallLength = r.Seconds("MAX_CALL_SECONDS", d.MaxCallLength),
+            MemoryReclaimAfterCalls = I("MEMORY_RECLAIM_AFTER_CALLS", d.MemoryReclaimAfterCalls),
+            MemoryReclaimQuiet = Ms("MEMORY_RECLAIM_QUIET_MS", d.MemoryReclaimQuiet),
             OtlpEndpoint = S("OTEL_EXPORTER_OTLP_ENDPOINT") ?? S("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") ?? S("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"),
             PrometheusMetrics = B("PROMETHEUS_METRICS", false),
             MetricsToken = S("METRICS_TOKEN"),
@@ -396,6 +402,8 @@ public sealed record VoiceAgentSettings
         Positive(errors, "CARRIER_IDLE_TIMEOUT_MS", CarrierIdleTimeout, "5000");
         Positive(errors, "SEND_STALL_TIMEOUT_MS", SendStallTimeout, "10000");
         if (CarrierOutputBudgetBytes is < 4096 or > 16 * 1024 * 1024) errors.Add($"CARRIER_OUTPUT_BUDGET_BYTES must be 4096..16777216, e.g. 65536 (got {CarrierOutputBudgetBytes}).");
+        if (MemoryReclaimAfterCalls < 0) errors.Add($"MEMORY_RECLAIM_AFTER_CALLS must be 0 (off) or a number of calls, e.g. 20 (got {MemoryReclaimAfterCalls}).");
+        Positive(errors, "MEMORY_RECLAIM_QUIET_MS", MemoryReclaimQuiet, "10000");
         if (MaxCallLength <= TimeSpan.Zero) errors.Add($"MAX_CALL_SECONDS must be a positive number of seconds, e.g. 3600 (got {MaxCallLength.TotalSeconds.ToString(CultureInfo.InvariantCulture)}).");
         return errors;
     }
