@@ -96,8 +96,14 @@ internal sealed class CannedReplyServer : IAsyncDisposable
             if (i == _events.Length - 1) Interlocked.Increment(ref _served); // before the last event: the client cannot have finished reading before this
             await response.Body.WriteAsync(Encoding.UTF8.GetBytes(_events[i] + "\n\n"), aborted);
             await response.Body.FlushAsync(aborted);
+            // A provider's events arrive spaced out, so a turn's reads wait on the socket between them; spaced the same way,
+            // the warm-up compiles those waiting paths too (back to back, every read would complete at once).
+            if (i < _events.Length - 1) await Task.Delay(EventSpacing, aborted);
         }
     }
+
+    /// <summary>The pause between two events of the canned reply.</summary>
+    private static readonly TimeSpan EventSpacing = TimeSpan.FromMilliseconds(5);
 
     public async ValueTask DisposeAsync()
     {
