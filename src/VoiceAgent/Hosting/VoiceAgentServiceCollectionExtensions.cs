@@ -147,7 +147,7 @@ public static class VoiceAgentServiceCollectionExtensions
             PlayoutLead = settings.PlayoutLead,
             EchoCancellation = settings.EchoCancellation,
         });
-        services.TryAddSingleton(sp => new PlayoutScheduler(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new PlayoutScheduler(sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<PlayoutScheduler>>()));
         services.TryAddSingleton<AudioCallFactory>();
         WarmTransferRegistration.Add(services, settings);
         Telephony.Vonage.Transfer.VonageTransferRegistration.Add(services, settings);

@@ -42,6 +42,8 @@ internal sealed record MediaLevelResult(string Target, string Speculation, int C
     public double? AllocatedKBPerCallSecond { get; init; }
     /// <summary>Gen0 collections of the server over the level.</summary>
     public long? Gen0Collections { get; init; }
+    /// <summary>The server's own hops and playout ticks from its log (<c>--server-log</c>, candidate only); null without.</summary>
+    public ServerHops? ServerHops { get; init; }
 }
 
 /// <summary>
@@ -73,10 +75,13 @@ internal static class MediaOutsideBench
                 foreach (var speculation in spec.Name == "candidate" ? SpeculationModes : ["off"])
                 {
                     await progress.WriteLineAsync($"{spec.Name} ({source}), speculation {speculation}: {calls} real-time calls x {options.TurnsPerCall} turns ...");
-                    var result = await RunLevelAsync(spec, dir, calls, speculation, options, progress, cancellationToken);
+                    var serverLog = spec.Name == "candidate" ? options.ServerLog : null;
+                    var logFrom = serverLog is not null && File.Exists(serverLog) ? new FileInfo(serverLog).Length : 0;
+                    var result = WithServerHops(await RunLevelAsync(spec, dir, calls, speculation, options, progress, cancellationToken), serverLog, logFrom);
                     results.Add(result);
                     await progress.WriteLineAsync(Row(result));
                     await progress.WriteLineAsync(FirstAudioRow(result));
+                    if (result.ServerHops is { } hops) await progress.WriteLineAsync(ServerHops.Row(result, hops));
                 }
             }
         }
@@ -89,6 +94,14 @@ internal static class MediaOutsideBench
         await output.WriteLineAsync(Table(results));
         await output.WriteLineAsync();
         await output.WriteLineAsync(FirstAudioTable(results));
+        if (results.Any(r => r.ServerHops is not null))
+        {
+            await output.WriteLineAsync();
+            await output.WriteLineAsync("server's own hops to the first audio, p50 / p99 ms (its Debug lines 5070), and its playout ticks (5071):");
+            await output.WriteLineAsync(ServerHops.Header);
+            await output.WriteLineAsync("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+            foreach (var r in results) if (r.ServerHops is { } hops) await output.WriteLineAsync(ServerHops.Row(r, hops));
+        }
         if (options.Baseline is not null) await output.WriteLineAsync(Ratios(results));
         foreach (var failed in results.Where(r => r.FirstFailure is not null)) await output.WriteLineAsync($"  {failed.Target} at {failed.Calls} calls, first failure: {failed.FirstFailure}");
         return results.All(r => r.FailedTurns == 0) ? 0 : 1;
@@ -103,8 +116,10 @@ internal static class MediaOutsideBench
         // Each interrupted turn is two utterances and two replies; discarded speculations take replies too.
         await using var providers = await BenchProviders.StartAsync(calls * options.TurnsPerCall * 3, options.ModelFirstToken, options.TtsFirstAudio, cancellationToken);
         var serverLog = spec.Name == "candidate" ? options.ServerLog : null;
+        var settings = providers.Settings(dataDir);
+        if (serverLog is not null) foreach (var (key, value) in ServerHops.LogSettings) settings[key] = value; // the hop and tick lines
         var environment = new BenchServerEnvironment(AuthToken, AccountSid, PublicBaseUrl, dataDir)
-            .WithProviders(providers.Settings(dataDir))
+            .WithProviders(settings)
             .WithJsonLog(serverLog is not null)
             .WithUserSettings(options.ServerEnvironment)
             .WithRowSetting("SPECULATIVE_REPLIES", speculation)
@@ -173,6 +188,10 @@ internal static class MediaOutsideBench
             try { Directory.Delete(dataDir, recursive: true); } catch (IOException) { }
         }
     }
+
+    /// <summary>The level's result with the server's own hops read from its log (written out once the server has stopped).</summary>
+    private static MediaLevelResult WithServerHops(MediaLevelResult result, string? serverLog, long from)
+        => serverLog is null ? result : result with { ServerHops = ServerHops.Read(serverLog, from) };
 
     private const string Header = "| server | speculation | calls | turns (failed) | replies | frames | underruns | silence ms | frame delay variation p50 / p99 / max ms | onset → clear p50 / p99 ms (n) | server CPU % of a core | server CPU s per call-minute | server alloc KB per call-second (gen0 GCs) | bench lag p99 / max ms |";
 

@@ -40,8 +40,11 @@ internal sealed class ElevenLabsTextToSpeechStream : ITextToSpeechStream
     // A few chunks ahead of the reader only: the audio pipeline stops reading while its playout queue is full (a carrier
     // that does not drain), and then this loop must stop reading the socket too, so the provider is backpressured
     // instead of the reply piling up here (256 chunks held a minute of audio per stalled call).
+    // Synchronous continuations: a chunk read off the socket goes on to the reader on this thread when the reader waits
+    // (no thread-pool hop before the reply's first audio reaches the pipeline); a reader that is not ready lets this
+    // loop go on reading.
     private readonly Channel<SpeechAudioChunk> _audio = Channel.CreateBounded<SpeechAudioChunk>(
-        new BoundedChannelOptions(8) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        new BoundedChannelOptions(8) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait, AllowSynchronousContinuations = true });
     private readonly WordBoundaryTextBuffer _text = new();
     private readonly FirstPhraseDetector? _firstPhrase;
     private readonly ArrayBufferWriter<byte> _sendBuffer = new(512);

@@ -16,6 +16,10 @@ internal sealed class AudioTurnTimeline(TimeProvider clock, string callId, int r
     public long FirstTextToTtsAt { get; set; }
     /// <summary>The last text sent to TTS before its first audio came back (TTS's own time starts there).</summary>
     public long LastTextBeforeAudioAt { get; set; }
+    /// <summary>The reply's voice, for the stamps only it sees (text handed to TTS, first audio read off its stream).</summary>
+    public ReplyVoice? Voice { get; set; }
+    /// <summary>When the first frame of the reply was put in the playout queue (on the pipeline's loop).</summary>
+    public long FirstFrameQueuedAt { get; set; }
 
     public double Ms(long from, long to) => from == 0 || to == 0 ? double.NaN : clock.GetElapsedTime(from, to).TotalMilliseconds;
 

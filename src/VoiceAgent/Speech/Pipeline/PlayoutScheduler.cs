@@ -1,4 +1,6 @@
 using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace VoiceAgent.Speech.Pipeline;
 
@@ -13,21 +15,25 @@ namespace VoiceAgent.Speech.Pipeline;
 /// does not wake up 50 times a second. The set of playouts is an array replaced (copy-on-write) on registration, so
 /// a tick walks it without a lock or an allocation.
 /// </remarks>
-internal sealed class PlayoutScheduler : IAsyncDisposable
+internal sealed partial class PlayoutScheduler : IAsyncDisposable
 {
     /// <summary>One frame of audio: the pace at which due frames are released.</summary>
     public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(20);
 
     private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly TickWindow _window;
     private readonly Channel<bool> _arrived = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private Playout[] _playouts = [];
     private long _gridStart; // clock timestamp the running timer was started at: its ticks are due at _gridStart + n × Tick
 
-    public PlayoutScheduler(TimeProvider clock)
+    public PlayoutScheduler(TimeProvider clock, ILogger<PlayoutScheduler>? logger = null)
     {
         _clock = clock;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _window = new TickWindow(clock.TimestampFrequency);
         _loop = RunAsync(_stop.Token);
     }
 
@@ -64,10 +70,14 @@ internal sealed class PlayoutScheduler : IAsyncDisposable
                 Volatile.Write(ref _gridStart, _clock.GetTimestamp()); // before the timer exists, so no tick precedes its grid
                 using var timer = new PeriodicTimer(Tick, _clock);
                 // A registration racing the last unregistration re-signals _arrived, so the loop comes back here.
+                var measure = _logger.IsEnabled(LogLevel.Debug);
+                _window.Restart(_clock.GetTimestamp());
                 while (Volatile.Read(ref _playouts).Length > 0 && await timer.WaitForNextTickAsync(cancellationToken))
                 {
                     var now = _clock.GetTimestamp();
-                    foreach (var playout in Volatile.Read(ref _playouts)) playout.OnTick(now);
+                    var playouts = Volatile.Read(ref _playouts);
+                    foreach (var playout in playouts) playout.OnTick(now);
+                    if (measure && _window.Add(now, _clock.GetTimestamp(), playouts.Length)) LogWindow(_window);
                 }
             }
         }
@@ -89,6 +99,19 @@ internal sealed class PlayoutScheduler : IAsyncDisposable
         var tick = (long)(Tick.TotalSeconds * _clock.TimestampFrequency);
         return start + (timestamp - start) / tick * tick;
     }
+
+    private void LogWindow(TickWindow window)
+    {
+        LogTicks(_logger, window.Ticks, window.Playouts, window.GapMs(0.5), window.GapMs(0.99), window.GapMs(1), window.MaxWalkMs,
+            window.MaxPendingWorkItems, ThreadPool.ThreadCount, window.GcPauseMs, window.Gen0, window.Gen2);
+        window.Restart(_clock.GetTimestamp());
+    }
+
+    // Debug: one line per window of ticks (about 5 s) while calls play, to tell our own pacing lateness (tick gaps, the
+    // walk over the playouts, thread-pool queueing, GC pauses) from a load generator's.
+    [LoggerMessage(EventId = 5071, Level = LogLevel.Debug, Message = "Playout ticks: {Ticks} ticks, {Playouts} playouts; gap between ticks p50/p99/max {GapP50Ms:F1}/{GapP99Ms:F1}/{GapMaxMs:F1} ms (20 on time); walk max {WalkMaxMs:F2} ms; thread pool queue max {PendingMax}, threads {Threads}; GC pause {GcPauseMs:F1} ms, gen0 {Gen0}, gen2 {Gen2}")]
+    private static partial void LogTicks(ILogger logger, int ticks, int playouts, double gapP50Ms, double gapP99Ms, double gapMaxMs, double walkMaxMs,
+        long pendingMax, int threads, double gcPauseMs, int gen0, int gen2);
 
     public async ValueTask DisposeAsync()
     {

@@ -28,11 +28,16 @@ internal sealed class ReplyVoice
     private readonly TimeProvider _clock;
     private readonly Func<VoiceReport, CancellationToken, ValueTask> _report;
     private readonly Func<CancellationToken, ValueTask> _room;
-    private readonly Channel<Work> _work = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
+    // Synchronous continuations: text said on the pipeline's loop is written to the TTS socket on that thread when this
+    // voice is idle (the send is one non-blocking socket write), not after a thread-pool hop: under load each hop is a
+    // wait in the pool's queue, and this one is on the critical path of every reply's first audio.
+    private readonly Channel<Work> _work = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
     private readonly CancellationTokenSource _cts = new();
     private readonly StringBuilder _textSent = new();
     private bool _completed;
     private bool _reopened;
+    private long _firstTextSentAt;
+    private long _firstAudioReadAt;
     private Task _abandonedOpen = Task.CompletedTask; // an open given up on, closed once it completes
 
     private abstract record Work;
@@ -56,6 +61,12 @@ internal sealed class ReplyVoice
     }
 
     public int ReplyId { get; }
+
+    /// <summary>When the reply's first text had been written to the TTS socket (clock timestamp); 0 before.</summary>
+    public long FirstTextSentAt => Volatile.Read(ref _firstTextSentAt);
+
+    /// <summary>When the reply's first audio chunk was taken off the TTS stream by this voice (clock timestamp); 0 before.</summary>
+    public long FirstAudioReadAt => Volatile.Read(ref _firstAudioReadAt);
 
     /// <summary>Ends once the stream is closed and everything was reported (or the voice was cancelled).</summary>
     public Task Completion { get; }
@@ -175,6 +186,7 @@ internal sealed class ReplyVoice
         {
             if (text.Value.Length > 0) await stream.SendTextAsync(text.Value, token);
             if (text.Last) await stream.CompleteAsync(token);
+            if (_firstTextSentAt == 0 && _textSent.Length > 0) Volatile.Write(ref _firstTextSentAt, _clock.GetTimestamp());
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
         {
@@ -193,6 +205,7 @@ internal sealed class ReplyVoice
             await foreach (var chunk in stream.ReadAudioAsync(token))
             {
                 voiced += chunk.AlignedText.Length;
+                if (_firstAudioReadAt == 0) Volatile.Write(ref _firstAudioReadAt, _clock.GetTimestamp());
                 await _report(new VoiceAudio(this, chunk), token);
                 await _room(token); // backpressure: the next chunk stays with the provider while playout is full
             }

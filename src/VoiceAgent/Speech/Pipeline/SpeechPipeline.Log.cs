@@ -40,6 +40,13 @@ internal sealed partial class SpeechPipeline
     [LoggerMessage(EventId = 5010, Level = LogLevel.Information, Message = "Call {CallId} turn {TurnId}: first audio out {SpeechEndToAudioMs:F1} ms after speech end (server share {ServerShareMs:F2} ms; STT {SttMs:F1} ms, model first token {ModelMs:F1} ms, TTS {TtsMs:F1} ms) on {Transport}")]
     private static partial void LogFirstAudio(ILogger logger, string callId, int turnId, double? speechEndToAudioMs, double? serverShareMs, double? sttMs, double? modelMs, double? ttsMs, string transport);
 
+    // The same reply's first audio, hop by hop (Debug): posted = utterance handed to the engine; delta = the engine's first
+    // token of the reply; loop = the pipeline's loop took it from the mailbox; TTS = handed to the TTS client; audio read =
+    // the voice took the first chunk off the stream; queued = its first frame in the playout queue; sent = that frame written.
+    [LoggerMessage(EventId = 5070, Level = LogLevel.Debug, Message = "Call {CallId} turn {TurnId}: first audio hops ms: final→posted {FinalToPostedMs:F2}, posted→first delta {PostedToDeltaMs:F1}, delta→loop {DeltaToLoopMs:F2}, loop→TTS {LoopToTtsMs:F2}, TTS→audio read {TtsToAudioMs:F1}, audio read→loop {AudioToLoopMs:F2}, loop→queued {LoopToQueuedMs:F2}, queued→sent {QueuedToSentMs:F2}")]
+    private static partial void LogAudioHops(ILogger logger, string callId, int turnId, double? finalToPostedMs, double? postedToDeltaMs, double? deltaToLoopMs,
+        double? loopToTtsMs, double? ttsToAudioMs, double? audioToLoopMs, double? loopToQueuedMs, double? queuedToSentMs);
+
     // A hop event: Debug.
     [LoggerMessage(EventId = 5011, Level = LogLevel.Debug, Message = "Call {CallId} turn {TurnId}: played to the end ({PlayMs:F0} ms of audio after the first frame)")]
     private static partial void LogPlayed(ILogger logger, string callId, int turnId, double? playMs);

@@ -646,9 +646,9 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     {
         if (AgentSpeaking || _speechLost || !_speculation.ShouldStart(now, callerSilent: !_lastFrameVoiced)) return;
         var words = _speculation.Speculated!;
-        PrepareTts();
         LogSpeculationAsked(_logger, _callId, words.Length);
         await PostToEngineAsync(new SpeculativeUtterance(words) { ReceivedAt = now }, cancellationToken);
+        PrepareTts(); // after the model was asked, as for a confirmed turn
     }
 
     private async ValueTask FlushUtteranceAsync(long finalAt, CancellationToken cancellationToken)
@@ -682,10 +682,13 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         var timeline = new AudioTurnTimeline(_clock, _callId, replyId: -1);
         if (speechEndedAt != 0) timeline.Hops.Mark(TurnHop.SpeechEnded, speechEndedAt);
         timeline.Hops.Mark(TurnHop.TranscriptFinal, finalAt);
-        PrepareTts();
         _pendingTimeline = timeline;
         timeline.UtterancePostedAt = _clock.GetTimestamp();
         await PostToEngineAsync(new UserSaid(utterance.Text, IsFinal: true, utterance.Confidence) { ReceivedAt = finalAt, SpeechEndedAt = speechEndedAt }, cancellationToken);
+        // After the engine has the utterance, not before: the socket's connect starts on this thread (a few hundred µs
+        // quiet, much more under load) and must not delay the model request; it opens while the model thinks, and the
+        // reply's first token comes through this loop, after this.
+        PrepareTts();
     }
 
     // ───────────── outbound: engine → the reply's voice → playout ─────────────
@@ -716,6 +719,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         var timeline = _pendingTimeline ?? new AudioTurnTimeline(_clock, _callId, replyId);
         _pendingTimeline = null;
         timeline.Hops.Mark(TurnHop.FirstModelDelta, firstTokenAt);
+        timeline.Voice = voice;
         _tracker.BeginReply();
         _lastTimeline = timeline;
         _active = new ReplyInProgress(voice, timeline, new AudioFrameAssembler(_format.FrameBytes, _format.SilenceByte));
@@ -793,6 +797,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         timeline.Hops.Mark(TurnHop.FirstModelDelta, now);
         timeline.FirstTextToTtsAt = now;
         timeline.LastTextBeforeAudioAt = now;
+        timeline.Voice = held.Reply.Voice;
         _tracker.BeginReply();
         _lastTimeline = timeline;
         _active = new ReplyInProgress(held.Reply.Voice, timeline, held.Reply.Assembler);
@@ -910,6 +915,7 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     private void QueueChunk(ReplyInProgress reply, SpeechAudioChunk chunk)
     {
         var span = chunk.Audio.Span;
+        if (reply.Timeline.FirstFrameQueuedAt == 0) reply.Timeline.FirstFrameQueuedAt = _clock.GetTimestamp();
         while (reply.Assembler.TryTakeFrame(ref span, out var frame)) _playout.EnqueueFrame(frame.ToArray(), reply.Id);
         var mark = $"g{_playout.Generation}r{reply.Id}s{reply.NextMarkSequence++}";
         _tracker.Queued(mark, chunk.AlignedText, chunk.CharStartMs, endOfReply: false);
@@ -933,13 +939,33 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         _farEnd.Sent(_playedPcm, sentAt);
         if (item.IsTone || item.ReplyId == _lastSentReplyId) return;
         _lastSentReplyId = item.ReplyId;
-        if (_lastTimeline is not { } timeline || !timeline.Hops.Mark(TurnHop.FirstMediaSent)) return;
+        // Stamped when the write completed (not when this report reached the loop): what the caller's clock would see.
+        if (_lastTimeline is not { } timeline || !timeline.Hops.Mark(TurnHop.FirstMediaSent, sentAt)) return;
         _metrics.RecordAudioTurn(timeline.SpeechEndToFirstAudioMs, timeline.ServerShareMs, _transportName);
         PlaybackObserver?.FirstAudioSent(item.ReplyId, timeline.Hops);
         LogFirstAudio(_logger, _callId, item.ReplyId, LogValues.Ms(timeline.SpeechEndToFirstAudioMs), LogValues.Ms(timeline.ServerShareMs),
             LogValues.Ms(timeline.Ms(timeline.Hops[TurnHop.SpeechEnded], timeline.Hops[TurnHop.TranscriptFinal])),
             LogValues.Ms(timeline.Ms(timeline.UtterancePostedAt, timeline.Hops[TurnHop.FirstModelDelta])),
             LogValues.Ms(timeline.Ms(timeline.LastTextBeforeAudioAt, timeline.Hops[TurnHop.FirstTtsAudio])), _transportName);
+        if (_logger.IsEnabled(LogLevel.Debug)) LogFirstAudioHops(timeline, item.ReplyId, sentAt);
+    }
+
+    /// <summary>The reply path's hops to the first frame, one by one (Debug): where the server's share goes.</summary>
+    private void LogFirstAudioHops(AudioTurnTimeline timeline, int replyId, long sentAt)
+    {
+        var hops = timeline.Hops;
+        var voice = timeline.Voice;
+        var textSent = voice?.FirstTextSentAt ?? 0;
+        var audioRead = voice?.FirstAudioReadAt ?? 0;
+        LogAudioHops(_logger, _callId, replyId,
+            LogValues.Ms(timeline.Ms(hops[TurnHop.TranscriptFinal], timeline.UtterancePostedAt)),
+            LogValues.Ms(timeline.Ms(timeline.UtterancePostedAt, hops[TurnHop.FirstModelDelta])),
+            LogValues.Ms(timeline.Ms(hops[TurnHop.FirstModelDelta], timeline.FirstTextToTtsAt)),
+            LogValues.Ms(timeline.Ms(timeline.FirstTextToTtsAt, textSent)),
+            LogValues.Ms(timeline.Ms(textSent, audioRead)),
+            LogValues.Ms(timeline.Ms(audioRead, hops[TurnHop.FirstTtsAudio])),
+            LogValues.Ms(timeline.Ms(hops[TurnHop.FirstTtsAudio], timeline.FirstFrameQueuedAt)),
+            LogValues.Ms(timeline.Ms(timeline.FirstFrameQueuedAt, sentAt)));
     }
 
     // ───────────── keypad tones ─────────────

@@ -70,6 +70,26 @@ public sealed class ReplyVoiceTests
     }
 
     [Fact]
+    public Task Text_said_while_the_voice_waits_for_text_is_on_the_stream_before_Say_returns() => Task.Run(async () =>
+    {
+        // Off the test framework's synchronization context, so continuations run where the runtime puts them.
+        var stream = _tts.NewStream();
+        var sent = new TaskCompletionSource(); // completes its awaiter inline: the voice goes on on this thread
+        stream.HoldNextSend = sent;
+        var voice = NewVoice(Task.FromResult<ITextToSpeechStream>(stream));
+        voice.Say("Hello ", last: false);
+        await stream.WaitForTextAsync("Hello ");
+        sent.SetResult(); // the voice finishes that send and waits for more text
+
+        voice.Say("there. ", last: false);
+
+        Assert.Equal("Hello there. ", stream.Text); // no hop to another thread between the reply's text and the TTS socket
+        Assert.NotEqual(0, voice.FirstTextSentAt);
+        voice.Cancel();
+        await voice.Completion.DefaultTimeout();
+    });
+
+    [Fact]
     public async Task The_next_chunk_is_not_read_from_the_provider_until_playout_has_room()
     {
         _gated = true;

@@ -97,11 +97,16 @@ internal sealed class ScriptedStream : ITextToSpeechStream
 
     public Task WhenCompleted => _completed.Task;
 
+    /// <summary>When set, the next send records its text and then stays pending until the test completes this.</summary>
+    public TaskCompletionSource? HoldNextSend { get; set; }
+
     public ValueTask SendTextAsync(string text, CancellationToken cancellationToken)
     {
         lock (_text) _text.Append(text);
         _sends.Writer.TryWrite(text);
-        return ValueTask.CompletedTask;
+        var hold = HoldNextSend;
+        HoldNextSend = null;
+        return hold is null ? ValueTask.CompletedTask : new ValueTask(hold.Task);
     }
 
     public ValueTask CompleteAsync(CancellationToken cancellationToken)
