@@ -29,6 +29,8 @@ internal sealed class EchoDelayEstimator
     public const int Agreements = 2;
     /// <summary>Far end power (per decimated sample) in the window that must explain the echo: about −40 dBFS.</summary>
     private const float FarPlayingPower = 1e5f;
+    /// <summary>Near-end power (per decimated sample) that, before any path, has the estimate made sooner: about −40 dBFS, above line noise.</summary>
+    private const float NearSoundPower = 1e5f;
 
     private readonly int _factor;
     private readonly int _window;
@@ -65,7 +67,8 @@ internal sealed class EchoDelayEstimator
     /// <summary>Feeds one frame of each side. True when this frame produced a new or changed estimate.</summary>
     public bool Add(ReadOnlySpan<short> far, ReadOnlySpan<short> near)
     {
-        var farEnergy = 0f;
+        float farEnergy = 0f, nearEnergy = 0f;
+        var samples = 0;
         for (var i = 0; i + _factor <= far.Length; i += _factor)
         {
             float f = 0, n = 0;
@@ -77,11 +80,17 @@ internal sealed class EchoDelayEstimator
             _pos = (_pos + 1) % _span;
             _written++;
             farEnergy += f * f;
+            nearEnergy += n * n;
+            samples++;
         }
         Suspected = false;
         // Far-end activity over the recent past: estimating on silence finds nothing.
         _farActivity = 0.8f * _farActivity + 0.2f * farEnergy;
-        if (++_frames < (_candidate >= 0 ? ConfirmFrames : IntervalFrames) || _written < _span || _farActivity < 1e4f) return false;
+        // Before any path, sound on a line that was quiet under our playback is looked at every ConfirmFrames, not every
+        // IntervalFrames: an echo that appears mid-reply is then suspected about 200 ms after it starts (the fit needs half
+        // the window), before the detector's onset run plus the barge-in minimum have elapsed on it, whatever the phase.
+        var soon = _candidate >= 0 || (DelaySamples < 0 && nearEnergy >= NearSoundPower * samples);
+        if (++_frames < (soon ? ConfirmFrames : IntervalFrames) || _written < _span || _farActivity < 1e4f) return false;
         _frames = 0;
         return Estimate();
     }

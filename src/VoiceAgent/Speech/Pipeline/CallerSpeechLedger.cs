@@ -27,6 +27,18 @@ internal sealed class CallerSpeechLedger
         if (voiced) _heard = true;
     }
 
+    /// <summary>
+    /// The echo canceller suspected or found a new echo path: what the detector took for the caller so far in this
+    /// utterance may be that echo, heard before the canceller knew it (a line whose echo appears mid-reply passes the
+    /// detector's own level check, which learned a large loss on the clean part of the reply). That evidence is
+    /// withdrawn; speech the detector hears once the path is cancelled counts again.
+    /// </summary>
+    public void EchoPathChanged()
+    {
+        _heard = false;
+        _voicedNow = false;
+    }
+
     /// <summary>An utterance was flushed. True when caller speech was heard for it; starts the next utterance's record.</summary>
     public bool Flush()
     {

@@ -456,20 +456,26 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
         if (voiced) _lastVoicedFrameAt = receivedAt + FrameTicks;
         _lastFrameVoiced = voiced;
         if (_speculation.Waiting) await SpeculateIfStableAsync(receivedAt, cancellationToken);
-        _callerSpeech.Frame(voiced);
+        // Frames the canceller cannot yet tell from our own echo are no evidence of the caller for the echo-bleed check.
+        _callerSpeech.Frame(voiced && !echoUnresolved);
         if (cancelled) _format.Encode(_inboundPcm, _cancelledFrame);
         await SendToSttAsync(cancelled ? _cancelledFrame : frame, cancellationToken);
         if (echoPathChanged)
         {
             LogEchoPath(_logger, _callId, _echo.DelayMs ?? -1);
             _bargeIn.EchoPathChanged(receivedAt);
+            _callerSpeech.EchoPathChanged();
         }
-        else if (echoSuspected) _bargeIn.EchoPathChanged(receivedAt);
+        else if (echoSuspected)
+        {
+            _bargeIn.EchoPathChanged(receivedAt);
+            _callerSpeech.EchoPathChanged();
+        }
         switch (vad.Kind)
         {
             case VadEventKind.SpeechStarted:
                 LogSpeech(_logger, _callId, "started", AgentSpeaking);
-                _callerSpeech.SpeechStarted();
+                if (!echoUnresolved) _callerSpeech.SpeechStarted(); // an onset on an echo not yet cancelled is no evidence
                 // The detector confirms speech some frames after it began; date it from the audio itself.
                 _lastSpeechStartedAt = receivedAt - (long)((vad.DetectedAt - vad.Timestamp).TotalSeconds * _clock.TimestampFrequency);
                 _bargeIn.SpeechStarted(_lastSpeechStartedAt);

@@ -20,6 +20,32 @@ public sealed class CallerSpeechLedgerTests
     }
 
     [Fact]
+    public void Speech_heard_before_the_echo_canceller_found_an_echo_path_is_not_caller_speech()
+    {
+        // The line starts echoing mid-reply: the detector takes the first few hundred ms of echo for the caller, then the
+        // canceller suspects the path and cancels it. STT's transcript of that echo must be judged echo bleed, not a turn.
+        var ledger = new CallerSpeechLedger();
+        ledger.SpeechStarted();
+        Frames(ledger, voiced: true, count: 12);
+        ledger.EchoPathChanged();
+        Frames(ledger, voiced: false, count: 30); // cancelled: nothing voiced after it
+
+        Assert.False(ledger.Flush());
+    }
+
+    [Fact]
+    public void A_caller_who_keeps_talking_after_an_echo_path_was_found_is_still_heard()
+    {
+        var ledger = new CallerSpeechLedger();
+        ledger.SpeechStarted();
+        Frames(ledger, voiced: true, count: 12);
+        ledger.EchoPathChanged();
+        Frames(ledger, voiced: true, count: 20);
+
+        Assert.True(ledger.Flush());
+    }
+
+    [Fact]
     public void The_next_utterance_is_not_credited_with_the_hang_over_of_the_previous_one()
     {
         // The caller's question ends, the detector is still in its hang-over (speaking, but no frame is voiced) when STT's
