@@ -65,11 +65,25 @@ internal static class RecordsTestSupport
         return http;
     }
 
-    /// <summary>Every file under <paramref name="directory"/> that contains <paramref name="text"/> (as UTF-8).</summary>
+    /// <summary>
+    /// Every file under <paramref name="directory"/> that contains <paramref name="text"/> (as UTF-8). The server may still
+    /// be writing (a record is written to a <c>.tmp</c> file, then renamed): a file that vanishes between listing and reading
+    /// makes the listing stale, so the whole scan starts again (bounded), never skipping a file that exists.
+    /// </summary>
     public static IReadOnlyList<string> FilesContaining(string directory, string text)
     {
         var needle = System.Text.Encoding.UTF8.GetBytes(text);
-        return Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
-            .Where(f => File.ReadAllBytes(f).AsSpan().IndexOf(needle) >= 0).ToList();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
+                    .Where(f => File.ReadAllBytes(f).AsSpan().IndexOf(needle) >= 0).ToList();
+            }
+            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException && attempt < 50)
+            {
+                // Renamed or removed while we read: list again.
+            }
+        }
     }
 }
