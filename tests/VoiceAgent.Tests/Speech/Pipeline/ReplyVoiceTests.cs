@@ -74,12 +74,13 @@ public sealed class ReplyVoiceTests
     {
         // Off the test framework's synchronization context, so continuations run where the runtime puts them.
         var stream = _tts.NewStream();
-        var sent = new TaskCompletionSource(); // completes its awaiter inline: the voice goes on on this thread
+        var sent = new HeldSend(); // released, it runs its awaiter inline: the voice goes on on this thread
         stream.HoldNextSend = sent;
         var voice = NewVoice(Task.FromResult<ITextToSpeechStream>(stream));
         voice.Say("Hello ", last: false);
         await stream.WaitForTextAsync("Hello ");
-        sent.SetResult(); // the voice finishes that send and waits for more text
+        await sent.Awaited.DefaultTimeout(); // the voice waits on that send (released earlier, it would go on on its own thread)
+        sent.Release(); // the voice finishes that send and waits for more text
 
         voice.Say("there. ", last: false);
 

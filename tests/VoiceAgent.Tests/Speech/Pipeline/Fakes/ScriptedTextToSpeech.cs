@@ -98,7 +98,7 @@ internal sealed class ScriptedStream : ITextToSpeechStream
     public Task WhenCompleted => _completed.Task;
 
     /// <summary>When set, the next send records its text and then stays pending until the test completes this.</summary>
-    public TaskCompletionSource? HoldNextSend { get; set; }
+    public HeldSend? HoldNextSend { get; set; }
 
     public ValueTask SendTextAsync(string text, CancellationToken cancellationToken)
     {
@@ -106,7 +106,7 @@ internal sealed class ScriptedStream : ITextToSpeechStream
         _sends.Writer.TryWrite(text);
         var hold = HoldNextSend;
         HoldNextSend = null;
-        return hold is null ? ValueTask.CompletedTask : new ValueTask(hold.Task);
+        return hold is null ? ValueTask.CompletedTask : hold.AsValueTask();
     }
 
     public ValueTask CompleteAsync(CancellationToken cancellationToken)
