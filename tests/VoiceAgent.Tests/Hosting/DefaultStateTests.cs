@@ -31,7 +31,7 @@ public sealed class DefaultStateTests : IAsyncLifetime
             ["DATA_DIR"] = _dataDir, // the README's default is ./data; a temporary folder here
             ["REDIS_URL"] = "", // empty reads as unset, whatever the test process's environment holds
             ["DATABASE_URL"] = "",
-        }).DefaultTimeout(TimeSpan.FromSeconds(60));
+        }).DefaultTimeout(ServerProcess.StartBound);
 
         using var response = await _http.GetAsync(new Uri(server.Address, "/readyz")).DefaultTimeout();
         var body = await response.Content.ReadAsStringAsync();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using VoiceAgent.Tests.TestSupport.Processes;
 using VoiceAgent.Emulators.Anthropic;
 using VoiceAgent.Emulators.Deepgram;
 using VoiceAgent.Emulators.ElevenLabs;
@@ -86,7 +87,8 @@ public sealed class JsonLogServer : IAsyncDisposable
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the server");
         var server = new JsonLogServer(process, model, emulators, dataDir, logPath, new Uri($"http://127.0.0.1:{port}")) { Stt = stt };
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
-        for (var i = 0; i < 300; i++)
+        var started = Stopwatch.StartNew();
+        for (var i = 0; i < 3000 && started.Elapsed < ServerProcess.HealthyWithin; i++)
         {
             if (process.HasExited) break;
             try
@@ -100,7 +102,7 @@ public sealed class JsonLogServer : IAsyncDisposable
         }
         var log = File.Exists(logPath) ? await File.ReadAllTextAsync(logPath) : "";
         await server.DisposeAsync();
-        throw new InvalidOperationException("the server process did not become healthy within 30 s:\n" + log);
+        throw new InvalidOperationException($"the server process did not become healthy within {ServerProcess.HealthyWithin.TotalSeconds:F0} s:\n" + log);
     }
 
     /// <summary>Opens a signed ConversationRelay call from <paramref name="from"/> and sends <c>setup</c>.</summary>

@@ -41,7 +41,7 @@ public sealed class MediaStreamsTwoInstanceTests : IAsyncLifetime
         await _tts.StartAsync().DefaultTimeout();
         _dataDir = Directory.CreateTempSubdirectory("voiceagent-two-audio-").FullName;
         (_redisUrl, _ownedRedis) = await RedisServer.SharedAsync();
-        var started = await Task.WhenAll(ServerProcess.StartAsync(Environment()), ServerProcess.StartAsync(Environment())).DefaultTimeout(TimeSpan.FromSeconds(60));
+        var started = await Task.WhenAll(ServerProcess.StartAsync(Environment()), ServerProcess.StartAsync(Environment())).DefaultTimeout(ServerProcess.StartBound);
         (_a, _b) = (started[0], started[1]);
     }
 

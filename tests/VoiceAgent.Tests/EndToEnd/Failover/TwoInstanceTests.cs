@@ -34,7 +34,7 @@ public sealed class TwoInstanceTests : IAsyncLifetime
         _dataDir = Directory.CreateTempSubdirectory("voiceagent-two-").FullName;
         (_redisUrl, _ownedRedis) = await RedisServer.SharedAsync();
         var starting = new[] { ServerProcess.StartAsync(Environment()), ServerProcess.StartAsync(Environment()) };
-        var started = await Task.WhenAll(starting).DefaultTimeout(TimeSpan.FromSeconds(60));
+        var started = await Task.WhenAll(starting).DefaultTimeout(ServerProcess.StartBound);
         (_a, _b) = (started[0], started[1]);
     }
 
@@ -136,7 +136,7 @@ public sealed class TwoInstanceTests : IAsyncLifetime
         Assert.False(call.Caller.Closed); // readiness failed first; the call was still up
 
         var dropped = call.Caller;
-        await dropped.WaitForCloseAsync().DefaultTimeout(TimeSpan.FromSeconds(60));
+        await dropped.WaitForCloseAsync().DefaultTimeout(ServerProcess.StartBound);
         Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.EndpointUnavailable, dropped.CloseStatus);
         Assert.False(dropped.EndReceived); // not ended: handed over
         target = _b;
@@ -155,7 +155,7 @@ public sealed class TwoInstanceTests : IAsyncLifetime
     public async Task Sigterm_lets_a_call_that_ends_within_the_bound_finish_on_its_instance_and_exits_zero()
     {
         // A bound far longer than the call needs: the instance exits as soon as its last call ends, not at the bound.
-        await using var patient = await ServerProcess.StartAsync(Environment(drainSeconds: 600)).DefaultTimeout(TimeSpan.FromSeconds(60));
+        await using var patient = await ServerProcess.StartAsync(Environment(drainSeconds: 600)).DefaultTimeout(ServerProcess.StartBound);
         // The load balancer sends the draining instance nothing new (its readiness fails): the action callback Twilio
         // posts after the hang-up goes to another instance, as it would in production; the patient one may be gone.
         await using var call = await DialAsync(uri => uri.AbsolutePath == "/twiml/relay/action" ? _a : patient);
