@@ -69,7 +69,7 @@ public sealed class ServerProcess : IAsyncDisposable
             await Task.Delay(100);
         }
         await server.DisposeAsync();
-        throw new InvalidOperationException($"The server process did not become healthy within {HealthyWithin.TotalSeconds:F0} s.");
+        throw new InvalidOperationException($"The server process did not become healthy within {HealthyWithin.TotalSeconds:F0} s; its output:\n{server.Output}");
     }
 
     /// <summary>SIGKILL: the instance dies mid-call, with no chance to write or close anything.</summary>
