@@ -111,6 +111,27 @@ public sealed class ModelWarmupTests
     }
 
     [Fact]
+    public async Task Over_HTTP2_the_canned_reply_comes_from_an_h2c_loopback_server()
+    {
+        await using var loopback = await CannedReplyServer.StartAsync("anthropic", http2: true, CancellationToken.None).DefaultTimeout();
+        var warmup = new ModelWarmupHandler("anthropic");
+        using var client = AnthropicChatClientFactory.Create(new AnthropicModelOptions
+        {
+            ApiKey = "k", BaseUrl = new Uri("http://127.0.0.1:1"), MaxRetries = 0, HttpVersion = ModelHttpVersion.Http2,
+        }, warmup);
+
+        var text = new StringBuilder();
+        using (warmup.BeginCannedReplies(loopback.Origin))
+        {
+            await foreach (var update in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "warm-up")]).WithCancellation(CancellationToken.None))
+                text.Append(update.Text);
+        }
+
+        Assert.Equal(ModelWarmupHandler.CannedReplyText, text.ToString());
+        Assert.EndsWith(" HTTP/2", loopback.LastRequestHeaders[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TheServerOpensTheModelConnectionAtStartBeforeAnyCall()
     {
         using var origin = new TcpListener(IPAddress.Loopback, 0);
