@@ -45,8 +45,8 @@ public sealed record VoiceAgentSettings
     /// <summary><c>anthropic</c> or <c>openai</c>: the provider raced on a slow or failed first token; null races the same provider.</summary>
     public string? LlmFallbackProvider { get; init; }
     public TimeSpan ModelStallTimeout { get; init; } = TimeSpan.FromSeconds(3);
-    /// <summary>MODEL_HTTP_VERSION: auto | 1.1 | 2 — HTTP version to the model providers (default auto: HTTP/2 over https with fallback to 1.1, HTTP/1.1 over plain http; 2 also speaks h2c to a plain-http endpoint).</summary>
-    public Providers.Resilience.ModelHttpVersion ModelHttpVersion { get; init; }
+    /// <summary>MODEL_HTTP_VERSION: auto | 1.1 | 2 — HTTP version to the model providers (default 1.1 until HTTP/2 is measured no worse on the hot path, docs/model-http.md; auto: HTTP/2 over https with fallback to 1.1, HTTP/1.1 over plain http; 2 also speaks h2c to a plain-http endpoint).</summary>
+    public Providers.Resilience.ModelHttpVersion ModelHttpVersion { get; init; } = Providers.Resilience.ModelHttpVersion.Http11;
 
     public string? DeepgramApiKey { get; init; }
     public string DeepgramBaseUrl { get; init; } = "wss://api.deepgram.com";

@@ -21,8 +21,8 @@ public sealed record AnthropicModelOptions
     /// <summary>Retries before the first byte of a reply (connection failures, 408/409/429/5xx). 0 by default: on a live call a spoken fallback beats a multi-second retry.</summary>
     public int MaxRetries { get; init; }
 
-    /// <summary>HTTP version asked for (<c>MODEL_HTTP_VERSION</c>); by default HTTP/2 over https, HTTP/1.1 over plain http.</summary>
-    public VoiceAgent.Providers.Resilience.ModelHttpVersion HttpVersion { get; init; }
+    /// <summary>HTTP version asked for (<c>MODEL_HTTP_VERSION</c>); HTTP/1.1 by default (docs/model-http.md says why).</summary>
+    public VoiceAgent.Providers.Resilience.ModelHttpVersion HttpVersion { get; init; } = VoiceAgent.Providers.Resilience.ModelHttpVersion.Http11;
 
     /// <summary>Upper bound on one whole HTTP call (connect, send, and reading the full stream).</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);

@@ -24,8 +24,8 @@ public sealed record OpenAIModelOptions
     /// <summary>SDK-level retries. 0 by default: on a live call a spoken fallback beats a multi-second retry.</summary>
     public int MaxRetries { get; init; }
 
-    /// <summary>HTTP version asked for (<c>MODEL_HTTP_VERSION</c>); by default HTTP/2 over https, HTTP/1.1 over plain http.</summary>
-    public VoiceAgent.Providers.Resilience.ModelHttpVersion HttpVersion { get; init; }
+    /// <summary>HTTP version asked for (<c>MODEL_HTTP_VERSION</c>); HTTP/1.1 by default (docs/model-http.md says why).</summary>
+    public VoiceAgent.Providers.Resilience.ModelHttpVersion HttpVersion { get; init; } = VoiceAgent.Providers.Resilience.ModelHttpVersion.Http11;
 
     /// <summary>Longest wait for any single network read (connect, headers, or the next chunk of the stream).</summary>
     public TimeSpan NetworkTimeout { get; init; } = TimeSpan.FromSeconds(30);

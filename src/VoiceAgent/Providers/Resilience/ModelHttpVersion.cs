@@ -7,9 +7,9 @@ namespace VoiceAgent.Providers.Resilience;
 /// </summary>
 public enum ModelHttpVersion
 {
-    /// <summary><c>auto</c> (default): HTTP/2 over https (falling back to HTTP/1.1), HTTP/1.1 over plain http.</summary>
+    /// <summary><c>auto</c>: HTTP/2 over https (falling back to HTTP/1.1), HTTP/1.1 over plain http.</summary>
     Auto,
-    /// <summary><c>1.1</c>: HTTP/1.1 always.</summary>
+    /// <summary><c>1.1</c> (default): HTTP/1.1 always.</summary>
     Http11,
     /// <summary><c>2</c>: HTTP/2 over https (falling back to HTTP/1.1) and h2c with prior knowledge over plain http.</summary>
     Http2,

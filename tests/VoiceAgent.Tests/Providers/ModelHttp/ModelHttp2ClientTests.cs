@@ -41,7 +41,7 @@ public sealed class ModelHttp2ClientTests
     }
 
     [Fact]
-    public async Task By_default_a_plain_http_endpoint_is_asked_over_HTTP11()
+    public async Task By_default_the_model_is_asked_over_HTTP11()
     {
         await using var emulator = new AnthropicEmulator(new ChatEmulatorOptions { ApiKey = ApiKey });
         await emulator.StartAsync().DefaultTimeout();

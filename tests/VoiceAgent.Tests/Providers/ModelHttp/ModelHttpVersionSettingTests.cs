@@ -12,7 +12,7 @@ public sealed class ModelHttpVersionSettingTests
             value is null ? [] : [new KeyValuePair<string, string?>("MODEL_HTTP_VERSION", value)]).Build());
 
     [Theory]
-    [InlineData(null, ModelHttpVersion.Auto)]
+    [InlineData(null, ModelHttpVersion.Http11)]
     [InlineData("auto", ModelHttpVersion.Auto)]
     [InlineData("1.1", ModelHttpVersion.Http11)]
     [InlineData("2", ModelHttpVersion.Http2)]
