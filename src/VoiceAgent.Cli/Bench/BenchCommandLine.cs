@@ -63,6 +63,7 @@ internal static class BenchCommandLine
             ("--auth-token", "Twilio auth token the servers sign with"), ("--account-sid", "Twilio AccountSid"), ("--public-base-url", "the servers' PUBLIC_BASE_URL"),
             ("--json", "write the results as JSON to this file"), ("--scratch", "where published builds are cached"),
             ("--server-log", "append the launched candidate server's JSON log (LOG_FORMAT=json) to this file, for voiceagent analyze"),
+            ("--model-http", "HTTP versions from the launched servers to the model stand-in, each run in turn at every level, e.g. 1.1,2 (sets MODEL_HTTP_VERSION; 2 is h2c; default: the server's own default)"),
             ("--alloc-top", "also sample the runtime's allocation ticks and list the N types that allocate most per turn (default 0: off; adds tracing cost to the server)"),
         };
         var outsideOptions = outsideNames.Select(o => OptionValues.Text(o.Name, "outside: " + o.Help + ".", "value")).ToArray();

@@ -20,6 +20,9 @@ public abstract class ChatEmulatorHost : EmulatorHost
     /// <summary>Latency defaults and the accepted API key.</summary>
     public ChatEmulatorOptions Options { get; }
 
+    /// <summary>The model APIs serve HTTP/2 (over TLS); the emulator serves it as h2c on <see cref="EmulatorHost.Http2BaseUrl"/>.</summary>
+    protected sealed override bool ServesHttp2 => true;
+
     /// <summary>Every accepted request and how it ended.</summary>
     public ChatRequestLog Requests { get; } = new();
 
@@ -101,7 +104,7 @@ public abstract class ChatEmulatorHost : EmulatorHost
             return;
         }
 
-        var request = Requests.Add(parsed);
+        var request = Requests.Add(parsed with { Protocol = context.Request.Protocol });
         Options.Observer?.RequestAccepted(request, System.Diagnostics.Stopwatch.GetTimestamp());
         var reply = _script.TryDequeue(out var scripted) ? scripted : Options.DefaultReply ?? ChatReply.Default;
         var plan = ChatReplyPlan.Resolve(reply, request, Options, ResponseId(request.Index), i => ToolCallId(request.Index, i));

@@ -26,6 +26,9 @@ public sealed record RecordedChatRequest
     /// <summary>Whether <c>stream</c> was true.</summary>
     public bool Stream { get; init; }
 
+    /// <summary>The HTTP protocol the request came over, e.g. <c>HTTP/1.1</c> or <c>HTTP/2</c>.</summary>
+    public string Protocol { get; init; } = "";
+
     /// <summary>The request body exactly as received.</summary>
     public required string RawJson { get; init; }
 

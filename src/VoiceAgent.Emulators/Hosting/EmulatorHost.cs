@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -26,6 +28,17 @@ public abstract class EmulatorHost : IAsyncDisposable
     /// <summary><c>ws://127.0.0.1:{port}</c> once started.</summary>
     public Uri WebSocketBaseUrl => new($"ws://{BaseUrl.Authority}");
 
+    /// <summary>
+    /// <c>http://127.0.0.1:{port}</c> of a second endpoint serving HTTP/2 with prior knowledge (h2c) once started, for
+    /// emulators that <see cref="ServesHttp2"/>; null otherwise. Kestrel speaks only HTTP/1.1 on a clear-text endpoint
+    /// that allows both (there is no ALPN to choose with), so HTTP/2 gets a port of its own and <see cref="BaseUrl"/>
+    /// stays HTTP/1.1.
+    /// </summary>
+    public Uri? Http2BaseUrl { get; private set; }
+
+    /// <summary>Whether this emulator also listens for h2c on <see cref="Http2BaseUrl"/> (the real service speaks HTTP/2 over TLS).</summary>
+    protected virtual bool ServesHttp2 => false;
+
     /// <summary>Maps the emulated service's routes.</summary>
     protected abstract void MapRoutes(WebApplication app);
 
@@ -34,19 +47,36 @@ public abstract class EmulatorHost : IAsyncDisposable
         if (_app is not null) throw new InvalidOperationException("Emulator already started.");
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, port, listen => listen.Use(next => connection =>
+        ListenOptions? http2Endpoint = null;
+        builder.WebHost.UseKestrel(o =>
         {
-            Interlocked.Increment(ref _tcpConnections);
-            return next(connection);
-        })));
+            o.Listen(System.Net.IPAddress.Loopback, port, listen => listen.Use(CountConnections));
+            if (ServesHttp2)
+            {
+                o.Listen(System.Net.IPAddress.Loopback, 0, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http2;
+                    listen.Use(CountConnections);
+                    http2Endpoint = listen;
+                });
+            }
+        });
         var app = builder.Build();
         app.UseWebSockets();
         MapRoutes(app);
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         BaseUrl = new Uri(address.Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
+        // Kestrel writes the port it bound back into the endpoint's options.
+        if (http2Endpoint is not null) Http2BaseUrl = new Uri($"http://127.0.0.1:{http2Endpoint.IPEndPoint!.Port}");
         _app = app;
     }
+
+    private ConnectionDelegate CountConnections(ConnectionDelegate next) => connection =>
+    {
+        Interlocked.Increment(ref _tcpConnections);
+        return next(connection);
+    };
 
     public async ValueTask DisposeAsync()
     {

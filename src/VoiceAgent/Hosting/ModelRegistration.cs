@@ -45,6 +45,7 @@ internal static class ModelRegistration
                 BaseUrl = new Uri(settings.OpenAIBaseUrl),
                 Model = settings.OpenAIModel,
                 MaxTokens = settings.OpenAIMaxTokens,
+                HttpVersion = settings.ModelHttpVersion,
             }, warmup)
             : AnthropicChatClientFactory.Create(new AnthropicModelOptions
             {
@@ -52,6 +53,7 @@ internal static class ModelRegistration
                 BaseUrl = new Uri(settings.AnthropicBaseUrl),
                 Model = settings.AnthropicModel,
                 MaxTokens = settings.AnthropicMaxTokens,
+                HttpVersion = settings.ModelHttpVersion,
             }, warmup);
         var guarded = client.WithWatchdog(clock, settings.EffectiveModelGiveUpTimeout, settings.ModelStallTimeout);
         if (warmup is not null)

@@ -80,6 +80,13 @@ internal sealed class SettingReader(IConfiguration config)
         return Bad(key, v, $"one of {names}", fallback);
     }
 
+    /// <summary>One of the keys of <paramref name="values"/> (compared as the dictionary compares), mapped to its value.</summary>
+    public T Mapped<T>(string key, T fallback, IReadOnlyDictionary<string, T> values, string expected)
+    {
+        if (String(key) is not { } v) return fallback;
+        return values.TryGetValue(v, out var value) ? value : Bad(key, v, expected, fallback);
+    }
+
     private T Bad<T>(string key, string got, string expected, T fallback)
     {
         _errors.Add($"{key} must be {expected} (got '{got}').");

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using VoiceAgent.Telephony.Twilio.TwiML;
@@ -44,6 +45,8 @@ public sealed record VoiceAgentSettings
     /// <summary><c>anthropic</c> or <c>openai</c>: the provider raced on a slow or failed first token; null races the same provider.</summary>
     public string? LlmFallbackProvider { get; init; }
     public TimeSpan ModelStallTimeout { get; init; } = TimeSpan.FromSeconds(3);
+    /// <summary>MODEL_HTTP_VERSION: auto | 1.1 | 2 — HTTP version to the model providers (default 1.1 until HTTP/2 is measured no worse on the hot path, docs/model-http.md; auto: HTTP/2 over https with fallback to 1.1, HTTP/1.1 over plain http; 2 also speaks h2c to a plain-http endpoint).</summary>
+    public Providers.Resilience.ModelHttpVersion ModelHttpVersion { get; init; } = Providers.Resilience.ModelHttpVersion.Http11;
 
     public string? DeepgramApiKey { get; init; }
     public string DeepgramBaseUrl { get; init; } = "wss://api.deepgram.com";
@@ -190,6 +193,13 @@ public sealed record VoiceAgentSettings
     public static string DefaultDataDir() => Path.Combine(
         Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".voiceagent");
 
+    private static readonly FrozenDictionary<string, Providers.Resilience.ModelHttpVersion> ModelHttpVersions = new Dictionary<string, Providers.Resilience.ModelHttpVersion>
+    {
+        ["auto"] = Providers.Resilience.ModelHttpVersion.Auto,
+        ["1.1"] = Providers.Resilience.ModelHttpVersion.Http11,
+        ["2"] = Providers.Resilience.ModelHttpVersion.Http2,
+    }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Reads the settings from configuration (environment variables and appsettings.json).</summary>
     public static VoiceAgentSettings From(IConfiguration config)
     {
@@ -225,6 +235,7 @@ public sealed record VoiceAgentSettings
             ModelStallTimeout = Ms("MODEL_STALL_TIMEOUT_MS", d.ModelStallTimeout),
             ModelGiveUpTimeout = S("MODEL_GIVE_UP_TIMEOUT_MS") is null ? null : Ms("MODEL_GIVE_UP_TIMEOUT_MS", default),
             LlmFallbackProvider = S("LLM_FALLBACK_PROVIDER")?.ToLowerInvariant(),
+            ModelHttpVersion = r.Mapped("MODEL_HTTP_VERSION", d.ModelHttpVersion, ModelHttpVersions, "auto, 1.1 or 2"),
             DeepgramApiKey = S("DEEPGRAM_API_KEY"),
             DeepgramBaseUrl = S("DEEPGRAM_BASE_URL") ?? d.DeepgramBaseUrl,
             ElevenLabsApiKey = S("ELEVENLABS_API_KEY"),

@@ -49,7 +49,8 @@ public sealed class RelayServer : IAsyncDisposable
             ["TWILIO_ACCOUNT_SID"] = AccountSid,
             ["DATA_DIR"] = dataDir,
             ["ANTHROPIC_API_KEY"] = "test-key",
-            ["ANTHROPIC_BASE_URL"] = emulator.BaseUrl.ToString().TrimEnd('/'),
+            // HTTP/2 in clear text (MODEL_HTTP_VERSION=2) needs prior knowledge: the emulator serves it on a port of its own.
+            ["ANTHROPIC_BASE_URL"] = (settings?.TryGetValue("MODEL_HTTP_VERSION", out var version) == true && version == "2" ? emulator.Http2BaseUrl! : emulator.BaseUrl).ToString().TrimEnd('/'),
             // Far longer than any test's hang guard: a timeout can never stand in for the behaviour under test
             // (e.g. a barge-in abort). Tests of the timeouts themselves pass short ones (RelayProviderFaultTests).
             ["MODEL_FIRST_TOKEN_TIMEOUT_MS"] = LongTimeoutMs,

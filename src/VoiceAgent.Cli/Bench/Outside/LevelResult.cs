@@ -3,8 +3,15 @@ namespace VoiceAgent.Cli.Bench.Outside;
 /// <summary>What one server did at one load level. Null figures could not be read (a running server without a pid).</summary>
 internal sealed record LevelResult
 {
+    /// <summary>The server and, with <c>--model-http</c>, the model HTTP version, as the tables name the row.</summary>
+    public string Label => ModelHttp is null ? Target : $"{Target} h{ModelHttp}";
+
     public required string Target { get; init; }
     public required string Source { get; init; }
+    /// <summary>The MODEL_HTTP_VERSION the server ran with (<c>--model-http</c>); null: its default.</summary>
+    public string? ModelHttp { get; init; }
+    /// <summary>TCP connections the model stand-in accepted during the level (not counting the first-call probe).</summary>
+    public int? ModelConnections { get; init; }
     public required int Calls { get; init; }
     public required int Turns { get; init; }
     public required int FailedTurns { get; init; }

@@ -14,7 +14,8 @@ namespace VoiceAgent.Cli.Bench.Outside;
 /// </summary>
 internal sealed class LevelRunner(OutsideBenchOptions options, HttpClient http, TextWriter log)
 {
-    public async Task<LevelResult> RunAsync(ServerSpec spec, string publishedDir, string source, int calls, CancellationToken cancellationToken)
+    /// <param name="modelHttp">MODEL_HTTP_VERSION for a launched server (<c>1.1</c>, or <c>2</c>: the stand-in's h2c endpoint); null leaves the server's default.</param>
+    public async Task<LevelResult> RunAsync(ServerSpec spec, string publishedDir, string source, int calls, string? modelHttp, CancellationToken cancellationToken)
     {
         var timeline = new TurnTimeline(options.Tokens);
         var reply = new ChatReply { TextChunks = Enumerable.Range(0, options.Tokens).Select(i => string.Create(CultureInfo.InvariantCulture, $"word{i} ")).ToArray() };
@@ -43,7 +44,7 @@ internal sealed class LevelRunner(OutsideBenchOptions options, HttpClient http, 
             else
             {
                 var serverLog = spec.Name == "candidate" ? options.ServerLog : null;
-                process = await ServerProcess.StartAsync(publishedDir, ServerEnvironment(standIn, dataDir, serverLog is not null), serverLog, cancellationToken);
+                process = await ServerProcess.StartAsync(publishedDir, ServerEnvironment(standIn, dataDir, serverLog is not null, modelHttp), serverLog, cancellationToken);
                 address = process.Address;
                 pid = process.Pid;
             }
@@ -60,6 +61,7 @@ internal sealed class LevelRunner(OutsideBenchOptions options, HttpClient http, 
             var cpuBefore = proc?.CpuSeconds();
             await using var allocations = proc is null ? null : AllocationCounter.TryStart(proc.Pid, log, options.AllocationTop > 0);
             var allocatedBefore = allocations?.AllocatedBytes ?? 0;
+            var modelConnectionsBefore = standIn.TcpConnectionsAccepted;
 
             using var sampling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var sampler = proc is null ? Task.CompletedTask : Task.Run(async () =>
@@ -84,6 +86,7 @@ internal sealed class LevelRunner(OutsideBenchOptions options, HttpClient http, 
             }).ToArray();
             var traces = (await Task.WhenAll(runs)).SelectMany(t => t).ToArray();
             var duration = clock.Elapsed;
+            var modelConnections = standIn.TcpConnectionsAccepted - modelConnectionsBefore;
             var cpuAfter = proc?.CpuSeconds();
             await sampling.CancelAsync();
             await sampler;
@@ -101,6 +104,8 @@ internal sealed class LevelRunner(OutsideBenchOptions options, HttpClient http, 
             {
                 Target = spec.Name,
                 Source = source,
+                ModelHttp = modelHttp,
+                ModelConnections = modelConnections,
                 Calls = calls,
                 Turns = turns,
                 FailedTurns = figures.Length - ok.Length,
@@ -141,16 +146,17 @@ internal sealed class LevelRunner(OutsideBenchOptions options, HttpClient http, 
         }
     }
 
-    private Dictionary<string, string> ServerEnvironment(EmulatorHost standIn, string dataDir, bool jsonLog)
+    private Dictionary<string, string> ServerEnvironment(EmulatorHost standIn, string dataDir, bool jsonLog, string? modelHttp)
     {
-        var baseUrl = standIn.BaseUrl.ToString().TrimEnd('/');
+        // HTTP/2 in clear text needs prior knowledge: the stand-in serves it on a port of its own.
+        var baseUrl = (modelHttp == "2" ? standIn.Http2BaseUrl! : standIn.BaseUrl).ToString().TrimEnd('/');
         Dictionary<string, string> model = options.Model == "openai"
             ? new() { ["LLM_PROVIDER"] = "openai", ["OPENAI_API_KEY"] = "bench", ["OPENAI_BASE_URL"] = baseUrl + "/v1" }
             : new() { ["LLM_PROVIDER"] = "anthropic", ["ANTHROPIC_API_KEY"] = "bench", ["ANTHROPIC_BASE_URL"] = baseUrl };
         return new BenchServerEnvironment(options.AuthToken, options.AccountSid, options.PublicBaseUrl, dataDir)
             .WithProviders(model)
             .WithJsonLog(jsonLog) // --server-log keeps what analyze reads
-            .WithUserSettings(options.ServerEnvironment)
+            .WithUserSettings(modelHttp is null ? options.ServerEnvironment : new Dictionary<string, string>(options.ServerEnvironment) { ["MODEL_HTTP_VERSION"] = modelHttp })
             .Build();
     }
 }

@@ -30,10 +30,14 @@ internal static class OutsideBench
         {
             foreach (var (spec, dir, source) in targets)
             {
-                await progress.WriteLineAsync($"{spec.Name} ({source}): {calls} calls x {options.TurnsPerCall} turns ...");
-                var result = await runner.RunAsync(spec, dir, source, calls, cancellationToken);
-                results.Add(result);
-                await progress.WriteLineAsync(OutsideReport.Table([result]).Split('\n')[2]);
+                foreach (var modelHttp in options.ModelHttpVersions.Count == 0 ? [null] : options.ModelHttpVersions.Select(v => (string?)v))
+                {
+                    var over = modelHttp is null ? "" : $", model over HTTP/{modelHttp}";
+                    await progress.WriteLineAsync($"{spec.Name} ({source}): {calls} calls x {options.TurnsPerCall} turns{over} ...");
+                    var result = await runner.RunAsync(spec, dir, source, calls, modelHttp, cancellationToken);
+                    results.Add(result);
+                    await progress.WriteLineAsync(OutsideReport.Table([result]).Split('\n')[2]);
+                }
             }
         }
 
@@ -44,6 +48,7 @@ internal static class OutsideBench
         await output.WriteLineAsync(OutsideReport.Table(results));
         var ratios = OutsideReport.Ratios(results);
         await output.WriteLineAsync(OutsideReport.RatioTable(ratios));
+        await output.WriteLineAsync(OutsideReport.ModelHttpRatioTable(results));
         if (options.JsonPath is { } path)
         {
             var machine = string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");

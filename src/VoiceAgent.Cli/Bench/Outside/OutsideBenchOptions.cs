@@ -30,6 +30,8 @@ internal sealed record OutsideBenchOptions
     /// <summary>The PUBLIC_BASE_URL the server signs against (launched servers get this value).</summary>
     public string PublicBaseUrl { get; init; } = "https://bench.voiceagent.invalid";
     public IReadOnlyDictionary<string, string> ServerEnvironment { get; init; } = new Dictionary<string, string>();
+    /// <summary><c>--model-http</c>: the MODEL_HTTP_VERSION values (<c>1.1</c>, <c>2</c>) each launched server runs with in turn; empty runs the server's default once.</summary>
+    public IReadOnlyList<string> ModelHttpVersions { get; init; } = [];
     public string? JsonPath { get; init; }
     /// <summary><c>--server-log</c>: the launched candidate server's console, appended level after level; JSON (<c>LOG_FORMAT=json</c>) unless <c>--server-env</c> says otherwise.</summary>
     public string? ServerLog { get; init; }
@@ -59,6 +61,7 @@ internal sealed record OutsideBenchOptions
             AccountSid = get("--account-sid") ?? "AC0123456789abcdef0123456789abcdef",
             PublicBaseUrl = (get("--public-base-url") ?? "https://bench.voiceagent.invalid").TrimEnd('/'),
             ServerEnvironment = ParseEnvironment(get("--server-env")),
+            ModelHttpVersions = (get("--model-http") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToArray(),
             JsonPath = get("--json"),
             ServerLog = get("--server-log") is { } serverLog ? Path.GetFullPath(serverLog) : null,
             AllocationTop = Int(get, "--alloc-top", 0),
@@ -94,6 +97,11 @@ internal sealed record OutsideBenchOptions
         if (CallsPerSecond < 1) throw new ArgumentException("--calls-per-second must be at least 1.");
         if (TurnGap < TimeSpan.Zero || FirstToken < TimeSpan.Zero || TokenGap < TimeSpan.Zero) throw new ArgumentException("Delays must not be negative.");
         if (Model is not ("anthropic" or "openai")) throw new ArgumentException("--model must be anthropic or openai.");
+        if (ModelHttpVersions.Any(v => v is not ("1.1" or "2"))) throw new ArgumentException("--model-http lists 1.1 and/or 2, e.g. 1.1,2.");
+        if (ModelHttpVersions.Count > 0 && (Candidate.IsRunning || Baseline?.IsRunning == true))
+            throw new ArgumentException("--model-http sets MODEL_HTTP_VERSION on servers the bench starts; a running server (--server-url / --baseline-url) keeps its own.");
+        if (ModelHttpVersions.Count > 0 && ServerEnvironment.ContainsKey("MODEL_HTTP_VERSION"))
+            throw new ArgumentException("Give the model HTTP version either with --model-http or in --server-env, not both.");
         if ((Candidate.IsRunning || Baseline?.IsRunning == true) && ModelPort == 0)
             throw new ArgumentException("A running server (--server-url / --baseline-url) needs --model-port: the port its ANTHROPIC_BASE_URL/OPENAI_BASE_URL points at on 127.0.0.1.");
     }

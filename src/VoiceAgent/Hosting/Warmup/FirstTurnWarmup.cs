@@ -104,7 +104,8 @@ internal sealed partial class FirstTurnWarmup(
         {
             for (var i = 0; i < lanes.Count; i++)
             {
-                servers[i] = await StartCannedReplyServerAsync(lanes[i].Provider, limit.Token);
+                // The loopback server speaks the HTTP version the lane speaks to its provider, so that version's paths are compiled.
+                servers[i] = await StartCannedReplyServerAsync(lanes[i].Provider, ModelHttpVersionHandler.UsesHttp2(settings.ModelHttpVersion, lanes[i].BaseUrl), limit.Token);
                 scopes.Add(lanes[i].Handler.BeginCannedReplies(servers[i]?.Origin));
             }
             using var loggers = new WarmupLoggerFactory(logFilters, logFormatters, console);
@@ -135,11 +136,11 @@ internal sealed partial class FirstTurnWarmup(
     }
 
     /// <summary>A loopback server for the lane's canned reply; null (the reply is made up in process) when loopback cannot be bound.</summary>
-    private async Task<CannedReplyServer?> StartCannedReplyServerAsync(string provider, CancellationToken cancellationToken)
+    private async Task<CannedReplyServer?> StartCannedReplyServerAsync(string provider, bool http2, CancellationToken cancellationToken)
     {
         try
         {
-            return await CannedReplyServer.StartAsync(provider, cancellationToken);
+            return await CannedReplyServer.StartAsync(provider, http2, cancellationToken);
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
         {

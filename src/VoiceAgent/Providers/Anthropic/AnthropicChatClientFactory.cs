@@ -17,6 +17,6 @@ internal static class AnthropicChatClientFactory
         var errors = options.Validate();
         if (errors.Count > 0) throw new ArgumentException("Invalid Anthropic model options: " + string.Join(" ", errors), nameof(options));
 
-        return new AnthropicMessagesClient(ModelHttpClientFactory.Create(options.Timeout, warmup), options, clock);
+        return new AnthropicMessagesClient(ModelHttpClientFactory.Create(options.Timeout, options.BaseUrl, options.HttpVersion, warmup), options, clock);
     }
 }

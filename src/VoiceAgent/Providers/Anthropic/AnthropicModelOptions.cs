@@ -21,6 +21,9 @@ public sealed record AnthropicModelOptions
     /// <summary>Retries before the first byte of a reply (connection failures, 408/409/429/5xx). 0 by default: on a live call a spoken fallback beats a multi-second retry.</summary>
     public int MaxRetries { get; init; }
 
+    /// <summary>HTTP version asked for (<c>MODEL_HTTP_VERSION</c>); HTTP/1.1 by default (docs/model-http.md says why).</summary>
+    public VoiceAgent.Providers.Resilience.ModelHttpVersion HttpVersion { get; init; } = VoiceAgent.Providers.Resilience.ModelHttpVersion.Http11;
+
     /// <summary>Upper bound on one whole HTTP call (connect, send, and reading the full stream).</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -42,6 +45,8 @@ public sealed record AnthropicModelOptions
             errors.Add($"{nameof(MaxRetries)} must be 0 or more (was {MaxRetries}).");
         if (Timeout <= TimeSpan.Zero)
             errors.Add($"{nameof(Timeout)} must be positive (was {Timeout}).");
+        if (!Enum.IsDefined(HttpVersion))
+            errors.Add($"{nameof(HttpVersion)} must be auto, 1.1 or 2 (was {(int)HttpVersion}).");
         return errors;
     }
 }

@@ -19,7 +19,7 @@ internal static class OpenAIChatClientFactory
         var errors = options.Validate();
         if (errors.Count > 0) throw new ArgumentException("Invalid OpenAI model options: " + string.Join(" ", errors), nameof(options));
 
-        var http = ModelHttpClientFactory.Create(options.NetworkTimeout, warmup);
+        var http = ModelHttpClientFactory.Create(options.NetworkTimeout, options.BaseUrl, options.HttpVersion, warmup);
         var client = new OpenAISdk.OpenAIClient(new ApiKeyCredential(options.ApiKey), new OpenAISdk.OpenAIClientOptions
         {
             Endpoint = options.BaseUrl,

@@ -24,6 +24,9 @@ public sealed record OpenAIModelOptions
     /// <summary>SDK-level retries. 0 by default: on a live call a spoken fallback beats a multi-second retry.</summary>
     public int MaxRetries { get; init; }
 
+    /// <summary>HTTP version asked for (<c>MODEL_HTTP_VERSION</c>); HTTP/1.1 by default (docs/model-http.md says why).</summary>
+    public VoiceAgent.Providers.Resilience.ModelHttpVersion HttpVersion { get; init; } = VoiceAgent.Providers.Resilience.ModelHttpVersion.Http11;
+
     /// <summary>Longest wait for any single network read (connect, headers, or the next chunk of the stream).</summary>
     public TimeSpan NetworkTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -45,6 +48,8 @@ public sealed record OpenAIModelOptions
             errors.Add($"{nameof(MaxRetries)} must be 0 or more (was {MaxRetries}).");
         if (NetworkTimeout <= TimeSpan.Zero)
             errors.Add($"{nameof(NetworkTimeout)} must be positive (was {NetworkTimeout}).");
+        if (!Enum.IsDefined(HttpVersion))
+            errors.Add($"{nameof(HttpVersion)} must be auto, 1.1 or 2 (was {(int)HttpVersion}).");
         return errors;
     }
 }

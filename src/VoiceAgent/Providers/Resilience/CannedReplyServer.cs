@@ -12,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace VoiceAgent.Providers.Resilience;
 
 /// <summary>
-/// Answers the start-up warm-up's model requests over a real loopback HTTP/1.1 connection with
+/// Answers the start-up warm-up's model requests over a real loopback HTTP/1.1 (or h2c) connection with
 /// <see cref="ModelWarmupHandler.CannedStream"/>, sent as a chunked <c>text/event-stream</c> one event per chunk (the
 /// way the providers stream), so the first caller's turn finds the socket handler's request writing and streamed
 /// response reading compiled. A Kestrel server of its own (no host, no DI, no logging) on 127.0.0.1, an ephemeral port,
@@ -39,12 +39,13 @@ internal sealed class CannedReplyServer : IAsyncDisposable
     /// Binds 127.0.0.1 on an ephemeral port and starts serving <paramref name="provider"/>'s canned reply. Throws
     /// <see cref="IOException"/> or <see cref="System.Net.Sockets.SocketException"/> when loopback cannot be bound.
     /// </summary>
-    public static async Task<CannedReplyServer> StartAsync(string provider, CancellationToken cancellationToken)
+    /// <param name="http2">Serve HTTP/2 with prior knowledge (h2c) instead of HTTP/1.1: the lane's model client speaks HTTP/2.</param>
+    public static async Task<CannedReplyServer> StartAsync(string provider, bool http2, CancellationToken cancellationToken)
     {
         var options = new KestrelServerOptions { AddServerHeader = false };
         options.Limits.MaxRequestHeadersTotalSize = MaxHeadBytes;
         options.Limits.MaxRequestBodySize = MaxBodyBytes;
-        options.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http1);
+        options.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = http2 ? HttpProtocols.Http2 : HttpProtocols.Http1);
         var kestrel = new KestrelServer(
             Options.Create(options),
             new SocketTransportFactory(Options.Create(new SocketTransportOptions()), NullLoggerFactory.Instance),
@@ -88,7 +89,9 @@ internal sealed class CannedReplyServer : IAsyncDisposable
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
-        response.Headers.Connection = "close"; // one request per connection: nothing pooled outlives this server
+        // One request per connection: nothing pooled outlives this server. HTTP/2 has no Connection header: stopping the
+        // server sends GOAWAY, and the client drops that connection from its pool.
+        if (!HttpProtocol.IsHttp2(request.Protocol)) response.Headers.Connection = "close";
         await response.StartAsync(aborted);
         for (var i = 0; i < _events.Length; i++)
         {

@@ -1,16 +1,22 @@
+using System.Net;
+
 namespace VoiceAgent.Providers.Resilience;
 
 /// <summary>
-/// The <see cref="HttpClient"/> the model SDKs run on. Its one job beyond pooling: when a caller cancels a
-/// stream (barge-in), the upstream response must close at once. By default SocketsHttpHandler "drains" an
-/// unfinished response for up to 2 s so the connection can be reused, which keeps the provider generating (and
-/// billing) tokens nobody will hear; with <see cref="SocketsHttpHandler.MaxResponseDrainSize"/> = 0 the
-/// connection is closed instead.
+/// The <see cref="HttpClient"/> the model SDKs run on. Beyond pooling it does two things. It asks for the HTTP version
+/// <see cref="ModelHttpVersion"/> chose for the provider's origin (<see cref="ModelHttpVersionHandler"/>: HTTP/2 over
+/// https by default). And when a caller cancels a stream (barge-in), the upstream response ends at once: on HTTP/2 the
+/// stream is reset (RST_STREAM) and the connection kept for the next turn; on HTTP/1.1, where SocketsHttpHandler would
+/// otherwise "drain" an unfinished response for up to 2 s (the provider generating and billing tokens nobody will
+/// hear), <see cref="SocketsHttpHandler.MaxResponseDrainSize"/> = 0 closes the connection instead.
 /// </summary>
 internal static class ModelHttpClientFactory
 {
-    /// <param name="warmup">When given, sits in front of the socket handler (start-up warm-up with canned replies).</param>
-    public static HttpClient Create(TimeSpan connectTimeout, ModelWarmupHandler? warmup = null)
+    /// <param name="connectTimeout">Upper bound on opening a connection.</param>
+    /// <param name="origin">The provider's origin: its scheme decides what <see cref="ModelHttpVersion.Auto"/> means.</param>
+    /// <param name="version">The <c>MODEL_HTTP_VERSION</c> setting.</param>
+    /// <param name="warmup">When given, sits in front of the version handler (start-up warm-up with canned replies).</param>
+    public static HttpClient Create(TimeSpan connectTimeout, Uri origin, ModelHttpVersion version, ModelWarmupHandler? warmup = null)
     {
         var sockets = new SocketsHttpHandler
         {
@@ -18,13 +24,22 @@ internal static class ModelHttpClientFactory
             ConnectTimeout = connectTimeout,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+            // One HTTP/2 connection carries up to the server's stream limit (100 at Anthropic/OpenAI); past it, open another.
             EnableMultipleHttp2Connections = true,
         };
-        if (warmup is not null) warmup.InnerHandler = sockets;
-        return new HttpClient(warmup is null ? sockets : warmup)
+        var http2 = ModelHttpVersionHandler.UsesHttp2(version, origin);
+        HttpMessageHandler handler = new ModelHttpVersionHandler(http2) { InnerHandler = sockets };
+        if (warmup is not null)
+        {
+            warmup.InnerHandler = handler;
+            handler = warmup;
+        }
+        return new HttpClient(handler)
         {
             // The SDKs apply their own per-call timeout; HttpClient's 100 s default would only interfere.
             Timeout = Timeout.InfiniteTimeSpan,
+            DefaultRequestVersion = http2 ? HttpVersion.Version20 : HttpVersion.Version11,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
         };
     }
 }

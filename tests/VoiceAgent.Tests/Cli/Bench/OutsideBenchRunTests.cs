@@ -17,7 +17,7 @@ public sealed class OutsideBenchRunTests
         var options = server.Options(turnsPerCall: 4);
         using var http = new HttpClient();
 
-        var result = await new LevelRunner(options, http, TextWriter.Null).RunAsync(options.Candidate, "", "in-test server", 2, CancellationToken.None)
+        var result = await new LevelRunner(options, http, TextWriter.Null).RunAsync(options.Candidate, "", "in-test server", 2, modelHttp: null, CancellationToken.None)
             .DefaultTimeout(TimeSpan.FromSeconds(120));
 
         Assert.Null(result.FirstFailure);
@@ -39,7 +39,7 @@ public sealed class OutsideBenchRunTests
         var options = server.Options(turnsPerCall: 3);
         using var http = new HttpClient();
 
-        var result = await new LevelRunner(options, http, TextWriter.Null).RunAsync(options.Candidate, "", "in-test server", 1, CancellationToken.None)
+        var result = await new LevelRunner(options, http, TextWriter.Null).RunAsync(options.Candidate, "", "in-test server", 1, modelHttp: null, CancellationToken.None)
             .DefaultTimeout(TimeSpan.FromSeconds(120));
 
         Assert.Equal(3, result.Turns);

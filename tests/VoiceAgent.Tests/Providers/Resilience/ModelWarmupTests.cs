@@ -40,7 +40,7 @@ public sealed class ModelWarmupTests
     [InlineData("openai")]
     public async Task With_a_loopback_server_the_canned_reply_comes_over_a_real_connection_and_the_providers_key_stays_home(string provider)
     {
-        await using var loopback = await CannedReplyServer.StartAsync(provider, CancellationToken.None).DefaultTimeout();
+        await using var loopback = await CannedReplyServer.StartAsync(provider, http2: false, CancellationToken.None).DefaultTimeout();
         var warmup = new ModelWarmupHandler(provider);
         // Port 1 on loopback refuses connections: a request to the provider's origin would fail.
         var unreachable = new Uri("http://127.0.0.1:1");
@@ -66,7 +66,7 @@ public sealed class ModelWarmupTests
     [InlineData("openai")]
     public async Task The_loopback_server_reads_the_whole_body_then_streams_one_event_per_chunk_and_closes_the_connection(string provider)
     {
-        await using var loopback = await CannedReplyServer.StartAsync(provider, CancellationToken.None).DefaultTimeout();
+        await using var loopback = await CannedReplyServer.StartAsync(provider, http2: false, CancellationToken.None).DefaultTimeout();
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(IPAddress.Loopback, loopback.Origin.Port).DefaultTimeout();
         var stream = tcp.GetStream();
@@ -88,7 +88,7 @@ public sealed class ModelWarmupTests
     [Fact]
     public async Task The_loopback_server_answers_only_posts()
     {
-        await using var loopback = await CannedReplyServer.StartAsync("anthropic", CancellationToken.None).DefaultTimeout();
+        await using var loopback = await CannedReplyServer.StartAsync("anthropic", http2: false, CancellationToken.None).DefaultTimeout();
         using var http = new HttpClient();
 
         using var response = await http.GetAsync(new Uri(loopback.Origin, "/v1/messages")).DefaultTimeout();
@@ -108,6 +108,27 @@ public sealed class ModelWarmupTests
         {
             await foreach (var _ in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")]).WithCancellation(CancellationToken.None)) { }
         });
+    }
+
+    [Fact]
+    public async Task Over_HTTP2_the_canned_reply_comes_from_an_h2c_loopback_server()
+    {
+        await using var loopback = await CannedReplyServer.StartAsync("anthropic", http2: true, CancellationToken.None).DefaultTimeout();
+        var warmup = new ModelWarmupHandler("anthropic");
+        using var client = AnthropicChatClientFactory.Create(new AnthropicModelOptions
+        {
+            ApiKey = "k", BaseUrl = new Uri("http://127.0.0.1:1"), MaxRetries = 0, HttpVersion = ModelHttpVersion.Http2,
+        }, warmup);
+
+        var text = new StringBuilder();
+        using (warmup.BeginCannedReplies(loopback.Origin))
+        {
+            await foreach (var update in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "warm-up")]).WithCancellation(CancellationToken.None))
+                text.Append(update.Text);
+        }
+
+        Assert.Equal(ModelWarmupHandler.CannedReplyText, text.ToString());
+        Assert.EndsWith(" HTTP/2", loopback.LastRequestHeaders[0], StringComparison.Ordinal);
     }
 
     [Fact]
