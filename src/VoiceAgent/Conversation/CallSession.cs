@@ -394,9 +394,10 @@ internal sealed partial class CallSession
     }
 
     // A reply the model's output cap stopped mid-thought: the model sees that it did not finish it.
-    private static string CutNote(TurnResult result) => result.Truncated ? TruncatedReplyNote : "";
+    private static string CutNote(TurnResult result)
+        => !result.Truncated ? "" : result.SpokenText.Length == 0 || char.IsWhiteSpace(result.SpokenText[^1]) ? TruncatedReplyNote : " " + TruncatedReplyNote;
 
-    internal const string TruncatedReplyNote = " [cut off: the reply reached the model's output limit]";
+    internal const string TruncatedReplyNote = "[cut off: the reply reached the model's output limit]";
 
     // The model sees what it did, not only what it said (tool calls are not replayed as such).
     private static string ActionNote(TurnResult result) => result.Actions.Count == 0 ? "" : $"\n[actions taken: {string.Join("; ", result.Actions)}]";
