@@ -84,7 +84,7 @@ internal static class BenchCommandLine
         var traceCell = OptionValues.OptionalInteger("--trace-cell", "echo: trace one cell frame by frame.", 0, "index");
         var noCanceller = OptionValues.Switch("--no-canceller", "echo: with --trace-cell, trace without the echo canceller.");
         var readers = OptionValues.Integer("--readers", "stalled: callers that keep reading during the wave.", 0, 4);
-        var replyMb = OptionValues.Integer("--reply-mb", "stalled: size of each streamed reply in MB.", 1, 4, "mb");
+        var replyMb = OptionValues.Integer("--reply-mb", "stalled: size of the model stand-in's script in MB (each reply stops at the server's max_tokens, as the API does).", 1, 4, "mb");
         var serverDll = OptionValues.Text("--server-dll", "stalled: the VoiceAgent.Server.dll to run (default: the one built next to this tool).", "path");
         serverDll.Validators.Add(result =>
         {

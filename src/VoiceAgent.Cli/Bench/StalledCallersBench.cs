@@ -12,7 +12,8 @@ namespace VoiceAgent.Cli.Bench;
 /// <summary>
 /// <c>bench --scenario stalled</c>: the server in its own process (the built or a published
 /// <c>VoiceAgent.Server.dll</c>), provider emulators in this process, and a wave of callers on one transport
-/// (<c>--transport relay|media|vonage</c>) that start a long reply (relay: a multi-megabyte model reply; audio: a
+/// (<c>--transport relay|media|vonage</c>) that start a long reply (relay: a model reply as long as the server's
+/// max_tokens allows, which the stand-in honours as the API does; audio: a
 /// minutes-long opening line) and then never read their socket again; the audio ones keep sending a frame a second,
 /// as a live carrier does. The wave runs twice on the same server; its memory (resident, split into anonymous and
 /// file-backed pages, beside the runtime's GC heap, committed and fragmented figures) is reported before, at each
@@ -57,7 +58,7 @@ internal static class StalledCallersBench
         IReadOnlyDictionary<string, string> extraEnv, TextWriter output, CancellationToken cancellationToken)
     {
         var configurations = gcMatrix ? GcConfigurations : [("as configured", new Dictionary<string, string>())];
-        var what = transport == "relay" ? $"{replyMegabytes} MB model replies" : "a minutes-long opening line";
+        var what = transport == "relay" ? $"model replies of up to {ReplyMaxTokens} tokens (ANTHROPIC_MAX_TOKENS; the stand-in's script is {replyMegabytes} MB)" : "a minutes-long opening line";
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"bench stalled: {stalledCount} {transport} callers stop reading while {what} stream; {readers} reading callers x {ReaderTurns} turns meanwhile"));
         if (extraEnv.Count > 0) await output.WriteLineAsync("  server environment: " + string.Join(' ', extraEnv.Select(e => $"{e.Key}={e.Value}")));
@@ -155,6 +156,9 @@ internal static class StalledCallersBench
                 ["ANTHROPIC_BASE_URL"] = relayModel.BaseUrl.ToString().TrimEnd('/'),
                 ["DATA_DIR"] = dataDir,
                 ["WELCOME_GREETING"] = "",
+                // The longest reply the server may ask for: the stand-in honours max_tokens, so this is what makes
+                // each stuck call's reply long enough to fill its output budget and socket buffers.
+                ["ANTHROPIC_MAX_TOKENS"] = ReplyMaxTokens.ToString(CultureInfo.InvariantCulture),
             };
         }
         else environment = providers.Settings(dataDir);
@@ -224,8 +228,10 @@ internal static class StalledCallersBench
     {
             if (relay)
             {
-                var chunk = new string('a', 2000) + " ";
-                var chunks = Enumerable.Repeat(chunk, replyMegabytes * 1024 * 1024 / chunk.Length).ToArray();
+                // The stand-in's script is word-sized tokens (one delta each, as the emulator counts them); it stops at
+                // the request's max_tokens with stop_reason "max_tokens", as the API does, so the reply is as long as
+                // the server asks for (ANTHROPIC_MAX_TOKENS, set to its maximum for this bench).
+                var chunks = LongScript(replyMegabytes);
                 for (var i = 0; i < stalledCount; i++) relayModel.Enqueue(new ChatReply { TextChunks = chunks, InterTokenDelay = TimeSpan.Zero });
             }
             var firstRequest = relayModel.Requests.Count;
@@ -291,6 +297,24 @@ internal static class StalledCallersBench
             await sampling.CancelAsync();
             await sampler;
             return new StallWave(peak, ended, completed, latencies, waveSeconds);
+    }
+
+    /// <summary>The server's output cap for the relay wave (the largest ANTHROPIC_MAX_TOKENS it accepts).</summary>
+    private const int ReplyMaxTokens = 8192;
+
+    /// <summary>
+    /// What the stand-in would say if nothing stopped it: about <paramref name="megabytes"/> MB of sentences, one word
+    /// (and its space) per token; the server's max_tokens cuts it to <see cref="ReplyMaxTokens"/> tokens (~50 KB of text,
+    /// ~400 KB of relay frames: far past a stuck caller's output budget and socket buffers).
+    /// </summary>
+    private static string[] LongScript(int megabytes)
+    {
+        var words = "Here is one more detail about everything we know, which nobody on this line is reading anymore.".Split(' ').Select(w => w + " ").ToArray();
+        var perSentence = words.Sum(w => w.Length);
+        var sentences = Math.Max(1, megabytes * 1024 * 1024 / perSentence);
+        var script = new string[sentences * words.Length];
+        for (var i = 0; i < script.Length; i++) script[i] = words[i % words.Length];
+        return script;
     }
 
     /// <summary>Opens a call that starts a long reply and never reads; returns the frame it keeps sending (audio transports) or null.</summary>

@@ -73,7 +73,7 @@ public sealed class AnthropicEmulator(ChatEmulatorOptions? options = null) : Cha
             Id = plan.ResponseId,
             Content = content,
             Model = plan.Model,
-            StopReason = plan.HasToolCalls ? "tool_use" : "end_turn",
+            StopReason = AnthropicStopReasons.For(plan),
             Usage = new AnthropicUsageDto { InputTokens = plan.UncachedInputTokens, CacheReadInputTokens = plan.CachedInputTokens, OutputTokens = plan.OutputTokens },
         }, Json.AnthropicMessageDto);
         return response.Body.WriteAsync(body, cancellationToken).AsTask();

@@ -62,7 +62,7 @@ internal sealed class AnthropicStreamEncoder(SseEventWriter writer, ChatReplyPla
         await StopOpenBlockAsync(cancellationToken).ConfigureAwait(false);
         await writer.WriteAsync("message_delta", new AnthropicMessageDeltaEvent
         {
-            Delta = new AnthropicStopDto { StopReason = plan.HasToolCalls ? "tool_use" : "end_turn" },
+            Delta = new AnthropicStopDto { StopReason = AnthropicStopReasons.For(plan) },
             Usage = new AnthropicOutputUsageDto { OutputTokens = plan.OutputTokens },
         }, Json.AnthropicMessageDeltaEvent, cancellationToken).ConfigureAwait(false);
         await writer.WriteAsync("message_stop", new AnthropicMessageStopEvent(), Json.AnthropicMessageStopEvent, cancellationToken).ConfigureAwait(false);

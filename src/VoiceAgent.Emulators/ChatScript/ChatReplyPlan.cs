@@ -28,17 +28,27 @@ internal sealed record ChatReplyPlan
 
     public bool HasToolCalls => ToolCalls.Count > 0;
 
+    /// <summary>
+    /// The request's output cap cut this reply short: the scripted reply had more deltas than the request's
+    /// <c>max_tokens</c> (one delta is one token here, as <see cref="OutputTokens"/> counts them). The provider then
+    /// ends the stream normally with its length stop reason (Anthropic <c>max_tokens</c>, OpenAI <c>length</c>).
+    /// </summary>
+    public bool Truncated { get; init; }
+
     public static ChatReplyPlan Resolve(ChatReply reply, RecordedChatRequest request, ChatEmulatorOptions options, string responseId, Func<int, string> toolCallId)
     {
-        var chunks = reply.TextChunks ?? DefaultChatReply.Tokens(request.LastUserText);
+        IReadOnlyList<string> chunks = reply.TextChunks ?? DefaultChatReply.Tokens(request.LastUserText);
         var calls = reply.ToolCalls.Select((c, i) => c.Id is null ? c with { Id = toolCallId(i) } : c).ToList();
+        var fragments = calls.Select(c => Fragment(c.ArgumentsJson)).ToList();
+        var truncated = request.MaxTokens is { } maxTokens && CutAtMaxTokens(maxTokens, ref chunks, calls, fragments);
         return new ChatReplyPlan
         {
             ResponseId = responseId,
             Model = request.Model,
             TextChunks = chunks,
             ToolCalls = calls,
-            ToolArgumentFragments = calls.Select(c => Fragment(c.ArgumentsJson)).ToList(),
+            ToolArgumentFragments = fragments,
+            Truncated = truncated,
             FirstTokenDelay = reply.FirstTokenDelay ?? options.FirstTokenDelay,
             InterTokenDelay = reply.InterTokenDelay ?? options.InterTokenDelay,
             Fault = reply.Fault,
@@ -47,6 +57,39 @@ internal sealed record ChatReplyPlan
             InputTokens = reply.InputTokens ?? CountWords(request),
             CachedInputTokens = reply.CachedInputTokens,
         };
+    }
+
+    /// <summary>
+    /// Keeps the first <paramref name="maxTokens"/> deltas of the reply, text first, then the tool calls' argument
+    /// fragments in order (a tool call cut before its first fragment is not started, one cut inside its arguments
+    /// keeps the fragments sent, as the APIs leave a partial tool block); true when anything was cut.
+    /// </summary>
+    private static bool CutAtMaxTokens(int maxTokens, ref IReadOnlyList<string> chunks, List<ChatToolCallScript> calls, List<IReadOnlyList<string>> fragments)
+    {
+        var budget = Math.Max(0, maxTokens);
+        var truncated = false;
+        if (chunks.Count > budget)
+        {
+            chunks = chunks.Take(budget).ToArray();
+            truncated = true;
+        }
+        budget -= chunks.Count;
+        for (var i = 0; i < calls.Count; i++)
+        {
+            if (budget == 0 && fragments[i].Count > 0)
+            {
+                calls.RemoveRange(i, calls.Count - i);
+                fragments.RemoveRange(i, fragments.Count - i);
+                return true;
+            }
+            if (fragments[i].Count > budget)
+            {
+                fragments[i] = fragments[i].Take(budget).ToArray();
+                truncated = true;
+            }
+            budget -= fragments[i].Count;
+        }
+        return truncated;
     }
 
     private static IReadOnlyList<string> Fragment(string json)

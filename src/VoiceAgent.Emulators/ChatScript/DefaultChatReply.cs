@@ -6,6 +6,13 @@ public static class DefaultChatReply
     /// <summary><c>"Emulated reply to: &lt;text&gt;. Anything else I can help with?"</c></summary>
     public static string For(string lastUserText) => $"Emulated reply to: {lastUserText.Trim()}. Anything else I can help with?";
 
+    /// <summary>What the emulator streams for <paramref name="request"/> when nothing is scripted: the default reply, cut at the request's <c>max_tokens</c>.</summary>
+    public static string For(RecordedChatRequest request)
+    {
+        var tokens = Tokens(request.LastUserText);
+        return string.Concat(request.MaxTokens is { } max ? tokens.Take(Math.Max(0, max)) : tokens);
+    }
+
     /// <summary>The default reply split into word-sized tokens (each word keeps its following space).</summary>
     public static IReadOnlyList<string> Tokens(string lastUserText) => SplitWords(For(lastUserText));
 

@@ -72,7 +72,7 @@ public sealed class OpenAIEmulator(ChatEmulatorOptions? options = null) : ChatEm
                             ? plan.ToolCalls.Select(c => new OpenAIToolCallDto { Id = c.Id!, Function = new() { Name = c.Name, Arguments = c.ArgumentsJson } }).ToList()
                             : null,
                     },
-                    FinishReason = plan.HasToolCalls ? "tool_calls" : "stop",
+                    FinishReason = OpenAIFinishReasons.For(plan),
                 },
             ],
             Usage = OpenAIUsage.For(plan),

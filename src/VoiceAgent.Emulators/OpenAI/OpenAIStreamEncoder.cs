@@ -40,7 +40,7 @@ internal sealed class OpenAIStreamEncoder(SseEventWriter writer, ChatReplyPlan p
 
     public async ValueTask WriteEndAsync(CancellationToken cancellationToken)
     {
-        await ChunkAsync(new OpenAIEmptyDelta(), Json.OpenAIChunkOpenAIEmptyDelta, cancellationToken, plan.HasToolCalls ? "tool_calls" : "stop").ConfigureAwait(false);
+        await ChunkAsync(new OpenAIEmptyDelta(), Json.OpenAIChunkOpenAIEmptyDelta, cancellationToken, OpenAIFinishReasons.For(plan)).ConfigureAwait(false);
         if (includeUsage)
         {
             await writer.WriteAsync(null, new OpenAIChunk<OpenAIEmptyDelta>

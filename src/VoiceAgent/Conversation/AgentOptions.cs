@@ -9,6 +9,12 @@ public sealed record AgentOptions
     /// <summary>How many caller/agent exchanges the model sees (the call context is always kept).</summary>
     public int HistoryTurns { get; init; } = 8;
 
+    /// <summary>
+    /// Characters one stored turn keeps in history, session snapshots and the transcript (<c>HISTORY_REPLY_MAX_CHARS</c>);
+    /// longer text is cut at a word with a marker (<see cref="History.StoredTextCap"/>).
+    /// </summary>
+    public int HistoryTextMaxChars { get; init; } = History.StoredTextCap.DefaultMaxChars;
+
     /// <summary>What Twilio says when the call connects; recorded in history so the model knows it was said.</summary>
     public string? WelcomeGreeting { get; init; } = "Hi, thanks for calling. How can I help?";
 
@@ -55,6 +61,8 @@ public sealed record AgentOptions
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(SystemPrompt)) errors.Add("SystemPrompt is empty: point SYSTEM_PROMPT_FILE at a persona file.");
         if (HistoryTurns is < 1 or > 200) errors.Add($"HistoryTurns must be 1..200 (got {HistoryTurns}).");
+        if (HistoryTextMaxChars is < History.StoredTextCap.MinMaxChars or > History.StoredTextCap.MaxMaxChars)
+            errors.Add($"HistoryTextMaxChars must be {History.StoredTextCap.MinMaxChars}..{History.StoredTextCap.MaxMaxChars} (got {HistoryTextMaxChars}).");
         if (string.IsNullOrWhiteSpace(FallbackLine)) errors.Add("FallbackLine is empty: the caller would hear silence when the model fails.");
         if (string.IsNullOrWhiteSpace(SpeechFailureLine)) errors.Add("SpeechFailureLine is empty: the caller would hear nothing before a hand-off when speech fails.");
         if (HoldMusicUrl is not null && !(Uri.TryCreate(HoldMusicUrl, UriKind.Absolute, out var music) && music.Scheme is "http" or "https"))

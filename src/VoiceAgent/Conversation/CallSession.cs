@@ -40,10 +40,10 @@ internal sealed partial class CallSession
         transport = new HandoffWatchingTransport(new PacingTransport(transport, this), this);
         _transport = transport;
         _transportName = transportName;
-        _history = new ConversationHistory(deps.Agent.HistoryTurns, deps.Controls?.History.Policy ?? History.HistoryPolicy.Rolling);
+        _history = new ConversationHistory(deps.Agent.HistoryTurns, deps.Controls?.History.Policy ?? History.HistoryPolicy.Rolling, deps.Agent.HistoryTextMaxChars);
         _logger = deps.LoggerFactory.CreateLogger<CallSession>();
         _runner = new TurnRunner(deps.Model, deps.ModelOptions, transport, deps.Agent, deps.Clock, _logger, telemetry.Usage, deps.Tools);
-        _transcript = new TranscriptRecorder(deps.Clock);
+        _transcript = new TranscriptRecorder(deps.Clock, deps.Agent.HistoryTextMaxChars);
         CallId = provisionalCallId;
     }
 
@@ -295,7 +295,7 @@ internal sealed partial class CallSession
     /// <summary>Records a reply that was delivered whole (its last token went out).</summary>
     private void RecordFinished(ReplyHandle reply, TurnResult result)
     {
-        _history.AddAssistant(result.SpokenText + ActionNote(result), interrupted: false);
+        _history.AddAssistant(result.SpokenText, interrupted: false, note: CutNote(result) + ActionNote(result));
         RecordReply(result, heard: null);
         _lastFullReply = result.SpokenText;
         _pendingInteraction = result.Interaction;
@@ -392,6 +392,12 @@ internal sealed partial class CallSession
         LogTurnSummary(_logger, CallId, reply.Id, _transportName, outcome, hops.ReceiveToModelRequestMs, hops.ModelFirstDeltaMs,
             hops.FirstDeltaToFirstFrameMs, hops.FirstToLastFrameMs, hops.ReceiveToFirstFrameMs);
     }
+
+    // A reply the model's output cap stopped mid-thought: the model sees that it did not finish it.
+    private static string CutNote(TurnResult result)
+        => !result.Truncated ? "" : result.SpokenText.Length == 0 || char.IsWhiteSpace(result.SpokenText[^1]) ? TruncatedReplyNote : " " + TruncatedReplyNote;
+
+    internal const string TruncatedReplyNote = "[cut off: the reply reached the model's output limit]";
 
     // The model sees what it did, not only what it said (tool calls are not replayed as such).
     private static string ActionNote(TurnResult result) => result.Actions.Count == 0 ? "" : $"\n[actions taken: {string.Join("; ", result.Actions)}]";

@@ -8,8 +8,11 @@ namespace VoiceAgent.Conversation;
 /// are marked as interrupted, so the next turn reflects reality. Under <see cref="History.HistoryPolicy.Summarize"/>
 /// (or when a request overflows its budget) turns leaving the window wait in <see cref="Unsummarised"/> until a
 /// summary of them arrives and replaces them; under <see cref="History.HistoryPolicy.Handoff"/> nothing is trimmed.
+/// One entry keeps at most <paramref name="maxTextChars"/> characters (<see cref="History.StoredTextCap"/>): what the
+/// session store holds for a call stays bounded however long a reply or an utterance was.
 /// </summary>
-internal sealed class ConversationHistory(int maxExchanges, History.HistoryPolicy policy = History.HistoryPolicy.Rolling)
+internal sealed class ConversationHistory(int maxExchanges, History.HistoryPolicy policy = History.HistoryPolicy.Rolling,
+    int maxTextChars = History.StoredTextCap.DefaultMaxChars)
 {
     private readonly List<Entry> _entries = [];
     private readonly List<Entry> _unsummarised = [];
@@ -70,19 +73,20 @@ internal sealed class ConversationHistory(int maxExchanges, History.HistoryPolic
     public void Restore(IEnumerable<Entry> entries)
     {
         _entries.Clear();
-        _entries.AddRange(entries);
+        foreach (var entry in entries) _entries.Add(entry with { Text = Cap(entry.Text) });
         Trim();
         Version++;
     }
 
     public void AddUser(string text)
     {
-        _entries.Add(new Entry(ChatRole.User, text, false));
+        _entries.Add(new Entry(ChatRole.User, Cap(text), false));
         Trim();
         Version++;
     }
 
-    public void AddAssistant(string text, bool interrupted) { _entries.Add(new Entry(ChatRole.Assistant, text, interrupted)); Version++; }
+    /// <summary>Records an agent reply; <paramref name="note"/> (short: what the engine adds about it) follows the capped text.</summary>
+    public void AddAssistant(string text, bool interrupted, string note = "") { _entries.Add(new Entry(ChatRole.Assistant, Cap(text) + note, interrupted)); Version++; }
 
     /// <summary>The most recent agent reply, when the last entry is one.</summary>
     public Entry? LastAssistant => _entries.Count > 0 && _entries[^1].Role == ChatRole.Assistant ? _entries[^1] : null;
@@ -90,13 +94,13 @@ internal sealed class ConversationHistory(int maxExchanges, History.HistoryPolic
     /// <summary>Rewrites the last agent reply to what the caller heard before talking over it.</summary>
     public void MarkLastAssistantInterrupted(string heard)
     {
-        if (LastAssistant is { } last) { _entries[^1] = last with { Text = heard, Interrupted = true }; Version++; }
+        if (LastAssistant is { } last) { _entries[^1] = last with { Text = Cap(heard), Interrupted = true }; Version++; }
     }
 
     /// <summary>Undoes <see cref="MarkLastAssistantInterrupted"/> after a false interruption: the reply stands in full.</summary>
     public void RestoreLastAssistant(string fullText)
     {
-        if (LastAssistant is { Interrupted: true } last) { _entries[^1] = last with { Text = fullText, Interrupted = false }; Version++; }
+        if (LastAssistant is { Interrupted: true } last) { _entries[^1] = last with { Text = Cap(fullText), Interrupted = false }; Version++; }
     }
 
     /// <summary>The messages for the next model request: system prompt, call context, window.</summary>
@@ -129,6 +133,8 @@ internal sealed class ConversationHistory(int maxExchanges, History.HistoryPolic
         else
             messages.Add(new ChatMessage(role, text));
     }
+
+    private string Cap(string text) => History.StoredTextCap.Apply(text, maxTextChars);
 
     private void Trim()
     {

@@ -42,6 +42,7 @@ internal sealed partial class TurnRunner(
         var options = _callOptions ??= CallOptions();
         long lastDelta = 0;
         var fillerSaid = false;
+        var truncated = false;
         try
         {
             timeline.Mark(TurnHop.ModelRequestSent);
@@ -60,6 +61,7 @@ internal sealed partial class TurnRunner(
                 await foreach (var update in model.GetStreamingResponseAsync(messages, stepOptions, cancellationToken).WithCancellation(cancellationToken))
                 {
                     if (ModelRaceResult.Of(update) is { } race) timeline.RecordModelRace(race);
+                    if (update.FinishReason == ChatFinishReason.Length) truncated = true;
                     var contents = update.Contents; // indexed: a foreach over IList<T> boxes an enumerator per update
                     for (var i = 0; i < contents.Count; i++)
                         if (contents[i] is FunctionCallContent call) calls.Add(call);
@@ -111,7 +113,8 @@ internal sealed partial class TurnRunner(
             if (lastDelta != 0) timeline.Mark(TurnHop.LastModelDelta, lastDelta);
             await transport.SendAsync(new SpeakToken("", Last: true, replyId), cancellationToken);
             timeline.Mark(TurnHop.LastFrameSent);
-            return new TurnResult(TurnOutcome.Completed, spoken.ToString()) { Actions = actions };
+            if (truncated) LogReplyCutAtMaxTokens(logger, timeline.CallId, timeline.TurnId, spoken.Length);
+            return new TurnResult(TurnOutcome.Completed, spoken.ToString()) { Actions = actions, Truncated = truncated };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -309,6 +312,9 @@ internal sealed partial class TurnRunner(
 
     [LoggerMessage(EventId = EventIds.EscalationTriggered, Level = LogLevel.Information, Message = "Call {CallId} turn {TurnId}: escalating to a person (trigger {Trigger})")]
     private static partial void LogEscalated(ILogger logger, string callId, int turnId, string trigger);
+
+    [LoggerMessage(EventId = EventIds.ReplyCutAtMaxTokens, Level = LogLevel.Information, Message = "Call {CallId} turn {TurnId}: the model stopped at its output cap ({Characters} characters said); the reply ended there")]
+    private static partial void LogReplyCutAtMaxTokens(ILogger logger, string callId, int turnId, int characters);
 
     [LoggerMessage(EventId = EventIds.ToolRejected, Level = LogLevel.Warning, Message = "Call {CallId} turn {TurnId}: {Error}")]
     private static partial void LogToolRejected(ILogger logger, string callId, int turnId, string error);

@@ -178,6 +178,7 @@ public static class VoiceAgentServiceCollectionExtensions
             SystemPrompt = settings.SystemPromptFile is { } file && File.Exists(file) ? File.ReadAllText(file) : defaults.SystemPrompt,
             // HISTORY_TURNS counts caller and agent turns (8 = 4 + 4); the window keeps whole exchanges.
             HistoryTurns = Math.Max(1, settings.HistoryTurns / 2),
+            HistoryTextMaxChars = settings.HistoryReplyMaxChars,
             // With consent required the carrier's greeting is held back: the notice comes first, the engine greets after.
             WelcomeGreeting = settings.Controls.ConsentRequired ? null : settings.WelcomeGreeting,
             DtmfBindings = DtmfBindingParser.Parse(settings.DtmfBindings, errors),

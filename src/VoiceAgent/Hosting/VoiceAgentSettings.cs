@@ -89,6 +89,8 @@ public sealed record VoiceAgentSettings
     /// <summary>Persona and rules for the model; null uses the built-in prompt.</summary>
     public string? SystemPromptFile { get; init; }
     public int HistoryTurns { get; init; } = 8;
+    /// <summary>HISTORY_REPLY_MAX_CHARS: characters one stored turn (history, session snapshot, transcript) keeps; longer text is cut at a word with a marker.</summary>
+    public int HistoryReplyMaxChars { get; init; } = Conversation.History.StoredTextCap.DefaultMaxChars;
     public string? WelcomeGreeting { get; init; } = "Hi, thanks for calling. How can I help?";
     /// <summary>Keypad bindings, e.g. <c>0=operator,*=repeat,9=end</c>.</summary>
     public string DtmfBindings { get; init; } = "0=operator,*=repeat";
@@ -264,6 +266,7 @@ public sealed record VoiceAgentSettings
             DataDir = S("DATA_DIR") ?? d.DataDir,
             SystemPromptFile = S("SYSTEM_PROMPT_FILE"),
             HistoryTurns = I("HISTORY_TURNS", d.HistoryTurns),
+            HistoryReplyMaxChars = I("HISTORY_REPLY_MAX_CHARS", d.HistoryReplyMaxChars),
             WelcomeGreeting = config["WELCOME_GREETING"] is { } greeting ? (greeting.Length == 0 ? null : greeting) : d.WelcomeGreeting,
             DtmfBindings = S("DTMF_BINDINGS") ?? d.DtmfBindings,
             RelayLanguage = S("RELAY_LANGUAGE") ?? d.RelayLanguage,
@@ -399,6 +402,8 @@ public sealed record VoiceAgentSettings
         errors.AddRange(Outbound.Validate());
         errors.AddRange(VonageRest.Validate());
         if (HistoryTurns < 1) errors.Add($"HISTORY_TURNS must be at least 1 (got {HistoryTurns}).");
+        if (HistoryReplyMaxChars is < Conversation.History.StoredTextCap.MinMaxChars or > Conversation.History.StoredTextCap.MaxMaxChars)
+            errors.Add($"HISTORY_REPLY_MAX_CHARS must be {Conversation.History.StoredTextCap.MinMaxChars}..{Conversation.History.StoredTextCap.MaxMaxChars}, e.g. {Conversation.History.StoredTextCap.DefaultMaxChars} (got {HistoryReplyMaxChars}); it bounds the text one stored turn keeps.");
         if (ElevenLabsStability is < 0 or > 1 || double.IsNaN(ElevenLabsStability)) errors.Add($"ELEVENLABS_STABILITY must be between 0 and 1, e.g. 0.5 (got {ElevenLabsStability.ToString(CultureInfo.InvariantCulture)}).");
         if (ElevenLabsSimilarityBoost is < 0 or > 1 || double.IsNaN(ElevenLabsSimilarityBoost)) errors.Add($"ELEVENLABS_SIMILARITY_BOOST must be between 0 and 1, e.g. 0.75 (got {ElevenLabsSimilarityBoost.ToString(CultureInfo.InvariantCulture)}).");
         if (ElevenLabsSpeed is < 0.7 or > 1.2 || double.IsNaN(ElevenLabsSpeed)) errors.Add($"ELEVENLABS_SPEED must be between 0.7 and 1.2, e.g. 1.0 (got {ElevenLabsSpeed.ToString(CultureInfo.InvariantCulture)}).");

@@ -29,6 +29,8 @@ internal static class EventIds
     public const int ToolCalled = 2008;
     public const int ToolRejected = 2009;
     public const int FalseInterruptionResumed = 2010;
+    /// <summary>The model stopped a reply at its output cap (<c>max_tokens</c> / <c>length</c>); the reply ends there.</summary>
+    public const int ReplyCutAtMaxTokens = 2011;
     /// <summary>Audio path: the caller heard the reply start (first mark echoed), with speech end → sent and → heard.</summary>
     public const int TurnHeard = 2050;
     /// <summary>Audio path: the model was started on a stable transcript before the end of the turn (Debug), used, discarded.</summary>

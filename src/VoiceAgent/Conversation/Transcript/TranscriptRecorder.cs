@@ -3,9 +3,10 @@ namespace VoiceAgent.Conversation.Transcript;
 /// <summary>
 /// The whole transcript of one call, fed by <see cref="CallSession"/> (its one writer) as things happen: caller
 /// utterances, agent replies as heard, interruptions, digits, actions. Separate from the model's history window,
-/// which drops old turns. Only appends to a list; never touches the socket or the model stream.
+/// which drops old turns. Only appends to a list; never touches the socket or the model stream. One entry keeps at
+/// most <paramref name="maxTextChars"/> characters of text (<see cref="History.StoredTextCap"/>).
 /// </summary>
-internal sealed class TranscriptRecorder(TimeProvider clock)
+internal sealed class TranscriptRecorder(TimeProvider clock, int maxTextChars = History.StoredTextCap.DefaultMaxChars)
 {
     private readonly List<TranscriptEntry> _entries = [];
     private CallInfo? _call;
@@ -52,7 +53,7 @@ internal sealed class TranscriptRecorder(TimeProvider clock)
     /// <summary>A reply the caller talked over: <paramref name="heard"/> is what reached them.</summary>
     public void AgentInterrupted(string heard, string full)
     {
-        _entries.Add(new(clock.GetUtcNow(), TranscriptEntryKind.Agent, heard, Interrupted: true, FullText: full));
+        _entries.Add(new(clock.GetUtcNow(), TranscriptEntryKind.Agent, Cap(heard), Interrupted: true, FullText: Cap(full)));
         Version++;
     }
 
@@ -61,7 +62,7 @@ internal sealed class TranscriptRecorder(TimeProvider clock)
     {
         var index = _entries.FindLastIndex(e => e.Kind == TranscriptEntryKind.Agent);
         if (index < 0) return;
-        _entries[index] = _entries[index] with { Text = heard, Interrupted = true, FullText = _entries[index].Text };
+        _entries[index] = _entries[index] with { Text = Cap(heard), Interrupted = true, FullText = _entries[index].Text };
         Version++;
     }
 
@@ -113,7 +114,9 @@ internal sealed class TranscriptRecorder(TimeProvider clock)
 
     private void Add(TranscriptEntryKind kind, string text)
     {
-        _entries.Add(new(clock.GetUtcNow(), kind, text));
+        _entries.Add(new(clock.GetUtcNow(), kind, Cap(text)));
         Version++;
     }
+
+    private string Cap(string text) => History.StoredTextCap.Apply(text, maxTextChars);
 }

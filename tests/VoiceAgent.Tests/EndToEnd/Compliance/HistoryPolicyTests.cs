@@ -89,7 +89,7 @@ public sealed class HistoryPolicyTests
     {
         // The emulated summaries echo the excerpt they were given: take them out before reading the turns.
         var summaries = server?.Model.Requests.Received.Where(r => r.System == HistorySummarizer.Instruction)
-            .Select(r => "[Notes on the earlier part of this call, summarised: " + DefaultChatReply.For(r.LastUserText) + "]").ToList() ?? [];
+            .Select(r => "[Notes on the earlier part of this call, summarised: " + DefaultChatReply.For(r).Trim() + "]").ToList() ?? [];
         using var doc = JsonDocument.Parse(request.RawJson);
         var turns = new List<string>();
         foreach (var message in doc.RootElement.GetProperty("messages").EnumerateArray())
