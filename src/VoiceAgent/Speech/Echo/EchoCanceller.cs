@@ -123,6 +123,15 @@ internal sealed class EchoCanceller
     /// </summary>
     public bool EchoUnresolved => _unresolved > 0;
 
+    /// <summary>Mean square of the last frame's near end as it came (for traces).</summary>
+    public float LastNearPower { get; private set; }
+
+    /// <summary>Echo power the bulk path predicted for the last frame (for traces).</summary>
+    public float LastPredictedEchoPower { get; private set; }
+
+    /// <summary>Power of the filter's echo estimate for the last frame (for traces).</summary>
+    public float LastEstimatePower { get; private set; }
+
     /// <summary>
     /// Cancels the echo of <paramref name="far"/> (and of what was played before it) in <paramref name="near"/>, in place.
     /// Both are one 20 ms frame at the canceller's rate.
@@ -184,6 +193,9 @@ internal sealed class EchoCanceller
         estimatePower /= _frame;
         crossPower /= _frame;
         var echoPower = Math.Max(estimatePower, predictedEcho);
+        LastNearPower = nearPower;
+        LastPredictedEchoPower = predictedEcho;
+        LastEstimatePower = estimatePower;
         // Double talk, judged on the filter's own estimate once it has converged on this path: the caller talking over
         // the echo. Adapting on it would cancel the caller and detune the filter; suppressing it would cut the caller.
         var converged = !learning && _unresolved == 0;
