@@ -19,7 +19,8 @@ internal sealed record EchoCell(int DelayMs, double GainDb, bool MidReply, bool 
 /// <summary>What the barge-in decision did in one cell, in audio time (frames), never wall time.</summary>
 /// <param name="FalseBargeIn">A barge-in fired before the caller started talking (or with no caller at all).</param>
 /// <param name="BargeInAfterOnsetMs">With a caller: how long after the caller's speech onset the barge-in fired; null if it never did.</param>
-internal readonly record struct EchoCellOutcome(bool FalseBargeIn, double? BargeInAfterOnsetMs)
+/// <param name="DoubleTalkFrames">Frames on which the canceller's double-talk detector held (before the barge-in, if any).</param>
+internal readonly record struct EchoCellOutcome(bool FalseBargeIn, double? BargeInAfterOnsetMs, int DoubleTalkFrames = 0)
 {
     /// <summary>With a caller, no barge-in within <paramref name="limitMs"/> of the onset.</summary>
     public bool Missed(double limitMs) => BargeInAfterOnsetMs is not { } ms || ms > limitMs;
@@ -95,6 +96,7 @@ internal static class EchoMatrix
         var decision = new BargeInDecision(options.BargeInMinSpeech, sampleRate);
         var inbound = new short[frame];
         var replyEnd = ReplyMs * sampleRate / 1000;
+        var doubleTalkFrames = 0;
         const long origin = 1_000_000; // timestamps are samples since an arbitrary non-zero origin
         for (var f = 0; f * frame + frame <= total; f++)
         {
@@ -103,6 +105,7 @@ internal static class EchoMatrix
             for (var i = 0; i < frame; i++) inbound[i] = (short)Math.Clamp(MathF.Round(near[at + i]), short.MinValue, short.MaxValue);
             var rawDbfs = trace is null ? 0 : Audio.Pcm16.Dbfs(inbound);
             if (cancelEcho) canceller.Process(far, inbound);
+            if (cancelEcho && canceller.DoubleTalk) doubleTalkFrames++;
             vad.ObservePlayback(far);
             var e = vad.Process(inbound, callerOverEcho: cancelEcho && canceller.DoubleTalk);
             if (cancelEcho && (canceller.SinceNewPath == 0 || canceller.EchoSuspected)) decision.EchoPathChanged(origin + at + frame);
@@ -112,10 +115,10 @@ internal static class EchoMatrix
             if (e.Kind == VadEventKind.SpeechStarted) decision.SpeechStarted(now - (long)((e.DetectedAt - e.Timestamp).TotalSeconds * sampleRate));
             else if (e.Kind == VadEventKind.SpeechEnded) decision.SpeechEnded();
             if (!decision.Frame(now, vad.IsSpeaking && vad.SpeechProbability >= 0.5f, agentSpeaking: at < replyEnd, echoUnresolved: cancelEcho && canceller.EchoUnresolved)) continue;
-            if (callerOnset < 0 || at + frame < callerOnset) return new EchoCellOutcome(FalseBargeIn: true, null);
-            return new EchoCellOutcome(false, (at + frame - callerOnset) * 1000.0 / sampleRate);
+            if (callerOnset < 0 || at + frame < callerOnset) return new EchoCellOutcome(FalseBargeIn: true, null, doubleTalkFrames);
+            return new EchoCellOutcome(false, (at + frame - callerOnset) * 1000.0 / sampleRate, doubleTalkFrames);
         }
-        return new EchoCellOutcome(false, null);
+        return new EchoCellOutcome(false, null, doubleTalkFrames);
     }
 
     private static double Db(float power) => power <= 0 ? -96 : 10 * Math.Log10(power / (32768.0 * 32768.0));
