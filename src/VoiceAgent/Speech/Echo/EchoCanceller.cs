@@ -255,7 +255,11 @@ internal sealed class EchoCanceller
         // filter's own (exact once converged) and the path's (bulk gain × far power around the delay, which also
         // covers a reference a frame or two off while the filter catches up). While a new path is being learned its
         // gain is still rough, so the suppressor learns how much is left regardless of double talk.
-        if (_residualSuppression) _suppressor.Process(near, echoPower, (_doubleTalkHold > 0 || callerOverEcho) && !learning, errorPower, callerOverEcho);
+        // A caller proven over the echo moments ago whose next syllable stands 3 dB over the echo the bulk path predicts
+        // is still the caller: not cut, and not taken to show the filter leaks (the suppressor learning on it is what cut
+        // a caller's second syllable in the matrix's moving-path and -20 dB-in-noise cells).
+        var callerLikely = _doubleTalk.CallerRecent && nearPower >= DoubleTalkDetector.HeldPathLoudnessRatio * predictedEcho;
+        if (_residualSuppression) _suppressor.Process(near, echoPower, (_doubleTalkHold > 0 || callerOverEcho || _doubleTalk.CallerRecent) && !learning, errorPower, callerOverEcho, callerLikely);
         _time += _frame;
     }
 
