@@ -192,7 +192,12 @@ internal sealed class EchoCanceller
         errorPower /= _frame;
         estimatePower /= _frame;
         crossPower /= _frame;
-        var echoPower = Math.Max(estimatePower, predictedEcho);
+        // The echo this frame carries by the filter's account is the part of the near end its estimate explains (the
+        // projection E[d·ŷ]²/E[ŷ²], at most the estimate's own power), not the estimate's power: a filter still far from
+        // the path (in line noise at -20 dB its estimate was louder than the whole near end) would otherwise have the
+        // suppressor take a caller 5 dB over the echo for echo and cut them.
+        var explainedEcho = estimatePower > 0 && crossPower > 0 ? Math.Min(crossPower * crossPower / estimatePower, estimatePower) : 0f;
+        var echoPower = Math.Max(explainedEcho, predictedEcho);
         LastNearPower = nearPower;
         LastPredictedEchoPower = predictedEcho;
         LastEstimatePower = estimatePower;
