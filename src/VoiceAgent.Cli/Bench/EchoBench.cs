@@ -59,7 +59,7 @@ internal static class EchoBench
             if (verbose)
                 foreach (var (cell, outcome) in results)
                     await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"  {cell} → {(outcome.FalseBargeIn ? "FALSE barge-in" : outcome.BargeInAfterOnsetMs is { } ms ? $"barge-in at +{ms:0} ms" : "no barge-in")}"));
+                        $"  {cell} → {(outcome.FalseBargeIn ? "FALSE barge-in" : outcome.BargeInAfterOnsetMs is { } ms ? $"barge-in at +{ms:0} ms" : "no barge-in")}{(cancel ? $" (double talk {outcome.DoubleTalkFrames} frames)" : "")}"));
         }
         await MeasureCostAsync(sampleRate, output);
         return 0;

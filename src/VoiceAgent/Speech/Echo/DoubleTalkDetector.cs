@@ -28,6 +28,19 @@ internal sealed class DoubleTalkDetector
     /// </summary>
     public const float PathLoudnessRatio = 4f;
 
+    /// <summary>
+    /// While a caller proven over the echo (<see cref="CallerRecent"/>) may still be talking, the near end need only be
+    /// this much louder than the echo the bulk path predicts: 3 dB (hysteresis: a caller's quieter syllables sit 2–5 dB
+    /// over a loud stretch of the agent's voice; entering double talk still takes <see cref="PathLoudnessRatio"/>).
+    /// </summary>
+    public const float HeldPathLoudnessRatio = 2f;
+
+    /// <summary>Frames in a row that must show double talk before the caller counts as proven (100 ms): echo alone of a path that moved shows at most a few.</summary>
+    public const int ProvenFrames = 5;
+
+    /// <summary>Frames a proven caller is held after the last frame that showed double talk (500 ms: a pause between words).</summary>
+    public const int CallerHoldFrames = 25;
+
     /// <summary>The unexplained part must stand this far above the line's noise power: 3 dB.</summary>
     public const float NoiseRatio = 2f;
 
@@ -43,7 +56,9 @@ internal sealed class DoubleTalkDetector
     private const float NoiseFall = 0.5f;
 
     private int _hold;
-    private int _run; // frames in a row that showed double talk
+    private int _run; // frames in a row that showed double talk (up to OnsetFrames)
+    private int _provenRun; // frames in a row that showed double talk (up to ProvenFrames)
+    private int _callerHold; // frames left during which a proven caller may still be talking
     private float _noisePower = -1;
 
     /// <summary>The line's noise power as this detector tracks it (the near end's floor, followed down fast and up slowly).</summary>
@@ -51,6 +66,13 @@ internal sealed class DoubleTalkDetector
 
     /// <summary>True while double talk holds (the last frame showed it, or did within the hang-over).</summary>
     public bool Active => _hold > 0;
+
+    /// <summary>
+    /// True for <see cref="CallerHoldFrames"/> after double talk held <see cref="ProvenFrames"/> frames in a row: a caller
+    /// is talking over the agent and their next syllable, a few dB over the echo, is theirs too (the residual suppressor
+    /// neither learns from it nor cuts it; see <see cref="EchoCanceller"/>). A path change ends it.
+    /// </summary>
+    public bool CallerRecent => _callerHold > 0;
 
     /// <summary>True when the last frame itself showed double talk (not only the hang-over).</summary>
     public bool LastFrame { get; private set; }
@@ -64,9 +86,14 @@ internal sealed class DoubleTalkDetector
     /// </summary>
     public bool Update(float nearPower, float crossPower, float estimatePower, bool valid, float pathEchoPower = 0)
     {
-        LastFrame = valid && Shows(nearPower, crossPower, estimatePower, NoisePower) && nearPower >= PathLoudnessRatio * pathEchoPower;
+        var pathRatio = CallerRecent ? HeldPathLoudnessRatio : PathLoudnessRatio;
+        LastFrame = valid && Shows(nearPower, crossPower, estimatePower, NoisePower) && nearPower >= pathRatio * pathEchoPower;
         if (!LastFrame) TrackNoise(nearPower); // the caller's speech is not the line's noise
         _run = LastFrame ? Math.Min(_run + 1, OnsetFrames) : 0;
+        _provenRun = LastFrame ? Math.Min(_provenRun + 1, ProvenFrames) : 0;
+        if (!valid) _callerHold = 0;
+        else if (_provenRun >= ProvenFrames) _callerHold = CallerHoldFrames;
+        else if (!LastFrame && _callerHold > 0) _callerHold--;
         if (!valid) _hold = 0;
         else if (LastFrame && (_run >= OnsetFrames || _hold > 0)) _hold = HangoverFrames + 1;
         else if (!LastFrame && _hold > 0) _hold--;
@@ -78,6 +105,8 @@ internal sealed class DoubleTalkDetector
     {
         _hold = 0;
         _run = 0;
+        _provenRun = 0;
+        _callerHold = 0;
         LastFrame = false;
     }
 

@@ -123,6 +123,15 @@ internal sealed class EchoCanceller
     /// </summary>
     public bool EchoUnresolved => _unresolved > 0;
 
+    /// <summary>Mean square of the last frame's near end as it came (for traces).</summary>
+    public float LastNearPower { get; private set; }
+
+    /// <summary>Echo power the bulk path predicted for the last frame (for traces).</summary>
+    public float LastPredictedEchoPower { get; private set; }
+
+    /// <summary>Power of the filter's echo estimate for the last frame (for traces).</summary>
+    public float LastEstimatePower { get; private set; }
+
     /// <summary>
     /// Cancels the echo of <paramref name="far"/> (and of what was played before it) in <paramref name="near"/>, in place.
     /// Both are one 20 ms frame at the canceller's rate.
@@ -183,7 +192,15 @@ internal sealed class EchoCanceller
         errorPower /= _frame;
         estimatePower /= _frame;
         crossPower /= _frame;
-        var echoPower = Math.Max(estimatePower, predictedEcho);
+        // The echo this frame carries by the filter's account is the part of the near end its estimate explains (the
+        // projection E[d·ŷ]²/E[ŷ²], at most the estimate's own power), not the estimate's power: a filter still far from
+        // the path (in line noise at -20 dB its estimate was louder than the whole near end) would otherwise have the
+        // suppressor take a caller 5 dB over the echo for echo and cut them.
+        var explainedEcho = estimatePower > 0 && crossPower > 0 ? Math.Min(crossPower * crossPower / estimatePower, estimatePower) : 0f;
+        var echoPower = Math.Max(explainedEcho, predictedEcho);
+        LastNearPower = nearPower;
+        LastPredictedEchoPower = predictedEcho;
+        LastEstimatePower = estimatePower;
         // Double talk, judged on the filter's own estimate once it has converged on this path: the caller talking over
         // the echo. Adapting on it would cancel the caller and detune the filter; suppressing it would cut the caller.
         var converged = !learning && _unresolved == 0;
@@ -243,7 +260,11 @@ internal sealed class EchoCanceller
         // filter's own (exact once converged) and the path's (bulk gain × far power around the delay, which also
         // covers a reference a frame or two off while the filter catches up). While a new path is being learned its
         // gain is still rough, so the suppressor learns how much is left regardless of double talk.
-        if (_residualSuppression) _suppressor.Process(near, echoPower, (_doubleTalkHold > 0 || callerOverEcho) && !learning, errorPower, callerOverEcho);
+        // A caller proven over the echo moments ago whose next syllable stands 3 dB over the echo the bulk path predicts
+        // is still the caller: not cut, and not taken to show the filter leaks (the suppressor learning on it is what cut
+        // a caller's second syllable in the matrix's moving-path and -20 dB-in-noise cells).
+        var callerLikely = _doubleTalk.CallerRecent && nearPower >= DoubleTalkDetector.HeldPathLoudnessRatio * predictedEcho;
+        if (_residualSuppression) _suppressor.Process(near, echoPower, (_doubleTalkHold > 0 || callerOverEcho || _doubleTalk.CallerRecent) && !learning, errorPower, callerOverEcho, callerLikely);
         _time += _frame;
     }
 

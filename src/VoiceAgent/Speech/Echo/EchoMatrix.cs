@@ -19,7 +19,8 @@ internal sealed record EchoCell(int DelayMs, double GainDb, bool MidReply, bool 
 /// <summary>What the barge-in decision did in one cell, in audio time (frames), never wall time.</summary>
 /// <param name="FalseBargeIn">A barge-in fired before the caller started talking (or with no caller at all).</param>
 /// <param name="BargeInAfterOnsetMs">With a caller: how long after the caller's speech onset the barge-in fired; null if it never did.</param>
-internal readonly record struct EchoCellOutcome(bool FalseBargeIn, double? BargeInAfterOnsetMs)
+/// <param name="DoubleTalkFrames">Frames on which the canceller's double-talk detector held (before the barge-in, if any).</param>
+internal readonly record struct EchoCellOutcome(bool FalseBargeIn, double? BargeInAfterOnsetMs, int DoubleTalkFrames = 0)
 {
     /// <summary>With a caller, no barge-in within <paramref name="limitMs"/> of the onset.</summary>
     public bool Missed(double limitMs) => BargeInAfterOnsetMs is not { } ms || ms > limitMs;
@@ -67,6 +68,7 @@ internal static class EchoMatrix
         var near = new float[total];
         AddEcho(near, played, sampleRate, cell);
         var callerOnset = -1;
+        var callerOnly = trace is null ? null : new float[total]; // the caller alone, for the trace's ground truth
         if (cell.Caller)
         {
             // The caller at the echo's level + 6 dB: the echo of a −20 dBFS agent at GainDb, plus 6 dB.
@@ -75,7 +77,11 @@ internal static class EchoMatrix
             var echoDb = cell.GainDb + (cell.ChangingPath && CallerStartsMs >= PathChangesMs ? PathChangeGainDb : 0);
             var gain = Math.Pow(10, (echoDb + 6) / 20);
             var start = CallerStartsMs * sampleRate / 1000;
-            for (var i = 0; i < callerVoice.Length && start + i < total; i++) near[start + i] += (float)(callerVoice[i] * gain);
+            for (var i = 0; i < callerVoice.Length && start + i < total; i++)
+            {
+                near[start + i] += (float)(callerVoice[i] * gain);
+                if (callerOnly is not null) callerOnly[start + i] = (float)(callerVoice[i] * gain);
+            }
             var first = Array.FindIndex(callerVoice, s => Math.Abs(s) > 30);
             callerOnset = start + Math.Max(first, 0);
         }
@@ -90,26 +96,38 @@ internal static class EchoMatrix
         var decision = new BargeInDecision(options.BargeInMinSpeech, sampleRate);
         var inbound = new short[frame];
         var replyEnd = ReplyMs * sampleRate / 1000;
+        var doubleTalkFrames = 0;
         const long origin = 1_000_000; // timestamps are samples since an arbitrary non-zero origin
         for (var f = 0; f * frame + frame <= total; f++)
         {
             var at = f * frame;
             var far = played.AsSpan(at, frame);
             for (var i = 0; i < frame; i++) inbound[i] = (short)Math.Clamp(MathF.Round(near[at + i]), short.MinValue, short.MaxValue);
+            var rawDbfs = trace is null ? 0 : Audio.Pcm16.Dbfs(inbound);
             if (cancelEcho) canceller.Process(far, inbound);
+            if (cancelEcho && canceller.DoubleTalk) doubleTalkFrames++;
             vad.ObservePlayback(far);
             var e = vad.Process(inbound, callerOverEcho: cancelEcho && canceller.DoubleTalk);
             if (cancelEcho && (canceller.SinceNewPath == 0 || canceller.EchoSuspected)) decision.EchoPathChanged(origin + at + frame);
             if (trace is not null)
-                trace.WriteLine($"{at * 1000 / sampleRate,6} ms delay {canceller.DelayMs?.ToString("0") ?? "-",4} erle {canceller.ErleDb,5:0.0} dt {canceller.DoubleTalk,-5} unres {canceller.EchoUnresolved,-5} sup {canceller.Suppressed,-5} leak {10 * Math.Log10(canceller.ResidualLeak + 1e-9),5:0.0} vad {e.Kind} speaking {vad.IsSpeaking} p {vad.SpeechProbability:0.00} in {Audio.Pcm16.Dbfs(inbound):0.0} dBFS");
+                trace.WriteLine($"{at * 1000 / sampleRate,6} ms delay {canceller.DelayMs?.ToString("0") ?? "-",4} erle {canceller.ErleDb,5:0.0} dt {canceller.DoubleTalk,-5} unres {canceller.EchoUnresolved,-5} sup {canceller.Suppressed,-5} leak {10 * Math.Log10(canceller.ResidualLeak + 1e-9),5:0.0} near {Db(canceller.LastNearPower),5:0.0} pred {Db(canceller.LastPredictedEchoPower),5:0.0} est {Db(canceller.LastEstimatePower),5:0.0} vad {e.Kind} speaking {vad.IsSpeaking} p {vad.SpeechProbability:0.00} lvl {vad.LevelDbfs:0.0} thr {vad.EchoThresholdDbfs?.ToString("0.0") ?? "-"} raw {rawDbfs:0.0} out {Audio.Pcm16.Dbfs(inbound):0.0} caller {Dbfs(callerOnly.AsSpan(at, frame)):0.0} dBFS");
             var now = origin + at + frame;
             if (e.Kind == VadEventKind.SpeechStarted) decision.SpeechStarted(now - (long)((e.DetectedAt - e.Timestamp).TotalSeconds * sampleRate));
             else if (e.Kind == VadEventKind.SpeechEnded) decision.SpeechEnded();
             if (!decision.Frame(now, vad.IsSpeaking && vad.SpeechProbability >= 0.5f, agentSpeaking: at < replyEnd, echoUnresolved: cancelEcho && canceller.EchoUnresolved)) continue;
-            if (callerOnset < 0 || at + frame < callerOnset) return new EchoCellOutcome(FalseBargeIn: true, null);
-            return new EchoCellOutcome(false, (at + frame - callerOnset) * 1000.0 / sampleRate);
+            if (callerOnset < 0 || at + frame < callerOnset) return new EchoCellOutcome(FalseBargeIn: true, null, doubleTalkFrames);
+            return new EchoCellOutcome(false, (at + frame - callerOnset) * 1000.0 / sampleRate, doubleTalkFrames);
         }
-        return new EchoCellOutcome(false, null);
+        return new EchoCellOutcome(false, null, doubleTalkFrames);
+    }
+
+    private static double Db(float power) => power <= 0 ? -96 : 10 * Math.Log10(power / (32768.0 * 32768.0));
+
+    private static double Dbfs(ReadOnlySpan<float> samples)
+    {
+        double sum = 0;
+        foreach (var s in samples) sum += (double)s * s;
+        return sum <= 0 ? -96 : 10 * Math.Log10(sum / samples.Length / (32768.0 * 32768.0));
     }
 
     private static void AddEcho(float[] near, short[] played, int sampleRate, EchoCell cell)

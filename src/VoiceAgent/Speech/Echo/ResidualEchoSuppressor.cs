@@ -53,8 +53,12 @@ internal sealed class ResidualEchoSuppressor
     /// <paramref name="callerOverEcho"/>: the double-talk detector holds (the caller is talking over the echo): nothing
     /// is suppressed and nothing learned, as G.168's NLP is disabled during double talk, so the caller is never cut.
     /// </summary>
-    public void Process(Span<short> frame, float echoPower, bool doubleTalk, float linearResidualPower = -1, bool callerOverEcho = false)
+    /// <paramref name="callerLikely"/>: a caller proven over the echo moments ago may still be talking and this frame
+    /// stands clearly over the echo the bulk path predicts: it is neither suppressed nor learned from (a caller's quieter
+    /// syllable must not teach the leak up, which would cut their next one).
+    public void Process(Span<short> frame, float echoPower, bool doubleTalk, float linearResidualPower = -1, bool callerOverEcho = false, bool callerLikely = false)
     {
+        callerOverEcho |= callerLikely;
         float power = 0;
         foreach (var s in frame) power += (float)s * s;
         power /= frame.Length;

@@ -85,4 +85,20 @@ public sealed class EchoMatrixTests
         Assert.False(outcome.FalseBargeIn);
         Assert.NotNull(outcome.BargeInAfterOnsetMs);
     }
+
+    /// <summary>The cells where `clear` came late (418–637 ms) before the sixth session: moved paths and -20 dB echo in line noise.</summary>
+    [Theory]
+    [InlineData(20, -6.0, false, false, true)]
+    [InlineData(20, -6.0, true, true, true)]
+    [InlineData(60, -12.0, false, true, true)]
+    [InlineData(60, -12.0, true, true, true)]
+    [InlineData(120, -20.0, false, true, false)]
+    [InlineData(120, -20.0, true, true, false)]
+    public void A_caller_6_dB_above_the_echo_gets_clear_within_400_ms_where_it_used_to_come_late(int delayMs, double gainDb, bool midReply, bool noise, bool moving)
+    {
+        var outcome = EchoMatrix.Run(new EchoCell(delayMs, gainDb, midReply, noise, moving, Caller: true), 8000);
+
+        Assert.False(outcome.FalseBargeIn);
+        Assert.False(outcome.Missed(EchoMatrix.BargeInLimitMs), $"clear at +{outcome.BargeInAfterOnsetMs} ms");
+    }
 }
