@@ -12,8 +12,9 @@ namespace VoiceAgent.Emulators.Deepgram;
 /// A local stand-in for Deepgram live transcription (<c>/v1/listen</c>). It checks <c>Authorization: Token</c>,
 /// records each connection's query, decodes mulaw or linear16 audio and finds speech with an energy
 /// detector, answering with SpeechStarted, interim and final Results and UtteranceEnd as Deepgram would.
-/// Transcript text comes from <see cref="EnqueueTranscript"/>, one entry per detected segment; with none
-/// queued a segment is transcribed as <c>"emulated speech 1.4 seconds"</c>. Faults and latency are injectable.
+/// Transcript text comes from <see cref="EnqueueTranscript"/>, one entry per detected segment, or, for the audio that
+/// arrives while a <see cref="HearWhile"/> window is open, from that window whatever the number of segments; with
+/// neither a segment is transcribed as <c>"emulated speech 1.4 seconds"</c>. Faults and latency are injectable.
 /// </summary>
 public sealed class DeepgramEmulator : EmulatorHost
 {
@@ -31,6 +32,7 @@ public sealed class DeepgramEmulator : EmulatorHost
     private readonly ConcurrentDictionary<int, DeepgramEmulatorSession> _active = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DropPlan? _nextDrop;
+    private DeepgramHearingWindow? _window;
     private long _resultLatencyTicks;
     private int _upgradeRequests;
     private int _connectionsAccepted;
@@ -82,6 +84,23 @@ public sealed class DeepgramEmulator : EmulatorHost
         ArgumentOutOfRangeException.ThrowIfLessThan(confidence, 0);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(confidence, 1);
         _script.Enqueue(new ScriptedTranscript(text, confidence));
+    }
+
+    /// <summary>
+    /// Until the returned window is disposed, every speech segment that starts (any connection) is heard as
+    /// <paramref name="text"/>: a script keyed by when the audio arrived rather than by how many segments the
+    /// endpointing makes of it (e.g. the agent's own voice echoing back on the caller's line, then the caller's words
+    /// after the window). Queued transcripts wait for the segments after it; a segment whose speech goes on past the
+    /// close takes the next of them. A new window replaces an open one.
+    /// </summary>
+    public DeepgramHearingWindow HearWhile(string text, double confidence = DefaultConfidence)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentOutOfRangeException.ThrowIfLessThan(confidence, 0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(confidence, 1);
+        var window = new DeepgramHearingWindow(this, new ScriptedTranscript(text, confidence));
+        Interlocked.Exchange(ref _window, window)?.MarkClosed(_time.GetTimestamp());
+        return window;
     }
 
     /// <summary>Scripted transcripts not yet used.</summary>
@@ -243,6 +262,15 @@ public sealed class DeepgramEmulator : EmulatorHost
     internal sealed record DropPlan(TimeSpan? After, int? AfterAudioFrames);
 
     internal ScriptedTranscript? TakeTranscript() => _script.TryDequeue(out var next) ? next : null;
+
+    /// <summary>The <see cref="HearWhile"/> window open now, if any.</summary>
+    internal DeepgramHearingWindow? OpenWindow => Volatile.Read(ref _window);
+
+    internal void CloseWindow(DeepgramHearingWindow window)
+    {
+        window.MarkClosed(_time.GetTimestamp());
+        Interlocked.CompareExchange(ref _window, null, window);
+    }
 
     internal byte[]? TakeInjectedText() => _injected.TryDequeue(out var raw) ? raw : null;
 

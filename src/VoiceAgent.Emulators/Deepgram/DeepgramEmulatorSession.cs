@@ -38,6 +38,7 @@ internal sealed class DeepgramEmulatorSession : IDisposable
     private int _closing;
     private byte? _pendingLinear16Byte;
     private ScriptedTranscript? _current;
+    private DeepgramHearingWindow? _currentWindow; // the window _current came from, if it did
 
     private readonly Queue<(long Samples, long At)> _arrivals = new(); // when the audio up to each sample count arrived (last 10 s)
     private long _receivedSamples;
@@ -241,30 +242,34 @@ internal sealed class DeepgramEmulatorSession : IDisposable
         switch (detected.Kind)
         {
             case SegmenterEventKind.SpeechStarted:
-                _current = _emulator.TakeTranscript();
+                TakeTranscript();
                 if (_parameters.VadEvents) Enqueue(DeepgramEmulatorMessages.SpeechStarted(detected.Start));
                 break;
 
             case SegmenterEventKind.Interim:
+                LeaveClosedWindow(detected.End);
                 if (!_parameters.InterimResults) break;
                 SendResults(new(detected.Start, detected.End - detected.Start, IsFinal: false, SpeechFinal: false, FromFinalize: false,
                     InterimText(detected.End - detected.Start), Confidence * 0.9, Punctuated, _record.RequestId, _model));
                 break;
 
             case SegmenterEventKind.PieceFinalized:
+                LeaveClosedWindow(detected.End);
                 var piece = detected.End - detected.Start;
                 SendResults(new(detected.Start, piece, IsFinal: true, SpeechFinal: false, FromFinalize: false,
                     _current?.Text ?? string.Create(CultureInfo.InvariantCulture, $"emulated speech {piece:0.0} seconds"), Confidence, Punctuated, _record.RequestId, _model));
                 _current = null;
+                _currentWindow = null;
                 _piecesFinal = true;
                 break;
 
             case SegmenterEventKind.Resumed:
-                _current = _emulator.TakeTranscript(); // the caller went on: the next scripted words are what they say now
+                TakeTranscript(); // the caller went on: the next scripted words are what they say now
                 _piecesFinal = false;
                 break;
 
             case SegmenterEventKind.SegmentEnded:
+                LeaveClosedWindow(detected.End);
                 var duration = detected.End - detected.Start;
                 // Everything said was finalized already: the endpoint's result carries no new words.
                 var text = _piecesFinal ? "" : _current?.Text ?? string.Create(CultureInfo.InvariantCulture, $"emulated speech {duration:0.0} seconds");
@@ -273,12 +278,31 @@ internal sealed class DeepgramEmulatorSession : IDisposable
                 SendResults(new(detected.Start, duration, IsFinal: true, SpeechFinal: speechFinal,
                     fromFinalize, text, Confidence, Punctuated, _record.RequestId, _model), speechFinal ? ArrivalOf(detected.End) : 0);
                 _current = null;
+                _currentWindow = null;
                 break;
 
             case SegmenterEventKind.UtteranceEnded:
                 Enqueue(DeepgramEmulatorMessages.UtteranceEnd(detected.End));
                 break;
         }
+    }
+
+    /// <summary>What the speech starting now says: the open hearing window's words, else the next queued transcript.</summary>
+    private void TakeTranscript()
+    {
+        _currentWindow = _emulator.OpenWindow;
+        _current = _currentWindow?.Transcript ?? _emulator.TakeTranscript();
+    }
+
+    /// <summary>
+    /// Speech heard in a window that has closed since and that went on in audio arriving after the close (up to stream
+    /// second <paramref name="speechEnd"/>) holds what came after the window: it is heard as the next queued transcript.
+    /// </summary>
+    private void LeaveClosedWindow(double speechEnd)
+    {
+        if (_currentWindow?.ClosedAt is not long closedAt || ArrivalOf(speechEnd) <= closedAt) return;
+        _currentWindow = null;
+        _current = _emulator.TakeTranscript();
     }
 
     private double Confidence => _current?.Confidence ?? DeepgramEmulator.DefaultConfidence;

@@ -49,21 +49,26 @@ public sealed class MediaStreamsEchoTests : IAsyncLifetime
     {
         _server.Stt.EnqueueTranscript("Tell me a story.");
         _server.Model.Enqueue(ChatReply.Text(LongReply));
-        // The echo reaches STT raw for the ~200 ms before the canceller can suspect its path (its fit needs half a window
-        // of it); a real STT transcribes it as the agent's own words, and the emulator takes one script entry per segment
-        // it hears. The server must drop that transcript as echo bleed, not answer it.
-        _server.Stt.EnqueueTranscript("about the weather and the trains");
         _server.Stt.EnqueueTranscript("Stop, that is enough thank you.");
         await using var caller = await _server.CallAsync(new MediaStreamsCallerOptions { Echo = SpeakerphoneMidReply });
         await caller.PlayAsync(await TestAudio.SpeechMuLaw8kAsync("Tell me a story.")).DefaultTimeout();
-        await caller.WaitForHeardAudioAsync(8000 * 4).DefaultTimeout(TimeSpan.FromSeconds(30)); // 2.5 s of it with echo
+        await _server.Model.Requests.WhenReceived(0).DefaultTimeout(TimeSpan.FromSeconds(30)); // the caller's question was heard
 
-        // The echo is the agent's voice 12 dB down; the caller speaks 6 dB above it.
-        var agentDbfs = AudioEdit.RmsDbfs(AudioEdit.Trim(MuLawToPcm(caller.GetHeardAudio()), 8000));
-        var words = AudioEdit.Trim(MuLawToPcm(await TestAudio.SpeechMuLaw8kAsync("Stop, that is enough thank you.")), 8000);
-        var callerAudio = AudioEdit.ScaleTo(words, agentDbfs + SpeakerphoneMidReply.GainDb + 6);
-        Assert.Empty(caller.Clears); // nothing cut the agent off before the caller spoke
-        await caller.PlayAsync(PcmToMuLaw(callerAudio)).DefaultTimeout();
+        // The echo reaches STT raw for the ~200 ms before the canceller can suspect its path (its fit needs half a window
+        // of it); a real STT transcribes that as the agent's own words, in however many segments. Whatever it hears until
+        // the caller speaks is the agent's echo, and the server must drop it as echo bleed, not answer it.
+        byte[] callerWords;
+        using (_server.Stt.HearWhile("about the weather and the trains"))
+        {
+            await caller.WaitForHeardAudioAsync(8000 * 4).DefaultTimeout(TimeSpan.FromSeconds(30)); // 2.5 s of it with echo
+
+            // The echo is the agent's voice 12 dB down; the caller speaks 6 dB above it.
+            var agentDbfs = AudioEdit.RmsDbfs(AudioEdit.Trim(MuLawToPcm(caller.GetHeardAudio()), 8000));
+            var words = AudioEdit.Trim(MuLawToPcm(await TestAudio.SpeechMuLaw8kAsync("Stop, that is enough thank you.")), 8000);
+            callerWords = PcmToMuLaw(AudioEdit.ScaleTo(words, agentDbfs + SpeakerphoneMidReply.GainDb + 6));
+            Assert.Empty(caller.Clears); // nothing cut the agent off before the caller spoke
+        }
+        await caller.PlayAsync(callerWords).DefaultTimeout(); // from here on STT hears the caller's words
 
         await caller.WaitForClearAsync().DefaultTimeout(TimeSpan.FromSeconds(20));
         var next = await _server.Model.Requests.WhenReceived(1).DefaultTimeout(TimeSpan.FromSeconds(20));

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
+using VoiceAgent.Timing;
 
 namespace VoiceAgent.Providers.Resilience;
 
@@ -11,10 +12,10 @@ namespace VoiceAgent.Providers.Resilience;
 /// through untouched as <see cref="OperationCanceledException"/>.
 /// </summary>
 /// <remarks>
-/// One timer per request (<see cref="StreamDeadline"/>), not re-armed per token: each update only stamps the time
-/// the caller handed it back, and the timer, when due, measures the silence since then and sleeps again for the rest
-/// of the stall allowance. The stall clock is paused while the caller holds an update, so slow downstream work (TTS,
-/// a busy socket) is never blamed on the model.
+/// One timer per request (a <see cref="SlidingDeadline"/> whose first limit is the first-token timeout), not re-armed
+/// per token: each update only stamps the time the caller handed it back, and the timer, when due, measures the
+/// silence since then and sleeps again for the rest of the stall allowance. The stall clock is stopped while the
+/// caller holds an update, so slow downstream work (TTS, a busy socket) is never blamed on the model.
 /// </remarks>
 internal sealed class StreamWatchdogChatClient(IChatClient innerClient, TimeProvider timeProvider, StreamWatchdogOptions watchdogOptions)
     : DelegatingChatClient(innerClient)
@@ -26,8 +27,9 @@ internal sealed class StreamWatchdogChatClient(IChatClient innerClient, TimeProv
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        using var deadline = new StreamDeadline(timeProvider, watchdogOptions.FirstTokenTimeout, watchdogOptions.StallTimeout);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        using var expired = new CancellationTokenSource();
+        using var deadline = new SlidingDeadline(timeProvider, watchdogOptions.StallTimeout, () => CancelQuietly(expired), firstLimit: watchdogOptions.FirstTokenTimeout);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, expired.Token);
         var started = false;
 
         await using var stream = base.GetStreamingResponseAsync(messages, options, linked.Token).GetAsyncEnumerator(linked.Token);
@@ -38,7 +40,7 @@ internal sealed class StreamWatchdogChatClient(IChatClient innerClient, TimeProv
             {
                 more = await stream.MoveNextAsync().ConfigureAwait(false);
             }
-            catch (Exception ex) when (deadline.Expired && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (expired.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 throw started
                     ? new ModelTimeoutException(ModelTimeoutKind.Stall, watchdogOptions.StallTimeout, ex)
@@ -48,9 +50,21 @@ internal sealed class StreamWatchdogChatClient(IChatClient innerClient, TimeProv
 
             var update = stream.Current;
             started = started || IsFirstToken(update);
-            if (started) deadline.Hold();
+            if (started) deadline.Stop(); // the caller holds the update: the stall clock stops
             yield return update;
-            if (started) deadline.Release();
+            if (started) deadline.Restart(); // handed back: upstream has the stall timeout from now
+        }
+    }
+
+    private static void CancelQuietly(CancellationTokenSource expired)
+    {
+        try
+        {
+            expired.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The stream ended as the deadline came due.
         }
     }
 

@@ -50,23 +50,11 @@ internal sealed partial class MediaStreamsConnectionHandler(
         var audio = new byte[1024];
         try
         {
-            Task<WebSocketMessage>? receiving = null;
+            var receiver = new CarrierReceiver(reader, watch, calls.Clock, deadline => LogDeadline(logger, callId, deadline), context.RequestAborted);
             while (!callCts.IsCancellationRequested)
             {
-                // Reads are not cancelled with the call: cancelling a receive aborts the socket, and ending the call closes it properly.
-                receiving ??= reader.ReadAsync(context.RequestAborted).AsTask();
-                // A deadline wins over the read it may have ended: a send stall aborts the socket, which fails the pending read too.
-                if (await Task.WhenAny(receiving, watch.Expired) != receiving || watch.Expired.IsCompleted)
-                {
-                    var deadline = await watch.Expired;
-                    LogDeadline(logger, callId, deadline);
-                    if (await watch.ReportAsync(deadline, call?.Session, calls.Clock, callCts.Token)) continue;
-                    break;
-                }
-                var message = await receiving;
-                receiving = null;
-                var receivedAt = calls.Clock.GetTimestamp();
-                watch.Received();
+                if (await receiver.ReceiveAsync(call?.Session, callCts.Token) is not { } next) break; // a limit ended the call
+                var (message, receivedAt) = next;
                 if (message.IsClose) break;
                 if (message.TooLarge || message.Type != WebSocketMessageType.Text) { Reject(callId, message.TooLarge ? "frame over 64 KiB" : "binary frame"); continue; }
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Threading.Channels;
 using System.Runtime.CompilerServices;
+using VoiceAgent.Timing;
 
 namespace VoiceAgent.Telephony.WebSockets;
 

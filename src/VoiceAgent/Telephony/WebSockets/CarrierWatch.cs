@@ -1,3 +1,5 @@
+using VoiceAgent.Timing;
+
 namespace VoiceAgent.Telephony.WebSockets;
 
 /// <summary>
