@@ -18,11 +18,9 @@ namespace VoiceAgent.Speech.Pipeline;
 /// dispatch, near zero when the process keeps up) is recorded.
 /// </summary>
 /// <remarks>
-/// One writer queues (the pipeline's loop), one drain at a time sends, started by a queued item, a clear or the end (on
-/// a pool thread: the pipeline's loop never writes) or by a scheduler tick (on the tick's own thread, so a paced frame
-/// does not wait behind the thread pool; the drain runs there until its first write that does not complete at once and
-/// then goes on by itself). It never has a timer of its own. While it is writing it has no due time, so the scheduler
-/// passes it by. <see cref="Clear"/> drops everything queued before it except keypad tones,
+/// One writer queues (the pipeline's loop), one reader sends (<see cref="RunAsync"/>), woken by a queued item, a clear or
+/// a scheduler tick through a one-slot signal; it never has a timer of its own. While it is writing it has no due
+/// time, so the scheduler passes it by. <see cref="Clear"/> drops everything queued before it except keypad tones,
 /// which are for the far end, and starts the next audio with a fresh burst (the carrier's buffer is empty). After each
 /// frame has been handed to the carrier's socket, <c>sent</c> is told, so the echo guard and the reply's timeline see
 /// when audio left.
@@ -41,7 +39,7 @@ internal sealed partial class Playout(
     string transportName,
     Func<PlayoutItem, CancellationToken, ValueTask> sent,
     ILogger logger,
-    string callId) : IThreadPoolWorkItem
+    string callId)
 {
     /// <summary>Playout items with this reply id are keypad tones: never cut by a clear, never counted as a reply.</summary>
     public const int ToneReplyId = int.MinValue;
@@ -55,7 +53,7 @@ internal sealed partial class Playout(
     public static readonly TimeSpan QueueHeadroom = TimeSpan.FromSeconds(1);
 
     private readonly Channel<PlayoutItem> _queue = Channel.CreateUnbounded<PlayoutItem>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously); // the drain ended: queue done, call ended or socket gone
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
     private readonly long _frameTicks = clock.TimestampFrequency / 50;
     private readonly long _leadTicks = (long)(lead.TotalSeconds * clock.TimestampFrequency);
     private readonly Channel<bool> _room = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -64,10 +62,6 @@ internal sealed partial class Playout(
     private volatile bool _ended;
     private int _generation; // written by the queueing side only (Clear); read by the sender
     private long _dueAt = NotWaiting; // when the frame at the head of the queue may go; NotWaiting while writing or idle
-    private int _draining; // 1 while a drain runs (the one sender); taken for good once playout ended
-    private int _wakeups; // set by every wake-up; a drain that ends its round with it set goes round again
-    private CancellationToken _token; // the call's, set by RunAsync before any drain
-    private bool _started; // RunAsync began: before it, queued items wait for it
 
     // Owned by the sending loop.
     private long _playhead; // when the carrier will have played everything sent so far
@@ -121,30 +115,27 @@ internal sealed partial class Playout(
         if (_ended) return; // the carrier is gone or the call ended: nothing would take it off the queue
         if (item.Frame is not null) metrics.RecordPlayoutQueued(Interlocked.Increment(ref _queuedFrames), transportName);
         _queue.Writer.TryWrite(item);
-        Wake(inline: false); // a frame within the lead goes at once, not on the next tick
+        _wake.Writer.TryWrite(true); // a frame within the lead goes at once, not on the next tick
     }
 
     /// <summary>Nothing queued so far is sent (keypad tones excepted); the carrier is told separately.</summary>
     public void Clear()
     {
         Interlocked.Increment(ref _generation);
-        Wake(inline: false);
+        _wake.Writer.TryWrite(true);
     }
 
     /// <summary>No more audio: <see cref="RunAsync"/> ends once the queue is empty.</summary>
     public void Complete()
     {
         _queue.Writer.TryComplete();
-        Wake(inline: false);
+        _wake.Writer.TryWrite(true);
     }
 
-    /// <summary>
-    /// A scheduler tick at <paramref name="now"/>: if this call's next frame is due, sends it on the tick's own thread.
-    /// Never blocks: a write that does not complete at once (a slow socket) goes on by itself, and the tick moves on.
-    /// </summary>
+    /// <summary>A scheduler tick at <paramref name="now"/>: wakes the loop if its next frame is due. Never blocks.</summary>
     internal void OnTick(long now)
     {
-        if (now >= Volatile.Read(ref _dueAt)) Wake(inline: true);
+        if (now >= Volatile.Read(ref _dueAt)) _wake.Writer.TryWrite(true);
     }
 
     private bool Stale(PlayoutItem item) => item.Generation != Generation && !item.IsTone;
@@ -152,14 +143,17 @@ internal sealed partial class Playout(
     /// <summary>Sends until <see cref="Complete"/> or cancellation; ends quietly if the carrier's socket is gone.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        _token = cancellationToken;
-        Volatile.Write(ref _started, true); // from now on wake-ups start drains
         scheduler.Register(this);
-        using var stop = cancellationToken.UnsafeRegister(static s => ((Playout)s!).Wake(inline: false), this);
-        Wake(inline: false); // what was queued before the run
+        // Cancellation completes the signal, so the wait below needs no token (and allocates nothing per wake-up).
+        using var stop = cancellationToken.UnsafeRegister(static s => ((Channel<bool>)s!).Writer.TryComplete(), _wake);
         try
         {
-            await _done.Task;
+            while (await SendDueAsync(cancellationToken))
+            {
+                if (!await _wake.Reader.WaitToReadAsync(CancellationToken.None)) break; // cancelled
+                _wake.Reader.TryRead(out _);
+                Volatile.Write(ref _dueAt, NotWaiting);
+            }
             if (cancellationToken.IsCancellationRequested) LogPlayoutEnded(logger, callId, "the call ended"); // whatever is still queued will never play
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -177,55 +171,6 @@ internal sealed partial class Playout(
             _ended = true;
             while (_queue.Reader.TryRead(out var left)) Taken(left); // what will never play is not kept
             _room.Writer.TryComplete();
-        }
-    }
-
-    /// <summary>
-    /// Something may be sendable: runs a drain unless one is running (that one goes round again). <paramref name="inline"/>:
-    /// on the caller's thread, used by the scheduler's tick so a due frame is written without waiting for a pool thread
-    /// (the drain runs synchronously until its first write that does not complete at once, then returns); otherwise
-    /// the drain is queued to the thread pool (the pipeline's loop queues, clears and completes: it must not write).
-    /// </summary>
-    private void Wake(bool inline)
-    {
-        if (!Volatile.Read(ref _started)) return; // RunAsync drains what was queued before it
-        Interlocked.Exchange(ref _wakeups, 1);
-        if (Interlocked.CompareExchange(ref _draining, 1, 0) != 0) return; // the running drain sees _wakeups and goes again
-        if (inline) _ = DrainAsync();
-        else ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-    }
-
-    void IThreadPoolWorkItem.Execute() => _ = DrainAsync();
-
-    /// <summary>
-    /// The one sender of this call (at most one runs, guarded by <c>_draining</c>): sends what is due, then either parks
-    /// (publishes when the next frame is due, for the scheduler's tick) or, once the queue is completed or the call
-    /// ended, ends the playout. Never throws: the outcome goes to <see cref="RunAsync"/>.
-    /// </summary>
-    /// <remarks>A Task, not a pooled ValueTask, since nobody awaits it: one that completes synchronously (the socket took the frame at once) allocates nothing.</remarks>
-    private async Task DrainAsync()
-    {
-        while (true)
-        {
-            Interlocked.Exchange(ref _wakeups, 0);
-            Volatile.Write(ref _dueAt, NotWaiting);
-            bool more;
-            try
-            {
-                more = await SendDueAsync(_token);
-            }
-            catch (Exception ex)
-            {
-                _done.TrySetException(ex); // _draining stays taken: nothing sends any more
-                return;
-            }
-            if (!more)
-            {
-                _done.TrySetResult();
-                return;
-            }
-            Interlocked.Exchange(ref _draining, 0); // a full fence: a wake-up that saw the drain running is seen below
-            if (Volatile.Read(ref _wakeups) == 0 || Interlocked.CompareExchange(ref _draining, 1, 0) != 0) return;
         }
     }
 

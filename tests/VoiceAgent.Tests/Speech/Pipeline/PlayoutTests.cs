@@ -282,9 +282,9 @@ public sealed class PlayoutTests : IAsyncLifetime
     }
 
     /// <summary>What the playout reported sent, with the fake clock's time at the report, in order.</summary>
-    internal sealed class SentFrames(TimeProvider clock)
+    internal sealed class SentFrames(ManualTimeProvider clock)
     {
-        private readonly List<(PlayoutItem Item, long At, int Thread, string? ThreadName)> _all = [];
+        private readonly List<(PlayoutItem Item, long At)> _all = [];
         private readonly Channel<bool> _changed = Channel.CreateUnbounded<bool>();
 
         public long Start { get; } = clock.GetTimestamp();
@@ -295,7 +295,7 @@ public sealed class PlayoutTests : IAsyncLifetime
 
         public ValueTask ReportAsync(PlayoutItem item, CancellationToken cancellationToken)
         {
-            lock (_all) _all.Add((item, clock.GetTimestamp(), Environment.CurrentManagedThreadId, Thread.CurrentThread.Name));
+            lock (_all) _all.Add((item, clock.GetTimestamp()));
             _changed.Writer.TryWrite(true);
             return ValueTask.CompletedTask;
         }
@@ -306,12 +306,6 @@ public sealed class PlayoutTests : IAsyncLifetime
         }
 
         public int[] Tags() { lock (_all) return _all.Select(s => (int)s.Item.Frame![0]).ToArray(); }
-
-        /// <summary>The managed thread id each report came from (a frame is reported on the thread that wrote it).</summary>
-        public int[] Threads() { lock (_all) return _all.Select(s => s.Thread).ToArray(); }
-
-        /// <summary>The name of the thread each report came from (null for unnamed threads).</summary>
-        public string?[] ThreadNames() { lock (_all) return _all.Select(s => s.ThreadName).ToArray(); }
 
         public int[] Milliseconds() { lock (_all) return _all.Select(s => (int)TimeSpan.FromTicks(s.At - Start).TotalMilliseconds).ToArray(); }
     }
