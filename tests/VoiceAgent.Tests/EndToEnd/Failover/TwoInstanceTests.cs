@@ -215,7 +215,7 @@ public sealed class TwoInstanceTests : IAsyncLifetime
 
     private async Task<string> WaitForReadinessAsync(ServerProcess server, HttpStatusCode status)
     {
-        for (var i = 0; i < 600; i++)
+        for (var i = 0; i < 1200; i++) // 30 s and more: a hang guard
         {
             using var response = await _http.GetAsync(new Uri(server.Address, "/readyz")).DefaultTimeout();
             var body = await response.Content.ReadAsStringAsync();
