@@ -98,7 +98,7 @@ public sealed class MediaStreamsConversationTests : IAsyncLifetime
         var loud = AudioEdit.ToBytes(AudioEdit.Gain(AudioEdit.ToSamples(MuLawToPcm(await Speech("Stop, just the basic plan please."))), 6));
         await caller.PlayAsync(PcmToMuLaw(loud)).DefaultTimeout();
 
-        await caller.WaitForClearAsync().DefaultTimeout(TimeSpan.FromSeconds(10));
+        await caller.WaitForClearAsync().DefaultTimeout(TimeSpan.FromSeconds(20));
         var next = await _server.Model.Requests.WhenReceived(1).DefaultTimeout(TimeSpan.FromSeconds(20));
         var heard = next.Messages[^2];
         Assert.Equal("assistant", heard.Role);
@@ -123,7 +123,7 @@ public sealed class MediaStreamsConversationTests : IAsyncLifetime
         var loud = AudioEdit.ToBytes(AudioEdit.Gain(AudioEdit.ToSamples(MuLawToPcm(await Speech("Stop, just the basic plan please."))), 6));
         await caller.PlayAsync(PcmToMuLaw(loud)).DefaultTimeout();
 
-        await caller.WaitForClearAsync().DefaultTimeout(TimeSpan.FromSeconds(10));
+        await caller.WaitForClearAsync().DefaultTimeout(TimeSpan.FromSeconds(20));
         await _server.Model.Requests.WhenAborted(0).DefaultTimeout();
         Assert.Equal(1, _server.Model.Requests.AbortedCount);
     }

@@ -47,10 +47,10 @@ public sealed class MediaStreamsResilienceTests
         var mulaw = new byte[cough.Length];
         VoiceAgent.Speech.Audio.MuLaw.Encode(cough, mulaw);
         await caller.PlayAsync(mulaw).DefaultTimeout();
-        await caller.WaitForClearAsync().DefaultTimeout(TimeSpan.FromSeconds(10));
+        await caller.WaitForClearAsync().DefaultTimeout(TimeSpan.FromSeconds(20));
 
         var afterClear = caller.OutboundMedia.Bytes;
-        await caller.WaitForAudioAsync(afterClear + 8000).DefaultTimeout(TimeSpan.FromSeconds(15)); // the agent carries on
+        await caller.WaitForAudioAsync(afterClear + 8000).DefaultTimeout(TimeSpan.FromSeconds(20)); // the agent carries on
         Assert.Equal(1, server.Model.Requests.Count); // resumed from what it had, no new model turn
     }
 }

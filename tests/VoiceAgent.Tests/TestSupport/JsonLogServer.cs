@@ -41,22 +41,37 @@ public sealed class JsonLogServer : IAsyncDisposable
     public static async Task<JsonLogServer> StartAsync(string callSessionLevel = "Information", bool audio = false)
     {
         var model = new AnthropicEmulator(new() { ApiKey = "test-key", InterTokenDelay = TimeSpan.FromMilliseconds(1) });
-        await model.StartAsync().DefaultTimeout();
         var emulators = new List<IAsyncDisposable>();
+        try
+        {
+            return await StartAsync(model, emulators, callSessionLevel, audio);
+        }
+        catch
+        {
+            // The emulators that started go with the failure (the server process and its folder are gone by then).
+            await model.DisposeAsync();
+            foreach (var emulator in emulators) await emulator.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<JsonLogServer> StartAsync(AnthropicEmulator model, List<IAsyncDisposable> emulators, string callSessionLevel, bool audio)
+    {
+        await model.StartAsync().DefaultTimeout();
         DeepgramEmulator? stt = null;
         ElevenLabsEmulator? tts = null;
         if (audio)
         {
             stt = new DeepgramEmulator("dg-test-key");
-            await stt.StartAsync().DefaultTimeout();
             emulators.Add(stt);
+            await stt.StartAsync().DefaultTimeout();
             tts = new ElevenLabsEmulator(new ElevenLabsEmulatorBehavior { ApiKey = "el-test-key" });
-            await tts.StartAsync().DefaultTimeout();
             emulators.Add(tts);
+            await tts.StartAsync().DefaultTimeout();
         }
         var dataDir = Directory.CreateTempSubdirectory("voiceagent-jsonlog-").FullName;
         var logPath = Path.Combine(dataDir, "server.log");
-        var port = FreePort();
+        var port = ServerProcess.FreePort();
         var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
         // exec: the shell becomes the server, so killing the process ends the server; stdout goes to the file.
         foreach (var arg in new[] { "-c", "exec dotnet \"$0\" > \"$1\" 2>&1", Path.Combine(AppContext.BaseDirectory, "VoiceAgent.Server.dll"), logPath })
@@ -84,25 +99,20 @@ public sealed class JsonLogServer : IAsyncDisposable
         env["Logging__LogLevel__Default"] = "Information";
         // No dots in the name: the shell would not pass such a variable on.
         env["Logging__LogLevel__VoiceAgent"] = callSessionLevel;
-        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the server");
-        var server = new JsonLogServer(process, model, emulators, dataDir, logPath, new Uri($"http://127.0.0.1:{port}")) { Stt = stt };
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
-        var started = Stopwatch.StartNew();
-        for (var i = 0; i < 3000 && started.Elapsed < ServerProcess.HealthyWithin; i++)
+        Process? process = null;
+        try
         {
-            if (process.HasExited) break;
-            try
-            {
-                using var response = await http.GetAsync(new Uri(server.Address, "/healthz"));
-                if (response.IsSuccessStatusCode) return server;
-            }
-            catch (HttpRequestException) { }
-            catch (TaskCanceledException) { }
-            await Task.Delay(100);
+            process = Process.Start(start) ?? throw new InvalidOperationException("could not start the server");
+            var server = new JsonLogServer(process, model, emulators, dataDir, logPath, new Uri($"http://127.0.0.1:{port}")) { Stt = stt };
+            await HealthCheck.WaitHealthyAsync(process, server.Address, async () => File.Exists(logPath) ? await File.ReadAllTextAsync(logPath) : "");
+            return server;
         }
-        var log = File.Exists(logPath) ? await File.ReadAllTextAsync(logPath) : "";
-        await server.DisposeAsync();
-        throw new InvalidOperationException($"the server process did not become healthy within {ServerProcess.HealthyWithin.TotalSeconds:F0} s:\n" + log);
+        catch
+        {
+            if (process is not null) await StopAsync(process);
+            Directory.Delete(dataDir, recursive: true);
+            throw;
+        }
     }
 
     /// <summary>Opens a signed ConversationRelay call from <paramref name="from"/> and sends <c>setup</c>.</summary>
@@ -141,21 +151,19 @@ public sealed class JsonLogServer : IAsyncDisposable
         return end < 0 ? [] : text[..end].Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
-    private static int FreePort()
+    private static async Task StopAsync(Process process)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync().DefaultTimeout();
+        }
+        process.Dispose();
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync().DefaultTimeout();
-        }
-        _process.Dispose();
+        await StopAsync(_process);
         await Model.DisposeAsync();
         foreach (var emulator in _emulators) await emulator.DisposeAsync();
         Directory.Delete(_dataDir, recursive: true);

@@ -55,8 +55,19 @@ internal static class TestSignals
         start.ArgumentList.Add(path);
         start.ArgumentList.Add(text);
         using var process = Process.Start(start) ?? throw new InvalidOperationException("espeak-ng did not start.");
-        await process.WaitForExitAsync(cancellationToken);
-        if (process.ExitCode != 0) throw new InvalidOperationException($"espeak-ng failed: {await process.StandardError.ReadToEndAsync(cancellationToken)}");
+        var error = process.StandardError.ReadToEndAsync(cancellationToken); // read while it runs: a full pipe would block it
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true); // a cancelled run is not left behind
+            throw;
+        }
+        await output;
+        if (process.ExitCode != 0) throw new InvalidOperationException($"espeak-ng failed: {await error}");
         return path;
     }
 

@@ -34,18 +34,19 @@ public sealed class ConsentFailoverTests : IAsyncLifetime
         await _model.StartAsync().DefaultTimeout();
         _dataDir = Directory.CreateTempSubdirectory("voiceagent-consent-failover-").FullName;
         (_redisUrl, _ownedRedis) = await RedisServer.SharedAsync();
-        var started = await Task.WhenAll(ServerProcess.StartAsync(Environment()), ServerProcess.StartAsync(Environment())).DefaultTimeout(ServerProcess.StartBound);
+        var started = await ServerProcess.StartManyAsync(2, () => Environment());
         (_a, _b) = (started[0], started[1]);
     }
 
     public async Task DisposeAsync()
     {
-        await _a.DisposeAsync();
-        await _b.DisposeAsync();
+        // xUnit 2 runs this after a failed InitializeAsync too: only what was set up is disposed.
+        if (_a is not null) await _a.DisposeAsync();
+        if (_b is not null) await _b.DisposeAsync();
         if (_ownedRedis is not null) await _ownedRedis.DisposeAsync();
-        await _model.DisposeAsync();
+        if (_model is not null) await _model.DisposeAsync();
         _http.Dispose();
-        Directory.Delete(_dataDir, recursive: true);
+        if (_dataDir is not null) Directory.Delete(_dataDir, recursive: true);
     }
 
     [Fact]

@@ -41,20 +41,21 @@ public sealed class MediaStreamsTwoInstanceTests : IAsyncLifetime
         await _tts.StartAsync().DefaultTimeout();
         _dataDir = Directory.CreateTempSubdirectory("voiceagent-two-audio-").FullName;
         (_redisUrl, _ownedRedis) = await RedisServer.SharedAsync();
-        var started = await Task.WhenAll(ServerProcess.StartAsync(Environment()), ServerProcess.StartAsync(Environment())).DefaultTimeout(ServerProcess.StartBound);
+        var started = await ServerProcess.StartManyAsync(2, () => Environment());
         (_a, _b) = (started[0], started[1]);
     }
 
     public async Task DisposeAsync()
     {
-        await _a.DisposeAsync();
-        await _b.DisposeAsync();
+        // xUnit 2 runs this after a failed InitializeAsync too: only what was set up is disposed.
+        if (_a is not null) await _a.DisposeAsync();
+        if (_b is not null) await _b.DisposeAsync();
         if (_ownedRedis is not null) await _ownedRedis.DisposeAsync();
-        await _model.DisposeAsync();
-        await _stt.DisposeAsync();
-        await _tts.DisposeAsync();
+        if (_model is not null) await _model.DisposeAsync();
+        if (_stt is not null) await _stt.DisposeAsync();
+        if (_tts is not null) await _tts.DisposeAsync();
         _http.Dispose();
-        Directory.Delete(_dataDir, recursive: true);
+        if (_dataDir is not null) Directory.Delete(_dataDir, recursive: true);
     }
 
     [Fact]

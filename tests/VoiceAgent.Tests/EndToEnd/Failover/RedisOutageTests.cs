@@ -20,8 +20,9 @@ public sealed class RedisOutageTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await _server.DisposeAsync();
-        await _redis.DisposeAsync();
+        // xUnit 2 runs this after a failed InitializeAsync too: only what was set up is disposed.
+        if (_server is not null) await _server.DisposeAsync();
+        if (_redis is not null) await _redis.DisposeAsync();
     }
 
     [Fact]

@@ -111,9 +111,12 @@ public sealed class RelayResumeTests : IAsyncLifetime
         Assert.Equal(Lines.WelcomeGreeting, again.Greeting);
     }
 
-    private async Task<SessionSnapshot> WaitForStateAsync(string callSid, Func<SessionSnapshot, bool> condition)
+    private Task<SessionSnapshot> WaitForStateAsync(string callSid, Func<SessionSnapshot, bool> condition) => WaitForStateAsync(_server, callSid, condition);
+
+    /// <summary>The call's stored state once it meets <paramref name="condition"/> (30 s hang guard).</summary>
+    internal static async Task<SessionSnapshot> WaitForStateAsync(RelayServer server, string callSid, Func<SessionSnapshot, bool> condition)
     {
-        var store = _server.App.Services.GetRequiredService<ISessionStore>();
+        var store = server.App.Services.GetRequiredService<ISessionStore>();
         for (var i = 0; i < 600; i++)
         {
             if (await store.LoadAsync(callSid, default) is { } s && condition(s)) return s;
@@ -138,8 +141,9 @@ public sealed class CallbackWindowOffTests : IAsyncLifetime
         {
             await first.Caller.AskAsync("Hello");
             await first.HangUpAsync().DefaultTimeout();
+            // The first call is stored as ended, so a callback could find it: only the window of zero turns the offer off.
+            await RelayResumeTests.WaitForStateAsync(_server, first.CallSid, s => s.Status == SessionStatus.Ended);
         }
-        await Task.Delay(200); // let the background writer store the first call (nothing should be found either way)
 
         await using var second = await _server.DialAsync(from: "+14155550126");
 

@@ -33,19 +33,19 @@ public sealed class TwoInstanceTests : IAsyncLifetime
         await _model.StartAsync().DefaultTimeout();
         _dataDir = Directory.CreateTempSubdirectory("voiceagent-two-").FullName;
         (_redisUrl, _ownedRedis) = await RedisServer.SharedAsync();
-        var starting = new[] { ServerProcess.StartAsync(Environment()), ServerProcess.StartAsync(Environment()) };
-        var started = await Task.WhenAll(starting).DefaultTimeout(ServerProcess.StartBound);
+        var started = await ServerProcess.StartManyAsync(2, () => Environment());
         (_a, _b) = (started[0], started[1]);
     }
 
     public async Task DisposeAsync()
     {
-        await _a.DisposeAsync();
-        await _b.DisposeAsync();
+        // xUnit 2 runs this after a failed InitializeAsync too: only what was set up is disposed.
+        if (_a is not null) await _a.DisposeAsync();
+        if (_b is not null) await _b.DisposeAsync();
         if (_ownedRedis is not null) await _ownedRedis.DisposeAsync();
-        await _model.DisposeAsync();
+        if (_model is not null) await _model.DisposeAsync();
         _http.Dispose();
-        Directory.Delete(_dataDir, recursive: true);
+        if (_dataDir is not null) Directory.Delete(_dataDir, recursive: true);
     }
 
     [Fact]
@@ -215,7 +215,7 @@ public sealed class TwoInstanceTests : IAsyncLifetime
 
     private async Task<string> WaitForReadinessAsync(ServerProcess server, HttpStatusCode status)
     {
-        for (var i = 0; i < 600; i++)
+        for (var i = 0; i < 1200; i++) // 30 s and more: a hang guard
         {
             using var response = await _http.GetAsync(new Uri(server.Address, "/readyz")).DefaultTimeout();
             var body = await response.Content.ReadAsStringAsync();

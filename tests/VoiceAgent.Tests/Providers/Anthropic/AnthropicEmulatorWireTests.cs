@@ -1,9 +1,9 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using VoiceAgent.Emulators.Anthropic;
 using VoiceAgent.Emulators.ChatScript;
 using VoiceAgent.Tests.TestSupport;
+using VoiceAgent.Tests.TestSupport.Emulators;
 
 namespace VoiceAgent.Tests.Providers.Anthropic;
 
@@ -134,17 +134,8 @@ public sealed class AnthropicEmulatorWireTests
         Assert.Equal(DefaultChatReply.For("What are your hours?"), body.RootElement.GetProperty("content")[0].GetProperty("text").GetString());
     }
 
-    private static async Task<HttpResponseMessage> PostAsync(AnthropicEmulator emulator, string json, string? apiKey = "key", string? version = AnthropicEmulator.ApiVersion, string? bearer = null)
-    {
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(emulator.BaseUrl, "/v1/messages")) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-        if (apiKey is not null) request.Headers.Add("x-api-key", apiKey);
-        if (version is not null) request.Headers.Add("anthropic-version", version);
-        if (bearer is not null) request.Headers.Authorization = new("Bearer", bearer);
-        var response = await http.SendAsync(request);
-        await response.Content.LoadIntoBufferAsync();
-        return response;
-    }
+    private static Task<HttpResponseMessage> PostAsync(AnthropicEmulator emulator, string json, string? apiKey = "key", string? version = AnthropicEmulator.ApiVersion, string? bearer = null)
+        => EmulatorRequests.PostMessagesAsync(emulator, json, apiKey, version, bearer);
 
     private static List<(string Name, string Data)> SseEvents(string body)
         => body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)

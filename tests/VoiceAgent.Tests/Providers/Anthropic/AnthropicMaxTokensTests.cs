@@ -1,9 +1,9 @@
 using System.Net;
-using System.Text;
 using Microsoft.Extensions.AI;
 using VoiceAgent.Emulators.Anthropic;
 using VoiceAgent.Emulators.ChatScript;
 using VoiceAgent.Tests.TestSupport;
+using VoiceAgent.Tests.TestSupport.Emulators;
 
 namespace VoiceAgent.Tests.Providers.Anthropic;
 
@@ -16,18 +16,10 @@ public sealed class AnthropicMaxTokensTests
     [Fact]
     public async Task The_emulator_stops_at_max_tokens_with_the_documented_stop_reason_byte_for_byte()
     {
-        await using var emulator = new AnthropicEmulator();
-        await emulator.StartAsync().DefaultTimeout();
+        await using var emulator = await EmulatorRequests.StartedAsync(new AnthropicEmulator());
         emulator.Enqueue(ChatReply.Text("We're ", "open ", "nine ", "to ", "five."));
 
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(emulator.BaseUrl, "/v1/messages"))
-        {
-            Content = new StringContent("""{"model":"claude-sonnet-4-5","max_tokens":2,"stream":true,"messages":[{"role":"user","content":"What are your hours?"}]}""", Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("x-api-key", "key");
-        request.Headers.Add("anthropic-version", AnthropicEmulator.ApiVersion);
-        using var response = await http.SendAsync(request).DefaultTimeout();
+        using var response = await EmulatorRequests.PostMessagesAsync(emulator, """{"model":"claude-sonnet-4-5","max_tokens":2,"stream":true,"messages":[{"role":"user","content":"What are your hours?"}]}""");
         var body = await response.Content.ReadAsStringAsync().DefaultTimeout();
 
         const string expected = """

@@ -6,6 +6,7 @@ using VoiceAgent.Providers.Anthropic;
 using VoiceAgent.Providers.OpenAI;
 using VoiceAgent.Providers.Resilience;
 using VoiceAgent.Tests.TestSupport;
+using VoiceAgent.Tests.TestSupport.Emulators;
 
 namespace VoiceAgent.Tests.Providers.ModelHttp;
 
@@ -17,58 +18,44 @@ public sealed class ModelHttp2ClientTests
     [Fact]
     public async Task The_Anthropic_client_set_to_HTTP2_streams_over_HTTP2()
     {
-        await using var emulator = new AnthropicEmulator(new ChatEmulatorOptions { ApiKey = ApiKey });
-        await emulator.StartAsync().DefaultTimeout();
+        await using var emulator = await EmulatorRequests.StartedAsync(new AnthropicEmulator(new ChatEmulatorOptions { ApiKey = ApiKey }));
         using var client = AnthropicChatClientFactory.Create(new AnthropicModelOptions { ApiKey = ApiKey, BaseUrl = emulator.Http2BaseUrl!, HttpVersion = ModelHttpVersion.Http2 });
 
-        var updates = await client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "Hi")]).CollectAsync().DefaultTimeout();
+        var (text, protocol) = await EmulatorRequests.AskOnceAsync(client, emulator);
 
-        Assert.NotEmpty(string.Concat(updates.Select(u => u.Text)));
-        Assert.Equal("HTTP/2", (await emulator.Requests.WhenReceived(0).DefaultTimeout()).Protocol);
+        Assert.NotEmpty(text);
+        Assert.Equal("HTTP/2", protocol);
     }
 
     [Fact]
     public async Task The_OpenAI_SDK_client_set_to_HTTP2_streams_over_HTTP2()
     {
-        await using var emulator = new OpenAIEmulator(new ChatEmulatorOptions { ApiKey = ApiKey });
-        await emulator.StartAsync().DefaultTimeout();
+        await using var emulator = await EmulatorRequests.StartedAsync(new OpenAIEmulator(new ChatEmulatorOptions { ApiKey = ApiKey }));
         using var client = OpenAIChatClientFactory.Create(new OpenAIModelOptions { ApiKey = ApiKey, BaseUrl = new Uri(emulator.Http2BaseUrl!, "/v1"), HttpVersion = ModelHttpVersion.Http2 });
 
-        var updates = await client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "Hi")]).CollectAsync().DefaultTimeout();
+        var (text, protocol) = await EmulatorRequests.AskOnceAsync(client, emulator);
 
-        Assert.NotEmpty(string.Concat(updates.Select(u => u.Text)));
-        Assert.Equal("HTTP/2", (await emulator.Requests.WhenReceived(0).DefaultTimeout()).Protocol);
+        Assert.NotEmpty(text);
+        Assert.Equal("HTTP/2", protocol);
     }
 
     [Fact]
     public async Task By_default_the_model_is_asked_over_HTTP11()
     {
-        await using var emulator = new AnthropicEmulator(new ChatEmulatorOptions { ApiKey = ApiKey });
-        await emulator.StartAsync().DefaultTimeout();
+        await using var emulator = await EmulatorRequests.StartedAsync(new AnthropicEmulator(new ChatEmulatorOptions { ApiKey = ApiKey }));
         using var client = AnthropicChatClientFactory.Create(new AnthropicModelOptions { ApiKey = ApiKey, BaseUrl = emulator.BaseUrl });
 
-        await client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "Hi")]).CollectAsync().DefaultTimeout();
+        var (_, protocol) = await EmulatorRequests.AskOnceAsync(client, emulator);
 
-        Assert.Equal("HTTP/1.1", (await emulator.Requests.WhenReceived(0).DefaultTimeout()).Protocol);
+        Assert.Equal("HTTP/1.1", protocol);
     }
 
     [Fact]
     public async Task A_cancelled_HTTP2_stream_is_reset_upstream_and_the_next_stream_reuses_the_connection()
     {
-        await using var emulator = new AnthropicEmulator(new ChatEmulatorOptions { ApiKey = ApiKey });
-        await emulator.StartAsync().DefaultTimeout();
+        await using var emulator = await EmulatorRequests.StartedAsync(new AnthropicEmulator(new ChatEmulatorOptions { ApiKey = ApiKey }));
         using var client = AnthropicChatClientFactory.Create(new AnthropicModelOptions { ApiKey = ApiKey, BaseUrl = emulator.Http2BaseUrl!, HttpVersion = ModelHttpVersion.Http2 });
-        emulator.EnqueueFault(ChatFault.Stall(afterDeltas: 1));
-        emulator.Enqueue(ChatReply.Text("Second."));
-
-        using (var cts = new CancellationTokenSource())
-        {
-            await using var stream = client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "Hi")], cancellationToken: cts.Token).GetAsyncEnumerator(cts.Token);
-            await stream.NextTextAsync().DefaultTimeout();
-            await cts.CancelAsync();
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stream.NextTextAsync().DefaultTimeout());
-        }
-        await emulator.Requests.WhenAborted(0).DefaultTimeout();
+        await EmulatorRequests.CancelOneStreamAsync(client, emulator, next: ChatReply.Text("Second."));
 
         var second = await client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "Again")]).CollectAsync().DefaultTimeout();
 
@@ -79,20 +66,9 @@ public sealed class ModelHttp2ClientTests
     [Fact]
     public async Task A_cancelled_HTTP11_stream_closes_its_connection_so_the_next_stream_connects_anew()
     {
-        await using var emulator = new AnthropicEmulator(new ChatEmulatorOptions { ApiKey = ApiKey });
-        await emulator.StartAsync().DefaultTimeout();
+        await using var emulator = await EmulatorRequests.StartedAsync(new AnthropicEmulator(new ChatEmulatorOptions { ApiKey = ApiKey }));
         using var client = AnthropicChatClientFactory.Create(new AnthropicModelOptions { ApiKey = ApiKey, BaseUrl = emulator.BaseUrl, HttpVersion = ModelHttpVersion.Http11 });
-        emulator.EnqueueFault(ChatFault.Stall(afterDeltas: 1));
-        emulator.Enqueue(ChatReply.Text("Second."));
-
-        using (var cts = new CancellationTokenSource())
-        {
-            await using var stream = client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "Hi")], cancellationToken: cts.Token).GetAsyncEnumerator(cts.Token);
-            await stream.NextTextAsync().DefaultTimeout();
-            await cts.CancelAsync();
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stream.NextTextAsync().DefaultTimeout());
-        }
-        await emulator.Requests.WhenAborted(0).DefaultTimeout();
+        await EmulatorRequests.CancelOneStreamAsync(client, emulator, next: ChatReply.Text("Second."));
 
         await client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "Again")]).CollectAsync().DefaultTimeout();
 

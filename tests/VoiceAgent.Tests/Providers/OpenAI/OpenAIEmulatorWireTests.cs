@@ -1,10 +1,10 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using VoiceAgent.Emulators.ChatScript;
 using VoiceAgent.Emulators.OpenAI;
 using VoiceAgent.Tests.TestSupport;
+using VoiceAgent.Tests.TestSupport.Emulators;
 
 namespace VoiceAgent.Tests.Providers.OpenAI;
 
@@ -104,15 +104,8 @@ public sealed partial class OpenAIEmulatorWireTests
         Assert.Equal(1, emulator.Requests.RejectedCount);
     }
 
-    private static async Task<HttpResponseMessage> PostAsync(OpenAIEmulator emulator, string json, string? bearer = "key")
-    {
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(emulator.BaseUrl, "/v1/chat/completions")) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-        if (bearer is not null) request.Headers.Authorization = new("Bearer", bearer);
-        var response = await http.SendAsync(request);
-        await response.Content.LoadIntoBufferAsync();
-        return response;
-    }
+    private static Task<HttpResponseMessage> PostAsync(OpenAIEmulator emulator, string json, string? bearer = "key")
+        => EmulatorRequests.PostChatCompletionsAsync(emulator, json, bearer);
 
     private static List<string> DataLines(string body)
         => body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(e => e["data: ".Length..]).ToList();

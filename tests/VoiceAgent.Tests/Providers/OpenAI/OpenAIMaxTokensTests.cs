@@ -1,10 +1,10 @@
 using System.Net;
-using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.AI;
 using VoiceAgent.Emulators.ChatScript;
 using VoiceAgent.Emulators.OpenAI;
 using VoiceAgent.Tests.TestSupport;
+using VoiceAgent.Tests.TestSupport.Emulators;
 
 namespace VoiceAgent.Tests.Providers.OpenAI;
 
@@ -18,17 +18,10 @@ public sealed partial class OpenAIMaxTokensTests
     [Fact]
     public async Task The_emulator_stops_at_max_completion_tokens_with_finish_reason_length_byte_for_byte()
     {
-        await using var emulator = new OpenAIEmulator();
-        await emulator.StartAsync().DefaultTimeout();
+        await using var emulator = await EmulatorRequests.StartedAsync(new OpenAIEmulator());
         emulator.Enqueue(ChatReply.Text("We're ", "open ", "nine ", "to ", "five."));
 
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(emulator.BaseUrl, "/v1/chat/completions"))
-        {
-            Content = new StringContent("""{"model":"gpt-4o-mini","stream":true,"stream_options":{"include_usage":true},"max_completion_tokens":2,"messages":[{"role":"user","content":"What are your hours?"}]}""", Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Authorization = new("Bearer", "key");
-        using var response = await http.SendAsync(request).DefaultTimeout();
+        using var response = await EmulatorRequests.PostChatCompletionsAsync(emulator, """{"model":"gpt-4o-mini","stream":true,"stream_options":{"include_usage":true},"max_completion_tokens":2,"messages":[{"role":"user","content":"What are your hours?"}]}""");
         var body = Created().Replace(await response.Content.ReadAsStringAsync().DefaultTimeout(), "\"created\":1735689600");
 
         const string expected = """

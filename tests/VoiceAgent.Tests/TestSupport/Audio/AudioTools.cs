@@ -64,7 +64,15 @@ public static class AudioTools
             using var timeout = new CancellationTokenSource(ToolTimeout);
             Task<string> stderr = process.StandardError.ReadToEndAsync(timeout.Token);
             Task<string> stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-            await process.WaitForExitAsync(timeout.Token);
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true); // a hung tool is not left running
+                throw new TimeoutException($"{tool} {string.Join(' ', arguments)} did not finish within {ToolTimeout.TotalSeconds:F0} s.");
+            }
             string error = await stderr;
             await stdout;
             if (process.ExitCode != 0)

@@ -12,6 +12,8 @@ namespace VoiceAgent.Tests.TestSupport.Processes;
 public sealed class RedisServer : IAsyncDisposable
 {
     public const string UrlVariable = "VOICEAGENT_TEST_REDIS_URL";
+    /// <summary>How long a started redis-server may take to answer PING: generous, for a loaded machine.</summary>
+    private static readonly TimeSpan AnswersWithin = TimeSpan.FromSeconds(30);
     private Process? _process;
 
     private RedisServer(int port) => Port = port;
@@ -55,19 +57,25 @@ public sealed class RedisServer : IAsyncDisposable
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        for (var i = 0; i < 300; i++)
+        using var bound = new CancellationTokenSource(AnswersWithin);
+        for (var i = 0; i < 600 && !bound.IsCancellationRequested && !_process.HasExited; i++)
         {
             if (await AnswersAsync()) return;
-            await Task.Delay(50);
+            try { await Task.Delay(50, bound.Token); }
+            catch (OperationCanceledException) { }
         }
-        throw new InvalidOperationException($"redis-server did not answer on port {Port} within 15 s.");
+        var exited = _process.HasExited;
+        await StopAsync(); // a server that did not answer is not left running
+        throw new InvalidOperationException(exited
+            ? $"redis-server exited before it answered on port {Port}."
+            : $"redis-server did not answer on port {Port} within {AnswersWithin.TotalSeconds:F0} s.");
     }
 
     /// <summary>Kills the server (an outage: connections drop, nothing is kept).</summary>
     public async Task StopAsync()
     {
         if (_process is null) return;
-        if (!_process.HasExited) _process.Kill();
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync().DefaultTimeout();
         _process.Dispose();
         _process = null;

@@ -35,9 +35,20 @@ public sealed class ServerProcess : IAsyncDisposable
     /// </summary>
     public static readonly TimeSpan HealthyWithin = TimeSpan.FromSeconds(120);
 
-    /// <summary>A bound for awaiting <see cref="StartAsync"/> (two at once included): longer than <see cref="HealthyWithin"/>.</summary>
+    /// <summary>
+    /// A bound for awaiting <see cref="StartAsync"/> (several at once included, see <see cref="StartManyAsync"/>): longer
+    /// than <see cref="HealthyWithin"/>.
+    /// </summary>
     public static readonly TimeSpan StartBound = HealthyWithin + TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Starts <paramref name="count"/> instances at once; if any fails, the ones that started are disposed and the first
+    /// failure is rethrown with its output.
+    /// </summary>
+    public static Task<ServerProcess[]> StartManyAsync(int count, Func<IReadOnlyDictionary<string, string>> environment)
+        => ServerGroup.StartAllAsync(count, () => StartAsync(environment()), StartBound);
+
+    /// <summary>Starts one instance and returns once it answers /healthz; disposes it and throws with its output otherwise.</summary>
     public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> environment)
     {
         var port = FreePort();
@@ -54,28 +65,22 @@ public sealed class ServerProcess : IAsyncDisposable
         foreach (var (key, value) in environment) start.Environment[key] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server process.");
         var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"));
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var started = Stopwatch.StartNew();
-        for (var i = 0; i < 3000 && started.Elapsed < HealthyWithin; i++)
+        try
         {
-            if (process.HasExited) throw new InvalidOperationException($"The server exited with {process.ExitCode}:\n{server.Output}");
-            try
-            {
-                using var response = await http.GetAsync(new Uri(server.Address, "/healthz"));
-                if (response.IsSuccessStatusCode) return server;
-            }
-            catch (HttpRequestException) { }
-            catch (TaskCanceledException) { }
-            await Task.Delay(100);
+            await HealthCheck.WaitHealthyAsync(process, server.Address, () => Task.FromResult(server.Output));
+            return server;
         }
-        await server.DisposeAsync();
-        throw new InvalidOperationException($"The server process did not become healthy within {HealthyWithin.TotalSeconds:F0} s; its output:\n{server.Output}");
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
     }
 
-    /// <summary>SIGKILL: the instance dies mid-call, with no chance to write or close anything.</summary>
+    /// <summary>SIGKILL: the instance dies mid-call, with no chance to write or close anything (nor any child it started).</summary>
     public async Task KillAsync()
     {
-        _process.Kill();
+        _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync().DefaultTimeout();
     }
 

@@ -4,19 +4,20 @@ namespace VoiceAgent.Tests.Speech.Pipeline.Fakes;
 
 /// <summary>
 /// A send that stays pending until <see cref="Release"/>, and says when its caller has started waiting on it
-/// (<see cref="Awaited"/>), so a test can release it knowing the caller's continuation runs inline, on the releasing thread.
+/// (<see cref="Awaited"/>): a test waits for <see cref="Awaited"/>, acts while the send is in flight, then releases it.
+/// Which thread the caller's continuation then runs on is not part of what tests rely on.
 /// </summary>
 internal sealed class HeldSend : IValueTaskSource
 {
     private readonly TaskCompletionSource _awaited = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private ManualResetValueTaskSourceCore<bool> _core; // RunContinuationsAsynchronously false: Release runs the waiter inline
+    private ManualResetValueTaskSourceCore<bool> _core;
 
     /// <summary>Completes once the caller awaits the send.</summary>
     public Task Awaited => _awaited.Task;
 
     public ValueTask AsValueTask() => new(this, _core.Version);
 
-    /// <summary>Completes the send; the caller's continuation runs on this thread.</summary>
+    /// <summary>Completes the send, so the caller waiting on it goes on.</summary>
     public void Release() => _core.SetResult(true);
 
     public void GetResult(short token) => _core.GetResult(token);
