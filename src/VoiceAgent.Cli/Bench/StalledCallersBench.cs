@@ -203,7 +203,7 @@ internal static class StalledCallersBench
             phases.Add(($"{Settle.TotalSeconds:F0} s after wave 2 hung up", await MemoryAsync(server, http, cancellationToken)));
             await Task.Delay(Idle, cancellationToken);
             phases.Add(($"{(Settle + Idle).TotalSeconds:F0} s after (idle)", await MemoryAsync(server, http, cancellationToken)));
-            foreach (var line in server.OutputTail.Where(l => l.Contains("A wave of calls ended", StringComparison.Ordinal))) await output.WriteLineAsync("  server: " + line);
+            foreach (var line in server.LinesAbout("A wave of calls ended")) await output.WriteLineAsync("  server: " + line);
             return new WaveResult(phases, first.Ended + second.Ended, 2 * stalledCount, first.Completed, readers * ReaderTurns, first.Latencies, first.Seconds);
         }
         finally
