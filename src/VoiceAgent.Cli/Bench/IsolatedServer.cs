@@ -17,6 +17,8 @@ internal sealed partial class IsolatedServer : IAsyncDisposable
     private readonly ConcurrentQueue<(double SpeechEndToAudio, double ServerShare)> _replies = new();
     private readonly ConcurrentQueue<string> _tail = new(); // the server's last output lines (warnings and errors), for a failure's explanation
     private const int TailLines = 40;
+    private const int KeptLines = 5000;
+    private readonly ConcurrentQueue<string> _kept = new(); // the last KeptLines lines, to find one call's lines by its id
     private int _disposed;
 
     private IsolatedServer(Process process, Uri address)
@@ -38,6 +40,9 @@ internal sealed partial class IsolatedServer : IAsyncDisposable
 
     /// <summary>The server's last output lines (at most 40; the log level is Warning, so these are what went wrong).</summary>
     public IReadOnlyList<string> OutputTail => _tail.ToArray();
+
+    /// <summary>The server's kept output lines (its last 5,000) that mention <paramref name="text"/>, such as a call id.</summary>
+    public IReadOnlyList<string> LinesAbout(string text) => _kept.Where(l => l.Contains(text, StringComparison.Ordinal)).ToArray();
 
     /// <summary>The server's resident memory now (VmRSS from /proc), in MB; 0 where /proc is not available.</summary>
     public double ResidentMegabytes()
@@ -111,6 +116,8 @@ internal sealed partial class IsolatedServer : IAsyncDisposable
         if (string.IsNullOrWhiteSpace(line)) return;
         _tail.Enqueue(line);
         while (_tail.Count > TailLines) _tail.TryDequeue(out _);
+        _kept.Enqueue(line);
+        while (_kept.Count > KeptLines) _kept.TryDequeue(out _);
     }
 
     [GeneratedRegex(@"first audio out ([\d.]+) ms after speech end \(server share ([\d.]+) ms")]

@@ -191,19 +191,19 @@ internal static class StalledCallersBench
             await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
             var phases = new List<(string Phase, ServerMemory Memory)> { ("before (after one call)", await MemoryAsync(server, http, cancellationToken)) };
 
-            var first = await StallWaveAsync(transport, stalledCount, readers, replyMegabytes, server, relayModel, providers is null, vonage, output, cancellationToken);
+            var first = await StallWaveAsync(transport, stalledCount, readers, replyMegabytes, server, relayModel, providers is null, vonage, http, output, cancellationToken);
             phases.Add(("peak of wave 1", first.Peak));
             await Task.Delay(Settle, cancellationToken);
             phases.Add(($"{Settle.TotalSeconds:F0} s after wave 1 hung up", await MemoryAsync(server, http, cancellationToken)));
 
             // The same wave again on a server that has been through one: memory must be reused, not grow again.
-            var second = await StallWaveAsync(transport, stalledCount, 0, replyMegabytes, server, relayModel, providers is null, vonage, output, cancellationToken);
+            var second = await StallWaveAsync(transport, stalledCount, 0, replyMegabytes, server, relayModel, providers is null, vonage, http, output, cancellationToken);
             phases.Add(("peak of wave 2", second.Peak));
             await Task.Delay(Settle, cancellationToken);
             phases.Add(($"{Settle.TotalSeconds:F0} s after wave 2 hung up", await MemoryAsync(server, http, cancellationToken)));
             await Task.Delay(Idle, cancellationToken);
             phases.Add(($"{(Settle + Idle).TotalSeconds:F0} s after (idle)", await MemoryAsync(server, http, cancellationToken)));
-            foreach (var line in server.OutputTail.Where(l => l.Contains("A wave of calls ended", StringComparison.Ordinal))) await output.WriteLineAsync("  server: " + line);
+            foreach (var line in server.LinesAbout("A wave of calls ended")) await output.WriteLineAsync("  server: " + line);
             return new WaveResult(phases, first.Ended + second.Ended, 2 * stalledCount, first.Completed, readers * ReaderTurns, first.Latencies, first.Seconds);
         }
         finally
@@ -224,7 +224,7 @@ internal static class StalledCallersBench
     /// for one) and the callers hung up. The peak is the sample with the highest RSS, taken every 100 ms.
     /// </summary>
     private static async Task<StallWave> StallWaveAsync(string transport, int stalledCount, int readers, int replyMegabytes, IsolatedServer server,
-        AnthropicEmulator relayModel, bool relay, VonageWebhookClient vonage, TextWriter output, CancellationToken cancellationToken)
+        AnthropicEmulator relayModel, bool relay, VonageWebhookClient vonage, HttpClient http, TextWriter output, CancellationToken cancellationToken)
     {
             if (relay)
             {
@@ -251,12 +251,14 @@ internal static class StalledCallersBench
 
             var waveClock = Stopwatch.StartNew();
             var stalled = new List<RawWebSocketCaller>();
+            var stalledIds = new List<string>();
             using var stopFrames = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var keepAlive = new List<Task>();
             for (var i = 0; i < stalledCount; i++)
             {
-                var (caller, frame) = await StalledCallAsync(transport, server.Address, vonage, i, cancellationToken);
+                var (caller, callId, frame) = await StalledCallAsync(transport, server.Address, vonage, i, cancellationToken);
                 stalled.Add(caller);
+                stalledIds.Add(callId);
                 if (frame is not null) keepAlive.Add(SendEverySecondAsync(caller, frame, stopFrames.Token));
             }
             // Relay: every stalled call has its long reply streaming before the readers start.
@@ -276,18 +278,24 @@ internal static class StalledCallersBench
                 }
             }
 
-            // The server must end every stalled call by itself (send stall); the drain only observes the close.
+            // The server must end every stalled call by itself (send stall). The callers go on not reading until the
+            // server counts no live call (its own gauge), up to 120 s: draining one before then would make it a reading
+            // caller that is never stalled (it would hear the whole minutes-long opening line). The drain only observes
+            // the close; a call the server has ended closes as soon as its buffered bytes are read.
+            if (await WaitForNoLiveCallAsync(http, server.Address, TimeSpan.FromSeconds(120), cancellationToken) is { } left)
+                await output.WriteLineAsync(double.IsNaN(left) ? "  (the server exports no voiceagent_calls_active: draining at once)" : $"  the server still counted {left} live calls after 120 s");
             var ended = 0;
-            foreach (var caller in stalled)
+            for (var i = 0; i < stalled.Count; i++)
             {
                 try
                 {
-                    await caller.DrainUntilClosedAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(120), cancellationToken);
+                    await stalled[i].DrainUntilClosedAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
                     ended++;
                 }
                 catch (TimeoutException)
                 {
-                    await output.WriteLineAsync("  a stalled call was still open after 120 s");
+                    await output.WriteLineAsync($"  stalled call {i} ({stalledIds[i]}) was not ended by the server; its lines in the server's log:");
+                    foreach (var line in server.LinesAbout(stalledIds[i])) await output.WriteLineAsync("    server: " + line);
                 }
             }
             await stopFrames.CancelAsync();
@@ -317,8 +325,52 @@ internal static class StalledCallersBench
         return script;
     }
 
-    /// <summary>Opens a call that starts a long reply and never reads; returns the frame it keeps sending (audio transports) or null.</summary>
-    private static async Task<(RawWebSocketCaller Caller, byte[]? Frame)> StalledCallAsync(string transport, Uri server, VonageWebhookClient vonage, int index, CancellationToken ct)
+    /// <summary>
+    /// Waits (polling the server's <c>voiceagent.calls.active</c> gauge every 250 ms, up to <paramref name="bound"/>)
+    /// until the server serves no call. Returns null then; else the calls still live when the bound passed, or NaN at
+    /// once when the gauge is not exported.
+    /// </summary>
+    private static async Task<double?> WaitForNoLiveCallAsync(HttpClient http, Uri server, TimeSpan bound, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var live = await ScrapeSumAsync(http, server, "voiceagent_calls_active", cancellationToken);
+            if (double.IsNaN(live) || (live > 0 && clock.Elapsed >= bound)) return live;
+            if (live <= 0) return null;
+            await Task.Delay(250, cancellationToken);
+        }
+    }
+
+    /// <summary>The sum of one metric's series on the server's Prometheus endpoint; NaN when it is not exported.</summary>
+    private static async Task<double> ScrapeSumAsync(HttpClient http, Uri server, string metric, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server, "/metrics"));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", MetricsToken);
+        string text;
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken);
+            if (!response.IsSuccessStatusCode) return double.NaN;
+            text = await response.Content.ReadAsStringAsync(cancellationToken);
+        }
+        catch (HttpRequestException) { return double.NaN; }
+        var sum = double.NaN;
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.Length == 0 || line[0] == '#' || line.Split('{', ' ')[0] != metric) continue;
+            var space = line.LastIndexOf(' ');
+            if (space > 0 && double.TryParse(line[(space + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+                sum = (double.IsNaN(sum) ? 0 : sum) + value;
+        }
+        return sum;
+    }
+
+    /// <summary>
+    /// Opens a call that starts a long reply and never reads; returns its call id (the carrier's call SID or UUID, as the
+    /// server logs it) and the frame it keeps sending (audio transports) or null.
+    /// </summary>
+    private static async Task<(RawWebSocketCaller Caller, string CallId, byte[]? Frame)> StalledCallAsync(string transport, Uri server, VonageWebhookClient vonage, int index, CancellationToken ct)
     {
         var opening = string.Join(' ', Enumerable.Range(1, 150).Select(i => $"This is sentence {i} of a very long opening line that nobody will hear."));
         switch (transport)
@@ -326,19 +378,21 @@ internal static class StalledCallersBench
             case "relay":
             {
                 var caller = await RawWebSocketCaller.ConnectAsync(server, "/ws/relay", "ws://127.0.0.1:8080/ws/relay", AuthToken, ct);
-                await caller.SendTextAsync($$$"""{"type":"setup","sessionId":"VX1","accountSid":"{{{AccountSid}}}","callSid":"CA{{{Guid.NewGuid():N}}}","from":"+15555550100","to":"+15555550199","direction":"inbound","customParameters":{}}""", ct);
+                var callSid = "CA" + Guid.NewGuid().ToString("N");
+                await caller.SendTextAsync($$$"""{"type":"setup","sessionId":"VX1","accountSid":"{{{AccountSid}}}","callSid":"{{{callSid}}}","from":"+15555550100","to":"+15555550199","direction":"inbound","customParameters":{}}""", ct);
                 await caller.SendTextAsync("""{"type":"prompt","voicePrompt":"Tell me everything you know.","lang":"en-US","last":true}""", ct);
-                return (caller, null);
+                return (caller, callSid, null);
             }
             case "media":
             {
                 var caller = await RawWebSocketCaller.ConnectAsync(server, "/ws/media", "ws://127.0.0.1:8080/ws/media", AuthToken, ct);
+                var callSid = "CA" + Guid.NewGuid().ToString("N");
                 var start = new JsonObject
                 {
                     ["event"] = "start", ["sequenceNumber"] = "1", ["streamSid"] = "MZstalled" + index,
                     ["start"] = new JsonObject
                     {
-                        ["streamSid"] = "MZstalled" + index, ["accountSid"] = AccountSid, ["callSid"] = "CA" + Guid.NewGuid().ToString("N"),
+                        ["streamSid"] = "MZstalled" + index, ["accountSid"] = AccountSid, ["callSid"] = callSid,
                         ["tracks"] = new JsonArray("inbound"), ["customParameters"] = new JsonObject { ["va_opening"] = opening },
                         ["mediaFormat"] = new JsonObject { ["encoding"] = "audio/x-mulaw", ["sampleRate"] = 8000, ["channels"] = 1 },
                     },
@@ -346,7 +400,7 @@ internal static class StalledCallersBench
                 await caller.SendTextAsync("""{"event":"connected","protocol":"Call","version":"1.0.0"}""", ct);
                 await caller.SendTextAsync(start.ToJsonString(), ct);
                 var silence = Convert.ToBase64String(Enumerable.Repeat((byte)0xFF, 160).ToArray());
-                return (caller, System.Text.Encoding.UTF8.GetBytes($$$"""{"event":"media","streamSid":"MZstalled{{{index}}}","media":{"track":"inbound","payload":"{{{silence}}}"}}"""));
+                return (caller, callSid, System.Text.Encoding.UTF8.GetBytes($$$"""{"event":"media","streamSid":"MZstalled{{{index}}}","media":{"track":"inbound","payload":"{{{silence}}}"}}"""));
             }
             default:
             {
@@ -356,7 +410,7 @@ internal static class StalledCallersBench
                 foreach (var (name, value) in answer.Headers) connected[name] = value?.DeepClone();
                 var caller = await RawWebSocketCaller.ConnectAsync(server, "/ws/vonage", "ws://127.0.0.1:8080/ws/vonage", AuthToken, ct);
                 await caller.SendTextAsync(connected.ToJsonString(), ct);
-                return (caller, new byte[640]);
+                return (caller, uuid, new byte[640]);
             }
         }
     }

@@ -12,7 +12,10 @@ namespace VoiceAgent.Emulators.Deepgram;
 /// <summary>
 /// One accepted emulator connection. The read loop (the request's task) decodes audio, runs the energy
 /// detector and queues replies; a writer task sends them after the configured result latency, in order;
-/// a watchdog closes an idle socket with 1011 <c>NET-0001</c>.
+/// a watchdog closes an idle socket with 1011 <c>NET-0001</c>. The watchdog counts only the time it was itself
+/// running on schedule as idle: when this process was not scheduled for a while (a loaded machine), frames the client
+/// sent meanwhile wait unread in the socket, and a late tick must not take that gap for the client's silence. A real
+/// Deepgram closes with 1011 on its own failure only; the emulator must not turn its own stall into one.
 /// </summary>
 internal sealed class DeepgramEmulatorSession : IDisposable
 {
@@ -35,6 +38,10 @@ internal sealed class DeepgramEmulatorSession : IDisposable
     private readonly ITimer _watchdog;
     private readonly ITimer? _dropTimer;
     private long _lastFrameAt;
+    private readonly long _tickTimestamps; // the watchdog's period, in timestamp units
+    private long _lastTickAt; // owned by the watchdog (its callbacks never overlap: each one is quick, the timer is periodic)
+    private long _idleTimestamps; // idle time counted so far, in timestamp units (the watchdog's)
+    private int _framesSinceTick;
     private int _closing;
     private byte? _pendingLinear16Byte;
     private ScriptedTranscript? _current;
@@ -62,7 +69,9 @@ internal sealed class DeepgramEmulatorSession : IDisposable
             emulator.InterimInterval, emulator.FinalizeAfterQuiet);
         _closeDeadline = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         _lastFrameAt = time.GetTimestamp();
+        _lastTickAt = _lastFrameAt;
         var tick = TimeSpan.FromTicks(Math.Clamp(emulator.IdleTimeout.Ticks / 10, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerMillisecond * 250));
+        _tickTimestamps = (long)(tick.TotalSeconds * time.TimestampFrequency);
         _watchdog = time.CreateTimer(static state => ((DeepgramEmulatorSession)state!).CheckIdle(), this, tick, tick);
         _dropAfterFrames = drop?.AfterAudioFrames;
         if (drop?.After is TimeSpan after)
@@ -117,6 +126,7 @@ internal sealed class DeepgramEmulatorSession : IDisposable
         {
             var result = await _socket.ReceiveAsync(message.GetMemory(8192), token);
             Volatile.Write(ref _lastFrameAt, _time.GetTimestamp());
+            Volatile.Write(ref _framesSinceTick, 1);
             if (result.MessageType == WebSocketMessageType.Close)
             {
                 _record.SetClientClose(_socket.CloseStatus);
@@ -352,9 +362,20 @@ internal sealed class DeepgramEmulatorSession : IDisposable
         _closeDeadline.CancelAfter(s_closeHandshakeTimeout);
     }
 
+    /// <summary>
+    /// One watchdog tick. Idle time grows by the time since the last tick, but by at most two periods: a tick that comes
+    /// much later than scheduled means this process was not running, and the frames the client sent meanwhile have not
+    /// been read yet. A frame read since the last tick starts the count again from that frame.
+    /// </summary>
     private void CheckIdle()
     {
-        if (_time.GetElapsedTime(Volatile.Read(ref _lastFrameAt)) >= _emulator.IdleTimeout)
+        var now = _time.GetTimestamp();
+        var sinceTick = Math.Min(now - _lastTickAt, 2 * _tickTimestamps);
+        _lastTickAt = now;
+        _idleTimestamps = Interlocked.Exchange(ref _framesSinceTick, 0) != 0
+            ? Math.Min(now - Volatile.Read(ref _lastFrameAt), sinceTick)
+            : _idleTimestamps + sinceTick;
+        if (_idleTimestamps >= (long)(_emulator.IdleTimeout.TotalSeconds * _time.TimestampFrequency))
             BeginClose(WebSocketCloseStatus.InternalServerError, "NET-0001");
     }
 

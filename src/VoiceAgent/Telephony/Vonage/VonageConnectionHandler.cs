@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using VoiceAgent.Conversation;
+using VoiceAgent.Hosting.Drain;
 using VoiceAgent.Observability;
 using VoiceAgent.Speech.Pipeline;
 using VoiceAgent.Telephony.Vonage.Ncco;
@@ -21,7 +22,8 @@ internal sealed partial class VonageConnectionHandler(
     ILogger<VonageConnectionHandler> logger,
     CarrierLimits limits,
     Transfer.VonageWarmTransfer transfer,
-    CarrierOutputMetrics outputMetrics)
+    CarrierOutputMetrics outputMetrics,
+    LiveCalls liveCalls)
 {
     internal const string TransportName = "vonage";
     private const int MaxFrameBytes = 64 * 1024;
@@ -33,6 +35,9 @@ internal sealed partial class VonageConnectionHandler(
         // engine must still read the CallEnded the deadline just posted (or the call is stored resumable, not ended).
         // A socket lost by the carrier fails the read (it is given RequestAborted) and the catch below ends the call at once.
         using var callCts = new CancellationTokenSource();
+        // Counted with the server's other live calls for the life of the socket: the memory reclaimer sees a wave of
+        // Vonage calls end (without this it never ran after one), and a drain waits for these calls like the others.
+        using var registration = liveCalls.Register(callCts);
         using var reader = new WebSocketMessageReader(socket, MaxFrameBytes);
         using var watch = new CarrierWatch(limits, calls.Clock, watchIdle: true);
         var writer = new CarrierSocketWriter(socket, watch, calls.Clock, outputMetrics, TransportName, inlineWrites: true);
