@@ -26,7 +26,7 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
     private static readonly TimeSpan EndedCallsShownFor = TimeSpan.FromMinutes(10);
 
     private readonly TimeProvider _clock;
-    private readonly Channel<LiveCallEvent> _inbox;
+    private readonly Channel<Inbound> _inbox;
     private readonly ConcurrentDictionary<long, Channel<LiveCallEvent>> _subscribers = new();
     private long _nextSubscriber;
     private long _dropped;
@@ -42,7 +42,7 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
     public CallMonitor(TimeProvider clock)
     {
         _clock = clock;
-        _inbox = Channel.CreateBounded<LiveCallEvent>(
+        _inbox = Channel.CreateBounded<Inbound>(
             new BoundedChannelOptions(InboxCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest },
             _ => Interlocked.Increment(ref _dropped));
     }
@@ -74,7 +74,7 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
     });
 
     public void HopMarked(TurnTimeline timeline, TurnHop hop) =>
-        Post(new("hop", timeline.CallId, _clock.GetUtcNow(), TurnId: timeline.TurnId, Hop: HopName(hop), Ms: Finite(timeline.SinceOrigin(hop)) ?? 0));
+        _inbox.Writer.TryWrite(new Inbound(null, timeline.CallId, timeline.TurnId, hop, Finite(timeline.SinceOrigin(hop)) ?? 0, _clock.GetUtcNow()));
 
     /// <summary>A new reader of the event stream; dispose it to leave. Reads its events from <see cref="Subscription.Events"/>.</summary>
     public Subscription Subscribe()
@@ -97,13 +97,17 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
         {
             while (await _inbox.Reader.WaitToReadAsync(stoppingToken))
             {
-                while (_inbox.Reader.TryRead(out var @event))
+                while (_inbox.Reader.TryRead(out var inbound))
                 {
                     lock (_state)
                     {
-                        Apply(@event);
+                        if (inbound.Event is { } applied) Apply(applied);
+                        else ApplyHop(CallOf(inbound.CallId, null, inbound.At), inbound.TurnId, HopName(inbound.Hop), inbound.Ms);
                         _version++;
                     }
+                    if (_subscribers.IsEmpty) continue;
+                    // A hop becomes the browsers' event only when someone reads the stream.
+                    var @event = inbound.Event ?? new LiveCallEvent("hop", inbound.CallId, inbound.At, TurnId: inbound.TurnId, Hop: HopName(inbound.Hop), Ms: inbound.Ms);
                     foreach (var subscriber in _subscribers.Values) subscriber.Writer.TryWrite(@event);
                 }
             }
@@ -117,16 +121,42 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
         }
     }
 
-    private void Post(LiveCallEvent @event) => _inbox.Writer.TryWrite(@event);
+    private void Post(LiveCallEvent @event) => _inbox.Writer.TryWrite(new Inbound(@event, @event.CallId, 0, default, 0, @event.At));
+
+    /// <summary>
+    /// What the inbox holds: an event, or a hop by its fields (a struct in the channel's ring: the most frequent
+    /// report, a few per turn, allocates nothing on the call's thread).
+    /// </summary>
+    private readonly record struct Inbound(LiveCallEvent? Event, string CallId, int TurnId, TurnHop Hop, double Ms, DateTimeOffset At);
+
+    private CallState CallOf(string callId, string? transport, DateTimeOffset at)
+    {
+        if (!_calls.TryGetValue(callId, out var call))
+        {
+            call = new CallState(callId, transport ?? "unknown", at);
+            _calls[callId] = call;
+        }
+        return call;
+    }
+
+    private static void ApplyHop(CallState call, int turnId, string hop, double ms)
+    {
+        var turn = call.Turn(turnId);
+        turn.AddHop(hop, ms);
+        if (turn.Outcome is not null) return; // the audio path's late hops (first frame out, heard) fill the waterfall only
+        call.State = hop switch
+        {
+            "socket-received" or "speech-ended" or "transcript-final" or "model-request-sent" => "thinking",
+            "first-token-sent" or "first-media-sent" => "speaking",
+            "interrupted" => "interrupted",
+            _ => call.State,
+        };
+    }
 
     private void Apply(LiveCallEvent e)
     {
-        if (!_calls.TryGetValue(e.CallId, out var call))
-        {
-            if (e.Type == "call-ended") return;
-            call = new CallState(e.CallId, e.Transport ?? "unknown", e.At);
-            _calls[e.CallId] = call;
-        }
+        if (e.Type == "call-ended" && !_calls.ContainsKey(e.CallId)) return;
+        var call = CallOf(e.CallId, e.Transport, e.At);
         switch (e.Type)
         {
             case "call-started":
@@ -134,16 +164,7 @@ internal sealed class CallMonitor : BackgroundService, ITurnHopObserver
                 call.State = "listening";
                 break;
             case "hop" when e.TurnId is { } turnId && e.Hop is { } hop:
-                var turn = call.Turn(turnId);
-                turn.AddHop(hop, e.Ms ?? 0);
-                if (turn.Outcome is not null) break; // the audio path's late hops (first frame out, heard) fill the waterfall only
-                call.State = hop switch
-                {
-                    "socket-received" or "speech-ended" or "transcript-final" or "model-request-sent" => "thinking",
-                    "first-token-sent" or "first-media-sent" => "speaking",
-                    "interrupted" => "interrupted",
-                    _ => call.State,
-                };
+                ApplyHop(call, turnId, hop, e.Ms ?? 0);
                 break;
             case "turn-closed" when e.TurnId is { } turnId:
                 call.Turn(turnId).Outcome = e.Outcome;

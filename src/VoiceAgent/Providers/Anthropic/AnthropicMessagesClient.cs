@@ -91,7 +91,10 @@ internal sealed class AnthropicMessagesClient : IChatClient
                 ChatResponseUpdate? update;
                 try
                 {
-                    update = await NextUpdateAsync(reader, decoder, token).ConfigureAwait(false);
+                    // Read in this iterator's own loop: its state machine is allocated once per stream, where a
+                    // helper's would be awaited (and, under load, allocated) once per token.
+                    while (!TryNextUpdate(reader, decoder, out update))
+                        reader.Advance(await content.ReadAsync(reader.GetFillMemory(), token).ConfigureAwait(false));
                 }
                 catch (OperationCanceledException ex) when (TimedOut(deadline, cancellationToken))
                 {
@@ -137,16 +140,36 @@ internal sealed class AnthropicMessagesClient : IChatClient
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     internal static async ValueTask<ChatResponseUpdate?> NextUpdateAsync(SseEventReader reader, AnthropicStreamDecoder decoder, CancellationToken cancellationToken)
     {
-        while (!decoder.Completed)
+        ChatResponseUpdate? update;
+        while (!TryNextUpdate(reader, decoder, out update))
+            await reader.ReadMoreAsync(cancellationToken).ConfigureAwait(false);
+        return update;
+    }
+
+    /// <summary>
+    /// The next update from the events already buffered: true with the update for the caller, the final usage update
+    /// after <c>message_stop</c>, or null when there is nothing more; false when more bytes must be read first.
+    /// </summary>
+    /// <remarks>
+    /// After <c>message_stop</c> the rest of the response is read to its end (its last chunk follows at once) so the
+    /// connection goes back to the pool instead of being closed; events after it are ignored.
+    /// </remarks>
+    internal static bool TryNextUpdate(SseEventReader reader, AnthropicStreamDecoder decoder, out ChatResponseUpdate? update)
+    {
+        while (reader.TryReadEvent())
         {
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                throw new HttpIOException(HttpRequestError.ResponseEnded, "The Anthropic stream ended before message_stop.");
-            if (decoder.Decode(reader.Data) is { } update) return update;
+            if (decoder.Completed) continue;
+            if (decoder.Decode(reader.Data) is { } decoded)
+            {
+                update = decoded;
+                return true;
+            }
         }
-        // Read to the end of the response (its last chunk follows message_stop at once) so the connection goes back
-        // to the pool instead of being closed.
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) { }
-        return decoder.Finish();
+        update = null;
+        if (!reader.EndOfStream) return false;
+        if (!decoder.Completed) throw new HttpIOException(HttpRequestError.ResponseEnded, "The Anthropic stream ended before message_stop.");
+        update = decoder.Finish();
+        return true;
     }
 
     private async Task<HttpResponseMessage> SendAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)

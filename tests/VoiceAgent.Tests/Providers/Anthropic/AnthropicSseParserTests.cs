@@ -203,6 +203,102 @@ public sealed class AnthropicSseParserTests
         await Assert.ThrowsAsync<InvalidDataException>(() => reader.ReadAsync(CancellationToken.None).AsTask());
     }
 
+    [Fact]
+    public void An_event_is_handed_out_only_once_its_blank_line_has_been_read()
+    {
+        using var reader = new SseEventReader(Stream.Null);
+
+        Feed(reader, "event: content_block_delta\ndata: {\"a\":");
+        Assert.False(reader.TryReadEvent());
+        Feed(reader, "1}\n");
+        Assert.False(reader.TryReadEvent());
+        Feed(reader, "\ndata: second\n\n");
+
+        Assert.True(reader.TryReadEvent());
+        Assert.Equal("content_block_delta", Encoding.UTF8.GetString(reader.EventName));
+        Assert.Equal("{\"a\":1}", Encoding.UTF8.GetString(reader.Data));
+        Assert.True(reader.TryReadEvent());
+        Assert.Equal("", Encoding.UTF8.GetString(reader.EventName));
+        Assert.Equal("second", Encoding.UTF8.GetString(reader.Data));
+        Assert.False(reader.TryReadEvent());
+        Assert.False(reader.EndOfStream);
+    }
+
+    [Fact]
+    public void An_unfinished_event_at_the_end_of_the_stream_is_dropped()
+    {
+        using var reader = new SseEventReader(Stream.Null);
+
+        Feed(reader, "data: complete\n\ndata: unfinished\n");
+        reader.Advance(0);
+
+        Assert.True(reader.TryReadEvent());
+        Assert.Equal("complete", Encoding.UTF8.GetString(reader.Data));
+        Assert.False(reader.TryReadEvent());
+        Assert.True(reader.EndOfStream);
+    }
+
+    [Fact]
+    public void Advancing_past_the_space_handed_out_is_refused()
+    {
+        using var reader = new SseEventReader(Stream.Null);
+        var free = reader.GetFillMemory().Length;
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => reader.Advance(free + 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => reader.Advance(-1));
+    }
+
+    [Fact]
+    public async Task The_documented_text_reply_fed_in_small_pieces_through_the_synchronous_steps_parses_as_the_async_reader_does()
+    {
+        var bytes = Bytes(TextReply);
+        var expected = Describe(await ParseAsync(bytes, chunk: int.MaxValue));
+        using var reader = new SseEventReader(Stream.Null);
+        using var decoder = new AnthropicStreamDecoder();
+        var updates = new List<ChatResponseUpdate>();
+        var offset = 0;
+        for (var step = 0; step < 10_000; step++)
+        {
+            if (AnthropicMessagesClient.TryNextUpdate(reader, decoder, out var update))
+            {
+                if (update is null) break;
+                updates.Add(update);
+                continue;
+            }
+            var piece = Math.Min(7, bytes.Length - offset);
+            bytes.AsSpan(offset, piece).CopyTo(reader.GetFillMemory().Span);
+            reader.Advance(piece);
+            offset += piece;
+        }
+
+        Assert.Equal(bytes.Length, offset);
+        Assert.Equal(expected, Describe(updates));
+    }
+
+    [Fact]
+    public void A_stream_that_ends_before_message_stop_is_a_lost_connection_through_the_synchronous_steps_too()
+    {
+        var cut = Bytes(TextReply[..TextReply.IndexOf("event: message_delta", StringComparison.Ordinal)]);
+        using var reader = new SseEventReader(Stream.Null);
+        using var decoder = new AnthropicStreamDecoder();
+        cut.CopyTo(reader.GetFillMemory().Span);
+        reader.Advance(cut.Length);
+        reader.Advance(0);
+
+        var error = Assert.Throws<HttpIOException>(() =>
+        {
+            for (var i = 0; i < 100; i++) AnthropicMessagesClient.TryNextUpdate(reader, decoder, out _);
+        });
+        Assert.Equal(ProviderFailureKind.ConnectionLost, ProviderFailure.Classify(error).Kind);
+    }
+
+    private static void Feed(SseEventReader reader, string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        bytes.CopyTo(reader.GetFillMemory().Span);
+        reader.Advance(bytes.Length);
+    }
+
     private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text.ReplaceLineEndings("\n"));
 
     private static Task<List<ChatResponseUpdate>> ParseAsync(byte[] bytes, int chunk) => ParseAsync(new ChunkedStream(bytes, chunk, chunk));
