@@ -11,6 +11,9 @@ namespace VoiceAgent.Cli.Bench.Outside;
 /// </summary>
 internal sealed class ServerProcess : IAsyncDisposable
 {
+    /// <summary>How long a started server has to answer /healthz (it runs its warm-up call first).</summary>
+    private static readonly TimeSpan HealthyWithin = TimeSpan.FromSeconds(120);
+
     private readonly Process _process;
     private readonly Queue<string> _tail = new();
     private readonly StreamWriter? _log;
@@ -66,7 +69,10 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
         var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"), log);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        for (var i = 0; i < 300 && !process.HasExited; i++)
+        // A published server runs its warm-up call before it reports healthy; on a loaded 2-core machine that has
+        // taken over 30 s, so the bound is generous and counted in time, not attempts.
+        var until = Stopwatch.GetTimestamp() + (long)(HealthyWithin.TotalSeconds * Stopwatch.Frequency);
+        for (var i = 0; i < 2000 && !process.HasExited && Stopwatch.GetTimestamp() < until; i++)
         {
             try
             {
@@ -79,7 +85,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
         var tail = server.Tail;
         await server.DisposeAsync();
-        throw new InvalidOperationException($"The server in {publishedDir} did not become healthy within 30 s:{Environment.NewLine}{tail}");
+        throw new InvalidOperationException($"The server in {publishedDir} did not become healthy within {HealthyWithin.TotalSeconds:0} s:{Environment.NewLine}{tail}");
     }
 
     private void Keep(string? line)
