@@ -57,6 +57,7 @@ internal sealed class EchoCanceller
     private readonly bool _residualSuppression;
     private long _time; // samples processed so far (of each side)
     private int _doubleTalkHold;
+    private int _adaptFreeze; // frames adaptation stays frozen after the near end stood 6 dB over the echo above the noise, held while it stays 3 dB over
     private float _nearPower;
     private float _errorPower;
     private int _learning;
@@ -93,6 +94,26 @@ internal sealed class EchoCanceller
 
     /// <summary>Echo return loss enhancement over recent single-talk frames, in dB (0 before any).</summary>
     public double ErleDb => _errorPower <= 0 || _nearPower <= 0 ? 0 : 10 * Math.Log10(_nearPower / _errorPower);
+
+    /// <summary>
+    /// Echo return loss enhancement of the part of the line above its noise, in dB, over the same frames as
+    /// <see cref="ErleDb"/>: <c>(near − noise) / (left − noise)</c>. In line noise the plain ERLE is bounded by the
+    /// noise, not by the filter (a −20 dB echo over −50 dBFS noise is only a few dB above it: a filter that removes all
+    /// of it still shows under 6 dB); this is what the filter removes of what it could remove. 0 before any measurement
+    /// or when the line carries nothing above its noise; <see cref="double.PositiveInfinity"/> when nothing is left above it.
+    /// </summary>
+    public double NoiseLimitedErleDb
+    {
+        get
+        {
+            if (_errorPower <= 0 || _nearPower <= 0) return 0;
+            var noise = _doubleTalk.NoisePower;
+            var echo = _nearPower - noise;
+            if (echo <= 0) return 0;
+            var left = _errorPower - noise;
+            return left <= 0 ? double.PositiveInfinity : 10 * Math.Log10(echo / left);
+        }
+    }
 
     /// <summary>Samples of audio since the canceller last found a new echo path (0 = this frame); -1 before any.</summary>
     public long SinceNewPath { get; private set; } = -1;
@@ -207,12 +228,23 @@ internal sealed class EchoCanceller
         var callerOverEcho = _doubleTalk.Update(nearPower, crossPower, estimatePower, converged, predictedEcho);
         // The cruder energy test also freezes adaptation (from before convergence): the near end well above the echo
         // the path predicts.
-        if (nearPower > DoubleTalkRatio * predictedEcho + QuietFarPower / 4)
-            _doubleTalkHold = DoubleTalkHangoverFrames;
+        if (nearPower > DoubleTalkRatio * predictedEcho + QuietFarPower / 4) _doubleTalkHold = DoubleTalkHangoverFrames;
         else if (_doubleTalkHold > 0) _doubleTalkHold--;
+        // Once the near end stood 6 dB over the echo, adaptation stays frozen while it stays 3 dB over it (hysteresis,
+        // as for a proven caller): a caller's syllables sit 3–6 dB over the echo's louder stretches, and 20 ms of NLMS
+        // on them (μ 0.4) bends the filter towards the caller; its estimate then explains the caller and the residual
+        // suppressor cut them (the matrix's 250 ms −20 dB noise moving cells, 160 ms into the caller's first word).
+        // Only adaptation: the suppressor's learning and the double-talk detector keep their own tests. Judged on what
+        // stands above the line's noise: in noise a quiet stretch of echo is mostly noise, and holding the freeze on it
+        // would keep the filter from learning a -20 dB path at all.
+        var aboveNoise = nearPower - _doubleTalk.NoisePower;
+        if (aboveNoise > DoubleTalkRatio * predictedEcho + QuietFarPower / 4
+            || (_adaptFreeze > 0 && aboveNoise > DoubleTalkDetector.HeldPathLoudnessRatio * predictedEcho + QuietFarPower / 4))
+            _adaptFreeze = DoubleTalkHangoverFrames;
+        else if (_adaptFreeze > 0) _adaptFreeze--;
         // A single frame that shows double talk already freezes adaptation (cheap if wrong); the VAD and the suppressor
         // are told only once it holds.
-        var adapt = (learning || (_doubleTalkHold == 0 && !callerOverEcho && !_doubleTalk.LastFrame)) && _farPower > QuietFarPower;
+        var adapt = (learning || (_doubleTalkHold == 0 && _adaptFreeze == 0 && !callerOverEcho && !_doubleTalk.LastFrame)) && _farPower > QuietFarPower;
         var step = learning ? LearningStepSize : StepSize;
 
         if (adapt)
@@ -247,8 +279,10 @@ internal sealed class EchoCanceller
         if (_unresolved > 0)
         {
             // Resolved once fresh frames show the filter takes the echo down (or leaves nothing above the line's noise).
+            // In line noise the plain ERLE is bounded by the noise: what the filter removes of the echo above the noise
+            // is what counts (a filter on a wrong lag removes nothing of it either way).
             var noise = _doubleTalk.NoisePower;
-            var resolved = _fresh >= FreshFrames && (ErleDb >= MinErleDb || _errorPower <= 2 * noise + 100f);
+            var resolved = _fresh >= FreshFrames && (ErleDb >= MinErleDb || NoiseLimitedErleDb >= MinErleDb || _errorPower <= 2 * noise + 100f);
             _unresolved = resolved ? 0 : _unresolved - 1;
         }
         // Fail safe: the output is the cancelled signal only while the filter measurably removes echo; a filter that has
