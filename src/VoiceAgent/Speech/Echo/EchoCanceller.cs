@@ -36,7 +36,6 @@ internal sealed class EchoCanceller
 
     /// <summary>Longest a suspected or new echo path holds barge-in back while the filter has not shown it cancels it.</summary>
     public const int UnresolvedHoldMs = 1000;
-    private const int FreshFrames = 10; // adapting frames on the current path before its ERLE is believed
 
     private const float QuietFarPower = 100f * 100f; // far end below about -50 dBFS: nothing to learn from
     private readonly int _frame;
@@ -93,27 +92,14 @@ internal sealed class EchoCanceller
     public const double MinErleDb = 6;
 
     /// <summary>Echo return loss enhancement over recent single-talk frames, in dB (0 before any).</summary>
-    public double ErleDb => _errorPower <= 0 || _nearPower <= 0 ? 0 : 10 * Math.Log10(_nearPower / _errorPower);
+    public double ErleDb => EchoPathResolution.ErleDb(_nearPower, _errorPower);
 
     /// <summary>
     /// Echo return loss enhancement of the part of the line above its noise, in dB, over the same frames as
-    /// <see cref="ErleDb"/>: <c>(near − noise) / (left − noise)</c>. In line noise the plain ERLE is bounded by the
-    /// noise, not by the filter (a −20 dB echo over −50 dBFS noise is only a few dB above it: a filter that removes all
-    /// of it still shows under 6 dB); this is what the filter removes of what it could remove. 0 before any measurement
-    /// or when the line carries nothing above its noise; <see cref="double.PositiveInfinity"/> when nothing is left above it.
+    /// <see cref="ErleDb"/> (see <see cref="EchoPathResolution.NoiseLimitedErleDb"/>): what the filter removes of what it
+    /// could remove. An unresolved path counts as resolved when this reaches <see cref="MinErleDb"/> too.
     /// </summary>
-    public double NoiseLimitedErleDb
-    {
-        get
-        {
-            if (_errorPower <= 0 || _nearPower <= 0) return 0;
-            var noise = _doubleTalk.NoisePower;
-            var echo = _nearPower - noise;
-            if (echo <= 0) return 0;
-            var left = _errorPower - noise;
-            return left <= 0 ? double.PositiveInfinity : 10 * Math.Log10(echo / left);
-        }
-    }
+    public double NoiseLimitedErleDb => EchoPathResolution.NoiseLimitedErleDb(_nearPower, _errorPower, _doubleTalk.NoisePower);
 
     /// <summary>Samples of audio since the canceller last found a new echo path (0 = this frame); -1 before any.</summary>
     public long SinceNewPath { get; private set; } = -1;
@@ -274,15 +260,12 @@ internal sealed class EchoCanceller
                 _nearPower = 0.9f * _nearPower + 0.1f * nearPower;
                 _errorPower = 0.9f * _errorPower + 0.1f * errorPower;
             }
-            if (_fresh < FreshFrames) _fresh++;
+            if (_fresh < EchoPathResolution.FreshFrames) _fresh++;
         }
         if (_unresolved > 0)
         {
-            // Resolved once fresh frames show the filter takes the echo down (or leaves nothing above the line's noise).
-            // In line noise the plain ERLE is bounded by the noise: what the filter removes of the echo above the noise
-            // is what counts (a filter on a wrong lag removes nothing of it either way).
-            var noise = _doubleTalk.NoisePower;
-            var resolved = _fresh >= FreshFrames && (ErleDb >= MinErleDb || NoiseLimitedErleDb >= MinErleDb || _errorPower <= 2 * noise + 100f);
+            // Resolved once fresh frames show the filter takes the echo down, judged against what the line's noise allows.
+            var resolved = EchoPathResolution.Resolved(_fresh, _nearPower, _errorPower, _doubleTalk.NoisePower);
             _unresolved = resolved ? 0 : _unresolved - 1;
         }
         // Fail safe: the output is the cancelled signal only while the filter measurably removes echo; a filter that has
