@@ -17,7 +17,7 @@ namespace VoiceAgent.Speech.Echo;
 /// tells the VAD its level-based echo check may stand down. A cruder energy test (near end 6 dB above the echo the path
 /// predicts) also freezes adaptation, from before the filter has converged.</item>
 /// <item>A path first suspected or just found is <see cref="EchoUnresolved"/> until the filter measurably cancels it
-/// (ERLE over fresh frames) or at most <see cref="UnresolvedHoldMs"/>: barge-in does not count speech evidence then.</item>
+/// (ERLE over fresh frames, judged against what the line's noise allows) or at most <see cref="UnresolvedHoldMs"/>: barge-in does not count speech evidence then.</item>
 /// <item><see cref="ResidualEchoSuppressor"/>: what the filter leaves of the echo (and the echo of a path it is still
 /// learning) is brought down to the line's noise floor on frames that carry nothing louder than that residual.</item>
 /// </list>
