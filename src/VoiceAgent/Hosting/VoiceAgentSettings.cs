@@ -81,8 +81,8 @@ public sealed record VoiceAgentSettings
     public TimeSpan SpeculativeStable { get; init; } = TimeSpan.FromMilliseconds(250);
     /// <summary>PLAYOUT_LEAD_MS: audio kept queued at the carrier ahead of its playhead on Media Streams and Vonage (default 300 ms, 0–1000).</summary>
     public TimeSpan PlayoutLead { get; init; } = TimeSpan.FromMilliseconds(300);
-    /// <summary>ECHO_CANCELLATION: adaptive echo cancellation on the audio transports' caller audio (default false: see docs/echo.md).</summary>
-    public bool EchoCancellation { get; init; }
+    /// <summary>ECHO_CANCELLATION: adaptive echo cancellation on the audio transports' caller audio (default true since the echo matrix misses no barge-in: see docs/echo.md).</summary>
+    public bool EchoCancellation { get; init; } = true;
 
     /// <summary>Where the server keeps generated secrets (development auth token, encryption key).</summary>
     public string DataDir { get; init; } = DefaultDataDir();

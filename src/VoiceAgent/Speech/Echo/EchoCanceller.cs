@@ -17,7 +17,7 @@ namespace VoiceAgent.Speech.Echo;
 /// tells the VAD its level-based echo check may stand down. A cruder energy test (near end 6 dB above the echo the path
 /// predicts) also freezes adaptation, from before the filter has converged.</item>
 /// <item>A path first suspected or just found is <see cref="EchoUnresolved"/> until the filter measurably cancels it
-/// (ERLE over fresh frames) or at most <see cref="UnresolvedHoldMs"/>: barge-in does not count speech evidence then.</item>
+/// (ERLE over fresh frames, judged against what the line's noise allows) or at most <see cref="UnresolvedHoldMs"/>: barge-in does not count speech evidence then.</item>
 /// <item><see cref="ResidualEchoSuppressor"/>: what the filter leaves of the echo (and the echo of a path it is still
 /// learning) is brought down to the line's noise floor on frames that carry nothing louder than that residual.</item>
 /// </list>
@@ -36,7 +36,6 @@ internal sealed class EchoCanceller
 
     /// <summary>Longest a suspected or new echo path holds barge-in back while the filter has not shown it cancels it.</summary>
     public const int UnresolvedHoldMs = 1000;
-    private const int FreshFrames = 10; // adapting frames on the current path before its ERLE is believed
 
     private const float QuietFarPower = 100f * 100f; // far end below about -50 dBFS: nothing to learn from
     private readonly int _frame;
@@ -57,6 +56,7 @@ internal sealed class EchoCanceller
     private readonly bool _residualSuppression;
     private long _time; // samples processed so far (of each side)
     private int _doubleTalkHold;
+    private int _adaptFreeze; // frames adaptation stays frozen after the near end stood 6 dB over the echo above the noise, held while it stays 3 dB over
     private float _nearPower;
     private float _errorPower;
     private int _learning;
@@ -92,7 +92,14 @@ internal sealed class EchoCanceller
     public const double MinErleDb = 6;
 
     /// <summary>Echo return loss enhancement over recent single-talk frames, in dB (0 before any).</summary>
-    public double ErleDb => _errorPower <= 0 || _nearPower <= 0 ? 0 : 10 * Math.Log10(_nearPower / _errorPower);
+    public double ErleDb => EchoPathResolution.ErleDb(_nearPower, _errorPower);
+
+    /// <summary>
+    /// Echo return loss enhancement of the part of the line above its noise, in dB, over the same frames as
+    /// <see cref="ErleDb"/> (see <see cref="EchoPathResolution.NoiseLimitedErleDb"/>): what the filter removes of what it
+    /// could remove. An unresolved path counts as resolved when this reaches <see cref="MinErleDb"/> too.
+    /// </summary>
+    public double NoiseLimitedErleDb => EchoPathResolution.NoiseLimitedErleDb(_nearPower, _errorPower, _doubleTalk.NoisePower);
 
     /// <summary>Samples of audio since the canceller last found a new echo path (0 = this frame); -1 before any.</summary>
     public long SinceNewPath { get; private set; } = -1;
@@ -207,12 +214,23 @@ internal sealed class EchoCanceller
         var callerOverEcho = _doubleTalk.Update(nearPower, crossPower, estimatePower, converged, predictedEcho);
         // The cruder energy test also freezes adaptation (from before convergence): the near end well above the echo
         // the path predicts.
-        if (nearPower > DoubleTalkRatio * predictedEcho + QuietFarPower / 4)
-            _doubleTalkHold = DoubleTalkHangoverFrames;
+        if (nearPower > DoubleTalkRatio * predictedEcho + QuietFarPower / 4) _doubleTalkHold = DoubleTalkHangoverFrames;
         else if (_doubleTalkHold > 0) _doubleTalkHold--;
+        // Once the near end stood 6 dB over the echo, adaptation stays frozen while it stays 3 dB over it (hysteresis,
+        // as for a proven caller): a caller's syllables sit 3–6 dB over the echo's louder stretches, and 20 ms of NLMS
+        // on them (μ 0.4) bends the filter towards the caller; its estimate then explains the caller and the residual
+        // suppressor cut them (the matrix's 250 ms −20 dB noise moving cells, 160 ms into the caller's first word).
+        // Only adaptation: the suppressor's learning and the double-talk detector keep their own tests. Judged on what
+        // stands above the line's noise: in noise a quiet stretch of echo is mostly noise, and holding the freeze on it
+        // would keep the filter from learning a -20 dB path at all.
+        var aboveNoise = nearPower - _doubleTalk.NoisePower;
+        if (aboveNoise > DoubleTalkRatio * predictedEcho + QuietFarPower / 4
+            || (_adaptFreeze > 0 && aboveNoise > DoubleTalkDetector.HeldPathLoudnessRatio * predictedEcho + QuietFarPower / 4))
+            _adaptFreeze = DoubleTalkHangoverFrames;
+        else if (_adaptFreeze > 0) _adaptFreeze--;
         // A single frame that shows double talk already freezes adaptation (cheap if wrong); the VAD and the suppressor
         // are told only once it holds.
-        var adapt = (learning || (_doubleTalkHold == 0 && !callerOverEcho && !_doubleTalk.LastFrame)) && _farPower > QuietFarPower;
+        var adapt = (learning || (_doubleTalkHold == 0 && _adaptFreeze == 0 && !callerOverEcho && !_doubleTalk.LastFrame)) && _farPower > QuietFarPower;
         var step = learning ? LearningStepSize : StepSize;
 
         if (adapt)
@@ -242,13 +260,12 @@ internal sealed class EchoCanceller
                 _nearPower = 0.9f * _nearPower + 0.1f * nearPower;
                 _errorPower = 0.9f * _errorPower + 0.1f * errorPower;
             }
-            if (_fresh < FreshFrames) _fresh++;
+            if (_fresh < EchoPathResolution.FreshFrames) _fresh++;
         }
         if (_unresolved > 0)
         {
-            // Resolved once fresh frames show the filter takes the echo down (or leaves nothing above the line's noise).
-            var noise = _doubleTalk.NoisePower;
-            var resolved = _fresh >= FreshFrames && (ErleDb >= MinErleDb || _errorPower <= 2 * noise + 100f);
+            // Resolved once fresh frames show the filter takes the echo down, judged against what the line's noise allows.
+            var resolved = EchoPathResolution.Resolved(_fresh, _nearPower, _errorPower, _doubleTalk.NoisePower);
             _unresolved = resolved ? 0 : _unresolved - 1;
         }
         // Fail safe: the output is the cancelled signal only while the filter measurably removes echo; a filter that has

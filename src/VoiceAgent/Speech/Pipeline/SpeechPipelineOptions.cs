@@ -44,9 +44,9 @@ public sealed record SpeechPipelineOptions
     /// <summary>
     /// Run the adaptive echo canceller (<c>Speech/Echo</c>: bulk delay, NLMS, double-talk detection, residual echo
     /// suppression) on caller audio before VAD and STT, referenced to the exact frames we played, placed on the
-    /// carrier's timeline. Off by default (<c>ECHO_CANCELLATION</c>): clean lines now keep every word, but the echo
-    /// matrix still misses some barge-ins and an echo that appears mid-reply can still cut the agent off once over the
-    /// emulator; docs/echo.md has the matrix and the media-bench runs that decided it.
+    /// carrier's timeline. The server turns it on unless <c>ECHO_CANCELLATION=false</c> (default true since the echo
+    /// matrix misses no barge-in and clean lines keep every word); off here so a pipeline built directly is the plain
+    /// one. docs/echo.md has the matrix and the media-bench runs that decided it.
     /// </summary>
     public bool EchoCancellation { get; init; }
 
