@@ -36,13 +36,11 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     private readonly string _transportName;
     private readonly AudioFormat _format;
     private readonly ICallLocales _locales;
-    // Synchronous continuations: when the loop is idle, an input is handled on the poster's thread (the carrier's or
-    // a provider's receive loop, the engine's reply, the playout sender), not after a wait in the thread pool's queue
-    // behind every call's audio: an STT final reaches the engine, a token the TTS socket and TTS audio the playout
-    // without a thread hop. One reader; no poster holds a lock; the loop never waits for its own mailbox while it runs,
-    // so its own posts only queue.
+    // One reader, continuations on the pool: running the loop inline on a poster's thread (the carrier's or a
+    // provider's receive loop, the engine's reply, a timer) cut three hops on the way to the first audio but failed a
+    // barge-in resume test once in four end-to-end runs (docs/latency.md, fourth round), so it is not on yet.
     private readonly Channel<PipelineInput> _mailbox = Channel.CreateBounded<PipelineInput>(
-        new BoundedChannelOptions(512) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait, AllowSynchronousContinuations = true });
+        new BoundedChannelOptions(512) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly CancellationTokenSource _life = new();
     private Func<ConversationEvent, CancellationToken, ValueTask> _post = (_, _) => ValueTask.CompletedTask;
     private Task _loop = Task.CompletedTask;
