@@ -76,30 +76,19 @@ internal sealed partial class IsolatedServer : IAsyncDisposable
         start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server process.");
         var server = new IsolatedServer(process, new Uri($"http://127.0.0.1:{port}"));
-        // A loaded machine (JIT, the records schema, the model warm-up) can take tens of seconds: wait up to 90 s, but
-        // stop at once, with the server's own explanation, if the process exited.
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        for (var i = 0; i < 900; i++)
+        try
         {
-            if (process.HasExited)
-            {
-                await process.WaitForExitAsync(cancellationToken); // the output is read to its end
-                var tail = string.Join(Environment.NewLine, server.OutputTail);
-                await server.DisposeAsync();
-                throw new InvalidOperationException($"The server process exited with code {process.ExitCode} before it was healthy:{Environment.NewLine}{tail}");
-            }
-            try
-            {
-                using var response = await http.GetAsync(new Uri(server.Address, "/healthz"), cancellationToken);
-                if (response.IsSuccessStatusCode) return server;
-            }
-            catch (HttpRequestException) { }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested) { }
-            await Task.Delay(100, cancellationToken);
+            // A loaded machine (JIT, the records schema, the model warm-up) can take tens of seconds: the bound is counted
+            // in time, and an exit stops the wait at once with the server's own explanation.
+            await ServerHealth.WaitHealthyAsync(process, server.Address, () => Task.FromResult(string.Join(Environment.NewLine, server.OutputTail)),
+                ServerHealth.HealthyWithin, TimeProvider.System, cancellationToken);
+            return server;
         }
-        var lines = string.Join(Environment.NewLine, server.OutputTail);
-        await server.DisposeAsync();
-        throw new InvalidOperationException($"The server process did not become healthy within 90 s:{Environment.NewLine}{lines}");
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
     }
 
     private void Parse(string? line)

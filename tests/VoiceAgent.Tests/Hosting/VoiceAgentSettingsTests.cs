@@ -22,6 +22,14 @@ public sealed class VoiceAgentSettingsTests
     }
 
     [Fact]
+    public void Echo_cancellation_is_on_by_default_in_the_settings_and_in_a_pipeline_built_directly()
+    {
+        Assert.True(From().EchoCancellation);
+        Assert.True(new VoiceAgent.Speech.Pipeline.SpeechPipelineOptions().EchoCancellation);
+        Assert.False(From(("ECHO_CANCELLATION", "false")).EchoCancellation);
+    }
+
+    [Fact]
     public void The_provider_follows_whichever_key_is_set_unless_chosen()
     {
         Assert.Equal("openai", From(("OPENAI_API_KEY", "k")).EffectiveLlmProvider);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using VoiceAgent.Cli.Bench;
 using VoiceAgent.Tests.TestSupport.Processes;
 using VoiceAgent.Emulators.Anthropic;
 using VoiceAgent.Emulators.Deepgram;
@@ -104,7 +105,8 @@ public sealed class JsonLogServer : IAsyncDisposable
         {
             process = Process.Start(start) ?? throw new InvalidOperationException("could not start the server");
             var server = new JsonLogServer(process, model, emulators, dataDir, logPath, new Uri($"http://127.0.0.1:{port}")) { Stt = stt };
-            await HealthCheck.WaitHealthyAsync(process, server.Address, async () => File.Exists(logPath) ? await File.ReadAllTextAsync(logPath) : "");
+            await ServerHealth.WaitHealthyAsync(process, server.Address, async () => File.Exists(logPath) ? await File.ReadAllTextAsync(logPath) : "",
+                ServerProcess.HealthyWithin, TimeProvider.System, CancellationToken.None);
             return server;
         }
         catch

@@ -193,7 +193,7 @@ internal static class MediaOutsideBench
     private static MediaLevelResult WithServerHops(MediaLevelResult result, string? serverLog, long from)
         => serverLog is null ? result : result with { ServerHops = ServerHops.Read(serverLog, from) };
 
-    private const string Header = "| server | speculation | calls | turns (failed) | replies | frames | underruns | silence ms | frame delay variation p50 / p99 / max ms | onset → clear p50 / p99 ms (n) | server CPU % of a core | server CPU s per call-minute | server alloc KB per call-second (gen0 GCs) | bench lag p99 / max ms |";
+    private const string Header = "| server | speculation | calls | turns (failed) | replies | frames | underruns | silence ms | frame delay variation p50 / p99 / max ms | onset → clear p50 / p99 ms (n) | server CPU % of a core | server CPU s per call-minute | server alloc KB per call-second (gen0 GCs) | bench lag p50 / p99 / max ms |";
 
     internal static string Table(IEnumerable<MediaLevelResult> results)
     {
@@ -203,7 +203,7 @@ internal static class MediaOutsideBench
     }
 
     internal static string Row(MediaLevelResult r) => string.Create(CultureInfo.InvariantCulture,
-        $"| {r.Target} | {r.Speculation} | {r.Calls} | {r.Turns} ({r.FailedTurns}) | {r.Replies} | {r.Frames} | {r.Underruns} | {r.SilenceMs:F0} | {r.DelayVariationMs.Median:F1} / {r.DelayVariationMs.P99:F1} / {r.DelayVariationMs.Max:F1} | {r.ClearAfterOnsetMs.Median:F0} / {r.ClearAfterOnsetMs.P99:F0} ({r.ClearAfterOnsetMs.Count}) | {(r.CpuPercentOfCore is { } cpu ? cpu.ToString("F1", CultureInfo.InvariantCulture) : "n/a")} | {(r.CpuSecondsPerCallMinute is { } perMinute ? perMinute.ToString("F3", CultureInfo.InvariantCulture) : "n/a")} | {(r.AllocatedKBPerCallSecond is { } kb ? string.Create(CultureInfo.InvariantCulture, $"{kb:F1} ({r.Gen0Collections})") : "n/a")} | {r.BenchLagMs.P99:F1} / {r.BenchLagMs.Max:F1} |");
+        $"| {r.Target} | {r.Speculation} | {r.Calls} | {r.Turns} ({r.FailedTurns}) | {r.Replies} | {r.Frames} | {r.Underruns} | {r.SilenceMs:F0} | {r.DelayVariationMs.Median:F1} / {r.DelayVariationMs.P99:F1} / {r.DelayVariationMs.Max:F1} | {r.ClearAfterOnsetMs.Median:F0} / {r.ClearAfterOnsetMs.P99:F0} ({r.ClearAfterOnsetMs.Count}) | {(r.CpuPercentOfCore is { } cpu ? cpu.ToString("F1", CultureInfo.InvariantCulture) : "n/a")} | {(r.CpuSecondsPerCallMinute is { } perMinute ? perMinute.ToString("F3", CultureInfo.InvariantCulture) : "n/a")} | {(r.AllocatedKBPerCallSecond is { } kb ? string.Create(CultureInfo.InvariantCulture, $"{kb:F1} ({r.Gen0Collections})") : "n/a")} | {r.BenchLagMs.Median:F1} / {r.BenchLagMs.P99:F1} / {r.BenchLagMs.Max:F1} |");
 
     private const string FirstAudioHeader = "| server | speculation | calls | speech end → first audio p50 / p99 ms (n) | server's own share p50 / p99 ms | stand-ins p50 / p99 ms: endpointing, model first token, TTS first audio | model requests per turn (aborted) |";
 

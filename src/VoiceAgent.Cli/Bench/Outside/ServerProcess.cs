@@ -11,9 +11,6 @@ namespace VoiceAgent.Cli.Bench.Outside;
 /// </summary>
 internal sealed class ServerProcess : IAsyncDisposable
 {
-    /// <summary>How long a started server has to answer /healthz (it runs its warm-up call first).</summary>
-    private static readonly TimeSpan HealthyWithin = TimeSpan.FromSeconds(120);
-
     private readonly Process _process;
     private readonly Queue<string> _tail = new();
     private readonly StreamWriter? _log;
@@ -68,24 +65,19 @@ internal sealed class ServerProcess : IAsyncDisposable
             throw;
         }
         var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"), log);
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        // A published server runs its warm-up call before it reports healthy; on a loaded 2-core machine that has
-        // taken over 30 s, so the bound is generous and counted in time, not attempts.
-        var until = Stopwatch.GetTimestamp() + (long)(HealthyWithin.TotalSeconds * Stopwatch.Frequency);
-        for (var i = 0; i < 2000 && !process.HasExited && Stopwatch.GetTimestamp() < until; i++)
+        try
         {
-            try
-            {
-                using var response = await http.GetAsync(new Uri(server.Address, "/healthz"), cancellationToken);
-                if (response.IsSuccessStatusCode) return server;
-            }
-            catch (HttpRequestException) { }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested) { }
-            await Task.Delay(100, cancellationToken);
+            // A published server runs its warm-up call before it reports healthy; on a loaded 2-core machine that has
+            // taken over 30 s, so the bound is generous and counted in time; an exit fails the start at once.
+            await ServerHealth.WaitHealthyAsync(process, server.Address, () => Task.FromResult($"(in {publishedDir}){Environment.NewLine}{server.Tail}"),
+                ServerHealth.HealthyWithin, TimeProvider.System, cancellationToken);
+            return server;
         }
-        var tail = server.Tail;
-        await server.DisposeAsync();
-        throw new InvalidOperationException($"The server in {publishedDir} did not become healthy within {HealthyWithin.TotalSeconds:0} s:{Environment.NewLine}{tail}");
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
     }
 
     private void Keep(string? line)

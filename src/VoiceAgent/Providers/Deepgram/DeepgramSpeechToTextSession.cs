@@ -28,8 +28,11 @@ internal sealed class DeepgramSpeechToTextSession : ISpeechToTextSession
     // per call), saving a thread-pool hop per frame; a send that does not complete at once continues on its own.
     private readonly Channel<OutboundFrame> _outbound = Channel.CreateBounded<OutboundFrame>(
         new BoundedChannelOptions(OutboundCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait, AllowSynchronousContinuations = true });
+    // Synchronous continuations: a result (a final above all) reaches the session's one reader on the receive loop's
+    // thread, not after a wait in the thread pool's queue behind every call's audio. The reader only hands it on
+    // (the speech pipeline posts it to its mailbox); the receive loop holds no lock while it writes.
     private readonly Channel<SpeechEvent> _events = Channel.CreateBounded<SpeechEvent>(
-        new BoundedChannelOptions(EventCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        new BoundedChannelOptions(EventCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait, AllowSynchronousContinuations = true });
     private readonly CancellationTokenSource _lifetime = new();
     private readonly AudioReplayBuffer _replay;
 

@@ -36,8 +36,13 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     private readonly string _transportName;
     private readonly AudioFormat _format;
     private readonly ICallLocales _locales;
+    // Synchronous continuations: when the loop is idle, an input is handled on the poster's thread (the carrier's or
+    // a provider's receive loop, the engine's reply, the playout sender), not after a wait in the thread pool's queue
+    // behind every call's audio: an STT final reaches the engine, a token the TTS socket and TTS audio the playout
+    // without a thread hop. One reader; no poster holds a lock; the loop never waits for its own mailbox while it runs,
+    // so its own posts only queue.
     private readonly Channel<PipelineInput> _mailbox = Channel.CreateBounded<PipelineInput>(
-        new BoundedChannelOptions(512) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        new BoundedChannelOptions(512) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait, AllowSynchronousContinuations = true });
     private readonly CancellationTokenSource _life = new();
     private Func<ConversationEvent, CancellationToken, ValueTask> _post = (_, _) => ValueTask.CompletedTask;
     private Task _loop = Task.CompletedTask;
@@ -869,8 +874,11 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     /// <summary>A voice's report into the mailbox; a chunk of audio counts against the playout bound until the loop handles it.</summary>
     private async ValueTask PostVoiceAsync(VoiceReport report, CancellationToken cancellationToken)
     {
-        // Counted after the post: a report that never reached the mailbox holds nothing back.
-        if (await TryPostAsync(new VoiceInput(report), cancellationToken) && report is VoiceAudio) _playout.ChunkPosted();
+        // Counted before the post (the loop may handle it before the post returns); a report that never reached the
+        // mailbox is taken off again, so it holds nothing back.
+        var audio = report is VoiceAudio;
+        if (audio) _playout.ChunkPosted();
+        if (!await TryPostAsync(new VoiceInput(report), cancellationToken) && audio) _playout.ChunkHandled();
     }
 
     private async ValueTask OnVoiceAsync(VoiceReport report, CancellationToken cancellationToken)

@@ -44,11 +44,11 @@ public sealed record SpeechPipelineOptions
     /// <summary>
     /// Run the adaptive echo canceller (<c>Speech/Echo</c>: bulk delay, NLMS, double-talk detection, residual echo
     /// suppression) on caller audio before VAD and STT, referenced to the exact frames we played, placed on the
-    /// carrier's timeline. The server turns it on unless <c>ECHO_CANCELLATION=false</c> (default true since the echo
-    /// matrix misses no barge-in and clean lines keep every word); off here so a pipeline built directly is the plain
-    /// one. docs/echo.md has the matrix and the media-bench runs that decided it.
+    /// carrier's timeline. On by default, here and in the server's settings (<c>ECHO_CANCELLATION</c>, which sets it):
+    /// the echo matrix misses no barge-in with it and clean lines keep every word. docs/echo.md has the matrix and the
+    /// media-bench runs that decided it.
     /// </summary>
-    public bool EchoCancellation { get; init; }
+    public bool EchoCancellation { get; init; } = true;
 
     /// <summary>
     /// Speculative replies: start the model on a stable transcript before the end of the turn is confirmed, hold its

@@ -37,7 +37,9 @@ internal sealed partial class RelayConnectionHandler(
         using var watch = new CarrierWatch(limits, sessions.Clock, watchIdle: false);
         // Token frames are written by the writer's pump, not inline by the turn that produced them: measured from outside
         // at 500 calls (docs/hot-path.md, "Quiet re-run"), inline writes cut pool work items per token but made the model
-        // stream's reader wait on socket writes, and ingress+egress p50/p99 rose from 27.5/166 to 70/299 ms.
+        // stream's reader wait on socket writes, and ingress+egress p50/p99 rose from 27.5/166 to 70/299 ms. Re-measured
+        // 2026-12-08 (docs/hot-path.md, "Round 7"): 72 -> 22 work items a turn at 200 calls, but CPU per turn 1.08x (200
+        // calls) and 1.22x (500), ingress+egress p99 1.62x at 500: still off.
         var writer = new CarrierSocketWriter(socket, watch, sessions.Clock, outputMetrics, TransportName, inlineWrites: false);
         using var transport = new RelayTransport(writer);
         // A drain hands the call over by stopping its engine (no more sends), then closing the socket with 1001.

@@ -22,7 +22,9 @@ internal sealed class RelayTransport(CarrierSocketWriter writer) : ICallTranspor
         await _encoding.WaitAsync(cancellationToken);
         try
         {
-            await writer.SendAsync(_encoder.Encode(command), WebSocketMessageType.Text, cancellationToken);
+            // Encoded into a rented array the writer takes over (returned once written): no copy, no buffer kept per call.
+            var (frame, length) = _encoder.Encode(command);
+            await writer.SendRentedAsync(frame, length, WebSocketMessageType.Text, cancellationToken);
         }
         finally { _encoding.Release(); }
     }

@@ -9,7 +9,7 @@ namespace VoiceAgent.Tests.Telephony.WebSockets;
 
 /// <summary>
 /// Whole messages off a real socket (a WebSocket pair over TCP on 127.0.0.1) into a buffer that starts small and grows
-/// only when a message needs it, up to the limit.
+/// only when a message needs it, up to the limit, rented from the pool only from a message's arrival to the next read.
 /// </summary>
 public sealed class WebSocketMessageReaderTests
 {
@@ -39,6 +39,65 @@ public sealed class WebSocketMessageReaderTests
         Assert.True((await reader.ReadAsync(CancellationToken.None).AsTask().DefaultTimeout()).TooLarge);
         var next = await reader.ReadAsync(CancellationToken.None).AsTask().DefaultTimeout();
         Assert.Equal("next", Encoding.UTF8.GetString(next.Payload.Span));
+    }
+
+    [Fact]
+    public async Task The_buffer_goes_back_to_the_pool_while_the_reader_waits_for_the_next_message()
+    {
+        await using var pair = await SocketPair.OpenAsync();
+        var pool = new CountingArrayPool();
+        using var reader = new WebSocketMessageReader(pair.Server, maxMessageBytes: 4096, initialBytes: 64, pool);
+
+        await pair.Client.SendAsync("first"u8.ToArray(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).DefaultTimeout();
+        var first = await reader.ReadAsync(CancellationToken.None).AsTask().DefaultTimeout();
+        Assert.Equal("first", Encoding.UTF8.GetString(first.Payload.Span));
+        Assert.Equal(1, pool.Outstanding); // the payload is the caller's until the next read
+
+        var waiting = reader.ReadAsync(CancellationToken.None).AsTask();
+        Assert.False(waiting.IsCompleted);
+        Assert.Equal(0, pool.Outstanding); // idle: nothing rented while no frame arrived
+        Assert.False(reader.HoldsBuffer);
+
+        await pair.Client.SendAsync("second"u8.ToArray(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).DefaultTimeout();
+        var second = await waiting.DefaultTimeout();
+        Assert.Equal("second", Encoding.UTF8.GetString(second.Payload.Span));
+        Assert.Equal(1, pool.Outstanding);
+    }
+
+    [Fact]
+    public async Task Dispose_returns_the_buffer_of_the_last_message_to_the_pool()
+    {
+        await using var pair = await SocketPair.OpenAsync();
+        var pool = new CountingArrayPool();
+        var reader = new WebSocketMessageReader(pair.Server, maxMessageBytes: 4096, initialBytes: 16, pool);
+        var text = string.Concat(Enumerable.Range(0, 40).Select(i => $"w{i} ")); // grows the buffer twice
+
+        await pair.Client.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).DefaultTimeout();
+        var message = await reader.ReadAsync(CancellationToken.None).AsTask().DefaultTimeout();
+        Assert.Equal(text, Encoding.UTF8.GetString(message.Payload.Span));
+        reader.Dispose();
+
+        Assert.Equal(0, pool.Outstanding);
+        Assert.True(pool.Rented >= 3);
+    }
+
+    [Fact]
+    public async Task An_empty_message_is_read_as_one_and_the_next_message_follows_it()
+    {
+        await using var pair = await SocketPair.OpenAsync();
+        var pool = new CountingArrayPool();
+        using var reader = new WebSocketMessageReader(pair.Server, maxMessageBytes: 4096, initialBytes: 64, pool);
+
+        await pair.Client.SendAsync(ReadOnlyMemory<byte>.Empty, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).DefaultTimeout();
+        await pair.Client.SendAsync("after"u8.ToArray(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).DefaultTimeout();
+
+        var empty = await reader.ReadAsync(CancellationToken.None).AsTask().DefaultTimeout();
+        Assert.Equal(WebSocketMessageType.Text, empty.Type);
+        Assert.True(empty.Payload.IsEmpty);
+        Assert.False(empty.IsClose);
+        Assert.Equal(0, pool.Outstanding);
+        var after = await reader.ReadAsync(CancellationToken.None).AsTask().DefaultTimeout();
+        Assert.Equal("after", Encoding.UTF8.GetString(after.Payload.Span));
     }
 
     /// <summary>A client and a server WebSocket over one TCP connection on the loopback.</summary>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using VoiceAgent.Cli.Bench;
 
 namespace VoiceAgent.Tests.TestSupport.Processes;
 
@@ -33,7 +34,7 @@ public sealed class ServerProcess : IAsyncDisposable
     /// How long a started server may take to answer /healthz. Generous on purpose: start-up runs the warm-up call, and a
     /// fresh-clone run on a loaded 2-core machine (load average 45) took over 30 s; this only fails when start-up is broken.
     /// </summary>
-    public static readonly TimeSpan HealthyWithin = TimeSpan.FromSeconds(120);
+    public static readonly TimeSpan HealthyWithin = ServerHealth.HealthyWithin;
 
     /// <summary>
     /// A bound for awaiting <see cref="StartAsync"/> (several at once included, see <see cref="StartManyAsync"/>): longer
@@ -67,7 +68,7 @@ public sealed class ServerProcess : IAsyncDisposable
         var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"));
         try
         {
-            await HealthCheck.WaitHealthyAsync(process, server.Address, () => Task.FromResult(server.Output));
+            await ServerHealth.WaitHealthyAsync(process, server.Address, () => Task.FromResult(server.Output), HealthyWithin, TimeProvider.System, CancellationToken.None);
             return server;
         }
         catch
