@@ -18,7 +18,7 @@ namespace VoiceAgent.Hosting.Warmup;
 internal sealed partial class ModelWarmup(ModelWarmupTargets targets, CallSessionDependencies dependencies, TimeProvider clock, ILogger<ModelWarmup> logger)
     : IHostedService, IAsyncDisposable
 {
-    /// <summary>Below SocketsHttpHandler's PooledConnectionIdleTimeout (1 min) in <see cref="ModelHttpClientFactory"/>.</summary>
+    /// <summary>Below the model handlers' idle timeout (1 min) in <see cref="ModelHttpClientFactory"/>.</summary>
     internal static readonly TimeSpan KeepWarmEvery = TimeSpan.FromSeconds(50);
     private static readonly TimeSpan StepLimit = TimeSpan.FromSeconds(5);
     private readonly CancellationTokenSource _stopping = new();
@@ -61,7 +61,7 @@ internal sealed partial class ModelWarmup(ModelWarmupTargets targets, CallSessio
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Head, new Uri(target.BaseUrl.GetLeftPart(UriPartial.Authority) + "/"));
-            // Read to the end (a HEAD has no body): an unread response would close the connection (MaxResponseDrainSize = 0).
+            // Read to the end (a HEAD has no body): an unfinished response would close the connection.
             using var response = await target.Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, limit.Token);
             return true;
         }

@@ -36,6 +36,7 @@ internal sealed class AnthropicMessagesClient : IChatClient
     private readonly TimeProvider _clock;
     private readonly Uri _endpoint;
     private readonly ChatClientMetadata _metadata;
+    private int _lastRequestBytes;
 
     public AnthropicMessagesClient(HttpClient http, AnthropicModelOptions options, TimeProvider? clock = null)
     {
@@ -53,8 +54,10 @@ internal sealed class AnthropicMessagesClient : IChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        using var body = new PooledByteBufferWriter(4096);
+        // Sized like the last request (a call's requests grow turn by turn): one rent instead of a chain of doublings.
+        using var body = new PooledByteBufferWriter(Math.Max(4096, Volatile.Read(ref _lastRequestBytes) + 1024));
         AnthropicRequestWriter.Write(body, messages, options, _options.Model, _options.MaxTokens, stream: true);
+        Volatile.Write(ref _lastRequestBytes, body.WrittenCount);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var timer = _clock.CreateTimer(static state => CancelQuietly((CancellationTokenSource)state!), deadline, _options.Timeout, Timeout.InfiniteTimeSpan);
         var token = deadline.Token;
@@ -81,7 +84,7 @@ internal sealed class AnthropicMessagesClient : IChatClient
         }
 
         using (response)
-        using (var reader = new SseEventReader(content))
+        using (var reader = new SseEventReader())
         using (var decoder = new AnthropicStreamDecoder { ReuseTextUpdates = ReusedStreamingUpdates.Allowed(options) })
         {
             while (true)
@@ -135,16 +138,6 @@ internal sealed class AnthropicMessagesClient : IChatClient
     }
 
     public void Dispose() => _http.Dispose();
-
-    /// <summary>The next update for the caller, the final usage update after <c>message_stop</c>, then null.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    internal static async ValueTask<ChatResponseUpdate?> NextUpdateAsync(SseEventReader reader, AnthropicStreamDecoder decoder, CancellationToken cancellationToken)
-    {
-        ChatResponseUpdate? update;
-        while (!TryNextUpdate(reader, decoder, out update))
-            await reader.ReadMoreAsync(cancellationToken).ConfigureAwait(false);
-        return update;
-    }
 
     /// <summary>
     /// The next update from the events already buffered: true with the update for the caller, the final usage update

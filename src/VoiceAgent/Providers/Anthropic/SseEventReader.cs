@@ -1,17 +1,17 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
 using VoiceAgent.Buffers;
 
 namespace VoiceAgent.Providers.Anthropic;
 
 /// <summary>
-/// Reads server-sent events (the WHATWG <c>text/event-stream</c> format) from a stream into one pooled buffer, with
-/// no allocation per event: after <see cref="ReadAsync"/> (or <see cref="TryReadEvent"/>) returns true,
+/// Reads server-sent events (the WHATWG <c>text/event-stream</c> format) into one pooled buffer, with no allocation per
+/// event and no I/O of its own: the owner reads into <see cref="GetFillMemory"/> and calls <see cref="Advance"/>, so the
+/// only async loop is the owner's (the client's stream iterator). After <see cref="TryReadEvent"/> returns true,
 /// <see cref="EventName"/> and <see cref="Data"/> point into the buffer until the next call. Lines end in LF or CRLF; comment lines (<c>:</c>) and fields other than
 /// <c>event</c> and <c>data</c> are skipped; several <c>data</c> lines are joined with LF; a block without data is not
 /// an event; an unfinished event at the end of the stream is dropped (as the format says).
 /// </summary>
-internal sealed class SseEventReader(Stream stream, int maxEventBytes = SseEventReader.DefaultMaxEventBytes) : IDisposable
+internal sealed class SseEventReader(int maxEventBytes = SseEventReader.DefaultMaxEventBytes) : IDisposable
 {
     /// <summary>Largest event accepted (all its lines together); a larger one is a protocol error, not a reason to grow without bound.</summary>
     public const int DefaultMaxEventBytes = 1 << 20;
@@ -34,18 +34,6 @@ internal sealed class SseEventReader(Stream stream, int maxEventBytes = SseEvent
 
     /// <summary>Whether the stream has ended: no bytes will follow the ones buffered.</summary>
     public bool EndOfStream => _endOfStream;
-
-    /// <summary>Reads up to the end of the next event; false at the end of the stream.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<bool> ReadAsync(CancellationToken cancellationToken)
-    {
-        while (!TryReadEvent())
-        {
-            if (_endOfStream) return false;
-            await ReadMoreAsync(cancellationToken).ConfigureAwait(false);
-        }
-        return true;
-    }
 
     /// <summary>
     /// The next event from the bytes already buffered, without reading: true when one is complete (its fields valid
@@ -170,9 +158,4 @@ internal sealed class SseEventReader(Stream stream, int maxEventBytes = SseEvent
         }
         _dataLines++;
     }
-
-    /// <summary>Reads more into the buffer (<see cref="GetFillMemory"/>, then <see cref="Advance"/>).</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public async ValueTask ReadMoreAsync(CancellationToken cancellationToken)
-        => Advance(await stream.ReadAsync(GetFillMemory(), cancellationToken).ConfigureAwait(false));
 }

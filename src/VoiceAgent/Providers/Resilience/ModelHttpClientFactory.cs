@@ -1,4 +1,5 @@
 using System.Net;
+using VoiceAgent.Providers.Http11;
 
 namespace VoiceAgent.Providers.Resilience;
 
@@ -8,7 +9,9 @@ namespace VoiceAgent.Providers.Resilience;
 /// https by default). And when a caller cancels a stream (barge-in), the upstream response ends at once: on HTTP/2 the
 /// stream is reset (RST_STREAM) and the connection kept for the next turn; on HTTP/1.1, where SocketsHttpHandler would
 /// otherwise "drain" an unfinished response for up to 2 s (the provider generating and billing tokens nobody will
-/// hear), <see cref="SocketsHttpHandler.MaxResponseDrainSize"/> = 0 closes the connection instead.
+/// hear), the connection is closed instead. HTTP/1.1 lanes run on our own <see cref="Http11Handler"/> (no allocation
+/// per streamed read; docs/hot-path-allocations.md, round 7) unless a proxy applies to the origin; HTTP/2 lanes and
+/// proxied ones on <see cref="SocketsHttpHandler"/> (<see cref="SocketsHttpHandler.MaxResponseDrainSize"/> = 0).
 /// </summary>
 internal static class ModelHttpClientFactory
 {
@@ -18,16 +21,18 @@ internal static class ModelHttpClientFactory
     /// <param name="warmup">When given, sits in front of the version handler (start-up warm-up with canned replies).</param>
     public static HttpClient Create(TimeSpan connectTimeout, Uri origin, ModelHttpVersion version, ModelWarmupHandler? warmup = null)
     {
-        var sockets = new SocketsHttpHandler
-        {
-            MaxResponseDrainSize = 0,
-            ConnectTimeout = connectTimeout,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
-            // One HTTP/2 connection carries up to the server's stream limit (100 at Anthropic/OpenAI); past it, open another.
-            EnableMultipleHttp2Connections = true,
-        };
         var http2 = ModelHttpVersionHandler.UsesHttp2(version, origin);
+        HttpMessageHandler sockets = !http2 && !ProxyApplies(origin)
+            ? new Http11Handler(new Http11HandlerOptions { ConnectTimeout = connectTimeout })
+            : new SocketsHttpHandler
+            {
+                MaxResponseDrainSize = 0,
+                ConnectTimeout = connectTimeout,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+                // One HTTP/2 connection carries up to the server's stream limit (100 at Anthropic/OpenAI); past it, open another.
+                EnableMultipleHttp2Connections = true,
+            };
         HttpMessageHandler handler = new ModelHttpVersionHandler(http2) { InnerHandler = sockets };
         if (warmup is not null)
         {
@@ -41,5 +46,12 @@ internal static class ModelHttpClientFactory
             DefaultRequestVersion = http2 ? HttpVersion.Version20 : HttpVersion.Version11,
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
         };
+    }
+
+    /// <summary>Whether the system's proxy settings (<c>HTTP_PROXY</c>, <c>HTTPS_PROXY</c>, <c>ALL_PROXY</c>, <c>NO_PROXY</c>) send requests to <paramref name="origin"/> through a proxy.</summary>
+    internal static bool ProxyApplies(Uri origin)
+    {
+        var proxy = HttpClient.DefaultProxy;
+        return !proxy.IsBypassed(origin) && proxy.GetProxy(origin) is { } through && through != origin;
     }
 }

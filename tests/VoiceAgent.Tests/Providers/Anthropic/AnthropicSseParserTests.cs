@@ -9,8 +9,9 @@ namespace VoiceAgent.Tests.Providers.Anthropic;
 
 /// <summary>
 /// The lean Messages stream parser (pooled SSE reader + per-event decoder) on the documented event bytes
-/// (protocols/anthropic-messages-streaming.md, test fixtures 1–3), fed through streams that hand the bytes over in
-/// pieces the way a socket may.
+/// (protocols/anthropic-messages-streaming.md, test fixtures 1–3), read by the client's own streaming loop from a
+/// response body that hands the bytes over in pieces the way a socket may (split points a real socket cannot be made
+/// to produce deterministically; the emulator tests cover the wire).
 /// </summary>
 public sealed class AnthropicSseParserTests
 {
@@ -195,18 +196,29 @@ public sealed class AnthropicSseParserTests
     }
 
     [Fact]
-    public async Task An_event_longer_than_the_bound_is_refused()
+    public void An_event_longer_than_the_bound_is_refused()
     {
-        var huge = "data: {\"type\":\"ping\",\"pad\":\"" + new string('x', 4096) + "\"}\n\n";
-        using var reader = new SseEventReader(new ChunkedStream(Bytes(huge), 1000, int.MaxValue), maxEventBytes: 2048);
+        var huge = Bytes("data: {\"type\":\"ping\",\"pad\":\"" + new string('x', 4096) + "\"}\n\n");
+        using var reader = new SseEventReader(maxEventBytes: 2048);
 
-        await Assert.ThrowsAsync<InvalidDataException>(() => reader.ReadAsync(CancellationToken.None).AsTask());
+        var error = Assert.Throws<InvalidDataException>(() =>
+        {
+            for (var offset = 0; offset < huge.Length && !reader.TryReadEvent();)
+            {
+                var fill = reader.GetFillMemory().Span;
+                var piece = Math.Min(Math.Min(1000, fill.Length), huge.Length - offset);
+                huge.AsSpan(offset, piece).CopyTo(fill);
+                reader.Advance(piece);
+                offset += piece;
+            }
+        });
+        Assert.Contains("longer than 2048 bytes", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void An_event_is_handed_out_only_once_its_blank_line_has_been_read()
     {
-        using var reader = new SseEventReader(Stream.Null);
+        using var reader = new SseEventReader();
 
         Feed(reader, "event: content_block_delta\ndata: {\"a\":");
         Assert.False(reader.TryReadEvent());
@@ -227,7 +239,7 @@ public sealed class AnthropicSseParserTests
     [Fact]
     public void An_unfinished_event_at_the_end_of_the_stream_is_dropped()
     {
-        using var reader = new SseEventReader(Stream.Null);
+        using var reader = new SseEventReader();
 
         Feed(reader, "data: complete\n\ndata: unfinished\n");
         reader.Advance(0);
@@ -241,7 +253,7 @@ public sealed class AnthropicSseParserTests
     [Fact]
     public void Advancing_past_the_space_handed_out_is_refused()
     {
-        using var reader = new SseEventReader(Stream.Null);
+        using var reader = new SseEventReader();
         var free = reader.GetFillMemory().Length;
 
         Assert.Throws<ArgumentOutOfRangeException>(() => reader.Advance(free + 1));
@@ -253,7 +265,7 @@ public sealed class AnthropicSseParserTests
     {
         var bytes = Bytes(TextReply);
         var expected = Describe(await ParseAsync(bytes, chunk: int.MaxValue));
-        using var reader = new SseEventReader(Stream.Null);
+        using var reader = new SseEventReader();
         using var decoder = new AnthropicStreamDecoder();
         var updates = new List<ChatResponseUpdate>();
         var offset = 0;
@@ -279,7 +291,7 @@ public sealed class AnthropicSseParserTests
     public void A_stream_that_ends_before_message_stop_is_a_lost_connection_through_the_synchronous_steps_too()
     {
         var cut = Bytes(TextReply[..TextReply.IndexOf("event: message_delta", StringComparison.Ordinal)]);
-        using var reader = new SseEventReader(Stream.Null);
+        using var reader = new SseEventReader();
         using var decoder = new AnthropicStreamDecoder();
         cut.CopyTo(reader.GetFillMemory().Span);
         reader.Advance(cut.Length);
@@ -305,17 +317,28 @@ public sealed class AnthropicSseParserTests
 
     private static Task<List<ChatResponseUpdate>> ParseSplitAsync(byte[] bytes, int firstRead) => ParseAsync(new ChunkedStream(bytes, firstRead, int.MaxValue));
 
+    /// <summary>The updates <see cref="AnthropicMessagesClient"/> streams from a response whose body is <paramref name="stream"/>.</summary>
     private static async Task<List<ChatResponseUpdate>> ParseAsync(Stream stream)
     {
-        using var reader = new SseEventReader(stream);
-        using var decoder = new AnthropicStreamDecoder();
+        using var client = new AnthropicMessagesClient(new HttpClient(new BodyHandler(stream)), new AnthropicModelOptions { ApiKey = "key", BaseUrl = new Uri("http://127.0.0.1:9") });
         var updates = new List<ChatResponseUpdate>();
-        for (var i = 0; i < 10_000; i++)
+        await foreach (var update in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "Hi")]).WithCancellation(CancellationToken.None))
         {
-            if (await AnthropicMessagesClient.NextUpdateAsync(reader, decoder, CancellationToken.None).DefaultTimeout() is not { } update) return updates;
             updates.Add(update);
+            if (updates.Count > 10_000) throw new InvalidOperationException("The parser produced more than 10,000 updates.");
         }
-        throw new InvalidOperationException("The parser produced more than 10,000 updates.");
+        return updates;
+    }
+
+    /// <summary>Answers the one request with 200, <c>text/event-stream</c> and <paramref name="body"/> as it is read.</summary>
+    private sealed class BodyHandler(Stream body) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = new HttpResponseMessage(System.Net.HttpStatusCode.OK) { RequestMessage = request, Content = new StreamContent(body) };
+            response.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/event-stream");
+            return Task.FromResult(response);
+        }
     }
 
     private static string Describe(List<ChatResponseUpdate> updates) => string.Join(" | ", updates.Select(u => string.Join(",", u.Contents.Select(c => c switch
