@@ -872,11 +872,10 @@ internal sealed partial class SpeechPipeline : ICallTransport, IAsyncDisposable
     /// <summary>A voice's report into the mailbox; a chunk of audio counts against the playout bound until the loop handles it.</summary>
     private async ValueTask PostVoiceAsync(VoiceReport report, CancellationToken cancellationToken)
     {
-        // Counted before the post (the loop may handle it before the post returns); a report that never reached the
-        // mailbox is taken off again, so it holds nothing back.
-        var audio = report is VoiceAudio;
-        if (audio) _playout.ChunkPosted();
-        if (!await TryPostAsync(new VoiceInput(report), cancellationToken) && audio) _playout.ChunkHandled();
+        // Counted after the post: a report that never reached the mailbox (the channel closed, or the post cancelled by
+        // a barge-in or a dropped TTS socket, which throws) holds nothing back. Counting before the post left a cancelled
+        // chunk counted for good, and the playout then had no room for any later reply.
+        if (await TryPostAsync(new VoiceInput(report), cancellationToken) && report is VoiceAudio) _playout.ChunkPosted();
     }
 
     private async ValueTask OnVoiceAsync(VoiceReport report, CancellationToken cancellationToken)
